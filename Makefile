@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# benchtrace build.  Everything lands under $(OUT); `make V=1` shows commands.
+#
+#   make            build build/benchtrace
+#   make test       unit tests (no root) + integration tests (root, real BPF)
+#   make unit       unit tests only
+#   make asan       ASan+UBSan build under build-asan/ and its unit tests
+#   make bench      overhead benchmarks (root), ratios against untraced runs
+#   make demo       build, then trace a small workload into ./demo-run
+
+OUT ?= build
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+PKG_CONFIG ?= pkg-config
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' \
+	-e 's/ppc64le/powerpc/' -e 's/riscv64/riscv/' -e 's/s390x/s390/')
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf)
+LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
+	-Wformat=2 -D_GNU_SOURCE -DBT_VERSION='"$(VERSION)"' \
+	-Iinclude -Iuser -I$(OUT) $(LIBBPF_CFLAGS) -MMD -MP
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	-Iinclude -I$(OUT) $(LIBBPF_CFLAGS) -MMD -MP
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.PHONY: all clean test unit integration asan bench demo format deps run-test run-bench run-demo
+
+BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
+USER_SRCS := $(sort $(wildcard user/*.c))
+USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
+LIB_OBJS := $(filter-out $(OUT)/user/main.o,$(USER_OBJS))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%,$(UNIT_SRCS))
+INTEG_SRCS := $(sort $(wildcard tests/integration/test_*.c))
+INTEG_BINS := $(patsubst tests/integration/%.c,$(OUT)/tests/integration/%,$(INTEG_SRCS))
+TESTLIB_SRCS := $(sort $(wildcard tests/lib/*.c))
+TESTLIB_OBJS := $(patsubst tests/lib/%.c,$(OUT)/tests/lib/%.o,$(TESTLIB_SRCS))
+WORKLOAD_SRCS := $(sort $(wildcard tests/workloads/*.c))
+WORKLOAD_BINS := $(patsubst tests/workloads/%.c,$(OUT)/tests/workloads/%,$(WORKLOAD_SRCS))
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/tests/bench/%,$(BENCH_SRCS))
+
+all: $(OUT)/benchtrace
+
+$(OUT)/vmlinux.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(OUT)/bpf/%.bpf.o: bpf/%.bpf.c $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/benchtrace.bpf.o: $(BPF_OBJS)
+	$(call msg,LINK-BPF,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(OUT)/benchtrace.skel.h: $(OUT)/benchtrace.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name benchtrace_bpf > $@
+
+# Every user object may include the skeleton; generate it first.
+$(OUT)/user/%.o: user/%.c | $(OUT)/benchtrace.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/benchtrace: $(USER_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUT)/tests/lib/%.o: tests/lib/%.c | $(OUT)/benchtrace.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib -c $< -o $@
+
+$(OUT)/tests/unit/%: tests/unit/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
+	$(call msg,CC-TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+$(OUT)/tests/integration/%: tests/integration/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
+	$(call msg,CC-TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+# Workloads are plain programs: no project code, so they stand for "any program".
+$(OUT)/tests/workloads/%: tests/workloads/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP $< -lpthread -lm -o $@
+
+$(OUT)/tests/bench/%: tests/bench/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+deps:
+	$(Q)tests/install-deps
+
+# The user-facing targets install what is missing, then re-enter make so the
+# real build sees the tools (pkg-config, bpftool) that were just installed.
+test demo bench: deps
+	$(Q)$(MAKE) --no-print-directory run-$@
+
+unit: $(UNIT_BINS)
+	$(Q)tests/run-tests $(OUT) unit
+
+integration: $(OUT)/benchtrace $(INTEG_BINS) $(WORKLOAD_BINS)
+	$(Q)tests/run-tests $(OUT) integration
+
+run-test: $(OUT)/benchtrace $(UNIT_BINS) $(INTEG_BINS) $(WORKLOAD_BINS)
+	$(Q)tests/run-tests $(OUT) all
+
+asan:
+	$(Q)$(MAKE) --no-print-directory OUT=build-asan \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" unit
+
+run-bench: $(OUT)/benchtrace $(BENCH_BINS) $(WORKLOAD_BINS)
+	$(Q)for b in $(BENCH_BINS); do $$b $(OUT) || exit 1; done
+
+run-demo: $(OUT)/benchtrace $(WORKLOAD_BINS)
+	$(Q)rm -rf demo-run
+	./$(OUT)/benchtrace -o demo-run -- ./$(OUT)/tests/workloads/demo
+	@echo "run directory: demo-run/ (samples.csv, events.csv, meta.json)"
+
+format:
+	clang-format -i bpf/*.c user/*.c user/*.h include/*.h tests/*/*.c
+
+clean:
+	rm -rf build build-asan demo-run
+
+-include $(shell find $(OUT) build-asan -name '*.d' 2>/dev/null)
