@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Maps, configuration and small helpers shared by every benchtrace BPF
+ * program.  maps.bpf.c defines them (BT_DEFINE_GLOBALS); every other file
+ * sees extern declarations that the BPF static linker resolves, so there is
+ * exactly one definition and the linker checks that the rest agree.
+ */
+#ifndef BT_COMMON_BPF_H
+#define BT_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "bt_abi.h"
+
+#ifdef BT_DEFINE_GLOBALS
+#define BT_EXTERN
+#define BT_INIT(v) = v
+#else
+#define BT_EXTERN extern
+#define BT_INIT(v)
+#endif
+
+/* configuration, set by the loader before load */
+BT_EXTERN const volatile bool targ_follow_children BT_INIT(true);
+
+/* written by user space through the mmaped .bss */
+BT_EXTERN volatile __u64 bt_epoch BT_INIT(0); /* sampling interval number */
+BT_EXTERN volatile __u32 bt_priming BT_INIT(0); /* iterator sets baselines only */
+
+/* traced processes, keyed by tgid; max_entries set from the command line */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct bt_proc);
+} procs SEC(".maps");
+
+/* per-thread baselines of the kernel's counters, keyed by tid */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u32);
+	__type(value, struct bt_thread);
+} threads SEC(".maps");
+
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, BT_STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+/* The process if it is traced and still alive; NULL otherwise. */
+static __always_inline struct bt_proc *proc_live(__u32 tgid)
+{
+	struct bt_proc *p = bpf_map_lookup_elem(&procs, &tgid);
+
+	if (!p || (p->flags & (BT_PROC_DEAD | BT_PROC_GONE)))
+		return NULL;
+	return p;
+}
+
+static __always_inline struct bt_thread *thread_get(__u32 tid)
+{
+	static const struct bt_thread zero;
+	struct bt_thread *t = bpf_map_lookup_elem(&threads, &tid);
+
+	if (t)
+		return t;
+	/* EEXIST from a racing creator is fine: look it up again */
+	bpf_map_update_elem(&threads, &tid, &zero, BPF_NOEXIST);
+	t = bpf_map_lookup_elem(&threads, &tid);
+	if (!t)
+		stat_inc(BT_STAT_THREADS_FULL);
+	return t;
+}
+
+static __always_inline void emit(__u32 type, __u32 pid, __u32 tid, __u32 aux, __s32 code,
+				 __u32 flags, const char *comm)
+{
+	struct bt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		/* never wait for the reader: count the loss and move on */
+		stat_inc(BT_STAT_RB_DROPS);
+		return;
+	}
+	e->type = type;
+	e->pid = pid;
+	e->tid = tid;
+	e->aux = aux;
+	e->ts_ns = bpf_ktime_get_ns();
+	e->exit_code = code;
+	e->flags = flags;
+	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), comm);
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* Raise the peak of the current sampling epoch to `rss` pages. */
+static __always_inline void peak_raise(struct bt_proc *p, __u64 rss)
+{
+	__u64 ep = bt_epoch;
+	__u32 slot = ep & 1;
+	__u64 old;
+
+	if (p->peak_epoch[slot] != ep) {
+		p->peak[slot] = rss;
+		p->peak_epoch[slot] = ep;
+		return;
+	}
+	old = p->peak[slot];
+	if (rss > old)
+		__sync_val_compare_and_swap(&p->peak[slot], old, rss);
+}
+
+#endif /* BT_COMMON_BPF_H */

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * How benchtrace counts CPU time, run-queue wait, context switches, page
+ * faults, storage I/O and RSS: it does not re-derive them from events, it
+ * reads the counters the kernel itself keeps per task (the ones getrusage(2),
+ * /proc/PID/stat, /proc/PID/schedstat and /proc/PID/io report) and folds
+ * their growth into the process's accumulators.  Readings happen in the
+ * task iterator at every sampling tick and in the exit tracepoint, so the
+ * totals match the kernel's accounting exactly, and a thread that lives
+ * between two ticks is still counted.
+ */
+#ifndef BT_TASK_COUNTERS_BPF_H
+#define BT_TASK_COUNTERS_BPF_H
+
+#include "common.bpf.h"
+
+/* include/linux/sched/signal.h; stable since 2.6 */
+#define BT_SIGNAL_GROUP_EXIT 0x00000004
+
+/* mm_struct before v6.2 (f1a7941243c1 "mm: convert mm's rss stats into
+ * percpu_counter"): an array of atomic_long_t */
+struct mm_rss_stat___old {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+struct mm_struct___old {
+	struct mm_rss_stat___old rss_stat;
+} __attribute__((preserve_access_index));
+
+/*
+ * Fold the growth of one counter into the process.  xchg makes concurrent
+ * readers of the same thread (iterator vs. exit) safe: each adds
+ * now - previous-baseline, possibly negative, and the sum telescopes to
+ * final - first whatever the interleaving.
+ */
+static __always_inline void fold(__u64 *last, __u64 now, __s64 *acc, bool prime)
+{
+	__u64 old = __sync_lock_test_and_set(last, now);
+
+	if (!prime)
+		__sync_fetch_and_add(acc, (__s64)(now - old));
+}
+
+static __always_inline void fold_thread(struct task_struct *task, struct bt_proc *p,
+					struct bt_thread *t, bool prime)
+{
+	fold(&t->cpu_ns, BPF_CORE_READ(task, se.sum_exec_runtime), &p->cpu_ns, prime);
+	if (bpf_core_field_exists(task->sched_info)) /* CONFIG_SCHED_INFO */
+		fold(&t->runq_ns, BPF_CORE_READ(task, sched_info.run_delay), &p->runq_ns, prime);
+	fold(&t->nvcsw, BPF_CORE_READ(task, nvcsw), &p->vol_cs, prime);
+	fold(&t->nivcsw, BPF_CORE_READ(task, nivcsw), &p->invol_cs, prime);
+	fold(&t->minflt, BPF_CORE_READ(task, min_flt), &p->minflt, prime);
+	fold(&t->majflt, BPF_CORE_READ(task, maj_flt), &p->majflt, prime);
+	if (bpf_core_field_exists(task->ioac)) { /* CONFIG_TASK_IO_ACCOUNTING */
+		fold(&t->read_bytes, BPF_CORE_READ(task, ioac.read_bytes), &p->read_bytes, prime);
+		fold(&t->write_bytes, BPF_CORE_READ(task, ioac.write_bytes), &p->write_bytes,
+		     prime);
+	}
+}
+
+static __always_inline __u64 clamp_pages(long v)
+{
+	return v > 0 ? (__u64)v : 0;
+}
+
+/*
+ * Read the address space's RSS counters (pages) into the process's levels
+ * and return file+anon+shmem.  These are the percpu counters' global
+ * values, which lag the exact sum by less than the per-CPU batch
+ * (max(32, 2*CPUs) pages) per CPU and counter: the approximation
+ * /proc/PID/status showed before v6.16.  Summing the per-CPU parts needs
+ * the per-CPU offsets, which BPF can reach only through data symbols in
+ * kallsyms (CONFIG_KALLSYMS_ALL), not available everywhere.
+ */
+static __always_inline __u64 read_rss(struct mm_struct *mm, struct bt_proc *p)
+{
+	__u64 file, anon, swap, shmem;
+
+	if (bpf_core_type_exists(struct mm_rss_stat)) {
+		struct mm_struct___old *old = (void *)mm;
+
+		file = clamp_pages(BPF_CORE_READ(old, rss_stat.count[0].counter));
+		anon = clamp_pages(BPF_CORE_READ(old, rss_stat.count[1].counter));
+		swap = clamp_pages(BPF_CORE_READ(old, rss_stat.count[2].counter));
+		shmem = clamp_pages(BPF_CORE_READ(old, rss_stat.count[3].counter));
+	} else {
+		file = clamp_pages(BPF_CORE_READ(mm, rss_stat[0].count));
+		anon = clamp_pages(BPF_CORE_READ(mm, rss_stat[1].count));
+		swap = clamp_pages(BPF_CORE_READ(mm, rss_stat[2].count));
+		shmem = clamp_pages(BPF_CORE_READ(mm, rss_stat[3].count));
+	}
+	p->rss_file = file;
+	p->rss_anon = anon;
+	p->rss_swap = swap;
+	p->rss_shmem = shmem;
+	return file + anon + shmem;
+}
+
+/*
+ * The thread group is gone: record the status wait(2) will report (as
+ * wait_task_zombie() computes it) and whether the OOM killer chose it.
+ * Returns false if another CPU got there first.
+ */
+static __always_inline bool proc_mark_dead(struct task_struct *task, struct bt_proc *p)
+{
+	struct signal_struct *sig = BPF_CORE_READ(task, signal);
+	struct task_struct *leader;
+	__s32 code;
+
+	if (p->flags & BT_PROC_DEAD)
+		return false;
+	if (BPF_CORE_READ(sig, flags) & BT_SIGNAL_GROUP_EXIT) {
+		code = BPF_CORE_READ(sig, group_exit_code);
+	} else {
+		leader = BPF_CORE_READ(task, group_leader);
+		code = BPF_CORE_READ(leader, exit_code);
+	}
+	if (BPF_CORE_READ(sig, oom_mm))
+		p->flags |= BT_PROC_OOM;
+	p->exit_code = code;
+	p->exit_ns = bpf_ktime_get_ns();
+	return !(__sync_fetch_and_or(&p->flags, BT_PROC_DEAD) & BT_PROC_DEAD);
+}
+
+#endif /* BT_TASK_COUNTERS_BPF_H */

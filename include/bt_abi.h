@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one ABI shared by the BPF programs (bpf/) and the loader (user/):
+ * map values and ring-buffer records.  Fixed-width fields, explicit
+ * padding, a leading `type` on every ring-buffer record.
+ */
+#ifndef BT_ABI_H
+#define BT_ABI_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define BT_COMM_LEN 16
+
+/* bt_proc.flags */
+#define BT_PROC_VERIFIED (1U << 0) /* identity (pid + start time) checked in the kernel */
+#define BT_PROC_DEAD	 (1U << 1) /* the whole thread group has exited */
+#define BT_PROC_GONE	 (1U << 2) /* -p target was not the process we were asked for */
+#define BT_PROC_OOM	 (1U << 3) /* chosen as an OOM victim */
+#define BT_PROC_ROOT	 (1U << 4) /* named on the command line (not a followed child) */
+
+/*
+ * Value of the `procs` hash map, keyed by tgid: everything the kernel side
+ * accumulates for one traced process.  Counters are cumulative since the
+ * process became traced; user space computes interval deltas.  Sizes of
+ * memory are in pages.
+ */
+struct bt_proc {
+	/* identity: start_boottime in ns once verified; before that the
+	 * expected value in clock ticks as /proc/PID/stat field 22 shows it */
+	__u64 start_boottime;
+	__u64 start_ticks;
+	__u64 clk_tck;
+
+	/* cumulative counters (signed deltas are added; totals telescope) */
+	__s64 cpu_ns;
+	__s64 runq_ns;
+	__s64 vol_cs;
+	__s64 invol_cs;
+	__s64 minflt;
+	__s64 majflt;
+	__s64 read_bytes;
+	__s64 write_bytes;
+	__u64 io_ops;
+	__u64 io_wait_ns;
+
+	/* RSS levels at the last reading, in pages */
+	__u64 rss_file;
+	__u64 rss_anon;
+	__u64 rss_swap;
+	__u64 rss_shmem;
+	/* highest RSS (file+anon+shmem, pages) per sampling epoch, two slots
+	 * indexed by epoch parity so user space can read one while the kernel
+	 * fills the other */
+	__u64 peak[2];
+	__u64 peak_epoch[2];
+
+	__u64 exit_ns; /* bpf_ktime_get_ns() at group exit */
+	__s32 exit_code; /* wait(2)-style status of the group */
+	__u32 flags;
+	__u32 threads;
+	__u32 ppid;
+	char comm[BT_COMM_LEN];
+};
+
+/*
+ * Value of the `threads` hash map, keyed by tid: the last values of the
+ * kernel's own per-task counters that were folded into the process, so that
+ * the next reading adds only the difference.
+ */
+struct bt_thread {
+	__u64 cpu_ns;
+	__u64 runq_ns;
+	__u64 nvcsw;
+	__u64 nivcsw;
+	__u64 minflt;
+	__u64 majflt;
+	__u64 read_bytes;
+	__u64 write_bytes;
+	__u64 iowait_start; /* ktime when the thread blocked in I/O wait, 0 if not */
+};
+
+/* ring-buffer records */
+enum bt_event_type {
+	BT_EV_FORK = 1,
+	BT_EV_EXEC = 2,
+	BT_EV_EXIT = 3,
+	BT_EV_OOM = 4,
+};
+
+struct bt_event {
+	__u32 type;
+	__u32 pid; /* tgid the event is about */
+	__u32 tid;
+	__u32 aux; /* fork: parent tgid; oom: victim's total_vm pages >> 8 */
+	__u64 ts_ns; /* bpf_ktime_get_ns() */
+	__s32 exit_code; /* exit: wait(2)-style status */
+	__u32 flags; /* exit: BT_PROC_* of the process */
+	char comm[BT_COMM_LEN];
+};
+
+/* indices into the `stats` array map: the tracer's own health counters */
+enum bt_stat {
+	BT_STAT_RB_DROPS = 0, /* ring-buffer reservations that failed */
+	BT_STAT_PROCS_FULL, /* a followed child not tracked: procs map full */
+	BT_STAT_THREADS_FULL, /* per-thread state not kept: threads map full */
+	BT_STAT_MAX,
+};
+
+#endif /* BT_ABI_H */
