@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "csvread.h"
+#include "parse.h"
+
+/*
+ * All field text lives in one arena, NUL-terminated; cells are 32-bit offsets
+ * into it (half the memory of pointers for million-row calls.csv files),
+ * which is why the text limit stays below 4 GiB.  Row -1 is the header.
+ */
+struct csv_table {
+	char *text;
+	size_t text_len, text_cap;
+	__u32 *cell;
+	size_t ncell, cell_cap;
+	int cols;
+	int rows;
+	int truncated;
+};
+
+enum csv_state {
+	ST_FIELD_START,
+	ST_UNQUOTED,
+	ST_QUOTED,
+	ST_QUOTE_SEEN, /* a '"' inside a quoted field: closing, or the first of "" */
+};
+
+struct csv_parser {
+	struct csv_table *t;
+	const char *path;
+	char *err;
+	size_t errlen;
+	size_t max_bytes, max_field;
+	bool require_newline;
+
+	enum csv_state state;
+	bool quoted;	    /* the current field was quoted */
+	bool in_record;	    /* a byte of the current record was seen */
+	bool skip_lf;	    /* a CR ended the record: the LF of CRLF is not a blank line */
+	bool prev_cr;	    /* for line numbers: a lone CR ends a line too */
+	int nfields;	    /* completed fields in the current record */
+	size_t field_start; /* arena offset of the current field */
+	size_t rec_ncell;   /* rollback point for a dropped last row */
+	size_t rec_text;
+	unsigned long line;	  /* physical line of the byte being read, 1-based */
+	unsigned long rec_line;	  /* line where the current record started */
+	unsigned long quote_line; /* line where the current quoted field opened */
+	bool failed;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+csv_error(struct csv_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->failed)
+		return;
+	p->failed = true;
+	if (!p->err || !p->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+}
+
+static bool text_reserve(struct csv_parser *p, size_t extra)
+{
+	struct csv_table *t = p->t;
+	size_t cap;
+	char *text;
+
+	if (t->text_cap - t->text_len >= extra)
+		return true;
+	/* Offsets are 32-bit; max_bytes is capped accordingly, this is a backstop. */
+	if (t->text_len + extra > UINT32_MAX) {
+		csv_error(p, "%s: more than 4 GiB of CSV text", p->path);
+		return false;
+	}
+	cap = t->text_cap ? t->text_cap : 64 * 1024;
+	while (cap - t->text_len < extra)
+		cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
+	if (cap > (size_t)UINT32_MAX + 1)
+		cap = (size_t)UINT32_MAX + 1;
+	text = realloc(t->text, cap);
+	if (!text) {
+		csv_error(p, "%s: out of memory", p->path);
+		return false;
+	}
+	t->text = text;
+	t->text_cap = cap;
+	return true;
+}
+
+static bool field_putc(struct csv_parser *p, char c)
+{
+	struct csv_table *t = p->t;
+
+	if (t->text_len - p->field_start >= p->max_field) {
+		csv_error(p, "%s:%lu: field longer than %zu bytes", p->path, p->line, p->max_field);
+		return false;
+	}
+	if (!text_reserve(p, 1))
+		return false;
+	t->text[t->text_len++] = c;
+	return true;
+}
+
+static bool field_end(struct csv_parser *p)
+{
+	struct csv_table *t = p->t;
+	size_t len = t->text_len - p->field_start;
+	char *f = t->text + p->field_start;
+
+	if (t->cols && p->nfields >= t->cols) {
+		csv_error(p, "%s:%lu: more fields than the header's %d", p->path, p->rec_line,
+			  t->cols);
+		return false;
+	}
+	if (!t->cols && p->nfields >= CSV_MAX_COLS) {
+		csv_error(p, "%s:%lu: more than %d columns in the header", p->path, p->rec_line,
+			  CSV_MAX_COLS);
+		return false;
+	}
+	/* Undo out__csv_strn()'s defusing: it always quotes what it prefixes. */
+	if (p->quoted && len >= 2 && f[0] == '\'' && memchr("=+-@\t\r'", f[1], 7)) {
+		memmove(f, f + 1, len - 1);
+		t->text_len--;
+	}
+	if (!text_reserve(p, 1))
+		return false;
+	t->text[t->text_len++] = '\0';
+
+	if (t->ncell == t->cell_cap) {
+		size_t cap = t->cell_cap ? t->cell_cap * 2 : 1024;
+		__u32 *cell;
+
+		if (cap > SIZE_MAX / sizeof(*cell)) {
+			csv_error(p, "%s: out of memory", p->path);
+			return false;
+		}
+		cell = realloc(t->cell, cap * sizeof(*cell));
+		if (!cell) {
+			csv_error(p, "%s: out of memory", p->path);
+			return false;
+		}
+		t->cell = cell;
+		t->cell_cap = cap;
+	}
+	t->cell[t->ncell++] = (__u32)p->field_start;
+	p->nfields++;
+	p->field_start = t->text_len;
+	p->state = ST_FIELD_START;
+	p->quoted = false;
+	return true;
+}
+
+static void record_reset(struct csv_parser *p)
+{
+	p->nfields = 0;
+	p->in_record = false;
+	p->state = ST_FIELD_START;
+	p->quoted = false;
+	p->rec_ncell = p->t->ncell;
+	p->rec_text = p->t->text_len;
+	p->field_start = p->t->text_len;
+}
+
+static bool record_end(struct csv_parser *p)
+{
+	struct csv_table *t = p->t;
+
+	if (!field_end(p))
+		return false;
+	if (!t->cols) {
+		t->cols = p->nfields;
+	} else if (p->nfields != t->cols) {
+		csv_error(p, "%s:%lu: %d field%s, header has %d", p->path, p->rec_line, p->nfields,
+			  p->nfields == 1 ? "" : "s", t->cols);
+		return false;
+	} else if (t->rows == INT_MAX) {
+		csv_error(p, "%s:%lu: too many rows", p->path, p->rec_line);
+		return false;
+	} else {
+		t->rows++;
+	}
+	record_reset(p);
+	return true;
+}
+
+static void record_drop(struct csv_parser *p)
+{
+	p->t->ncell = p->rec_ncell;
+	p->t->text_len = p->rec_text;
+	p->t->truncated++;
+	record_reset(p);
+}
+
+static bool parse_byte(struct csv_parser *p, char c)
+{
+	if (p->prev_cr && c != '\n')
+		p->line++;
+	p->prev_cr = c == '\r';
+	if (p->skip_lf) {
+		p->skip_lf = false;
+		if (c == '\n') {
+			p->line++;
+			return true;
+		}
+	}
+	if (c == '\0') {
+		csv_error(p, "%s:%lu: NUL byte (not a CSV text file?)", p->path, p->line);
+		return false;
+	}
+	if (!p->in_record) {
+		p->rec_line = p->line;
+		p->in_record = c != '\r' && c != '\n'; /* else a blank line: skipped */
+		if (!p->in_record) {
+			p->skip_lf = c == '\r';
+			if (c == '\n')
+				p->line++;
+			return true;
+		}
+	}
+
+	switch (p->state) {
+	case ST_FIELD_START:
+		if (c == '"') {
+			p->state = ST_QUOTED;
+			p->quoted = true;
+			p->quote_line = p->line;
+			return true;
+		}
+		if (c == ',')
+			return field_end(p);
+		if (c == '\r' || c == '\n')
+			break;
+		p->state = ST_UNQUOTED;
+		return field_putc(p, c);
+	case ST_UNQUOTED:
+		if (c == ',')
+			return field_end(p);
+		if (c == '\r' || c == '\n')
+			break;
+		if (c == '"') {
+			csv_error(p, "%s:%lu: quote inside an unquoted field", p->path, p->line);
+			return false;
+		}
+		return field_putc(p, c);
+	case ST_QUOTED:
+		if (c == '"') {
+			p->state = ST_QUOTE_SEEN;
+			return true;
+		}
+		if (c == '\n')
+			p->line++;
+		return field_putc(p, c);
+	case ST_QUOTE_SEEN:
+		if (c == '"') {
+			p->state = ST_QUOTED;
+			return field_putc(p, c);
+		}
+		if (c == ',')
+			return field_end(p);
+		if (c == '\r' || c == '\n')
+			break;
+		csv_error(p, "%s:%lu: text after the closing quote of a field", p->path, p->line);
+		return false;
+	}
+
+	/* End of the record: c is CR or LF. */
+	if (!record_end(p))
+		return false;
+	p->skip_lf = c == '\r';
+	if (c == '\n')
+		p->line++;
+	return true;
+}
+
+/* At end of input: a cut-off last row is dropped, not an error. */
+static bool parse_eof(struct csv_parser *p)
+{
+	struct csv_table *t = p->t;
+
+	if (!p->in_record)
+		return true;
+	if (p->state == ST_QUOTED) {
+		if (p->quote_line != p->line) {
+			csv_error(p, "%s:%lu: unterminated quoted field", p->path, p->quote_line);
+			return false;
+		}
+		record_drop(p);
+		return true;
+	}
+	if (!field_end(p))
+		return false;
+	if (!t->cols) {
+		t->cols = p->nfields; /* a header without a newline: a file with no rows */
+		record_reset(p);
+		return true;
+	}
+	if (p->nfields == t->cols && !p->require_newline) {
+		if (t->rows == INT_MAX) {
+			csv_error(p, "%s:%lu: too many rows", p->path, p->rec_line);
+			return false;
+		}
+		t->rows++;
+		record_reset(p);
+		return true;
+	}
+	record_drop(p);
+	return true;
+}
+
+static gzFile csv_open(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	gzFile gz;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ELOOP)
+			snprintf(err, errlen, "'%s' is a symlink (refusing to follow it)", path);
+		else
+			snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	/* O_NONBLOCK only so that a planted FIFO cannot hang open(). */
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	gz = gzdopen(fd, "rb");
+	if (!gz) {
+		snprintf(err, errlen, "cannot read '%s': out of memory", path);
+		close(fd);
+		return NULL;
+	}
+	gzbuffer(gz, 128 * 1024);
+	return gz;
+}
+
+struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *opts, char *err,
+				       size_t errlen)
+{
+	static const struct csv_opts defaults;
+	struct csv_parser p = {
+	    .path = path,
+	    .err = err,
+	    .errlen = errlen,
+	    .line = 1,
+	    .rec_line = 1,
+	};
+	const size_t chunk = 64 * 1024;
+	char dummy[1], *buf = NULL;
+	size_t total = 0;
+	bool eof = false, first = true;
+	gzFile gz;
+
+	if (!err || !errlen) {
+		err = dummy;
+		errlen = sizeof(dummy);
+		p.err = NULL;
+	}
+	if (!opts)
+		opts = &defaults;
+	p.max_bytes = opts->max_bytes ? opts->max_bytes : CSV_DEFAULT_MAX_BYTES;
+	if (p.max_bytes > UINT32_MAX - 16)
+		p.max_bytes = UINT32_MAX - 16;
+	p.max_field = opts->max_field ? opts->max_field : CSV_DEFAULT_MAX_FIELD;
+	p.require_newline = opts->require_newline;
+
+	gz = csv_open(path, err, errlen);
+	if (!gz)
+		return NULL;
+	p.t = calloc(1, sizeof(*p.t));
+	buf = malloc(chunk);
+	if (!p.t || !buf) {
+		csv_error(&p, "%s: out of memory", path);
+		goto out;
+	}
+
+	while (!eof && !p.failed) {
+		int n = gzread(gz, buf, (unsigned int)chunk);
+		int i = 0;
+
+		if (n < 0) {
+			int zerr;
+			const char *msg = gzerror(gz, &zerr);
+
+			/* Z_BUF_ERROR: the gzip stream stops early, as after a crash. */
+			if (zerr == Z_BUF_ERROR) {
+				eof = true;
+				break;
+			}
+			if (zerr == Z_ERRNO)
+				csv_error(&p, "%s: read error: %s", path, strerror(errno));
+			else
+				csv_error(&p, "%s: corrupt gzip data (%s)", path, msg);
+			break;
+		}
+		if (n == 0) {
+			eof = true;
+			break;
+		}
+		total += (size_t)n;
+		if (total > p.max_bytes) {
+			csv_error(&p, "%s: more than %zu bytes of CSV text (the limit)", path,
+				  p.max_bytes);
+			break;
+		}
+		/* Excel and friends start UTF-8 CSV with a byte order mark. */
+		if (first && n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+			i = 3;
+		first = false;
+		for (; i < n; i++)
+			if (!parse_byte(&p, buf[i]))
+				break;
+	}
+	if (!p.failed)
+		parse_eof(&p);
+	if (!p.failed && !p.t->cols)
+		csv_error(&p, "%s: empty file (no header line)", path);
+
+out:
+	gzclose(gz);
+	free(buf);
+	if (p.failed) {
+		csv_table__free(p.t);
+		return NULL;
+	}
+	return p.t;
+}
+
+struct csv_table *csv_table__load(const char *path, char *err, size_t errlen)
+{
+	return csv_table__load_opts(path, NULL, err, errlen);
+}
+
+void csv_table__free(struct csv_table *t)
+{
+	if (!t)
+		return;
+	free(t->text);
+	free(t->cell);
+	free(t);
+}
+
+int csv_table__rows(const struct csv_table *t)
+{
+	return t->rows;
+}
+
+int csv_table__cols(const struct csv_table *t)
+{
+	return t->cols;
+}
+
+int csv_table__truncated(const struct csv_table *t)
+{
+	return t->truncated;
+}
+
+const char *csv_table__header(const struct csv_table *t, int col)
+{
+	if (col < 0 || col >= t->cols)
+		return NULL;
+	return t->text + t->cell[col];
+}
+
+int csv_table__col(const struct csv_table *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->cols; i++)
+		if (strcmp(t->text + t->cell[i], name) == 0)
+			return i;
+	return -1;
+}
+
+const char *csv_table__get(const struct csv_table *t, int row, int col)
+{
+	if (row < 0 || row >= t->rows || col < 0 || col >= t->cols)
+		return NULL;
+	return t->text + t->cell[((size_t)row + 1) * (size_t)t->cols + (size_t)col];
+}
+
+int csv_table__get_u64(const struct csv_table *t, int row, int col, __u64 *out)
+{
+	const char *s = csv_table__get(t, row, col);
+
+	if (!s)
+		return -EINVAL;
+	return parse_u64(s, 0, UINT64_MAX, out);
+}
+
+__u64 csv_table__u64(const struct csv_table *t, int row, int col)
+{
+	__u64 v;
+
+	return csv_table__get_u64(t, row, col, &v) ? 0 : v;
+}
+
+double csv_table__f64(const struct csv_table *t, int row, int col)
+{
+	const char *s = csv_table__get(t, row, col);
+	char *end;
+	double v;
+
+	/* strtod() skips leading white space; a field with it is not a number. */
+	if (!s || !*s || *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		return NAN;
+	v = strtod(s, &end);
+	if (*end)
+		return NAN;
+	return v;
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loader: skeleton lifecycle in the order open → configure (rodata, map
+ * sizes, which flavour of each program) → load → attach.  Every tracepoint
+ * program exists as tp_btf (typed, cheaper) and raw_tp; we probe once and
+ * load one flavour.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "benchtrace.skel.h"
+#include "loader.h"
+#include "log.h"
+
+struct tracer {
+	struct benchtrace_bpf *skel;
+	struct bpf_link *iter_link;
+	struct tracer_features feat;
+	int ncpus;
+};
+
+/* tp_btf/raw_tp pairs: the raw_tp twin's name is the tp_btf name + "_raw" */
+static struct bpf_program **prog_pairs(struct benchtrace_bpf *s, int *n)
+{
+	static struct bpf_program *p[12];
+
+	p[0] = s->progs.handle_sched_switch;
+	p[1] = s->progs.handle_sched_switch_raw;
+	p[2] = s->progs.handle_sched_process_fork;
+	p[3] = s->progs.handle_sched_process_fork_raw;
+	p[4] = s->progs.handle_sched_process_exec;
+	p[5] = s->progs.handle_sched_process_exec_raw;
+	p[6] = s->progs.handle_sched_process_exit;
+	p[7] = s->progs.handle_sched_process_exit_raw;
+	p[8] = s->progs.handle_rss_stat;
+	p[9] = s->progs.handle_rss_stat_raw;
+	p[10] = s->progs.handle_block_bio_queue;
+	p[11] = s->progs.handle_block_bio_queue_raw;
+	*n = 12;
+	return p;
+}
+
+/*
+ * mark_victim took a pid before v6.8 and the task since; only the task form
+ * is usable by our program.  Read the tracepoint's prototype from BTF.
+ */
+static bool oom_tp_takes_task(const struct btf *vmlinux)
+{
+	const struct btf_type *t;
+	const struct btf_param *params;
+	int id;
+
+	id = btf__find_by_name_kind(vmlinux, "btf_trace_mark_victim", BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(vmlinux, id);
+	t = btf__type_by_id(vmlinux, t->type); /* pointer */
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = btf__type_by_id(vmlinux, t->type); /* func proto */
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 2)
+		return false;
+	params = btf_params(t);
+	/* params[0] is the void *__data of every tracepoint */
+	t = btf__type_by_id(vmlinux, params[1].type);
+	return t && btf_is_ptr(t);
+}
+
+static bool btf_has_member(const struct btf *vmlinux, const char *type, const char *member)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	int id, i;
+
+	id = btf__find_by_name_kind(vmlinux, type, BTF_KIND_STRUCT);
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(vmlinux, id);
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(vmlinux, m->name_off), member))
+			return true;
+	return false;
+}
+
+static void probe_features(struct tracer_features *f, const struct btf *vmlinux)
+{
+	/* tp_btf needs the kernel's BTF (present, or we would not be here)
+	 * and v5.5+; whether it really loads is settled by loading it, with
+	 * raw_tp as the fallback (libbpf 1.1 cannot probe attach types) */
+	f->tp_btf = true;
+	f->task_iter = btf__find_by_name_kind(vmlinux, "bpf_iter__task", BTF_KIND_STRUCT) > 0;
+	f->sched_info = btf_has_member(vmlinux, "task_struct", "sched_info");
+	f->io_accounting = btf_has_member(vmlinux, "task_struct", "ioac");
+	f->oom_tracepoint = oom_tp_takes_task(vmlinux);
+	f->rss_percpu = btf__find_by_name_kind(vmlinux, "mm_rss_stat", BTF_KIND_STRUCT) < 0;
+}
+
+static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_btf)
+{
+	struct benchtrace_bpf *s;
+	struct bpf_program **pairs;
+	int n, i, err;
+
+	s = benchtrace_bpf__open();
+	if (!s)
+		return -errno;
+	s->rodata->targ_follow_children = o->follow_children;
+	bpf_map__set_max_entries(s->maps.procs, o->max_procs);
+	bpf_map__set_max_entries(s->maps.threads, o->max_threads);
+
+	pairs = prog_pairs(s, &n);
+	for (i = 0; i < n; i += 2) {
+		bpf_program__set_autoload(pairs[i], tp_btf);
+		bpf_program__set_autoload(pairs[i + 1], !tp_btf);
+	}
+	bpf_program__set_autoload(s->progs.handle_mark_victim, tp_btf && t->feat.oom_tracepoint);
+	bpf_program__set_autoload(s->progs.handle_mark_victim_raw,
+				  !tp_btf && t->feat.oom_tracepoint);
+
+	err = benchtrace_bpf__load(s);
+	if (err) {
+		benchtrace_bpf__destroy(s);
+		return err;
+	}
+	t->skel = s;
+	return 0;
+}
+
+int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen)
+{
+	struct tracer *t;
+	struct btf *vmlinux;
+	int ret;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux) {
+		snprintf(err, errlen,
+			 "the kernel has no BTF (/sys/kernel/btf/vmlinux): benchtrace needs a "
+			 "kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		free(t);
+		return -ENOENT;
+	}
+	probe_features(&t->feat, vmlinux);
+	btf__free(vmlinux);
+	info("features: tp_btf=%d task_iter=%d sched_info=%d io_accounting=%d "
+	     "oom_tracepoint=%d rss_percpu=%d",
+	     t->feat.tp_btf, t->feat.task_iter, t->feat.sched_info, t->feat.io_accounting,
+	     t->feat.oom_tracepoint, t->feat.rss_percpu);
+
+	ret = open_and_load(t, o, t->feat.tp_btf);
+	if (ret && t->feat.tp_btf) {
+		info("loading tp_btf programs failed (%s); trying raw_tp", strerror(-ret));
+		t->feat.tp_btf = false;
+		ret = open_and_load(t, o, false);
+	}
+	if (ret) {
+		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-ret),
+			 ret == -EPERM ? " (run as root, or with CAP_BPF and CAP_PERFMON)"
+				       : " (run with -v for the verifier's log)");
+		free(t);
+		return ret;
+	}
+	t->ncpus = libbpf_num_possible_cpus();
+	*out = t;
+	return 0;
+}
+
+const struct tracer_features *tracer__features(const struct tracer *t)
+{
+	return &t->feat;
+}
+
+int tracer__add_proc(struct tracer *t, pid_t pid, __u64 start_ticks, long clk_tck)
+{
+	struct bt_proc p = {};
+	__u32 key = pid;
+
+	p.start_ticks = start_ticks;
+	p.clk_tck = clk_tck;
+	p.flags = BT_PROC_ROOT;
+	p.threads = 1;
+	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.procs), &key, &p, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int tracer__proc_flags(const struct tracer *t, pid_t pid, __u32 *flags)
+{
+	struct bt_proc p;
+	__u32 key = pid;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.procs), &key, &p))
+		return -ENOENT;
+	*flags = p.flags;
+	return 0;
+}
+
+int tracer__attach(struct tracer *t, char *err, size_t errlen)
+{
+	int ret = benchtrace_bpf__attach(t->skel);
+
+	if (ret) {
+		snprintf(err, errlen, "cannot attach the BPF programs: %s", strerror(-ret));
+		return ret;
+	}
+	t->iter_link = t->skel->links.iter_task; /* owned by the skeleton */
+	if (!t->iter_link) {
+		snprintf(err, errlen, "cannot create the task iterator");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int tracer__collect(struct tracer *t, bool prime)
+{
+	char buf[64];
+	int fd, ret = 0;
+	ssize_t n;
+
+	t->skel->bss->bt_priming = prime;
+	fd = bpf_iter_create(bpf_link__fd(t->iter_link));
+	if (fd < 0)
+		return -errno;
+	/* the program writes nothing: reading to EOF runs it over all tasks */
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		ret = -errno;
+	close(fd);
+	t->skel->bss->bt_priming = 0;
+	return ret;
+}
+
+__u64 tracer__next_epoch(struct tracer *t)
+{
+	__u64 old = t->skel->bss->bt_epoch;
+
+	__atomic_store_n(&t->skel->bss->bt_epoch, old + 1, __ATOMIC_SEQ_CST);
+	return old;
+}
+
+int tracer__procs_fd(const struct tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.procs);
+}
+
+int tracer__events_fd(const struct tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.events);
+}
+
+__u64 tracer__stat(const struct tracer *t, enum bt_stat idx)
+{
+	__u64 vals[t->ncpus > 0 ? t->ncpus : 1];
+	__u32 key = idx;
+	__u64 sum = 0;
+	int i;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stats), &key, vals))
+		return 0;
+	for (i = 0; i < t->ncpus; i++)
+		sum += vals[i];
+	return sum;
+}
+
+void tracer__destroy(struct tracer *t)
+{
+	if (!t)
+		return;
+	benchtrace_bpf__destroy(t->skel);
+	free(t);
+}

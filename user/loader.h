@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The BPF side's lifecycle: open, configure, load, attach, read, destroy. */
+#ifndef BT_LOADER_H
+#define BT_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "bt_abi.h"
+
+struct tracer;
+
+struct tracer_opts {
+	bool follow_children;
+	__u32 max_procs;
+	__u32 max_threads;
+};
+
+/* What the kernel offered, found by probing at start (meta.json, -v). */
+struct tracer_features {
+	bool tp_btf; /* tp_btf programs (else raw_tp) */
+	bool task_iter;
+	bool sched_info; /* run-queue wait from sched_info.run_delay */
+	bool io_accounting; /* per-task storage I/O bytes (ioac) */
+	bool oom_tracepoint; /* oom:mark_victim with a task argument */
+	bool rss_percpu; /* v6.2+ percpu RSS counters */
+};
+
+int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen);
+const struct tracer_features *tracer__features(const struct tracer *t);
+/* Track a process; start_ticks is /proc/PID/stat field 22, clk_tck its unit. */
+int tracer__add_proc(struct tracer *t, pid_t pid, __u64 start_ticks, long clk_tck);
+/* BT_PROC_* flags of a tracked process; -ENOENT if it is not tracked. */
+int tracer__proc_flags(const struct tracer *t, pid_t pid, __u32 *flags);
+int tracer__attach(struct tracer *t, char *err, size_t errlen);
+/* Walk all tasks once: fold counters; with prime, only set baselines. */
+int tracer__collect(struct tracer *t, bool prime);
+/* Advance the RSS-peak epoch; returns the epoch that just closed. */
+__u64 tracer__next_epoch(struct tracer *t);
+int tracer__procs_fd(const struct tracer *t);
+int tracer__events_fd(const struct tracer *t);
+/* Sum of a BT_STAT_* counter over CPUs. */
+__u64 tracer__stat(const struct tracer *t, enum bt_stat idx);
+void tracer__destroy(struct tracer *t);
+
+#endif /* BT_LOADER_H */

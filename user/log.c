@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+
+int log_verbose;
+
+static void __attribute__((format(printf, 1, 0))) log_vprint(const char *fmt, va_list ap)
+{
+	static const char prefix[] = "benchtrace: ";
+	char buf[4096];
+	size_t len = sizeof(prefix) - 1;
+	int saved_errno = errno;
+	ssize_t w;
+	size_t off = 0;
+	int n;
+
+	memcpy(buf, prefix, len);
+	n = vsnprintf(buf + len, sizeof(buf) - len - 1, fmt, ap);
+	if (n < 0)
+		n = 0;
+	len += (size_t)n < sizeof(buf) - len - 1 ? (size_t)n : sizeof(buf) - len - 2;
+	if (len == 0 || buf[len - 1] != '\n')
+		buf[len++] = '\n';
+
+	while (off < len) {
+		w = write(STDERR_FILENO, buf + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	/* Callers often warn() and then return -errno: keep errno intact. */
+	errno = saved_errno;
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vprint(fmt, ap);
+	va_end(ap);
+}
+
+void info(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!log_verbose)
+		return;
+	va_start(ap, fmt);
+	log_vprint(fmt, ap);
+	va_end(ap);
+}

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0
+/* benchtrace: per-process resource time series from outside the process. */
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "log.h"
+#include "opts.h"
+#include "run.h"
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG || !log_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+	int ret;
+
+	if (argc > 1 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "functions"))) {
+		warn("'benchtrace %s' is not available in this version", argv[1]);
+		return 2;
+	}
+	ret = opts__parse(&o, argc, argv);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	libbpf_set_print(libbpf_print);
+	return run__main(&o);
+}

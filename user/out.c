@@ -1,0 +1,731 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "out.h"
+
+struct out {
+	int fd;
+	gzFile gz; /* NULL when writing plain */
+	int err;   /* first error, positive errno; 0 if none */
+
+	/* JSON writer state. */
+	int depth;
+	bool have_key;			/* a key was written, its value is due */
+	bool is_object[JSON_MAX_DEPTH]; /* else array */
+	bool has_items[JSON_MAX_DEPTH]; /* comma needed before the next item */
+
+	size_t len;
+	char buf[OUT_BUF_SIZE];
+};
+
+static void out_set_err(struct out *o, int err)
+{
+	if (!o->err)
+		o->err = err > 0 ? err : EIO;
+}
+
+/* zlib reports a failed write(2) as Z_ERRNO with errno left as write set it. */
+static int gz_errno(gzFile gz, int saved_errno)
+{
+	int zerr;
+
+	gzerror(gz, &zerr);
+	if (zerr == Z_ERRNO && saved_errno)
+		return saved_errno;
+	if (zerr == Z_MEM_ERROR)
+		return ENOMEM;
+	return EIO;
+}
+
+/* Write around the buffer, straight to the fd or to zlib. */
+static void out_raw(struct out *o, const char *p, size_t len)
+{
+	while (len && !o->err) {
+		if (o->gz) {
+			unsigned int chunk = len > (1U << 30) ? (1U << 30) : (unsigned int)len;
+			int n;
+
+			errno = 0;
+			n = gzwrite(o->gz, p, chunk);
+			if (n <= 0) {
+				out_set_err(o, gz_errno(o->gz, errno));
+				return;
+			}
+			p += n;
+			len -= (size_t)n;
+		} else {
+			ssize_t n = write(o->fd, p, len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				out_set_err(o, n < 0 ? errno : EIO);
+				return;
+			}
+			p += n;
+			len -= (size_t)n;
+		}
+	}
+}
+
+static int out_drain(struct out *o)
+{
+	if (o->len && !o->err)
+		out_raw(o, o->buf, o->len);
+	o->len = 0;
+	return o->err;
+}
+
+struct out *out__open_fd(int fd, bool gzip)
+{
+	struct out *o;
+
+	if (fd < 0) {
+		errno = EBADF;
+		return NULL;
+	}
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->fd = fd;
+	if (gzip) {
+		errno = 0;
+		o->gz = gzdopen(fd, "wb");
+		if (!o->gz) {
+			free(o);
+			errno = errno ? errno : ENOMEM;
+			return NULL;
+		}
+		/* Must precede the first write; fewer, larger deflate calls. */
+		gzbuffer(o->gz, 128 * 1024);
+	}
+	return o;
+}
+
+int out__error(const struct out *o)
+{
+	return o->err ? -o->err : 0;
+}
+
+int out__flush(struct out *o)
+{
+	if (out_drain(o))
+		return -o->err;
+	if (o->gz) {
+		errno = 0;
+		if (gzflush(o->gz, Z_SYNC_FLUSH) != Z_OK)
+			out_set_err(o, gz_errno(o->gz, errno));
+	}
+	return out__error(o);
+}
+
+int out__sync(struct out *o)
+{
+	if (out__flush(o))
+		return -o->err;
+	/* EINVAL: fd is a pipe or a special file that cannot be synced; nothing lost. */
+	if (fsync(o->fd) && errno != EINVAL && errno != EROFS)
+		out_set_err(o, errno);
+	return out__error(o);
+}
+
+int out__close(struct out *o)
+{
+	int err;
+
+	if (!o)
+		return 0;
+	out_drain(o);
+	if (o->gz) {
+		int ret;
+
+		/* Even after an error: gzclose() frees zlib state and closes the fd. */
+		errno = 0;
+		ret = gzclose(o->gz);
+		if (ret != Z_OK)
+			out_set_err(o, ret == Z_ERRNO && errno ? errno : EIO);
+	} else if (close(o->fd) && errno != EINTR) {
+		/* On Linux the fd is gone even on EINTR; nothing to retry. */
+		out_set_err(o, errno);
+	}
+	err = out__error(o);
+	free(o);
+	return err;
+}
+
+void out__write(struct out *o, const void *data, size_t len)
+{
+	if (o->err)
+		return;
+	if (len > OUT_BUF_SIZE - o->len) {
+		if (out_drain(o))
+			return;
+		if (len >= OUT_BUF_SIZE) {
+			out_raw(o, data, len);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, data, len);
+	o->len += len;
+}
+
+void out__putc(struct out *o, char c)
+{
+	if (o->len < OUT_BUF_SIZE && !o->err)
+		o->buf[o->len++] = c;
+	else
+		out__write(o, &c, 1);
+}
+
+void out__puts(struct out *o, const char *s)
+{
+	out__write(o, s, strlen(s));
+}
+
+void out__printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap, aq;
+	size_t room;
+	int n;
+
+	if (o->err)
+		return;
+	room = OUT_BUF_SIZE - o->len;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	n = vsnprintf(o->buf + o->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		out_set_err(o, EINVAL);
+	} else if ((size_t)n < room) {
+		o->len += (size_t)n;
+	} else if (!out_drain(o)) {
+		/* The bytes vsnprintf left past o->len were scratch: start over. */
+		if ((size_t)n < OUT_BUF_SIZE) {
+			vsnprintf(o->buf, OUT_BUF_SIZE, fmt, aq);
+			o->len = (size_t)n;
+		} else {
+			char *tmp = NULL;
+
+			if (vasprintf(&tmp, fmt, aq) < 0) {
+				out_set_err(o, ENOMEM);
+			} else {
+				out_raw(o, tmp, (size_t)n);
+				free(tmp);
+			}
+		}
+	}
+	va_end(aq);
+}
+
+/* Decimal digits of v, right-aligned ending at end; returns the start. */
+static char *fmt_u64(char *end, __u64 v)
+{
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
+}
+
+void out__u64(struct out *o, __u64 v)
+{
+	char buf[24], *end = buf + sizeof(buf), *p = fmt_u64(end, v);
+
+	out__write(o, p, (size_t)(end - p));
+}
+
+void out__s64(struct out *o, __s64 v)
+{
+	char buf[24], *end = buf + sizeof(buf), *p;
+
+	/* Negate in unsigned: -INT64_MIN overflows a signed value. */
+	p = fmt_u64(end, v < 0 ? -(__u64)v : (__u64)v);
+	if (v < 0)
+		*--p = '-';
+	out__write(o, p, (size_t)(end - p));
+}
+
+static const __u64 pow10_u64[20] = {
+    1ULL,
+    10ULL,
+    100ULL,
+    1000ULL,
+    10000ULL,
+    100000ULL,
+    1000000ULL,
+    10000000ULL,
+    100000000ULL,
+    1000000000ULL,
+    10000000000ULL,
+    100000000000ULL,
+    1000000000000ULL,
+    10000000000000ULL,
+    100000000000000ULL,
+    1000000000000000ULL,
+    10000000000000000ULL,
+    100000000000000000ULL,
+    1000000000000000000ULL,
+    10000000000000000000ULL,
+};
+
+void out__fixed(struct out *o, __u64 value, unsigned int scale, unsigned int decimals)
+{
+	char buf[48], *end = buf + sizeof(buf), *p = end;
+	__u64 ip, frac;
+	unsigned int i;
+
+	if (scale > 19 || decimals > 19) {
+		out_set_err(o, EINVAL);
+		return;
+	}
+	ip = value / pow10_u64[scale];
+	frac = value % pow10_u64[scale];
+	if (decimals < scale) {
+		__u64 div = pow10_u64[scale - decimals];
+		__u64 rem = frac % div;
+
+		frac /= div;
+		if (rem >= div - rem) { /* rem >= div / 2 without overflow */
+			if (++frac == pow10_u64[decimals]) {
+				frac = 0;
+				ip++; /* cannot wrap: ip <= UINT64_MAX / 10 here */
+			}
+		}
+	} else {
+		frac *= pow10_u64[decimals - scale]; /* < 10^decimals <= 10^19: fits */
+	}
+	if (decimals) {
+		char *q = fmt_u64(end, frac);
+
+		for (i = (unsigned int)(end - q); i < decimals; i++)
+			*--q = '0';
+		p = q;
+		*--p = '.';
+	}
+	p = fmt_u64(p, ip);
+	out__write(o, p, (size_t)(end - p));
+}
+
+void out__time_s(struct out *o, __u64 ns)
+{
+	out__fixed(o, ns, 9, 6);
+}
+
+/*
+ * Escaping.  All three formats share one walk over the bytes that copies runs
+ * of safe bytes in one go, replaces ill-formed UTF-8 and asks the format what
+ * to do with each ASCII byte.
+ */
+
+struct sink {
+	struct out *o; /* stream, or NULL to fill dst */
+	char *dst;
+	size_t len;    /* size of dst */
+	size_t pos;    /* bytes the full result needs so far */
+	size_t copied; /* bytes actually in dst */
+	bool full;
+};
+
+static void sink_put(struct sink *k, const char *p, size_t n)
+{
+	if (k->o) {
+		out__write(k->o, p, n);
+		return;
+	}
+	if (!k->full && k->pos + n < k->len) {
+		memcpy(k->dst + k->pos, p, n);
+		k->copied = k->pos + n;
+	} else {
+		k->full = true; /* never resume after a piece that did not fit */
+	}
+	k->pos += n;
+}
+
+enum escape_mode {
+	ESC_CSV,
+	ESC_JSON,
+	ESC_HTML,
+};
+
+static const char replacement_char[] = "\xef\xbf\xbd"; /* U+FFFD */
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (2..4 bytes, lead >= 0x80),
+ * or 0 with *bad set to the length of its maximal ill-formed subpart.
+ */
+static size_t utf8_seq_len(const unsigned char *s, size_t n, size_t *bad)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 3;
+		if (c == 0xe0)
+			lo = 0xa0; /* overlong */
+		else if (c == 0xed)
+			hi = 0x9f; /* UTF-16 surrogates */
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 4;
+		if (c == 0xf0)
+			lo = 0x90; /* overlong */
+		else if (c == 0xf4)
+			hi = 0x8f; /* above U+10FFFF */
+	} else {
+		*bad = 1;
+		return 0;
+	}
+	for (i = 1; i < need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*bad = i;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return need;
+}
+
+/* NULL when c is written as it is; tmp holds at least 7 bytes. */
+static const char *escape_ascii(enum escape_mode mode, unsigned char c, char *tmp)
+{
+	bool control = c < 0x20 || c == 0x7f;
+
+	switch (mode) {
+	case ESC_CSV:
+		if (c == '"')
+			return "\"\"";
+		if (control && c != '\t' && c != '\n' && c != '\r')
+			return replacement_char;
+		return NULL;
+	case ESC_HTML:
+		switch (c) {
+		case '&':
+			return "&amp;";
+		case '<':
+			return "&lt;";
+		case '>':
+			return "&gt;";
+		case '"':
+			return "&quot;";
+		case '\'':
+			return "&#39;";
+		}
+		if (control && c != '\t' && c != '\n' && c != '\r')
+			return replacement_char;
+		return NULL;
+	case ESC_JSON:
+		switch (c) {
+		case '"':
+			return "\\\"";
+		case '\\':
+			return "\\\\";
+		case '\b':
+			return "\\b";
+		case '\f':
+			return "\\f";
+		case '\n':
+			return "\\n";
+		case '\r':
+			return "\\r";
+		case '\t':
+			return "\\t";
+		}
+		if (control) {
+			snprintf(tmp, 7, "\\u%04x", c);
+			return tmp;
+		}
+		return NULL;
+	}
+	return NULL;
+}
+
+static void escape_text(struct sink *k, const char *str, size_t n, enum escape_mode mode)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, start = 0;
+	char tmp[8];
+
+	while (i < n) {
+		const char *rep;
+		size_t skip = 1;
+
+		if (s[i] < 0x80) {
+			rep = escape_ascii(mode, s[i], tmp);
+		} else {
+			size_t len = utf8_seq_len(s + i, n - i, &skip);
+
+			if (len) {
+				i += len;
+				continue;
+			}
+			rep = replacement_char;
+		}
+		if (!rep) {
+			i++;
+			continue;
+		}
+		if (i > start)
+			sink_put(k, str + start, i - start);
+		sink_put(k, rep, strlen(rep));
+		i += skip;
+		start = i;
+	}
+	if (i > start)
+		sink_put(k, str + start, i - start);
+}
+
+void out__csv_strn(struct out *o, const char *s, size_t len)
+{
+	struct sink k = {.o = o};
+	bool defuse, quote;
+	size_t i;
+
+	if (!s || !len || o->err)
+		return;
+	/* Spreadsheets run cells starting with these as formulas (and ' is ours). */
+	defuse = memchr("=+-@\t\r'", s[0], 7) != NULL;
+	quote = defuse || s[0] == ' ' || s[len - 1] == ' ';
+	for (i = 0; i < len && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n' || s[i] == '\t';
+	if (quote)
+		out__putc(o, '"');
+	if (defuse)
+		out__putc(o, '\'');
+	escape_text(&k, s, len, ESC_CSV);
+	if (quote)
+		out__putc(o, '"');
+}
+
+void out__csv_str(struct out *o, const char *s)
+{
+	if (s)
+		out__csv_strn(o, s, strlen(s));
+}
+
+void out__html_str(struct out *o, const char *s)
+{
+	struct sink k = {.o = o};
+
+	if (s)
+		escape_text(&k, s, strlen(s), ESC_HTML);
+}
+
+size_t html_escape(char *dst, size_t len, const char *src)
+{
+	struct sink k = {.dst = dst, .len = len};
+
+	if (src)
+		escape_text(&k, src, strlen(src), ESC_HTML);
+	if (len)
+		dst[k.copied] = '\0';
+	return k.pos;
+}
+
+/* JSON */
+
+static void json_misuse(struct out *o)
+{
+	out_set_err(o, EINVAL);
+}
+
+static void json_newline(struct out *o)
+{
+	static const char spaces[] = "                                ";
+	size_t n = (size_t)o->depth * 2;
+
+	out__putc(o, '\n');
+	while (n) {
+		size_t chunk = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+
+		out__write(o, spaces, chunk);
+		n -= chunk;
+	}
+}
+
+/* Commas, indentation and the key/value discipline before any value. */
+static bool json_before_value(struct out *o)
+{
+	int d = o->depth - 1;
+
+	if (o->err)
+		return false;
+	if (o->depth == 0)
+		return true;
+	if (o->is_object[d]) {
+		if (!o->have_key) {
+			json_misuse(o);
+			return false;
+		}
+		o->have_key = false;
+		return true;
+	}
+	if (o->has_items[d])
+		out__putc(o, ',');
+	o->has_items[d] = true;
+	json_newline(o);
+	return true;
+}
+
+static void json_after_value(struct out *o)
+{
+	if (o->depth == 0)
+		out__putc(o, '\n');
+}
+
+static void json_begin(struct out *o, bool object)
+{
+	if (!json_before_value(o))
+		return;
+	if (o->depth >= JSON_MAX_DEPTH) {
+		json_misuse(o);
+		return;
+	}
+	out__putc(o, object ? '{' : '[');
+	o->is_object[o->depth] = object;
+	o->has_items[o->depth] = false;
+	o->depth++;
+}
+
+static void json_end(struct out *o, bool object)
+{
+	int d = o->depth - 1;
+
+	if (o->err)
+		return;
+	if (o->depth == 0 || o->is_object[d] != object || o->have_key) {
+		json_misuse(o);
+		return;
+	}
+	o->depth--;
+	if (o->has_items[d])
+		json_newline(o);
+	out__putc(o, object ? '}' : ']');
+	json_after_value(o);
+}
+
+void json__begin_object(struct out *o)
+{
+	json_begin(o, true);
+}
+
+void json__end_object(struct out *o)
+{
+	json_end(o, true);
+}
+
+void json__begin_array(struct out *o)
+{
+	json_begin(o, false);
+}
+
+void json__end_array(struct out *o)
+{
+	json_end(o, false);
+}
+
+static void json_string(struct out *o, const char *s, size_t len)
+{
+	struct sink k = {.o = o};
+
+	out__putc(o, '"');
+	escape_text(&k, s, len, ESC_JSON);
+	out__putc(o, '"');
+}
+
+void json__key(struct out *o, const char *name)
+{
+	int d = o->depth - 1;
+
+	if (o->err)
+		return;
+	if (o->depth == 0 || !o->is_object[d] || o->have_key || !name) {
+		json_misuse(o);
+		return;
+	}
+	if (o->has_items[d])
+		out__putc(o, ',');
+	o->has_items[d] = true;
+	json_newline(o);
+	json_string(o, name, strlen(name));
+	out__write(o, ": ", 2);
+	o->have_key = true;
+}
+
+void json__strn(struct out *o, const char *s, size_t len)
+{
+	if (!s) {
+		json__null(o);
+		return;
+	}
+	if (!json_before_value(o))
+		return;
+	json_string(o, s, len);
+	json_after_value(o);
+}
+
+void json__str(struct out *o, const char *s)
+{
+	json__strn(o, s, s ? strlen(s) : 0);
+}
+
+static void json_literal(struct out *o, const char *text)
+{
+	if (!json_before_value(o))
+		return;
+	out__puts(o, text);
+	json_after_value(o);
+}
+
+void json__null(struct out *o)
+{
+	json_literal(o, "null");
+}
+
+void json__bool(struct out *o, bool v)
+{
+	json_literal(o, v ? "true" : "false");
+}
+
+void json__u64(struct out *o, __u64 v)
+{
+	if (!json_before_value(o))
+		return;
+	out__u64(o, v);
+	json_after_value(o);
+}
+
+void json__s64(struct out *o, __s64 v)
+{
+	if (!json_before_value(o))
+		return;
+	out__s64(o, v);
+	json_after_value(o);
+}
+
+void json__double(struct out *o, double v)
+{
+	char buf[32];
+	int prec;
+
+	if (!isfinite(v)) {
+		json__null(o); /* JSON has no NaN or Infinity */
+		return;
+	}
+	/* %g with 17 digits always reads back; stop at the first that does. */
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	json_literal(o, buf);
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Buffered output stream for the run-directory files, with CSV, JSON and
+ * HTML escaping on top.
+ *
+ * Errors are sticky: the first failed write (ENOSPC, EIO, ...) is kept, every
+ * later write is dropped, and out__flush(), out__error() and out__close()
+ * report it as a negative errno.  Writers can therefore emit a whole row
+ * without checking each call and check once per flush.
+ *
+ * Text from traced programs (process names, command lines, function names)
+ * is untrusted.  Every escaper below keeps its output valid UTF-8: each
+ * ill-formed UTF-8 sequence (maximal subpart, as Unicode recommends) becomes
+ * U+FFFD, and so does every C0 control character and DEL the format cannot
+ * carry as it is (CSV and HTML keep TAB, LF and CR; JSON escapes them all).
+ * U+FFFD rather than "\xNN" text keeps CSV, JSON and HTML consistent and
+ * avoids making a literal backslash ambiguous.
+ */
+#ifndef BT_OUT_H
+#define BT_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#define OUT_BUF_SIZE   (64 * 1024)
+#define JSON_MAX_DEPTH 16
+
+struct out;
+
+/*
+ * Takes ownership of fd on success (out__close() closes it); on failure
+ * returns NULL with errno set and the caller still owns fd.  With gzip the
+ * stream is a gzip member, written through zlib.
+ */
+struct out *out__open_fd(int fd, bool gzip);
+
+/*
+ * Hand everything buffered to the kernel.  With gzip this is a Z_SYNC_FLUSH,
+ * so a crash after it still leaves a file that decompresses up to here.
+ * Costs a few bytes of compression each time: call it about once a second.
+ */
+int out__flush(struct out *o);
+
+/* out__flush() and fsync(): survives a power loss. */
+int out__sync(struct out *o);
+
+/* Flush, finish the gzip trailer, close the fd, free; returns the sticky error. */
+int out__close(struct out *o);
+
+/* 0 or the first error as a negative errno. */
+int out__error(const struct out *o);
+
+void out__write(struct out *o, const void *data, size_t len);
+void out__putc(struct out *o, char c);
+void out__puts(struct out *o, const char *s);
+void out__printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void out__u64(struct out *o, __u64 v);
+void out__s64(struct out *o, __s64 v);
+
+/*
+ * Fixed-point decimal without floating point: value is a number with
+ * `scale` implied decimals, printed with `decimals` decimals, rounded half
+ * up when decimals < scale.  out__fixed(o, 1234567890, 9, 6) prints
+ * "1.234568".  scale and decimals are at most 19.
+ */
+void out__fixed(struct out *o, __u64 value, unsigned int scale, unsigned int decimals);
+
+/*
+ * The t_s column: ns as seconds with microsecond precision, rounded to the
+ * nearest microsecond (half up): 1234567890 -> "1.234568", 999999500 ->
+ * "1.000000".  Exact, from integers.
+ */
+void out__time_s(struct out *o, __u64 ns);
+
+/*
+ * One RFC 4180 field (no separator).  Quoted when it contains a comma, a
+ * quote, CR, LF or TAB, or starts or ends with a space; inner quotes doubled.
+ * Against spreadsheet formula injection, a field starting with = + - @ TAB
+ * CR is quoted and gets a leading ' ("=1+1" -> "'=1+1"), and so does one
+ * starting with ' itself, so that csvread can undo it exactly.
+ * NULL writes an empty field.  Lines end with "\n" (the caller writes it):
+ * pandas and gnuplot prefer it to CRLF, and csvread takes both.
+ */
+void out__csv_str(struct out *o, const char *s);
+void out__csv_strn(struct out *o, const char *s, size_t len);
+
+/* Text escaped for HTML element content and quoted attributes: & < > " '. */
+void out__html_str(struct out *o, const char *s);
+
+/*
+ * The same into a buffer: returns the length the full result needs (without
+ * the NUL), like snprintf.  dst is always NUL-terminated when len > 0, and
+ * is cut only between characters and entities, never inside one.
+ */
+size_t html_escape(char *dst, size_t len, const char *src);
+
+/*
+ * JSON writer: pretty-printed, 2-space indent, commas and nesting handled.
+ * Inside an object, call json__key() before each value.  Misuse (a value
+ * without a key, a key in an array, unbalanced ends, nesting deeper than
+ * JSON_MAX_DEPTH) sets the sticky error -EINVAL.  Each complete top-level
+ * value is followed by a newline.  Strings are escaped per RFC 8259 with
+ * invalid UTF-8 replaced, so the output is always valid JSON.
+ */
+void json__begin_object(struct out *o);
+void json__end_object(struct out *o);
+void json__begin_array(struct out *o);
+void json__end_array(struct out *o);
+void json__key(struct out *o, const char *name);
+void json__str(struct out *o, const char *s); /* NULL writes null */
+void json__strn(struct out *o, const char *s, size_t len);
+void json__u64(struct out *o, __u64 v);
+void json__s64(struct out *o, __s64 v);
+/* Shortest form that reads back to the same double; NaN and inf become null. */
+void json__double(struct out *o, double v);
+void json__bool(struct out *o, bool v);
+void json__null(struct out *o);
+
+#endif /* BT_OUT_H */

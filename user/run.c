@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One tracing run: check everything that can be checked before anything is
+ * created, load the BPF programs, create the run directory, start or find
+ * the targets, attach, then sample until the targets end, the duration
+ * runs out or a signal asks us to stop; finalise the files whatever happens.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include "eventlog.h"
+#include "loader.h"
+#include "log.h"
+#include "out.h"
+#include "parse.h"
+#include "run.h"
+#include "rundir.h"
+#include "sampler.h"
+#include "status.h"
+
+#define NSEC 1000000000ULL
+#define AUTO_FIRST_NS (10 * 1000000ULL)
+#define AUTO_MAX_NS (10 * NSEC)
+#define AUTO_ROWS_PER_LEVEL 1000
+#define FLUSH_NS NSEC
+/* after Ctrl-C, how long the command (which got the same SIGINT from the
+ * terminal) may take to exit before we leave it running */
+#define CHILD_GRACE_NS (NSEC / 2)
+
+static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t child_changed;
+
+static void on_stop(int sig)
+{
+	if (stop_signal)
+		_exit(128 + sig); /* second Ctrl-C: at once; the kernel detaches BPF */
+	stop_signal = sig;
+}
+
+static void on_chld(int sig)
+{
+	(void)sig;
+	child_changed = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {};
+
+	sa.sa_handler = on_stop; /* no SA_RESTART: interrupt the poll */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_chld;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static __u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+const char *outcome_name(enum bt_outcome o)
+{
+	static const char *const names[] = {
+		[BT_RUNNING] = "running",	  [BT_COMPLETED] = "completed",
+		[BT_FAILED] = "failed",		  [BT_KILLED] = "killed",
+		[BT_OOM_KILLED] = "oom_killed",	  [BT_DETACHED] = "detached",
+		[BT_TRACER_ERROR] = "tracer_error",
+	};
+	return names[o];
+}
+
+/* Root, or CAP_BPF + CAP_PERFMON (with CAP_SYS_RESOURCE not needed). */
+static int check_privileges(void)
+{
+	char line[256];
+	unsigned long long caps = 0;
+	FILE *f;
+
+	if (geteuid() == 0)
+		return 0;
+	f = fopen("/proc/self/status", "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "CapEff: %llx", &caps) == 1)
+				break;
+		fclose(f);
+	}
+	if ((caps & (1ULL << 39)) && (caps & (1ULL << 38))) /* CAP_BPF, CAP_PERFMON */
+		return 0;
+	warn("tracing needs root or the CAP_BPF and CAP_PERFMON capabilities (try: sudo "
+	     "benchtrace ...)");
+	return -EPERM;
+}
+
+static int add_proc_info(struct run *r, pid_t pid, char *err, size_t errlen)
+{
+	struct proc_info *n = realloc(r->procs, (r->nprocs + 1) * sizeof(*n));
+	int ret;
+
+	if (!n)
+		return -ENOMEM;
+	r->procs = n;
+	ret = proc_info__read(pid, &r->procs[r->nprocs], err, errlen);
+	if (ret)
+		return ret;
+	r->nprocs++;
+	return 0;
+}
+
+/* -a: every process that exists now; children of any of them follow. */
+static int find_all(struct run *r)
+{
+	char err[128];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	pid_t pid;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)))
+		if (!parse_pid(de->d_name, &pid) && pid != getpid())
+			add_proc_info(r, pid, err, sizeof(err)); /* gone already: skip */
+	closedir(d);
+	return 0;
+}
+
+/* Everything about the targets that can fail, before anything is made. */
+static int check_targets(struct run *r)
+{
+	const struct opts *o = r->opts;
+	char err[512];
+	int i, ret;
+
+	switch (o->mode) {
+	case BT_MODE_COMMAND:
+		ret = command__resolve(o->cmd[0], r->cmd_path, sizeof(r->cmd_path), err,
+				       sizeof(err));
+		if (!ret)
+			ret = run_as__resolve(&r->run_as, o->user, err, sizeof(err));
+		if (ret) {
+			warn("%s", err);
+			return ret;
+		}
+		return 0;
+	case BT_MODE_PIDS:
+		for (i = 0; i < o->npids; i++) {
+			ret = add_proc_info(r, o->pids[i], err, sizeof(err));
+			if (ret) {
+				warn("%s (check the PID with ps)", err);
+				return ret;
+			}
+			if (r->procs[r->nprocs - 1].kthread) {
+				warn("PID %d is a kernel thread (%s): benchtrace traces user "
+				     "processes",
+				     o->pids[i], r->procs[r->nprocs - 1].comm);
+				return -EINVAL;
+			}
+			if (o->pids[i] == getpid()) {
+				warn("PID %d is benchtrace itself", o->pids[i]);
+				return -EINVAL;
+			}
+		}
+		return 0;
+	case BT_MODE_ALL:
+		return find_all(r);
+	default:
+		return -EINVAL;
+	}
+}
+
+static struct out *open_log(struct run *r, const char *base, const char *header)
+{
+	char name[64];
+	struct out *o;
+	int fd;
+
+	snprintf(name, sizeof(name), "%s%s", base, r->opts->gzip ? ".gz" : "");
+	fd = rundir__open(r->rd, name, 0);
+	if (fd < 0) {
+		warn("cannot create %s/%s: %s", rundir__path(r->rd), name, strerror(-fd));
+		return NULL;
+	}
+	o = out__open_fd(fd, r->opts->gzip);
+	if (!o) {
+		close(fd);
+		return NULL;
+	}
+	out__puts(o, header);
+	out__puts(o, "\n");
+	return o;
+}
+
+static int setup_files(struct run *r)
+{
+	char err[512];
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	__u64 v;
+
+	/* under sudo the files belong to the user who asked for them */
+	if (!r->opts->no_chown && geteuid() == 0 && su && sg &&
+	    !parse_u64(su, 0, UINT32_MAX - 1, &v)) {
+		uid = v;
+		if (!parse_u64(sg, 0, UINT32_MAX - 1, &v))
+			gid = v;
+		else
+			uid = (uid_t)-1;
+	}
+	r->rd = rundir__create(r->opts->output, uid, gid, err, sizeof(err));
+	if (!r->rd) {
+		warn("%s", err);
+		return -EEXIST;
+	}
+	r->samples = open_log(r, "samples.csv", samples_header);
+	r->events = open_log(r, "events.csv", events_header);
+	return r->samples && r->events ? 0 : -EIO;
+}
+
+/* Nothing started: leave no run directory pretending to be a run. */
+static void discard_files(struct run *r)
+{
+	out__close(r->samples);
+	out__close(r->events);
+	r->samples = r->events = NULL;
+	rundir__discard(r->rd);
+	r->rd = NULL;
+}
+
+static int start_targets(struct run *r)
+{
+	long clk_tck = sysconf(_SC_CLK_TCK);
+	char err[512];
+	int i, ret;
+
+	if (r->opts->mode == BT_MODE_COMMAND) {
+		ret = child__spawn(&r->child, r->cmd_path, r->opts->cmd, &r->run_as, err,
+				   sizeof(err));
+		if (ret) {
+			warn("%s", err);
+			return ret;
+		}
+		ret = add_proc_info(r, r->child.pid, err, sizeof(err));
+		if (ret) {
+			warn("%s", err);
+			return ret;
+		}
+	}
+	for (i = 0; i < r->nprocs; i++) {
+		ret = tracer__add_proc(r->tracer, r->procs[i].pid, r->procs[i].start_ticks, clk_tck);
+		if (ret) {
+			warn("cannot track PID %d: %s (raise --max-procs?)", r->procs[i].pid,
+			     strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void check_lost(struct run *r, struct eventlog *el, __u64 now)
+{
+	struct {
+		enum bt_stat idx;
+		const char *name;
+		__u64 *seen;
+	} src[] = {
+		{ BT_STAT_RB_DROPS, "ringbuf", &r->lost_ringbuf },
+		{ BT_STAT_PROCS_FULL, "procs_map_full", &r->lost_procs },
+		{ BT_STAT_THREADS_FULL, "threads_map_full", &r->lost_threads },
+	};
+	char detail[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
+		__u64 n = tracer__stat(r->tracer, src[i].idx);
+
+		if (n <= *src[i].seen)
+			continue;
+		snprintf(detail, sizeof(detail), "source=%s count=%llu", src[i].name,
+			 (unsigned long long)(n - *src[i].seen));
+		eventlog__write(el, now, 0, 0, "lost", detail);
+		*src[i].seen = n;
+	}
+}
+
+static int flush_files(struct run *r)
+{
+	int e1 = out__flush(r->samples), e2 = out__flush(r->events);
+
+	if (e1 || e2) {
+		snprintf(r->error, sizeof(r->error), "writing %s/%s: %s", rundir__path(r->rd),
+			 e1 ? "samples.csv" : "events.csv", strerror(e1 ? -e1 : -e2));
+		return -EIO;
+	}
+	return 0;
+}
+
+static void reap_child(struct run *r, bool block)
+{
+	int status;
+	pid_t p;
+
+	if (r->opts->mode != BT_MODE_COMMAND || r->reaped || r->child.pid <= 0)
+		return;
+	do
+		p = waitpid(r->child.pid, &status, block ? 0 : WNOHANG);
+	while (p < 0 && errno == EINTR);
+	if (p != r->child.pid)
+		return;
+	r->reaped = true;
+	if (WIFEXITED(status)) {
+		r->exit_code = WEXITSTATUS(status);
+		r->outcome = r->exit_code ? BT_FAILED : BT_COMPLETED;
+	} else if (WIFSIGNALED(status)) {
+		r->signal = WTERMSIG(status);
+		r->outcome = BT_KILLED;
+	}
+}
+
+/* The outcome once tracing has stopped. */
+static void decide_outcome(struct run *r, const struct run_stats *st)
+{
+	int status = st->root_status;
+
+	if (r->opts->mode == BT_MODE_COMMAND) {
+		if (!r->reaped) {
+			r->outcome = BT_DETACHED;
+		} else if (r->outcome == BT_KILLED && st->root_exited &&
+			   (st->root_flags & BT_PROC_OOM)) {
+			r->outcome = BT_OOM_KILLED;
+		}
+	} else if (r->opts->mode == BT_MODE_PIDS && st->roots_alive == 0 && st->root_exited) {
+		if (st->root_flags & BT_PROC_OOM) {
+			r->outcome = BT_OOM_KILLED;
+			r->signal = status & 0x7f;
+		} else if ((status & 0x7f) == 0) {
+			r->exit_code = (status >> 8) & 0xff;
+			r->outcome = r->exit_code ? BT_FAILED : BT_COMPLETED;
+		} else {
+			r->signal = status & 0x7f;
+			r->outcome = BT_KILLED;
+		}
+	} else {
+		r->outcome = BT_DETACHED;
+	}
+	if (r->error[0])
+		r->outcome = BT_TRACER_ERROR;
+}
+
+static void next_interval(struct run *r, struct eventlog *el, __u64 now, unsigned *ticks)
+{
+	char buf[DURATION_STRLEN];
+
+	if (r->opts->interval_ns || ++*ticks < AUTO_ROWS_PER_LEVEL ||
+	    r->interval_ns >= AUTO_MAX_NS)
+		return;
+	*ticks = 0;
+	r->interval_ns *= 2;
+	if (r->interval_ns > AUTO_MAX_NS)
+		r->interval_ns = AUTO_MAX_NS;
+	format_duration(r->interval_ns, buf, sizeof(buf));
+	eventlog__write(el, now, 0, 0, "interval", buf);
+}
+
+static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
+{
+	const struct opts *o = r->opts;
+	struct ring_buffer *rb;
+	__u64 now, next_tick, next_flush, deadline, wake;
+	unsigned ticks = 0;
+	bool last = false;
+	int ret = 0, timeout;
+
+	rb = ring_buffer__new(tracer__events_fd(r->tracer), eventlog__handle, el, NULL);
+	if (!rb) {
+		snprintf(r->error, sizeof(r->error), "cannot open the BPF ring buffer: %s",
+			 strerror(errno));
+		return -errno;
+	}
+	now = r->start_mono_ns;
+	next_tick = now + r->interval_ns;
+	next_flush = now + FLUSH_NS;
+	deadline = o->duration_ns ? now + o->duration_ns : 0;
+
+	while (!last) {
+		wake = next_tick < next_flush ? next_tick : next_flush;
+		if (deadline && deadline < wake)
+			wake = deadline;
+		now = clock_ns(CLOCK_MONOTONIC);
+		timeout = wake > now ? (int)((wake - now + 999999) / 1000000) : 0;
+		if (!stop_signal && !child_changed && !el->root_exit_seen)
+			ring_buffer__poll(rb, timeout);
+		ring_buffer__consume(rb);
+		now = clock_ns(CLOCK_MONOTONIC);
+
+		if (child_changed) {
+			child_changed = 0;
+			reap_child(r, false);
+		}
+		/* stop conditions take one last sample, now */
+		if (stop_signal || (deadline && now >= deadline) || r->reaped ||
+		    el->root_exit_seen)
+			last = true;
+		if (now >= next_tick || last) {
+			ret = sampler__tick(r->sampler, now);
+			if (ret) {
+				snprintf(r->error, sizeof(r->error), "sampling failed: %s",
+					 strerror(-ret));
+				break;
+			}
+			el->root_exit_seen = false;
+			if (o->mode != BT_MODE_ALL && sampler__stats(r->sampler)->roots_alive == 0)
+				last = true;
+			next_interval(r, el, now, &ticks);
+			next_tick += r->interval_ns;
+			if (next_tick <= now)
+				next_tick = now + r->interval_ns;
+		}
+		if (now >= next_flush || last) {
+			check_lost(r, el, now);
+			ret = flush_files(r);
+			if (ret)
+				break;
+			status__update(status, now - r->start_mono_ns, sampler__stats(r->sampler),
+				       r->lost_ringbuf + r->lost_procs + r->lost_threads);
+			next_flush = now + FLUSH_NS;
+		}
+	}
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	return ret;
+}
+
+static void cleanup(struct run *r)
+{
+	int i;
+
+	sampler__free(r->sampler);
+	tracer__destroy(r->tracer);
+	if (r->rd)
+		rundir__close(r->rd);
+	for (i = 0; i < r->nprocs; i++)
+		proc_info__free(&r->procs[i]);
+	free(r->procs);
+}
+
+/* After the loop: in command mode, the command's fate. */
+static void settle_child(struct run *r)
+{
+	__u64 until;
+
+	if (r->opts->mode != BT_MODE_COMMAND || r->reaped)
+		return;
+	/* Ctrl-C on a terminal reached the command too: let it finish dying */
+	if (stop_signal == SIGINT) {
+		until = clock_ns(CLOCK_MONOTONIC) + CHILD_GRACE_NS;
+		while (!r->reaped && clock_ns(CLOCK_MONOTONIC) < until) {
+			reap_child(r, false);
+			if (!r->reaped)
+				usleep(10000);
+		}
+	} else {
+		reap_child(r, false);
+	}
+}
+
+int run__main(const struct opts *o)
+{
+	struct tracer_opts topts = {};
+	struct eventlog el = {};
+	struct status *status = NULL;
+	struct run r = {};
+	char err[512];
+	int ret, exit_status = 1, i, e1, e2;
+
+	r.opts = o;
+	r.exit_code = -1;
+	r.child.pid = -1;
+	r.interval_ns = o->interval_ns ? o->interval_ns : AUTO_FIRST_NS;
+
+	if (check_privileges())
+		return 1;
+	if (check_targets(&r))
+		goto cleanup;
+
+	topts.follow_children = !o->no_children;
+	topts.max_procs = o->max_procs;
+	topts.max_threads = o->max_threads;
+	if (o->mode == BT_MODE_ALL && topts.max_procs < (unsigned)r.nprocs * 2)
+		topts.max_procs = r.nprocs * 2;
+	ret = tracer__open(&r.tracer, &topts, err, sizeof(err));
+	if (ret) {
+		warn("%s", err);
+		goto cleanup;
+	}
+	if (setup_files(&r))
+		goto discard;
+	install_signals();
+	if (start_targets(&r))
+		goto discard;
+	ret = tracer__attach(r.tracer, err, sizeof(err));
+	if (!ret)
+		ret = tracer__collect(r.tracer, true); /* baselines: count from now on */
+	if (ret) {
+		warn("%s", err[0] ? err : strerror(-ret));
+		goto discard;
+	}
+	if (o->mode == BT_MODE_PIDS) {
+		__u32 flags;
+
+		/* the priming pass saw each target, and it was the one we named */
+		for (i = 0; i < r.nprocs; i++)
+			if (tracer__proc_flags(r.tracer, r.procs[i].pid, &flags) ||
+			    !(flags & BT_PROC_VERIFIED) || (flags & (BT_PROC_GONE | BT_PROC_DEAD))) {
+				warn("PID %d exited during start-up; nothing to trace",
+				     r.procs[i].pid);
+				goto discard;
+			}
+	}
+
+	r.start_real_ns = clock_ns(CLOCK_REALTIME);
+	r.start_mono_ns = clock_ns(CLOCK_MONOTONIC);
+	r.sampler = sampler__new(r.tracer, r.samples, r.start_mono_ns, sysconf(_SC_PAGESIZE));
+	el.out = r.events;
+	el.start_ns = r.start_mono_ns;
+	for (i = 0; i < r.nprocs && o->mode != BT_MODE_ALL; i++)
+		eventlog__add_root(&el, r.procs[i].pid);
+	if (!r.sampler || meta__write(&r, false)) {
+		warn("cannot write %s/meta.json", rundir__path(r.rd));
+		goto discard;
+	}
+	if (o->mode == BT_MODE_COMMAND) {
+		ret = child__go(&r.child);
+		if (ret) {
+			warn("cannot run '%s': %s", r.cmd_path, strerror(-ret));
+			reap_child(&r, true);
+			goto discard;
+		}
+	}
+	status = status__new(o->quiet);
+	ret = trace_loop(&r, &el, status);
+	status__clear(status);
+	r.end_mono_ns = clock_ns(CLOCK_MONOTONIC);
+
+	settle_child(&r);
+	decide_outcome(&r, sampler__stats(r.sampler));
+	e1 = out__close(r.samples);
+	e2 = out__close(r.events);
+	r.samples = r.events = NULL;
+	if ((e1 || e2) && !r.error[0]) {
+		snprintf(r.error, sizeof(r.error), "writing the logs in %s: %s",
+			 rundir__path(r.rd), strerror(e1 ? -e1 : -e2));
+		r.outcome = BT_TRACER_ERROR;
+	}
+	if (meta__write(&r, true) && !r.error[0]) {
+		snprintf(r.error, sizeof(r.error), "cannot write %s/meta.json",
+			 rundir__path(r.rd));
+		r.outcome = BT_TRACER_ERROR;
+	}
+	if (!o->quiet)
+		status__summary(status, &r, sampler__stats(r.sampler));
+	if (r.error[0]) {
+		warn("%s; tracing stopped, the logs hold what was written before", r.error);
+		exit_status = 1;
+	} else if (o->mode == BT_MODE_COMMAND && r.reaped) {
+		exit_status = r.signal ? 128 + r.signal : r.exit_code;
+	} else {
+		exit_status = 0;
+	}
+	status__free(status);
+	goto cleanup;
+
+discard:
+	if (o->mode == BT_MODE_COMMAND)
+		child__abort(&r.child);
+	discard_files(&r);
+cleanup:
+	cleanup(&r);
+	return exit_status;
+}

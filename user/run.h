@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One tracing run, from checks to the finalised run directory. */
+#ifndef BT_RUN_H
+#define BT_RUN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "opts.h"
+#include "target.h"
+
+struct out;
+struct rundir;
+struct sampler;
+struct tracer;
+
+enum bt_outcome {
+	BT_RUNNING,
+	BT_COMPLETED,
+	BT_FAILED,
+	BT_KILLED,
+	BT_OOM_KILLED,
+	BT_DETACHED,
+	BT_TRACER_ERROR,
+};
+
+struct run {
+	const struct opts *opts;
+	struct tracer *tracer;
+	struct sampler *sampler;
+	struct rundir *rd;
+	struct out *samples, *events;
+	struct proc_info *procs; /* the targets as /proc showed them at start */
+	int nprocs;
+	char cmd_path[4096];
+	struct run_as run_as;
+	struct child child;
+
+	__u64 start_mono_ns, start_real_ns, end_mono_ns;
+	__u64 interval_ns; /* current */
+	__u64 lost_ringbuf, lost_procs, lost_threads;
+
+	enum bt_outcome outcome;
+	int exit_code; /* -1 if none */
+	int signal; /* 0 if none */
+	bool reaped;
+	char error[256]; /* tracer_error: what went wrong */
+};
+
+const char *outcome_name(enum bt_outcome o);
+/* Trace as the options say; returns benchtrace's exit status. */
+int run__main(const struct opts *o);
+/* meta.json, at start (final=false) and at the end. */
+int meta__write(const struct run *r, bool final);
+
+#endif /* BT_RUN_H */

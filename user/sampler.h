@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Sampling: at each tick, read the kernel's per-process accumulators and
+ * write one samples.csv row per traced process. */
+#ifndef BT_SAMPLER_H
+#define BT_SAMPLER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <linux/types.h>
+
+struct out;
+struct tracer;
+struct sampler;
+
+/* Whole-run figures for the status line, the summary and meta.json. */
+struct run_stats {
+	__u64 cpu_ns, runq_ns, read_bytes, write_bytes, io_ops, io_wait_ns;
+	__u64 minflt, majflt, vol_cs, invol_cs;
+	__u64 peak_rss_bytes; /* highest RSS of any single process */
+	__u64 procs_seen;
+	__u64 rows;
+	/* the last interval, summed over processes */
+	__u64 last_dt_ns, last_cpu_ns, last_rss_bytes, last_read_bytes, last_write_bytes;
+	/* processes named on the command line (or the command) */
+	int roots, roots_alive, roots_gone;
+	bool root_exited; /* the first root that ended */
+	__s32 root_status; /* its wait(2)-style status */
+	__u32 root_flags; /* its BT_PROC_* flags */
+};
+
+struct sampler *sampler__new(struct tracer *t, struct out *samples, __u64 start_ns,
+			     long page_size);
+/* Collect and write the interval that ends at now_ns. */
+int sampler__tick(struct sampler *s, __u64 now_ns);
+const struct run_stats *sampler__stats(const struct sampler *s);
+void sampler__free(struct sampler *s);
+
+extern const char *const samples_header;
+
+#endif /* BT_SAMPLER_H */
