@@ -111,14 +111,15 @@ static void write_start(struct out *o, const struct run *r)
 	json__key(o, "interval");
 	json__begin_object(o);
 	kv_str(o, "policy", r->opts->interval_ns ? "fixed" : "auto");
-	format_duration(r->opts->interval_ns ? r->opts->interval_ns : 10000000ULL, buf,
+	format_duration(r->opts->interval_ns ? r->opts->interval_ns : BT_AUTO_FIRST_NS, buf,
 			sizeof(buf));
 	kv_str(o, "initial", buf);
 	if (!r->opts->interval_ns) {
-		kv_str(o, "max", "10s");
-		kv_u64(o, "samples_per_level", 1000);
+		format_duration(BT_AUTO_MAX_NS, buf, sizeof(buf));
+		kv_str(o, "max", buf);
+		kv_u64(o, "samples_per_level", BT_AUTO_PER_LEVEL);
 	}
-	format_duration(r->interval_ns, buf, sizeof(buf));
+	format_duration(r->interval.ns, buf, sizeof(buf));
 	kv_str(o, "current", buf);
 	json__end_object(o);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "eventlog.h"
+#include "interval.h"
 #include "loader.h"
 #include "log.h"
 #include "out.h"
@@ -28,9 +29,6 @@
 #include "status.h"
 
 #define NSEC 1000000000ULL
-#define AUTO_FIRST_NS (10 * 1000000ULL)
-#define AUTO_MAX_NS (10 * NSEC)
-#define AUTO_ROWS_PER_LEVEL 1000
 #define FLUSH_NS NSEC
 /* after Ctrl-C, how long the command (which got the same SIGINT from the
  * terminal) may take to exit before we leave it running */
@@ -205,6 +203,46 @@ static struct out *open_log(struct run *r, const char *base, const char *header)
 	return o;
 }
 
+static int flush_files(struct run *r)
+{
+	int e1 = out__flush(r->samples), e2 = out__flush(r->events);
+
+	if (e1 || e2) {
+		snprintf(r->error, sizeof(r->error), "writing %s/%s: %s", rundir__path(r->rd),
+			 e1 ? "samples.csv" : "events.csv", strerror(e1 ? -e1 : -e2));
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * The final meta.json must be written even when the disk fills up during
+ * the run: hold a little space in a hidden file, released just before.
+ */
+#define META_RESERVE ".meta.reserve"
+
+static void reserve_space(struct run *r)
+{
+	int fd = rundir__open(r->rd, META_RESERVE, 0);
+
+	if (fd < 0)
+		return;
+	/* meta.json is a few KiB; a failed fallocate may keep what it got */
+	if (posix_fallocate(fd, 0, 32 * 1024)) {
+		if (ftruncate(fd, 0)) {
+			/* unlinking below frees the blocks all the same */
+		}
+		unlinkat(rundir__dirfd(r->rd), META_RESERVE, 0);
+	}
+	close(fd);
+}
+
+static void release_space(struct run *r)
+{
+	if (r->rd)
+		unlinkat(rundir__dirfd(r->rd), META_RESERVE, 0);
+}
+
 static int setup_files(struct run *r)
 {
 	char err[512];
@@ -229,12 +267,21 @@ static int setup_files(struct run *r)
 	}
 	r->samples = open_log(r, "samples.csv", samples_header);
 	r->events = open_log(r, "events.csv", events_header);
-	return r->samples && r->events ? 0 : -EIO;
+	if (!r->samples || !r->events)
+		return -EIO;
+	reserve_space(r);
+	/* headers on disk now: a run cut short still has parseable files */
+	if (flush_files(r)) {
+		warn("%s", r->error);
+		return -EIO;
+	}
+	return 0;
 }
 
 /* Nothing started: leave no run directory pretending to be a run. */
 static void discard_files(struct run *r)
 {
+	release_space(r);
 	out__close(r->samples);
 	out__close(r->events);
 	r->samples = r->events = NULL;
@@ -298,18 +345,6 @@ static void check_lost(struct run *r, struct eventlog *el, __u64 now)
 	}
 }
 
-static int flush_files(struct run *r)
-{
-	int e1 = out__flush(r->samples), e2 = out__flush(r->events);
-
-	if (e1 || e2) {
-		snprintf(r->error, sizeof(r->error), "writing %s/%s: %s", rundir__path(r->rd),
-			 e1 ? "samples.csv" : "events.csv", strerror(e1 ? -e1 : -e2));
-		return -EIO;
-	}
-	return 0;
-}
-
 static void reap_child(struct run *r, bool block)
 {
 	int status;
@@ -362,27 +397,12 @@ static void decide_outcome(struct run *r, const struct run_stats *st)
 		r->outcome = BT_TRACER_ERROR;
 }
 
-static void next_interval(struct run *r, struct eventlog *el, __u64 now, unsigned *ticks)
-{
-	char buf[DURATION_STRLEN];
-
-	if (r->opts->interval_ns || ++*ticks < AUTO_ROWS_PER_LEVEL ||
-	    r->interval_ns >= AUTO_MAX_NS)
-		return;
-	*ticks = 0;
-	r->interval_ns *= 2;
-	if (r->interval_ns > AUTO_MAX_NS)
-		r->interval_ns = AUTO_MAX_NS;
-	format_duration(r->interval_ns, buf, sizeof(buf));
-	eventlog__write(el, now, 0, 0, "interval", buf);
-}
-
 static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 {
 	const struct opts *o = r->opts;
 	struct ring_buffer *rb;
 	__u64 now, next_tick, next_flush, deadline, wake;
-	unsigned ticks = 0;
+	char ivbuf[DURATION_STRLEN];
 	bool last = false;
 	int ret = 0, timeout;
 
@@ -393,7 +413,7 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 		return -errno;
 	}
 	now = r->start_mono_ns;
-	next_tick = now + r->interval_ns;
+	next_tick = now + r->interval.ns;
 	next_flush = now + FLUSH_NS;
 	deadline = o->duration_ns ? now + o->duration_ns : 0;
 
@@ -419,17 +439,24 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 		if (now >= next_tick || last) {
 			ret = sampler__tick(r->sampler, now);
 			if (ret) {
-				snprintf(r->error, sizeof(r->error), "sampling failed: %s",
-					 strerror(-ret));
+				if (out__error(r->samples))
+					snprintf(r->error, sizeof(r->error), "writing %s/samples.csv: %s",
+						 rundir__path(r->rd), strerror(-ret));
+				else
+					snprintf(r->error, sizeof(r->error), "sampling failed: %s",
+						 strerror(-ret));
 				break;
 			}
 			el->root_exit_seen = false;
 			if (o->mode != BT_MODE_ALL && sampler__stats(r->sampler)->roots_alive == 0)
 				last = true;
-			next_interval(r, el, now, &ticks);
-			next_tick += r->interval_ns;
+			if (interval__tick(&r->interval)) {
+				format_duration(r->interval.ns, ivbuf, sizeof(ivbuf));
+				eventlog__write(el, now, 0, 0, "interval", ivbuf);
+			}
+			next_tick += r->interval.ns;
 			if (next_tick <= now)
-				next_tick = now + r->interval_ns;
+				next_tick = now + r->interval.ns;
 		}
 		if (now >= next_flush || last) {
 			check_lost(r, el, now);
@@ -491,7 +518,7 @@ int run__main(const struct opts *o)
 	r.opts = o;
 	r.exit_code = -1;
 	r.child.pid = -1;
-	r.interval_ns = o->interval_ns ? o->interval_ns : AUTO_FIRST_NS;
+	interval__init(&r.interval, o->interval_ns);
 
 	if (check_privileges())
 		return 1;
@@ -567,6 +594,7 @@ int run__main(const struct opts *o)
 			 rundir__path(r.rd), strerror(e1 ? -e1 : -e2));
 		r.outcome = BT_TRACER_ERROR;
 	}
+	release_space(&r);
 	if (meta__write(&r, true) && !r.error[0]) {
 		snprintf(r.error, sizeof(r.error), "cannot write %s/meta.json",
 			 rundir__path(r.rd));

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <linux/types.h>
+#include "interval.h"
 #include "opts.h"
 #include "target.h"
 
@@ -37,7 +38,7 @@ struct run {
 	struct child child;
 
 	__u64 start_mono_ns, start_real_ns, end_mono_ns;
-	__u64 interval_ns; /* current */
+	struct interval interval;
 	__u64 lost_ringbuf, lost_procs, lost_threads;
 
 	enum bt_outcome outcome;

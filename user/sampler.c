@@ -247,7 +247,7 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 		prev_remove(s, s->dead[i]);
 	}
 	s->last_ns = now_ns;
-	return out__error(s->out) ? -out__error(s->out) : 0;
+	return out__error(s->out);
 }
 
 const struct run_stats *sampler__stats(const struct sampler *s)
