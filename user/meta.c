@@ -215,7 +215,6 @@ int meta__write(const struct run *r, bool final)
 	write_features(o, r);
 	write_end(o, r, final);
 	json__end_object(o);
-	out__puts(o, "\n");
 	ret = out__close(o);
 	len = lseek(fd, 0, SEEK_END);
 	if (ret || len <= 0) {

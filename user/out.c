@@ -14,6 +14,8 @@ struct out {
 	int fd;
 	gzFile gz; /* NULL when writing plain */
 	int err;   /* first error, positive errno; 0 if none */
+	off_t written; /* plain: bytes written to fd */
+	off_t whole;   /* plain: offset just past the last complete line written */
 
 	/* JSON writer state. */
 	int depth;
@@ -62,13 +64,23 @@ static void out_raw(struct out *o, const char *p, size_t len)
 			len -= (size_t)n;
 		} else {
 			ssize_t n = write(o->fd, p, len);
+			const char *nl;
 
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
 				out_set_err(o, n < 0 ? errno : EIO);
+				/* a disk that filled up mid-line: cut the file back
+				 * to whole lines so every row left is a real row
+				 * (fails harmlessly on pipes) */
+				if (ftruncate(o->fd, o->whole) == 0)
+					o->written = o->whole;
 				return;
 			}
+			nl = memrchr(p, '\n', (size_t)n);
+			if (nl)
+				o->whole = o->written + (nl - p) + 1;
+			o->written += n;
 			p += n;
 			len -= (size_t)n;
 		}

@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#include "out.h"
+
+/*
+ * Each test writes through a struct out into a memfd, closes the stream and
+ * reads back what reached the "file".
+ */
+struct capture {
+	int fd; /* our end; the stream owns a dup */
+	struct out *o;
+};
+
+static void capture_open(struct capture *c, bool gzip)
+{
+	int dupfd;
+
+	c->fd = memfd_create("test_out", MFD_CLOEXEC);
+	assert_true(c->fd >= 0);
+	dupfd = dup(c->fd);
+	assert_true(dupfd >= 0);
+	c->o = out__open_fd(dupfd, gzip);
+	assert_non_null(c->o);
+}
+
+/* Raw bytes of the file; caller frees.  NUL-terminated for convenience. */
+static char *capture_read(int fd, size_t *lenp)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	char *buf;
+
+	assert_true(size >= 0);
+	buf = malloc((size_t)size + 1);
+	assert_non_null(buf);
+	assert_int_equal(pread(fd, buf, (size_t)size, 0), size);
+	buf[size] = '\0';
+	if (lenp)
+		*lenp = (size_t)size;
+	return buf;
+}
+
+/* Close the stream (expecting success) and return the file's contents. */
+static char *capture_close(struct capture *c, size_t *lenp)
+{
+	char *buf;
+
+	assert_int_equal(out__close(c->o), 0);
+	c->o = NULL;
+	buf = capture_read(c->fd, lenp);
+	close(c->fd);
+	return buf;
+}
+
+static void expect_output(struct capture *c, const char *want)
+{
+	char *got = capture_close(c, NULL);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_numbers(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	capture_open(&c, false);
+	out__u64(c.o, 0);
+	out__putc(c.o, ' ');
+	out__u64(c.o, UINT64_MAX);
+	out__putc(c.o, ' ');
+	out__s64(c.o, INT64_MIN);
+	out__putc(c.o, ' ');
+	out__s64(c.o, INT64_MAX);
+	out__putc(c.o, ' ');
+	out__s64(c.o, -1);
+	out__putc(c.o, ' ');
+	out__s64(c.o, 0);
+	expect_output(&c, "0 18446744073709551615 -9223372036854775808 9223372036854775807 -1 0");
+}
+
+static void test_fixed_and_time(void **state)
+{
+	static const struct {
+		__u64 v;
+		unsigned int scale, dec;
+		const char *want;
+	} cases[] = {
+	    {1234567890, 9, 6, "1.234568"}, /* rounds up */
+	    {1234567490, 9, 6, "1.234567"}, /* rounds down */
+	    {1234567500, 9, 6, "1.234568"}, /* half up */
+	    {999999500, 9, 6, "1.000000"},  /* carry into the integer part */
+	    {999999499, 9, 6, "0.999999"},
+	    {0, 9, 6, "0.000000"},
+	    {1000, 9, 6, "0.000001"},
+	    {5, 9, 6, "0.000000"},
+	    {UINT64_MAX, 9, 6, "18446744073.709552"},
+	    {UINT64_MAX, 0, 0, "18446744073709551615"},
+	    {UINT64_MAX, 19, 19, "1.8446744073709551615"},
+	    {UINT64_MAX, 19, 0, "2"},
+	    {255, 1, 1, "25.5"},
+	    {255, 1, 3, "25.500"}, /* padding when more decimals than scale */
+	    {7, 0, 2, "7.00"},
+	    {25, 1, 0, "3"},
+	    {24, 1, 0, "2"},
+	    {5, 3, 3, "0.005"},
+	};
+	struct capture c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got;
+
+		capture_open(&c, false);
+		out__fixed(c.o, cases[i].v, cases[i].scale, cases[i].dec);
+		got = capture_close(&c, NULL);
+		if (strcmp(got, cases[i].want))
+			fail_msg("out__fixed(%llu, %u, %u) = \"%s\", want \"%s\"",
+				 (unsigned long long)cases[i].v, cases[i].scale, cases[i].dec, got,
+				 cases[i].want);
+		free(got);
+	}
+
+	capture_open(&c, false);
+	out__time_s(c.o, 3600123456789ULL);
+	out__putc(c.o, ',');
+	out__time_s(c.o, 1);
+	expect_output(&c, "3600.123457,0.000000");
+
+	capture_open(&c, false);
+	out__fixed(c.o, 1, 20, 2);
+	assert_int_equal(out__error(c.o), -EINVAL);
+	assert_int_equal(out__close(c.o), -EINVAL);
+	close(c.fd);
+}
+
+/* Lines written around and across the buffer boundary arrive intact and in order. */
+static void test_buffer_boundaries(void **state)
+{
+	struct capture c;
+	char *big, *got, *want, *p;
+	size_t biglen = OUT_BUF_SIZE * 2 + 17, len, i;
+
+	(void)state;
+	big = malloc(biglen + 1);
+	assert_non_null(big);
+	for (i = 0; i < biglen; i++)
+		big[i] = (char)('a' + i % 26);
+	big[biglen] = '\0';
+
+	capture_open(&c, false);
+	for (i = 0; i < 5000; i++)
+		out__printf(c.o, "%zu,%s\n", i, "row"); /* crosses the boundary mid-printf */
+	out__puts(c.o, big);				/* larger than the buffer */
+	out__printf(c.o, "<%s>", big);			/* printf larger than the buffer */
+	out__write(c.o, "", 0);
+	out__putc(c.o, '!');
+	got = capture_close(&c, &len);
+
+	want = malloc(5000 * 16 + 2 * biglen + 8);
+	assert_non_null(want);
+	p = want;
+	for (i = 0; i < 5000; i++)
+		p += sprintf(p, "%zu,row\n", i);
+	p += sprintf(p, "%s<%s>!", big, big);
+	assert_int_equal(len, (size_t)(p - want));
+	assert_memory_equal(got, want, len);
+	free(big);
+	free(got);
+	free(want);
+}
+
+static void test_sticky_error(void **state)
+{
+	bool gzip;
+
+	(void)state;
+	for (gzip = false;; gzip = true) {
+		int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+		struct out *o;
+		int i;
+
+		assert_true(fd >= 0);
+		o = out__open_fd(fd, gzip);
+		assert_non_null(o);
+		out__puts(o, "hello\n");
+		assert_int_equal(out__error(o), 0); /* still buffered */
+		assert_int_equal(out__flush(o), -ENOSPC);
+		assert_int_equal(out__error(o), -ENOSPC);
+		/* Later writes are dropped quietly, the first error is kept. */
+		for (i = 0; i < 100000; i++)
+			out__printf(o, "%d\n", i);
+		assert_int_equal(out__flush(o), -ENOSPC);
+		assert_int_equal(out__sync(o), -ENOSPC);
+		assert_int_equal(out__close(o), -ENOSPC);
+		if (gzip)
+			break;
+	}
+}
+
+static void test_open_errors(void **state)
+{
+	(void)state;
+	errno = 0;
+	assert_null(out__open_fd(-1, false));
+	assert_int_equal(errno, EBADF);
+	assert_int_equal(out__close(NULL), 0);
+}
+
+static void test_gzip_round_trip_and_sync_flush(void **state)
+{
+	struct capture c;
+	char buf[256], *raw;
+	size_t rawlen;
+	gzFile gz;
+	int n;
+
+	(void)state;
+	capture_open(&c, true);
+	out__puts(c.o, "t_s,pid\n0.010000,42\n");
+	assert_int_equal(out__flush(c.o), 0);
+
+	/* A crash now: the file has no gzip trailer, but what was flushed reads back. */
+	raw = capture_read(c.fd, &rawlen);
+	assert_true(rawlen > 2);
+	assert_int_equal((unsigned char)raw[0], 0x1f); /* gzip magic */
+	assert_int_equal((unsigned char)raw[1], 0x8b);
+	free(raw);
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", c.fd);
+	gz = gzopen(buf, "rb");
+	assert_non_null(gz);
+	n = gzread(gz, buf, sizeof(buf) - 1);
+	assert_int_equal(n, strlen("t_s,pid\n0.010000,42\n"));
+	buf[n] = '\0';
+	assert_string_equal(buf, "t_s,pid\n0.010000,42\n");
+	gzclose(gz);
+
+	out__puts(c.o, "0.020000,43\n");
+	assert_int_equal(out__close(c.o), 0);
+	snprintf(buf, sizeof(buf), "/proc/self/fd/%d", c.fd);
+	gz = gzopen(buf, "rb");
+	assert_non_null(gz);
+	n = gzread(gz, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "t_s,pid\n0.010000,42\n0.020000,43\n");
+	assert_int_equal(gzclose(gz), Z_OK); /* complete stream: trailer and CRC check */
+	close(c.fd);
+}
+
+static char *csv_of(const char *s, size_t len)
+{
+	struct capture c;
+
+	capture_open(&c, false);
+	out__csv_strn(c.o, s, len);
+	return capture_close(&c, NULL);
+}
+
+static void csv_case(const char *in, const char *want)
+{
+	char *got = csv_of(in, strlen(in));
+
+	if (strcmp(got, want))
+		fail_msg("csv(\"%s\") = [%s], want [%s]", in, got, want);
+	free(got);
+}
+
+static void test_csv_quoting(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	csv_case("plain", "plain");
+	csv_case("", "");
+	csv_case("a,b", "\"a,b\"");
+	csv_case("say \"hi\"", "\"say \"\"hi\"\"\"");
+	csv_case("\"", "\"\"\"\"");
+	csv_case("two\nlines", "\"two\nlines\"");
+	csv_case("cr\rhere", "\"cr\rhere\"");
+	csv_case("tab\there", "\"tab\there\"");
+	csv_case(" lead", "\" lead\"");
+	csv_case("trail ", "\"trail \"");
+	csv_case("in side", "in side");
+	csv_case("python3.11", "python3.11");
+	csv_case("a'b", "a'b");
+
+	capture_open(&c, false);
+	out__csv_str(c.o, NULL);
+	out__putc(c.o, ',');
+	out__csv_str(c.o, "x");
+	expect_output(&c, ",x");
+}
+
+static void test_csv_formula_injection(void **state)
+{
+	(void)state;
+	csv_case("=cmd|' /C calc'!A0", "\"'=cmd|' /C calc'!A0\"");
+	csv_case("+1+1", "\"'+1+1\"");
+	csv_case("-bash", "\"'-bash\"");
+	csv_case("@SUM(A1)", "\"'@SUM(A1)\"");
+	csv_case("\tx", "\"'\tx\"");
+	csv_case("\rx", "\"'\rx\"");
+	csv_case("=a,\"b\"", "\"'=a,\"\"b\"\"\"");
+	/* A leading ' is doubled so that a reader can undo the defusing exactly. */
+	csv_case("'quoted", "\"''quoted\"");
+	/* Only the first character matters. */
+	csv_case("a=b", "a=b");
+	csv_case("x-1", "x-1");
+}
+
+static void test_csv_utf8_and_controls(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *want;
+	} cases[] = {
+	    {"caf\xc3\xa9", 5, "caf\xc3\xa9"},		 /* valid 2-byte */
+	    {"\xe2\x82\xac", 3, "\xe2\x82\xac"},	 /* euro sign */
+	    {"\xf0\x9f\x98\x80", 4, "\xf0\x9f\x98\x80"}, /* emoji */
+	    {"a\xff"
+	     "b",
+	     3,
+	     "a\xef\xbf\xbd"
+	     "b"},							 /* never valid */
+	    {"\xc0\xaf", 2, "\xef\xbf\xbd\xef\xbf\xbd"},		 /* overlong '/' */
+	    {"\xed\xa0\x80", 3, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* surrogate */
+	    {"\xf4\x90\x80\x80", 4,
+	     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* > U+10FFFF */
+	    /* comm cut inside a character: one U+FFFD for the maximal subpart */
+	    {"py\xe2\x82", 4, "py\xef\xbf\xbd"},
+	    {"\xe2\x82x", 3, "\xef\xbf\xbdx"},
+	    {"\xf0\x9f\x98", 3, "\xef\xbf\xbd"},
+	    {"a\x01"
+	     "b",
+	     3,
+	     "a\xef\xbf\xbd"
+	     "b"},				   /* control */
+	    {"a\x1b[2Jb", 6, "a\xef\xbf\xbd[2Jb"}, /* terminal escape */
+	    {"a\x7f", 2, "a\xef\xbf\xbd"},	   /* DEL */
+	    {"a\0b", 3,
+	     "a\xef\xbf\xbd"
+	     "b"}, /* NUL inside a counted string */
+	    {"\xff,", 2, "\"\xef\xbf\xbd,\""},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = csv_of(cases[i].in, cases[i].len);
+
+		if (strcmp(got, cases[i].want))
+			fail_msg("case %zu: got [%s] want [%s]", i, got, cases[i].want);
+		free(got);
+	}
+}
+
+static void test_json_pretty(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	capture_open(&c, false);
+	json__begin_object(c.o);
+	json__key(c.o, "version");
+	json__str(c.o, "0.1.0");
+	json__key(c.o, "pids");
+	json__begin_array(c.o);
+	json__u64(c.o, 12);
+	json__s64(c.o, -3);
+	json__end_array(c.o);
+	json__key(c.o, "empty_obj");
+	json__begin_object(c.o);
+	json__end_object(c.o);
+	json__key(c.o, "empty_arr");
+	json__begin_array(c.o);
+	json__end_array(c.o);
+	json__key(c.o, "host");
+	json__begin_object(c.o);
+	json__key(c.o, "cpus");
+	json__u64(c.o, 2);
+	json__key(c.o, "btf");
+	json__bool(c.o, true);
+	json__key(c.o, "gpu");
+	json__null(c.o);
+	json__key(c.o, "nested");
+	json__begin_array(c.o);
+	json__begin_object(c.o);
+	json__key(c.o, "ok");
+	json__bool(c.o, false);
+	json__end_object(c.o);
+	json__str(c.o, NULL);
+	json__end_array(c.o);
+	json__end_object(c.o);
+	json__end_object(c.o);
+	expect_output(&c, "{\n"
+			  "  \"version\": \"0.1.0\",\n"
+			  "  \"pids\": [\n"
+			  "    12,\n"
+			  "    -3\n"
+			  "  ],\n"
+			  "  \"empty_obj\": {},\n"
+			  "  \"empty_arr\": [],\n"
+			  "  \"host\": {\n"
+			  "    \"cpus\": 2,\n"
+			  "    \"btf\": true,\n"
+			  "    \"gpu\": null,\n"
+			  "    \"nested\": [\n"
+			  "      {\n"
+			  "        \"ok\": false\n"
+			  "      },\n"
+			  "      null\n"
+			  "    ]\n"
+			  "  }\n"
+			  "}\n");
+}
+
+static void test_json_strings(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	capture_open(&c, false);
+	json__begin_array(c.o);
+	json__str(c.o, "q\"b\\s/");
+	json__str(c.o, "\b\f\n\r\t\x01\x1f\x7f");
+	json__str(c.o, "caf\xc3\xa9 \xe2\x82\xac");
+	json__str(c.o, "bad\xff\xfe end\xe2\x82");
+	json__strn(c.o, "nul\0in", 6);
+	json__str(c.o, "");
+	json__end_array(c.o);
+	expect_output(&c, "[\n"
+			  "  \"q\\\"b\\\\s/\",\n"
+			  "  \"\\b\\f\\n\\r\\t\\u0001\\u001f\\u007f\",\n"
+			  "  \"caf\xc3\xa9 \xe2\x82\xac\",\n"
+			  "  \"bad\xef\xbf\xbd\xef\xbf\xbd end\xef\xbf\xbd\",\n"
+			  "  \"nul\\u0000in\",\n"
+			  "  \"\"\n"
+			  "]\n");
+
+	/* Keys are escaped too. */
+	capture_open(&c, false);
+	json__begin_object(c.o);
+	json__key(c.o, "a\"b\n");
+	json__u64(c.o, 1);
+	json__end_object(c.o);
+	expect_output(&c, "{\n  \"a\\\"b\\n\": 1\n}\n");
+}
+
+static void test_json_double(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	capture_open(&c, false);
+	json__begin_array(c.o);
+	json__double(c.o, 0.1);
+	json__double(c.o, 1.0 / 3.0);
+	json__double(c.o, 2.0);
+	json__double(c.o, -2.5e-7);
+	json__double(c.o, 1e300);
+	json__double(c.o, NAN);
+	json__double(c.o, INFINITY);
+	json__double(c.o, -INFINITY);
+	json__end_array(c.o);
+	expect_output(&c, "[\n  0.1,\n  0.3333333333333333,\n  2,\n  -2.5e-07,\n  1e+300,\n"
+			  "  null,\n  null,\n  null\n]\n");
+}
+
+static void json_misuse_case(void (*fn)(struct out *), const char *what)
+{
+	struct capture c;
+
+	capture_open(&c, false);
+	fn(c.o);
+	if (out__error(c.o) != -EINVAL)
+		fail_msg("%s: error %d, want -EINVAL", what, out__error(c.o));
+	assert_int_equal(out__close(c.o), -EINVAL);
+	close(c.fd);
+}
+
+static void misuse_value_without_key(struct out *o)
+{
+	json__begin_object(o);
+	json__u64(o, 1);
+}
+
+static void misuse_key_in_array(struct out *o)
+{
+	json__begin_array(o);
+	json__key(o, "k");
+}
+
+static void misuse_key_at_top(struct out *o)
+{
+	json__key(o, "k");
+}
+
+static void misuse_two_keys(struct out *o)
+{
+	json__begin_object(o);
+	json__key(o, "a");
+	json__key(o, "b");
+}
+
+static void misuse_end_with_pending_key(struct out *o)
+{
+	json__begin_object(o);
+	json__key(o, "a");
+	json__end_object(o);
+}
+
+static void misuse_wrong_end(struct out *o)
+{
+	json__begin_object(o);
+	json__end_array(o);
+}
+
+static void misuse_end_at_top(struct out *o)
+{
+	json__end_object(o);
+}
+
+static void misuse_too_deep(struct out *o)
+{
+	int i;
+
+	for (i = 0; i <= JSON_MAX_DEPTH; i++)
+		json__begin_array(o);
+}
+
+static void test_json_misuse(void **state)
+{
+	struct capture c;
+	int i;
+
+	(void)state;
+	json_misuse_case(misuse_value_without_key, "value without key");
+	json_misuse_case(misuse_key_in_array, "key in array");
+	json_misuse_case(misuse_key_at_top, "key at top level");
+	json_misuse_case(misuse_two_keys, "two keys");
+	json_misuse_case(misuse_end_with_pending_key, "end with pending key");
+	json_misuse_case(misuse_wrong_end, "wrong end");
+	json_misuse_case(misuse_end_at_top, "end at top");
+	json_misuse_case(misuse_too_deep, "too deep");
+
+	/* Exactly JSON_MAX_DEPTH levels are fine. */
+	capture_open(&c, false);
+	for (i = 0; i < JSON_MAX_DEPTH; i++)
+		json__begin_array(c.o);
+	for (i = 0; i < JSON_MAX_DEPTH; i++)
+		json__end_array(c.o);
+	assert_int_equal(out__error(c.o), 0);
+	assert_int_equal(out__close(c.o), 0);
+	close(c.fd);
+}
+
+static void test_html_escape(void **state)
+{
+	char buf[64];
+	struct capture c;
+	size_t n;
+
+	(void)state;
+	n = html_escape(buf, sizeof(buf), "<b>\"Tom\" & 'Jerry'</b>");
+	assert_string_equal(buf, "&lt;b&gt;&quot;Tom&quot; &amp; &#39;Jerry&#39;&lt;/b&gt;");
+	assert_int_equal(n, strlen(buf));
+
+	n = html_escape(buf, sizeof(buf), "x\x01y\xff");
+	assert_string_equal(buf, "x\xef\xbf\xbdy\xef\xbf\xbd");
+
+	/* Truncation: never half an entity, return value is the full length. */
+	memset(buf, 'Z', sizeof(buf));
+	n = html_escape(buf, 6, "ab&cd");
+	assert_int_equal(n, strlen("ab&amp;cd"));
+	assert_string_equal(buf, "ab");
+	n = html_escape(buf, 8, "ab&cd");
+	assert_string_equal(buf, "ab&amp;");
+	n = html_escape(buf, 1, "abc");
+	assert_string_equal(buf, "");
+	assert_int_equal(n, 3);
+	assert_int_equal(html_escape(NULL, 0, "a<b"), 6);
+	assert_int_equal(html_escape(buf, sizeof(buf), NULL), 0);
+	assert_string_equal(buf, "");
+
+	capture_open(&c, false);
+	out__html_str(c.o, "<script>alert('x')</script>");
+	expect_output(&c, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_fixed_and_time),
+	    cmocka_unit_test(test_buffer_boundaries),
+	    cmocka_unit_test(test_sticky_error),
+	    cmocka_unit_test(test_open_errors),
+	    cmocka_unit_test(test_gzip_round_trip_and_sync_flush),
+	    cmocka_unit_test(test_csv_quoting),
+	    cmocka_unit_test(test_csv_formula_injection),
+	    cmocka_unit_test(test_csv_utf8_and_controls),
+	    cmocka_unit_test(test_json_pretty),
+	    cmocka_unit_test(test_json_strings),
+	    cmocka_unit_test(test_json_double),
+	    cmocka_unit_test(test_json_misuse),
+	    cmocka_unit_test(test_html_escape),
+	};
+
+	return cmocka_run_group_tests_name("out", tests, NULL, NULL);
+}
