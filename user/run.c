@@ -502,7 +502,9 @@ static void settle_child(struct run *r)
 				usleep(10000);
 		}
 	} else {
-		reap_child(r, false);
+		/* the exit tracepoint fires before the child is a zombie: once
+		 * the kernel said the command's thread group is gone, wait */
+		reap_child(r, sampler__stats(r->sampler)->roots_alive == 0);
 	}
 }
 
