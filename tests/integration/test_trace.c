@@ -1,0 +1,867 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Integration tests: run the real build/benchtrace on the workload programs
+ * (tests/workloads/) and compare what it recorded with the kernel's own
+ * accounting of the same process, which each workload writes to its
+ * BT_REPORT file just before it exits (getrusage, /proc/self/io, VmHWM).
+ *
+ * Tolerances (SPEC targets):
+ *   CPU time             5% of utime + stime
+ *   peak RSS             3% of VmHWM
+ *   read/write bytes     5% of /proc/PID/io
+ *   faults, ctx switches 5% of getrusage, or 20 if that is more (small counts:
+ *                        the workload's exit after its report, and a thread's
+ *                        final switch, are seen by the tracer, not by rusage)
+ *
+ * Needs root and working BPF: skips with "SKIP: reason" otherwise, but fails
+ * when CI is set.  Usage-error tests need neither and always run.
+ *
+ * Usage: test_trace [BUILD_DIR]   (or BT_BUILD=BUILD_DIR; default "build")
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+
+#include "csvread.h"
+#include "testutil.h"
+
+#define MiB (1024.0 * 1024.0)
+
+/* Generous: a traced run of the longest workload takes ~3 s. */
+#define RUN_TIMEOUT_S 60.0
+
+struct ctx {
+	struct bt_tmp tmp;
+	struct bt_result res;
+	struct bt_report rep;
+	struct bt_rundir rd;
+	int pid; /* the workload's pid, from its report */
+};
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	if (!c || bt_tmp_init(&c->tmp)) {
+		fprintf(stderr, "cannot make a temporary directory under /var/tmp\n");
+		free(c);
+		return -1;
+	}
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	bt_rundir_free(&c->rd);
+	bt_reap_strays();
+	bt_tmp_cleanup(&c->tmp);
+	free(c);
+	return 0;
+}
+
+/* ---- helpers ---- */
+
+static unsigned long long report(struct ctx *c, const char *key)
+{
+	unsigned long long v = 0;
+
+	if (bt_report_get(&c->rep, key, &v))
+		fail_msg("workload report %s has no '%s'", c->tmp.report, key);
+	return v;
+}
+
+static void show_stderr(const struct bt_result *r)
+{
+	if (r->err[0])
+		print_message("benchtrace stderr:\n%s%s", r->err,
+			      r->err[strlen(r->err) - 1] == '\n' ? "" : "\n");
+}
+
+/*
+ * benchtrace -q -o RUN -i INTERVAL -- WORKLOAD ARGS...: expect exit status
+ * @want_status, then load the workload's report and the run directory.
+ */
+static void trace_workload(struct ctx *c, const char *interval, int want_status,
+			   const char *workload, ...)
+{
+	const char *args[64] = {"-q", "-o", c->tmp.run_dir, "-i", interval, "--"};
+	char path[BT_PATH_MAX], err[1024];
+	int n = 6, rc;
+	va_list ap;
+
+	args[n++] = bt_workload(path, workload);
+	va_start(ap, workload);
+	while (n < 63 && (args[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+
+	unlink(c->tmp.report);
+	bt_rundir_free(&c->rd);
+	bt_runv(&c->res, c->tmp.report, RUN_TIMEOUT_S, args);
+	if (c->res.timed_out || c->res.status != want_status) {
+		show_stderr(&c->res);
+		fail_msg("benchtrace ... -- %s: exit status %d, want %d%s", workload, c->res.status,
+			 want_status, c->res.timed_out ? " (timed out)" : "");
+	}
+	rc = bt_report_load(&c->rep, c->tmp.report);
+	if (rc)
+		fail_msg("workload %s wrote no report %s: %s", workload, c->tmp.report,
+			 strerror(-rc));
+	c->pid = report(c, "pid");
+	if (bt_rundir_load(&c->rd, c->tmp.run_dir, err, sizeof(err))) {
+		show_stderr(&c->res);
+		fail_msg("run directory: %s", err);
+	}
+	if (bt_samples_rows(&c->rd, c->pid) < 1)
+		fail_msg("samples.csv has no row for the workload (pid %d)", c->pid);
+}
+
+/*
+ * Print "WHAT: traced X UNIT vs SOURCE Y UNIT (+d%)" and fail if
+ * |traced - truth| > max(rel * truth, abs_slack).
+ */
+static void expect_close(const char *what, const char *source, const char *unit, double scale,
+			 double traced, double truth, double rel, double abs_slack)
+{
+	double diff = traced - truth, tol = fmax(rel * truth, abs_slack);
+	double pct = truth ? 100.0 * diff / truth : 0;
+	int prec = scale == 1 ? 0 : 3; /* counts are whole */
+	char slack[32] = "";
+
+	if (abs_slack)
+		snprintf(slack, sizeof(slack), " or +-%.0f", abs_slack);
+	print_message("%s: traced %.*f %s vs %s %.*f %s (%+.1f%%; allowed +-%.0f%%%s)\n", what,
+		      prec, traced / scale, unit, source, prec, truth / scale, unit, pct, rel * 100,
+		      slack);
+	if (fabs(diff) > tol)
+		fail_msg("%s: traced %.0f, kernel says %.0f: off by %.0f (%.1f%%), more than %.0f",
+			 what, traced, truth, diff, pct, tol);
+}
+
+static void expect_meta_str(struct ctx *c, const char *key, const char *want)
+{
+	char got[256];
+	int rc = bt_json_get(c->rd.meta, key, got, sizeof(got));
+
+	if (rc)
+		fail_msg("meta.json has no \"%s\" (%s)", key, strerror(-rc));
+	if (strcmp(got, want))
+		fail_msg("meta.json \"%s\" is \"%s\", want \"%s\"", key, got, want);
+}
+
+static void expect_meta_ll(struct ctx *c, const char *key, long long want)
+{
+	long long got;
+	int rc = bt_json_get_ll(c->rd.meta, key, &got);
+
+	if (rc)
+		fail_msg("meta.json \"%s\" is missing or not a number (%s)", key, strerror(-rc));
+	if (got != want)
+		fail_msg("meta.json \"%s\" is %lld, want %lld", key, got, want);
+}
+
+static void expect_exit_event(struct ctx *c, int pid, const char *want)
+{
+	char detail[128] = "";
+
+	if (bt_events_count(&c->rd, pid, "exit", want) != 1) {
+		bt_events_detail(&c->rd, pid, "exit", detail, sizeof(detail));
+		fail_msg("events.csv: want one 'exit' event for pid %d with detail '%s'; "
+			 "first one has '%s', %d in all",
+			 pid, want, detail, bt_events_count(&c->rd, pid, "exit", NULL));
+	}
+}
+
+/* One line on stderr, and the exit status of a refused run. */
+static void expect_refusal(const struct bt_result *r, int want_lo, int want_hi, const char *what)
+{
+	print_message("%s: exit %d, stderr: %s", what, r->status, r->err[0] ? r->err : "(empty)\n");
+	if (r->status < want_lo || r->status > want_hi) {
+		if (want_lo == want_hi)
+			fail_msg("%s: exit status %d, want %d", what, r->status, want_lo);
+		fail_msg("%s: exit status %d, want %d..%d", what, r->status, want_lo, want_hi);
+	}
+	if (bt_count_lines(r->err) != 1)
+		fail_msg("%s: want exactly one line on stderr, got %d", what,
+			 bt_count_lines(r->err));
+}
+
+static void expect_no_run_dir(struct ctx *c, const char *what)
+{
+	struct stat st;
+
+	if (!lstat(c->tmp.run_dir, &st))
+		fail_msg("%s: left a run directory %s behind", what, c->tmp.run_dir);
+}
+
+static const char *const outcomes[] = {"completed", "failed",	    "killed", "oom_killed",
+				       "detached",  "tracer_error", NULL};
+
+/*
+ * A run stopped by a signal to benchtrace: meta.json has a known outcome,
+ * and the exit status goes with it (SPEC: the command's status in command
+ * mode, 0 otherwise).  Returns the outcome.
+ */
+static const char *expect_finalised(struct ctx *c, int command_mode)
+{
+	static char outcome[64];
+	long long code, sig;
+	char err[1024];
+	int i;
+
+	if (bt_rundir_load(&c->rd, c->tmp.run_dir, err, sizeof(err))) {
+		show_stderr(&c->res);
+		fail_msg("run directory not finalised: %s", err);
+	}
+	if (bt_json_get(c->rd.meta, "outcome", outcome, sizeof(outcome)))
+		fail_msg("meta.json has no \"outcome\" after the run was stopped");
+	for (i = 0; outcomes[i] && strcmp(outcomes[i], outcome); i++)
+		;
+	if (!outcomes[i])
+		fail_msg("meta.json outcome \"%s\" is not one SPEC.md lists", outcome);
+	print_message("stopped run: outcome %s, exit status %d, %.2f s, %d samples rows\n", outcome,
+		      c->res.status, c->res.wall_s, bt_samples_rows(&c->rd, -1));
+	if (!command_mode || !strcmp(outcome, "completed") || !strcmp(outcome, "detached")) {
+		assert_int_equal(c->res.status, 0);
+	} else if (!strcmp(outcome, "failed")) {
+		if (bt_json_get_ll(c->rd.meta, "exit_code", &code))
+			fail_msg("outcome failed but no numeric exit_code in meta.json");
+		assert_int_equal(c->res.status, code);
+	} else if (!strcmp(outcome, "killed")) {
+		if (bt_json_get_ll(c->rd.meta, "signal", &sig))
+			fail_msg("outcome killed but no numeric signal in meta.json");
+		assert_int_equal(c->res.status, 128 + sig);
+	}
+	return outcome;
+}
+
+/*
+ * Whether benchtrace leaves BPF programs behind.  Other tracers (or other
+ * benchtrace runs) may load and unload programs meanwhile, so counting them
+ * is not enough: note the programs benchtrace itself holds while it traces
+ * (its /proc/PID/fdinfo), and after it exits check that none of those is
+ * still loaded, and that no new handle_* / iter_* program is left that no
+ * process holds (pinned, or leaked some other way).
+ */
+struct bpf_watch {
+	unsigned int before[1024]; /* handle_* / iter_* programs loaded before */
+	int nbefore;
+	unsigned int ours[256]; /* held by benchtrace while it traced */
+	int nours;
+};
+
+static void bpf_watch_start(struct bpf_watch *w)
+{
+	w->nbefore = bt_bpf_prog_ids(bt_tracer_prog_prefixes, w->before, 1024);
+	w->nours = 0;
+}
+
+static int id_in(unsigned int id, const unsigned int *ids, int n)
+{
+	while (n-- > 0) {
+		if (ids[n] == id)
+			return 1;
+	}
+	return 0;
+}
+
+/* Programs of ours still loaded, plus new unowned handle_* / iter_* ones. */
+static int bpf_leftovers(const struct bpf_watch *w, char *names, size_t len)
+{
+	unsigned int now[1024];
+	int i, n, left = 0;
+	size_t off = 0;
+
+	for (i = 0; i < w->nours; i++)
+		left += bt_bpf_prog_loaded(w->ours[i]);
+	n = bt_bpf_prog_ids(bt_tracer_prog_prefixes, now, 1024);
+	for (i = 0; i < n; i++) {
+		if (id_in(now[i], w->before, w->nbefore))
+			continue;
+		if (id_in(now[i], w->ours, w->nours) || !bt_bpf_prog_held(now[i])) {
+			left += !id_in(now[i], w->ours, w->nours);
+			if (off < len)
+				off += snprintf(names + off, len - off, " %u", now[i]);
+		}
+	}
+	return left;
+}
+
+/* BPF programs are freed asynchronously after the last reference goes: retry. */
+static void expect_bpf_unloaded(const struct bpf_watch *w)
+{
+	char ids[256] = "";
+	int i, left = 0;
+
+	for (i = 0; i < 50; i++) {
+		ids[0] = 0;
+		left = bpf_leftovers(w, ids, sizeof(ids));
+		if (!left)
+			break;
+		bt_sleep_ms(100);
+	}
+	print_message("BPF: benchtrace held %d programs while tracing; %d left after it exited\n",
+		      w->nours, left);
+	if (!w->nours)
+		fail_msg("found no BPF programs held by benchtrace while it traced");
+	if (left)
+		fail_msg("%d BPF programs left after benchtrace exited (ids:%s)", left, ids);
+}
+
+/*
+ * Wait until benchtrace holds BPF programs and has written meta.json, then
+ * note its programs in @w.
+ */
+static void wait_tracing(struct ctx *c, const struct bt_proc *p, struct bpf_watch *w)
+{
+	char meta[BT_PATH_MAX];
+	double t0 = bt_now();
+
+	bt_tmp_path(&c->tmp, "run/meta.json", meta);
+	for (;;) {
+		w->nours = bt_proc_bpf_progs(p->pid, w->ours, 256);
+		if (w->nours > 0 && !access(meta, F_OK))
+			break;
+		if (!bt_pid_alive(p->pid))
+			fail_msg("benchtrace exited before it started tracing");
+		if (bt_now() - t0 > 15)
+			fail_msg("benchtrace has not loaded its BPF programs and written "
+				 "meta.json after 15 s");
+		bt_sleep_ms(20);
+	}
+}
+
+/* ---- usage errors: no root needed ---- */
+
+static void run_refused(struct ctx *c, int want, const char *what, const char *const args[])
+{
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	expect_refusal(&c->res, want, want, what);
+	expect_no_run_dir(c, what);
+}
+
+static void test_bad_interval_is_usage_error(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX];
+	const char *args[] = {
+	    "-o", c->tmp.run_dir, "-i", "10parsecs", "--", bt_workload(wl, "exit_with"), "0", NULL};
+
+	run_refused(c, 2, "-i 10parsecs", args);
+}
+
+static void test_bad_duration_is_usage_error(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX];
+	const char *zero[] = {
+	    "-o", c->tmp.run_dir, "-d", "0", "--", bt_workload(wl, "exit_with"), "0", NULL};
+	const char *negative[] = {"-o", c->tmp.run_dir, "-d", "-1s", "--", wl, "0", NULL};
+
+	run_refused(c, 2, "-d 0", zero);
+	run_refused(c, 2, "-d -1s", negative);
+}
+
+static void test_bad_pid_is_usage_error(void **state)
+{
+	struct ctx *c = *state;
+	const char *letters[] = {"-o", c->tmp.run_dir, "-p", "12abc", NULL};
+	const char *zero[] = {"-o", c->tmp.run_dir, "-p", "0", NULL};
+
+	run_refused(c, 2, "-p 12abc", letters);
+	run_refused(c, 2, "-p 0", zero);
+}
+
+/* ---- errors found while starting: need root, or they fail for that reason ---- */
+
+static void test_no_such_pid_fails(void **state)
+{
+	struct ctx *c = *state;
+	pid_t pid;
+	char pidstr[32];
+	const char *args[] = {"-o", c->tmp.run_dir, "-p", pidstr, NULL};
+
+	bt_require_bpf();
+	pid = bt_unused_pid();
+	assert_true(pid > 0);
+	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+	run_refused(c, 1, "-p <no such pid>", args);
+}
+
+static void test_command_not_found_fails(void **state)
+{
+	struct ctx *c = *state;
+	char noexec[BT_PATH_MAX];
+	const char *by_path[] = {"-o", c->tmp.run_dir, "--", "/nonexistent/benchtrace-no-such-cmd",
+				 NULL};
+	const char *by_name[] = {"-o", c->tmp.run_dir, "--", "benchtrace-no-such-command", NULL};
+	const char *not_exec[] = {"-o", c->tmp.run_dir, "--", noexec, NULL};
+	FILE *f;
+
+	bt_require_bpf();
+	run_refused(c, 1, "-- /nonexistent/cmd", by_path);
+	run_refused(c, 1, "-- cmd not in PATH", by_name);
+
+	f = fopen(bt_tmp_path(&c->tmp, "not-executable", noexec), "w");
+	assert_non_null(f);
+	fputs("#!/bin/sh\nexit 0\n", f);
+	fclose(f);
+	chmod(noexec, 0644);
+	run_refused(c, 1, "-- file without execute permission", not_exec);
+}
+
+static void test_nonempty_output_dir_refused(void **state)
+{
+	struct ctx *c = *state;
+	char keep[BT_PATH_MAX], wl[BT_PATH_MAX], buf[64] = "";
+	const char *args[] = {"-o", c->tmp.run_dir, "--", bt_workload(wl, "exit_with"), "0", NULL};
+	struct stat before, after;
+	struct dirent *de;
+	int entries = 0;
+	DIR *d;
+	FILE *f;
+
+	bt_require_bpf();
+	assert_int_equal(mkdir(c->tmp.run_dir, 0755), 0);
+	f = fopen(bt_tmp_path(&c->tmp, "run/keep.txt", keep), "w");
+	assert_non_null(f);
+	fputs("precious\n", f);
+	fclose(f);
+	assert_int_equal(stat(keep, &before), 0);
+
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	expect_refusal(&c->res, 1, 2, "-o <non-empty dir>");
+
+	d = opendir(c->tmp.run_dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			entries++;
+			if (strcmp(de->d_name, "keep.txt"))
+				fail_msg("benchtrace wrote %s into the existing directory",
+					 de->d_name);
+		}
+	}
+	closedir(d);
+	assert_int_equal(entries, 1);
+	assert_int_equal(stat(keep, &after), 0);
+	f = fopen(keep, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "precious\n");
+	assert_true(after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+		    after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
+}
+
+/* ---- accuracy against the kernel's own accounting ---- */
+
+static void test_cpu_time_matches_rusage(void **state)
+{
+	struct ctx *c = *state;
+	double truth;
+
+	bt_require_bpf();
+	/* Two threads, 1 s of CPU each. */
+	trace_workload(c, "100ms", 0, "cpu_burn", "1", "2", NULL);
+	truth = report(c, "utime_ns") + report(c, "stime_ns");
+	assert_true(truth >= 1.9e9); /* the workload did burn 2 s */
+	expect_close("cpu", "rusage", "s", 1e9, bt_samples_sum(&c->rd, c->pid, "cpu_ns"), truth,
+		     0.05, 0);
+	print_message("threads: max %llu (want 2)\n", bt_samples_max(&c->rd, c->pid, "threads"));
+	assert_int_equal(bt_samples_max(&c->rd, c->pid, "threads"), 2);
+}
+
+static void test_rss_spike_between_samples_matches_vmhwm(void **state)
+{
+	struct ctx *c = *state;
+	double hwm, levels;
+
+	bt_require_bpf();
+	/*
+	 * 128 MiB touched at 1.5 s, held 20 ms, unmapped; exit at ~2.2 s.  With
+	 * 1 s intervals, samples fall at ~1 s and ~2 s: none sees the spike.
+	 */
+	trace_workload(c, "1s", 0, "rss_spike", "128", "20", "1500", "700", NULL);
+	hwm = report(c, "vmhwm_bytes");
+	assert_true(hwm >= 128 * MiB);
+	expect_close("rss peak", "VmHWM", "MiB", MiB,
+		     bt_samples_max(&c->rd, c->pid, "rss_peak_bytes"), hwm, 0.03, 0);
+	/*
+	 * rss_bytes is the level at the end of each interval: the spike must not
+	 * show there (if it did, the peak above proved nothing).
+	 */
+	levels = bt_samples_max(&c->rd, c->pid, "rss_bytes");
+	print_message("rss level: max %.1f MiB at interval ends (spike %.1f MiB)\n", levels / MiB,
+		      hwm / MiB);
+	if (levels > hwm / 2)
+		fail_msg(
+		    "rss_bytes reached %.1f MiB at an interval end: the 20 ms spike should fall "
+		    "between samples",
+		    levels / MiB);
+}
+
+/* A directory on a real disk (O_DIRECT, storage I/O): /var/tmp, else the build dir. */
+static char *disk_path(struct ctx *c, const char *name, char *buf)
+{
+	struct statfs sfs;
+
+	if (!statfs(c->tmp.dir, &sfs) && sfs.f_type != TMPFS_MAGIC)
+		return bt_tmp_path(&c->tmp, name, buf);
+	snprintf(buf, BT_PATH_MAX, "%s/tests/%s.%d", bt_build_dir(), name, (int)getpid());
+	return buf;
+}
+
+static void test_io_bytes_match_proc_io(void **state)
+{
+	struct ctx *c = *state;
+	char data[BT_PATH_MAX];
+	double rd, wr;
+
+	bt_require_bpf();
+	/* 64 MiB buffered write + fsync, cache dropped, 64 MiB O_DIRECT read. */
+	trace_workload(c, "100ms", 0, "io_rw", disk_path(c, "io_rw.data", data), "64", NULL);
+	rd = report(c, "read_bytes");
+	wr = report(c, "write_bytes");
+	assert_true(wr >= 64 * MiB && rd >= 64 * MiB);
+	expect_close("write", "/proc/PID/io", "MiB", MiB,
+		     bt_samples_sum(&c->rd, c->pid, "write_bytes"), wr, 0.05, 0);
+	expect_close("read", "/proc/PID/io", "MiB", MiB,
+		     bt_samples_sum(&c->rd, c->pid, "read_bytes"), rd, 0.05, 0);
+}
+
+static void test_page_faults_match_rusage(void **state)
+{
+	struct ctx *c = *state;
+	char data[BT_PATH_MAX];
+	double minflt, majflt;
+
+	bt_require_bpf();
+	/* 20 x 8 MiB of anonymous minor faults, then 8 MiB of file major faults. */
+	trace_workload(c, "100ms", 0, "faulter", "8", "20", disk_path(c, "faulter.data", data),
+		       NULL);
+	minflt = report(c, "minflt");
+	majflt = report(c, "majflt");
+	assert_true(minflt >= 20 * 8 * 256);
+	assert_true(majflt >= 8 * 256 / 2);
+	expect_close("minflt", "rusage", "faults", 1, bt_samples_sum(&c->rd, c->pid, "minflt"),
+		     minflt, 0.05, 20);
+	expect_close("majflt", "rusage", "faults", 1, bt_samples_sum(&c->rd, c->pid, "majflt"),
+		     majflt, 0.05, 20);
+}
+
+static void test_context_switches_match_rusage(void **state)
+{
+	struct ctx *c = *state;
+	double vol, invol;
+
+	bt_require_bpf();
+	/* 1000 sleeps, and two spinning threads pinned to each CPU. */
+	trace_workload(c, "100ms", 0, "ctxsw", "1000", NULL);
+	vol = report(c, "nvcsw");
+	invol = report(c, "nivcsw");
+	assert_true(vol >= 1000 && invol >= 50);
+	expect_close("vol_cs", "rusage", "switches", 1, bt_samples_sum(&c->rd, c->pid, "vol_cs"),
+		     vol, 0.05, 20);
+	expect_close("invol_cs", "rusage", "switches", 1,
+		     bt_samples_sum(&c->rd, c->pid, "invol_cs"), invol, 0.05, 20);
+}
+
+/* ---- processes ---- */
+
+static void test_forked_children_get_rows_and_exit_events(void **state)
+{
+	struct ctx *c = *state;
+	unsigned long long kids[8];
+	double cpu = 0, truth;
+	char want[32];
+	int i, n;
+
+	bt_require_bpf();
+	/* 5 children of ~20 ms each, far shorter than the 1 s interval. */
+	trace_workload(c, "1s", 0, "forker", "5", NULL);
+	n = bt_report_all(&c->rep, "child_pid", kids, 8);
+	assert_int_equal(n, 5);
+	for (i = 0; i < n; i++) {
+		int rows = bt_samples_rows(&c->rd, kids[i]);
+
+		print_message("child %d (pid %llu): %d row(s), cpu %.1f ms\n", i, kids[i], rows,
+			      bt_samples_sum(&c->rd, kids[i], "cpu_ns") / 1e6);
+		if (rows < 1)
+			fail_msg("child pid %llu has no samples.csv row", kids[i]);
+		if (bt_events_count(&c->rd, kids[i], "fork", NULL) < 1)
+			fail_msg("events.csv has no fork event for child pid %llu", kids[i]);
+		snprintf(want, sizeof(want), "code=%d", i % 7);
+		expect_exit_event(c, kids[i], want);
+		cpu += bt_samples_sum(&c->rd, kids[i], "cpu_ns");
+	}
+	expect_exit_event(c, c->pid, "code=0");
+	truth = report(c, "children_utime_ns") + report(c, "children_stime_ns");
+	expect_close("children cpu", "rusage", "ms", 1e6, cpu, truth, 0.05, 0);
+}
+
+static void test_short_lived_process_gets_row(void **state)
+{
+	struct ctx *c = *state;
+
+	bt_require_bpf();
+	/* ~1 ms of work under a 1 s interval. */
+	trace_workload(c, "1s", 0, "short_lived", NULL);
+	print_message("short_lived: %d row(s), cpu traced %.3f ms vs rusage %.3f ms\n",
+		      bt_samples_rows(&c->rd, c->pid),
+		      bt_samples_sum(&c->rd, c->pid, "cpu_ns") / 1e6,
+		      (report(c, "utime_ns") + report(c, "stime_ns")) / 1e6);
+	assert_true(bt_samples_sum(&c->rd, c->pid, "cpu_ns") > 0);
+	if (bt_events_count(&c->rd, c->pid, "exec", NULL) < 1)
+		fail_msg("events.csv has no exec event for the command (pid %d)", c->pid);
+	expect_exit_event(c, c->pid, "code=0");
+	expect_meta_str(c, "outcome", "completed");
+	expect_meta_ll(c, "exit_code", 0);
+}
+
+static void test_exit_code_is_passed_through(void **state)
+{
+	struct ctx *c = *state;
+
+	bt_require_bpf();
+	trace_workload(c, "100ms", 3, "exit_with", "3", NULL);
+	expect_meta_str(c, "outcome", "failed");
+	expect_meta_ll(c, "exit_code", 3);
+	expect_exit_event(c, c->pid, "code=3");
+}
+
+/*
+ * Benchmarks load the machine.  A command that exits within milliseconds,
+ * while every CPU is busy, is where the tracer's view of the exit and the
+ * parent's wait() race: its status must still come through, every time.
+ */
+static void test_exit_code_is_passed_through_under_load(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX], nthreads[16], name[16];
+	const char *hog_argv[] = {bt_workload(wl, "cpu_burn"), "60", nthreads, NULL};
+	struct bt_proc hog;
+	int i, runs = 5;
+
+	bt_require_bpf();
+	snprintf(nthreads, sizeof(nthreads), "%ld", 2 * sysconf(_SC_NPROCESSORS_ONLN));
+	assert_int_equal(bt_spawn(&hog, NULL, hog_argv), 0);
+	close(hog.out_fd); /* bt_reap_strays() ends it */
+	close(hog.err_fd);
+	for (i = 0; i < runs; i++) {
+		snprintf(name, sizeof(name), "run%d", i);
+		bt_tmp_path(&c->tmp, name, c->tmp.run_dir);
+		trace_workload(c, "100ms", 3, "exit_with", "3", NULL);
+		expect_meta_str(c, "outcome", "failed");
+		expect_meta_ll(c, "exit_code", 3);
+	}
+	print_message("exit status under load: %d/%d runs gave 3 and outcome failed\n", i, runs);
+}
+
+static void expect_killed_by(struct ctx *c, int sig)
+{
+	char sigstr[8], detail[32];
+
+	snprintf(sigstr, sizeof(sigstr), "%d", sig);
+	snprintf(detail, sizeof(detail), "signal=%d", sig);
+	trace_workload(c, "100ms", 128 + sig, "die_by", sigstr, NULL);
+	expect_meta_str(c, "outcome", "killed");
+	expect_meta_ll(c, "signal", sig);
+	expect_exit_event(c, c->pid, detail);
+}
+
+static void test_segfault_is_reported_as_killed(void **state)
+{
+	bt_require_bpf();
+	expect_killed_by(*state, SIGSEGV);
+}
+
+static void test_sigterm_death_is_reported_as_killed(void **state)
+{
+	bt_require_bpf();
+	expect_killed_by(*state, SIGTERM);
+}
+
+static void test_demo_traces_parent_and_child(void **state)
+{
+	struct ctx *c = *state;
+	int others;
+
+	bt_require_bpf();
+	trace_workload(c, "auto", 0, "demo", NULL);
+	expect_meta_str(c, "outcome", "completed");
+	others = bt_samples_rows(&c->rd, -1) - bt_samples_rows(&c->rd, c->pid);
+	print_message("demo: %d rows for the parent, %d for its child; peak rss %.1f MiB\n",
+		      bt_samples_rows(&c->rd, c->pid), others,
+		      bt_samples_max(&c->rd, -1, "rss_peak_bytes") / MiB);
+	assert_true(others >= 1);
+	assert_true(bt_events_count(&c->rd, -1, "exit", "code=0") >= 2);
+}
+
+/* ---- stopping benchtrace ---- */
+
+/* Start benchtrace in the background with @args; wait until it traces. */
+static void start_tracing(struct ctx *c, struct bt_proc *p, const char *const args[],
+			  struct bpf_watch *w)
+{
+	const char *argv[32] = {bt_benchtrace()};
+	int i;
+
+	for (i = 0; args[i] && i < 30; i++)
+		argv[i + 1] = args[i];
+	argv[i + 1] = NULL;
+	bpf_watch_start(w);
+	assert_int_equal(bt_spawn(p, NULL, argv), 0);
+	wait_tracing(c, p, w);
+}
+
+static void test_sigint_finalises_command_run(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX];
+	const char *args[] = {
+	    "-q", "-o", c->tmp.run_dir, "-i", "100ms", "--", bt_workload(wl, "sleeper"),
+	    "30", NULL};
+	struct bpf_watch w;
+	struct bt_proc p;
+
+	bt_require_bpf();
+	start_tracing(c, &p, args, &w);
+	bt_sleep_ms(500);
+	/* What Ctrl-C does: SIGINT to the terminal's foreground process group. */
+	kill(-p.pid, SIGINT);
+	bt_wait(&p, &c->res, 15);
+	if (c->res.timed_out)
+		fail_msg("benchtrace still running 15 s after SIGINT");
+	expect_finalised(c, 1);
+	expect_bpf_unloaded(&w);
+}
+
+static void test_sigterm_finalises_pid_run_and_detaches(void **state)
+{
+	struct ctx *c = *state;
+	const char *target_argv[] = {NULL, "30", NULL};
+	char wl[BT_PATH_MAX], pidstr[32];
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-i", "100ms", "-p", pidstr, NULL};
+	struct bt_proc target, p;
+	struct bpf_watch w;
+
+	bt_require_bpf();
+	target_argv[0] = bt_workload(wl, "sleeper");
+	assert_int_equal(bt_spawn(&target, NULL, target_argv), 0);
+	close(target.out_fd); /* its output is not needed; bt_reap_strays() ends it */
+	close(target.err_fd);
+	snprintf(pidstr, sizeof(pidstr), "%d", (int)target.pid);
+	start_tracing(c, &p, args, &w);
+	bt_sleep_ms(1000);
+	kill(p.pid, SIGTERM);
+	bt_wait(&p, &c->res, 15);
+	if (c->res.timed_out)
+		fail_msg("benchtrace still running 15 s after SIGTERM");
+	assert_string_equal(expect_finalised(c, 0), "detached");
+	if (!bt_pid_alive(target.pid))
+		fail_msg("the -p target died when benchtrace stopped: it must be left running");
+	print_message("-p target: %d row(s) in ~1 s at -i 100ms\n",
+		      bt_samples_rows(&c->rd, target.pid));
+	assert_true(bt_samples_rows(&c->rd, target.pid) >= 1);
+	expect_bpf_unloaded(&w);
+}
+
+static void test_duration_limit_detaches_command(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX];
+	const char *args[] = {
+	    "-q", "-o", c->tmp.run_dir, "-i", "100ms", "-d", "1s", "--", bt_workload(wl, "sleeper"),
+	    "10", NULL};
+	struct bpf_watch w;
+	struct bt_proc p;
+	int pid;
+
+	bt_require_bpf();
+	start_tracing(c, &p, args, &w);
+	bt_wait(&p, &c->res, RUN_TIMEOUT_S);
+	print_message("-d 1s: benchtrace exited after %.2f s with status %d\n", c->res.wall_s,
+		      c->res.status);
+	if (c->res.wall_s > 5)
+		fail_msg("-d 1s: benchtrace ran %.1f s", c->res.wall_s);
+	assert_string_equal(expect_finalised(c, 1), "detached");
+	/* The command is left running (SPEC); its pid is in samples.csv. */
+	assert_true(bt_samples_rows(&c->rd, -1) >= 1);
+	pid = (int)csv_table__u64(c->rd.samples, 0, csv_table__col(c->rd.samples, "pid"));
+	if (!bt_pid_alive(pid))
+		fail_msg("-d: the command (pid %d) should still run after tracing stopped", pid);
+	expect_bpf_unloaded(&w);
+}
+
+static void test_sigkill_leaves_no_bpf_programs(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX];
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "sleeper"),
+			      "30", NULL};
+	struct bpf_watch w;
+	struct bt_proc p;
+
+	bt_require_bpf();
+	start_tracing(c, &p, args, &w);
+	kill(p.pid, SIGKILL);
+	bt_wait(&p, &c->res, 15);
+	expect_bpf_unloaded(&w);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_bad_interval_is_usage_error),
+	    T(test_bad_duration_is_usage_error),
+	    T(test_bad_pid_is_usage_error),
+	    T(test_no_such_pid_fails),
+	    T(test_command_not_found_fails),
+	    T(test_nonempty_output_dir_refused),
+	    T(test_cpu_time_matches_rusage),
+	    T(test_rss_spike_between_samples_matches_vmhwm),
+	    T(test_io_bytes_match_proc_io),
+	    T(test_page_faults_match_rusage),
+	    T(test_context_switches_match_rusage),
+	    T(test_forked_children_get_rows_and_exit_events),
+	    T(test_short_lived_process_gets_row),
+	    T(test_exit_code_is_passed_through),
+	    T(test_exit_code_is_passed_through_under_load),
+	    T(test_segfault_is_reported_as_killed),
+	    T(test_sigterm_death_is_reported_as_killed),
+	    T(test_demo_traces_parent_and_child),
+	    T(test_sigint_finalises_command_run),
+	    T(test_sigterm_finalises_pid_run_and_detaches),
+	    T(test_duration_limit_detaches_command),
+	    T(test_sigkill_leaves_no_bpf_programs),
+	};
+
+	if (bt_init(argc, argv))
+		return 1;
+	if (access(bt_benchtrace(), X_OK))
+		fprintf(stderr, "warning: %s is not built: every test that runs it will fail\n",
+			bt_benchtrace());
+	return cmocka_run_group_tests_name("benchtrace integration (vs kernel accounting)", tests,
+					   NULL, NULL);
+}
