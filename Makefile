@@ -41,6 +41,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
+.SECONDARY:
 .SUFFIXES:
 .PHONY: all clean test unit integration asan bench demo format deps run-test run-bench run-demo
 
@@ -130,13 +131,18 @@ unit: $(UNIT_BINS)
 integration: $(OUT)/benchtrace $(INTEG_BINS) $(WORKLOAD_BINS)
 	$(Q)tests/run-tests $(OUT) integration
 
+# The sanitizer build first (unit tests, and integration tests driving an
+# ASan+UBSan benchtrace), then the plain build: the last summary line is
+# the whole suite's.
 run-test: $(OUT)/benchtrace $(UNIT_BINS) $(INTEG_BINS) $(WORKLOAD_BINS)
+	$(Q)$(MAKE) --no-print-directory asan ASAN_INTEGRATION=1
 	$(Q)tests/run-tests $(OUT) all
 
 asan:
+	$(Q)mkdir -p build-asan && echo asan > build-asan/.sanitized
 	$(Q)$(MAKE) --no-print-directory OUT=build-asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" unit
+		LDFLAGS="-fsanitize=address,undefined" unit $(if $(ASAN_INTEGRATION),integration)
 
 run-bench: $(OUT)/benchtrace $(BENCH_BINS) $(WORKLOAD_BINS)
 	$(Q)for b in $(BENCH_BINS); do $$b $(OUT) || exit 1; done
