@@ -432,11 +432,12 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			child_changed = 0;
 			reap_child(r, false);
 		}
-		/* stop conditions take one last sample, now */
-		if (stop_signal || (deadline && now >= deadline) || r->reaped ||
-		    el->root_exit_seen)
+		/* stop conditions take one last sample, now; a named process
+		 * that exited gets its last row now, and the run ends if it
+		 * was the last one */
+		if (stop_signal || (deadline && now >= deadline) || r->reaped)
 			last = true;
-		if (now >= next_tick || last) {
+		if (now >= next_tick || last || el->root_exit_seen) {
 			ret = sampler__tick(r->sampler, now);
 			if (ret) {
 				if (out__error(r->samples))

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Integration tests of the options and modes around the core accounting:
+ * the auto interval, -z, --user under sudo, --no-children, several -p
+ * targets, -q, and the start-up refusals that need a real process (a
+ * zombie target, a kernel thread).  Real BPF, real workloads.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "csvread.h"
+#include "testutil.h"
+
+#define RUN_TIMEOUT_S 60.0
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+struct ctx {
+	struct bt_tmp tmp;
+	struct bt_result res;
+	struct bt_rundir rd;
+};
+
+static int setup(void **state)
+{
+	struct ctx *c = calloc(1, sizeof(*c));
+
+	if (!c || bt_tmp_init(&c->tmp)) {
+		fprintf(stderr, "cannot make a temporary directory under /var/tmp\n");
+		free(c);
+		return -1;
+	}
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ctx *c = *state;
+
+	bt_rundir_free(&c->rd);
+	bt_reap_strays();
+	bt_tmp_cleanup(&c->tmp);
+	free(c);
+	return 0;
+}
+
+static void expect_status(struct ctx *c, int want, const char *what)
+{
+	if (c->res.timed_out || c->res.status != want)
+		fail_msg("%s: benchtrace exit %d, want %d; stderr: %s", what, c->res.status, want,
+			 c->res.err);
+}
+
+static void load_run(struct ctx *c)
+{
+	char err[1024];
+
+	if (bt_rundir_load(&c->rd, c->tmp.run_dir, err, sizeof(err)))
+		fail_msg("run directory: %s (stderr: %s)", err, c->res.err);
+}
+
+static pid_t start_sleeper(const char *seconds)
+{
+	char wl[BT_PATH_MAX];
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(bt_workload(wl, "sleeper"), "sleeper", seconds, (char *)NULL);
+		_exit(127);
+	}
+	bt_sleep_ms(50); /* let it exec, so /proc shows the sleeper */
+	return pid;
+}
+
+/* Default interval: 10 ms doubling after 1000 samples, each change logged. */
+static void test_auto_interval_doubles_after_1000_samples(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX], detail[64] = "";
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "sleeper"), "11",
+			      NULL};
+	int col, i, rows, pid = -1, before = 0, after = 0;
+	double t_change = -1, t;
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	expect_status(c, 0, "auto interval");
+	load_run(c);
+
+	assert_int_equal(bt_events_count(&c->rd, -1, "interval", NULL), 1);
+	bt_events_detail(&c->rd, -1, "interval", detail, sizeof(detail));
+	assert_string_equal(detail, "20ms");
+	col = csv_table__col(c->rd.events, "event");
+	for (i = 0; i < csv_table__rows(c->rd.events); i++)
+		if (!strcmp(csv_table__get(c->rd.events, i, col), "interval"))
+			t_change = csv_table__f64(c->rd.events, i, 0);
+	/* 1000 samples at 10 ms: the change comes after ~10 s (timer slack
+	 * only makes it later) */
+	print_message("interval: changed to %s at t=%.3f s\n", detail, t_change);
+	assert_true(t_change >= 9.99 && t_change < 11.0);
+
+	rows = csv_table__rows(c->rd.samples);
+	pid = csv_table__u64(c->rd.samples, 0, csv_table__col(c->rd.samples, "pid"));
+	for (i = 0; i < rows; i++) {
+		t = csv_table__f64(c->rd.samples, i, 0);
+		if (t <= t_change)
+			before++;
+		else
+			after++;
+	}
+	print_message("samples: %d rows up to the change, %d after (pid %d)\n", before, after,
+		      pid);
+	assert_int_equal(before, 1000);
+	/* ~1 s at 20 ms: about 50 rows, never the 100 that 10 ms would give */
+	assert_true(after >= 25 && after <= 60);
+}
+
+/* -z: gzip-compressed logs that read back row for row. */
+static void test_gzip_logs_read_back(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX], path[BT_PATH_MAX + 32], err[256];
+	const char *args[] = {"-q", "-z",  "-i", "10ms", "-o", c->tmp.run_dir, "--",
+			      bt_workload(wl, "cpu_burn"), "0.3", NULL};
+	struct csv_table *t;
+	struct stat st;
+	__u64 cpu = 0;
+	int i, col;
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	expect_status(c, 0, "-z");
+	snprintf(path, sizeof(path), "%s/samples.csv", c->tmp.run_dir);
+	assert_int_not_equal(stat(path, &st), 0); /* only the .gz */
+	snprintf(path, sizeof(path), "%s/samples.csv.gz", c->tmp.run_dir);
+	t = csv_table__load(path, err, sizeof(err));
+	if (!t)
+		fail_msg("%s: %s", path, err);
+	assert_int_equal(csv_table__truncated(t), 0);
+	assert_true(csv_table__rows(t) >= 20);
+	col = csv_table__col(t, "cpu_ns");
+	assert_true(col >= 0);
+	for (i = 0; i < csv_table__rows(t); i++)
+		cpu += csv_table__u64(t, i, col);
+	csv_table__free(t);
+	print_message("gzip: cpu %.3f s in %s\n", cpu / 1e9, path);
+	assert_true(cpu > 250000000ULL && cpu < 400000000ULL);
+	snprintf(path, sizeof(path), "%s/events.csv.gz", c->tmp.run_dir);
+	t = csv_table__load(path, err, sizeof(err));
+	if (!t)
+		fail_msg("%s: %s", path, err);
+	assert_true(csv_table__rows(t) >= 2); /* exec and exit */
+	csv_table__free(t);
+}
+
+/* Under sudo the command runs as the invoking user, and the files are theirs. */
+static void test_sudo_user_runs_command_and_owns_files(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX], report[BT_PATH_MAX], meta[BT_PATH_MAX + 32];
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "exit_with"), "0",
+			      NULL};
+	struct stat st;
+
+	bt_require_bpf();
+	/* the workload must be able to write its report as that user */
+	assert_int_equal(chmod(c->tmp.dir, 0777), 0);
+	setenv("SUDO_UID", "65534", 1);
+	setenv("SUDO_GID", "65534", 1);
+	bt_runv(&c->res, bt_tmp_path(&c->tmp, "report", report), RUN_TIMEOUT_S, args);
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+	expect_status(c, 0, "sudo");
+
+	assert_int_equal(stat(report, &st), 0); /* written by the command itself */
+	print_message("command ran as uid %u gid %u\n", st.st_uid, st.st_gid);
+	assert_int_equal(st.st_uid, 65534);
+	assert_int_equal(st.st_gid, 65534);
+	assert_int_equal(stat(c->tmp.run_dir, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+	snprintf(meta, sizeof(meta), "%s/meta.json", c->tmp.run_dir);
+	assert_int_equal(stat(meta, &st), 0);
+	assert_int_equal(st.st_uid, 65534);
+}
+
+/* --no-children: the forked children get no rows; without it they do. */
+static void test_no_children_traces_only_the_command(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX];
+	const char *args[] = {"-q", "--no-children", "-i", "50ms", "-o", c->tmp.run_dir, "--",
+			      bt_workload(wl, "forker"), "3", NULL};
+	int i, col, pid0, others = 0;
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	expect_status(c, 0, "--no-children");
+	load_run(c);
+	col = csv_table__col(c->rd.samples, "pid");
+	pid0 = csv_table__u64(c->rd.samples, 0, col);
+	for (i = 0; i < csv_table__rows(c->rd.samples); i++)
+		others += (int)csv_table__u64(c->rd.samples, i, col) != pid0;
+	assert_int_equal(others, 0);
+	assert_int_equal(bt_events_count(&c->rd, -1, "fork", NULL), 0);
+	assert_true(bt_samples_sum(&c->rd, pid0, "cpu_ns") < 40000000ULL); /* not the kids' 60 ms */
+}
+
+/* -p A,B: both traced; the run ends when the last one exits. */
+static void test_two_pids_traced_until_both_exit(void **state)
+{
+	struct ctx *c = *state;
+	char list[64];
+	pid_t a = start_sleeper("0.6"), b = start_sleeper("1.2");
+	const char *args[] = {"-q", "-i", "100ms", "-o", c->tmp.run_dir, "-p", list, NULL};
+
+	bt_require_bpf();
+	snprintf(list, sizeof(list), "%d,%d", a, b);
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	waitpid(a, NULL, 0);
+	waitpid(b, NULL, 0);
+	expect_status(c, 0, "-p A,B");
+	load_run(c);
+	print_message("rows: %d for %d, %d for %d; wall %.2f s\n", bt_samples_rows(&c->rd, a), a,
+		      bt_samples_rows(&c->rd, b), b, c->res.wall_s);
+	assert_true(bt_samples_rows(&c->rd, a) >= 4);
+	assert_true(bt_samples_rows(&c->rd, b) > bt_samples_rows(&c->rd, a));
+	assert_int_equal(bt_events_count(&c->rd, a, "exit", "code=0"), 1);
+	assert_int_equal(bt_events_count(&c->rd, b, "exit", "code=0"), 1);
+	assert_true(c->res.wall_s >= 1.0);
+}
+
+/* A zombie has already exited: refused like a target that exits during start-up. */
+static void test_zombie_target_exited_during_startup(void **state)
+{
+	struct ctx *c = *state;
+	char pidstr[32];
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-p", pidstr, NULL};
+	pid_t z = fork();
+
+	bt_require_bpf();
+	assert_true(z >= 0);
+	if (z == 0)
+		_exit(3);
+	bt_sleep_ms(50); /* now a zombie: exited, not reaped */
+	snprintf(pidstr, sizeof(pidstr), "%d", z);
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	waitpid(z, NULL, 0);
+	print_message("zombie: exit %d, stderr: %s", c->res.status, c->res.err);
+	assert_int_equal(c->res.status, 1);
+	assert_int_equal(bt_count_lines(c->res.err), 1);
+	assert_non_null(strstr(c->res.err, "exited"));
+	assert_int_not_equal(access(c->tmp.run_dir, F_OK), 0); /* no run directory left */
+}
+
+/* kthreadd (PID 2) is a kernel thread: nothing to trace in user space. */
+static void test_kernel_thread_refused(void **state)
+{
+	struct ctx *c = *state;
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-p", "2", NULL};
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	print_message("kthread: exit %d, stderr: %s", c->res.status, c->res.err);
+	assert_int_equal(c->res.status, 1);
+	assert_int_equal(bt_count_lines(c->res.err), 1);
+	assert_non_null(strstr(c->res.err, "kernel thread"));
+	assert_int_not_equal(access(c->tmp.run_dir, F_OK), 0);
+}
+
+/* -q: nothing on stderr; without it, the summary names the outcome. */
+static void test_quiet_and_summary(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX], dir2[BT_PATH_MAX];
+	const char *quiet[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "exit_with"), "4",
+			       NULL};
+	const char *loud[] = {"-o", bt_tmp_path(&c->tmp, "run2", dir2), "--", wl, "4", NULL};
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, quiet);
+	expect_status(c, 4, "-q");
+	assert_string_equal(c->res.err, "");
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, loud);
+	expect_status(c, 4, "summary");
+	print_message("summary:\n%s", c->res.err);
+	assert_non_null(strstr(c->res.err, "failed (exit code 4)"));
+	assert_non_null(strstr(c->res.err, "peak RSS"));
+	assert_non_null(strstr(c->res.err, dir2));
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_gzip_logs_read_back),
+		T(test_sudo_user_runs_command_and_owns_files),
+		T(test_no_children_traces_only_the_command),
+		T(test_two_pids_traced_until_both_exit),
+		T(test_zombie_target_exited_during_startup),
+		T(test_kernel_thread_refused),
+		T(test_quiet_and_summary),
+		T(test_auto_interval_doubles_after_1000_samples),
+	};
+
+	if (bt_init(argc, argv))
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
