@@ -59,6 +59,26 @@ BT_EXTERN struct {
 	__type(value, __u64);
 } stats SEC(".maps");
 
+/*
+ * One tracepoint handler in both flavours: tp_btf (typed arguments, cheaper
+ * to call) and raw_tp (the fallback).  The loader keeps one flavour by the
+ * section prefix.  The body reads arguments with BPF_CORE_READ only, which
+ * is valid in both.
+ */
+#define BT_TRACEPOINT(tp, call, args...)                                                          \
+	SEC("tp_btf/" #tp)                                                                         \
+	int BPF_PROG(handle_##tp, args)                                                           \
+	{                                                                                          \
+		call;                                                                              \
+		return 0;                                                                          \
+	}                                                                                          \
+	SEC("raw_tp/" #tp)                                                                         \
+	int BPF_PROG(handle_##tp##_raw, args)                                                     \
+	{                                                                                          \
+		call;                                                                              \
+		return 0;                                                                          \
+	}
+
 static __always_inline void stat_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &idx);

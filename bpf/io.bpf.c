@@ -16,16 +16,4 @@ static __always_inline void on_bio_queue(void)
 		__sync_fetch_and_add(&p->io_ops, 1);
 }
 
-SEC("tp_btf/block_bio_queue")
-int BPF_PROG(handle_block_bio_queue, struct bio *bio)
-{
-	on_bio_queue();
-	return 0;
-}
-
-SEC("raw_tp/block_bio_queue")
-int BPF_PROG(handle_block_bio_queue_raw, struct bio *bio)
-{
-	on_bio_queue();
-	return 0;
-}
+BT_TRACEPOINT(block_bio_queue, on_bio_queue(), struct bio *bio)

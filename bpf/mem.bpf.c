@@ -21,16 +21,4 @@ static __always_inline void on_rss_stat(struct mm_struct *mm)
 	peak_raise(p, read_rss(mm, p));
 }
 
-SEC("tp_btf/rss_stat")
-int BPF_PROG(handle_rss_stat, struct mm_struct *mm)
-{
-	on_rss_stat(mm);
-	return 0;
-}
-
-SEC("raw_tp/rss_stat")
-int BPF_PROG(handle_rss_stat_raw, struct mm_struct *mm)
-{
-	on_rss_stat(mm);
-	return 0;
-}
+BT_TRACEPOINT(rss_stat, on_rss_stat(mm), struct mm_struct *mm)

@@ -79,64 +79,14 @@ static __always_inline void on_oom_victim(struct task_struct *task)
 	emit(BT_EV_OOM, tgid, BPF_CORE_READ(task, pid), 0, 0, p->flags, p->comm);
 }
 
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
-{
-	on_fork(parent, child);
-	return 0;
-}
-
-SEC("raw_tp/sched_process_fork")
-int BPF_PROG(handle_sched_process_fork_raw, struct task_struct *parent,
-	     struct task_struct *child)
-{
-	on_fork(parent, child);
-	return 0;
-}
-
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(handle_sched_process_exec, struct task_struct *task)
-{
-	on_exec(task);
-	return 0;
-}
-
-SEC("raw_tp/sched_process_exec")
-int BPF_PROG(handle_sched_process_exec_raw, struct task_struct *task)
-{
-	on_exec(task);
-	return 0;
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(handle_sched_process_exit, struct task_struct *task)
-{
-	on_exit(task);
-	return 0;
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(handle_sched_process_exit_raw, struct task_struct *task)
-{
-	on_exit(task);
-	return 0;
-}
+BT_TRACEPOINT(sched_process_fork, on_fork(parent, child), struct task_struct *parent,
+	      struct task_struct *child)
+BT_TRACEPOINT(sched_process_exec, on_exec(task), struct task_struct *task)
+BT_TRACEPOINT(sched_process_exit, on_exit(task), struct task_struct *task)
 
 /*
  * mark_victim's argument became the task in v6.8 (it was the pid before);
  * the loader enables these only where BTF shows the task form.  Exit-time
  * detection through signal->oom_mm covers older kernels.
  */
-SEC("tp_btf/mark_victim")
-int BPF_PROG(handle_mark_victim, struct task_struct *task)
-{
-	on_oom_victim(task);
-	return 0;
-}
-
-SEC("raw_tp/mark_victim")
-int BPF_PROG(handle_mark_victim_raw, struct task_struct *task)
-{
-	on_oom_victim(task);
-	return 0;
-}
+BT_TRACEPOINT(mark_victim, on_oom_victim(task), struct task_struct *task)

@@ -94,17 +94,5 @@ static __always_inline void on_switch(struct task_struct *prev, struct task_stru
 	}
 }
 
-SEC("tp_btf/sched_switch")
-int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
-{
-	on_switch(prev, next);
-	return 0;
-}
-
-SEC("raw_tp/sched_switch")
-int BPF_PROG(handle_sched_switch_raw, bool preempt, struct task_struct *prev,
-	     struct task_struct *next)
-{
-	on_switch(prev, next);
-	return 0;
-}
+BT_TRACEPOINT(sched_switch, on_switch(prev, next), bool preempt, struct task_struct *prev,
+	      struct task_struct *next)

@@ -24,27 +24,6 @@ struct tracer {
 	int ncpus;
 };
 
-/* tp_btf/raw_tp pairs: the raw_tp twin's name is the tp_btf name + "_raw" */
-static struct bpf_program **prog_pairs(struct benchtrace_bpf *s, int *n)
-{
-	static struct bpf_program *p[12];
-
-	p[0] = s->progs.handle_sched_switch;
-	p[1] = s->progs.handle_sched_switch_raw;
-	p[2] = s->progs.handle_sched_process_fork;
-	p[3] = s->progs.handle_sched_process_fork_raw;
-	p[4] = s->progs.handle_sched_process_exec;
-	p[5] = s->progs.handle_sched_process_exec_raw;
-	p[6] = s->progs.handle_sched_process_exit;
-	p[7] = s->progs.handle_sched_process_exit_raw;
-	p[8] = s->progs.handle_rss_stat;
-	p[9] = s->progs.handle_rss_stat_raw;
-	p[10] = s->progs.handle_block_bio_queue;
-	p[11] = s->progs.handle_block_bio_queue_raw;
-	*n = 12;
-	return p;
-}
-
 /*
  * mark_victim took a pid before v6.8 and the task since; only the task form
  * is usable by our program.  Read the tracepoint's prototype from BTF.
@@ -93,7 +72,7 @@ static void probe_features(struct tracer_features *f, const struct btf *vmlinux)
 	/* tp_btf needs the kernel's BTF (present, or we would not be here)
 	 * and v5.5+; whether it really loads is settled by loading it, with
 	 * raw_tp as the fallback (libbpf 1.1 cannot probe attach types) */
-	f->tp_btf = true;
+	f->tp_btf = !getenv("BENCHTRACE_RAW_TP"); /* testing the fallback */
 	f->task_iter = btf__find_by_name_kind(vmlinux, "bpf_iter__task", BTF_KIND_STRUCT) > 0;
 	f->sched_info = btf_has_member(vmlinux, "task_struct", "sched_info");
 	f->io_accounting = btf_has_member(vmlinux, "task_struct", "ioac");
@@ -104,8 +83,10 @@ static void probe_features(struct tracer_features *f, const struct btf *vmlinux)
 static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_btf)
 {
 	struct benchtrace_bpf *s;
-	struct bpf_program **pairs;
-	int n, i, err;
+	struct bpf_program *prog;
+	const char *sec;
+	bool keep;
+	int err;
 
 	s = benchtrace_bpf__open();
 	if (!s)
@@ -114,14 +95,19 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 	bpf_map__set_max_entries(s->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(s->maps.threads, o->max_threads);
 
-	pairs = prog_pairs(s, &n);
-	for (i = 0; i < n; i += 2) {
-		bpf_program__set_autoload(pairs[i], tp_btf);
-		bpf_program__set_autoload(pairs[i + 1], !tp_btf);
+	/* every tracepoint program comes in both flavours (BT_TRACEPOINT) */
+	bpf_object__for_each_program(prog, s->obj) {
+		sec = bpf_program__section_name(prog);
+		if (!strncmp(sec, "tp_btf/", 7))
+			keep = tp_btf;
+		else if (!strncmp(sec, "raw_tp/", 7))
+			keep = !tp_btf;
+		else
+			continue;
+		if (strstr(sec, "/mark_victim"))
+			keep = keep && t->feat.oom_tracepoint;
+		bpf_program__set_autoload(prog, keep);
 	}
-	bpf_program__set_autoload(s->progs.handle_mark_victim, tp_btf && t->feat.oom_tracepoint);
-	bpf_program__set_autoload(s->progs.handle_mark_victim_raw,
-				  !tp_btf && t->feat.oom_tracepoint);
 
 	err = benchtrace_bpf__load(s);
 	if (err) {

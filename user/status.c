@@ -111,8 +111,9 @@ void status__summary(struct status *s, const struct run *r, const struct run_sta
 		st->runq_ns / 1e9);
 	fprintf(stderr, "  memory   peak RSS %s, %llu minor + %llu major faults\n", peak,
 		(unsigned long long)st->minflt, (unsigned long long)st->majflt);
-	fprintf(stderr, "  storage  read %s, write %s, %llu block requests, %.3f s in I/O wait\n",
-		rd, wr, (unsigned long long)st->io_ops, st->io_wait_ns / 1e9);
+	fprintf(stderr, "  storage  read %s, write %s, %llu block request%s, %.3f s in I/O wait\n",
+		rd, wr, (unsigned long long)st->io_ops, st->io_ops == 1 ? "" : "s",
+		st->io_wait_ns / 1e9);
 	fprintf(stderr, "  switches %llu voluntary, %llu involuntary; %llu process%s\n",
 		(unsigned long long)st->vol_cs, (unsigned long long)st->invol_cs,
 		(unsigned long long)st->procs_seen, st->procs_seen == 1 ? "" : "es");

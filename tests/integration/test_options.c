@@ -265,6 +265,46 @@ static void test_zombie_target_exited_during_startup(void **state)
 	assert_int_not_equal(access(c->tmp.run_dir, F_OK), 0); /* no run directory left */
 }
 
+/* The raw_tp fallback counts the same as tp_btf. */
+static void test_raw_tp_fallback_counts_the_same(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX], report[BT_PATH_MAX], feat[1024] = "";
+	const char *args[] = {"-q", "-i", "50ms", "-o", c->tmp.run_dir, "--",
+			      bt_workload(wl, "forker"), "2", NULL};
+	struct bt_report rep;
+	unsigned long long truth = 0, stime = 0, pid = 0;
+	double traced;
+	int i, col;
+
+	bt_require_bpf();
+	setenv("BENCHTRACE_RAW_TP", "1", 1);
+	bt_runv(&c->res, bt_tmp_path(&c->tmp, "report", report), RUN_TIMEOUT_S, args);
+	unsetenv("BENCHTRACE_RAW_TP");
+	expect_status(c, 0, "raw_tp");
+	load_run(c);
+	assert_int_equal(bt_json_get(c->rd.meta, "kernel_features", feat, sizeof(feat)), 0);
+	assert_non_null(strstr(feat, "\"tracepoints\": \"raw_tp\""));
+	assert_int_equal(bt_report_load(&rep, report), 0);
+	assert_int_equal(bt_report_get(&rep, "pid", &pid), 0);
+	assert_int_equal(bt_report_get(&rep, "children_utime_ns", &truth), 0);
+	assert_int_equal(bt_report_get(&rep, "children_stime_ns", &stime), 0);
+	truth += stime;
+	/* the children were followed (fork handler) and their exits seen */
+	assert_int_equal(bt_events_count(&c->rd, -1, "fork", NULL), 2);
+	assert_int_equal(bt_events_count(&c->rd, -1, "exit", NULL), 3);
+	col = csv_table__col(c->rd.samples, "pid");
+	traced = 0;
+	for (i = 0; i < csv_table__rows(c->rd.samples); i++)
+		if (csv_table__u64(c->rd.samples, i, col) != pid)
+			traced += csv_table__u64(c->rd.samples, i,
+						 csv_table__col(c->rd.samples, "cpu_ns"));
+	print_message("raw_tp: children cpu traced %.3f ms vs rusage %.3f ms\n", traced / 1e6,
+		      truth / 1e6);
+	assert_true(truth > 30000000ULL);
+	assert_true(traced > truth * 0.95 - 4e6 && traced < truth * 1.05 + 4e6);
+}
+
 /* kthreadd (PID 2) is a kernel thread: nothing to trace in user space. */
 static void test_kernel_thread_refused(void **state)
 {
@@ -310,6 +350,7 @@ int main(int argc, char **argv)
 		T(test_two_pids_traced_until_both_exit),
 		T(test_zombie_target_exited_during_startup),
 		T(test_kernel_thread_refused),
+		T(test_raw_tp_fallback_counts_the_same),
 		T(test_quiet_and_summary),
 		T(test_auto_interval_doubles_after_1000_samples),
 	};
