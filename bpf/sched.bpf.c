@@ -71,28 +71,34 @@ int iter_task(struct bpf_iter__task *ctx)
 /*
  * I/O wait: a thread that leaves the CPU with in_iowait set (io_schedule())
  * is waiting for storage; the time until it runs again is its I/O wait.
+ * This runs on every context switch of the machine, so the common case
+ * touches no map: in_iowait is still set when the waiter is switched back
+ * in (io_schedule_finish() clears it after schedule() returns), so only
+ * switches into or out of an I/O wait look further.
  */
-static __always_inline void on_switch(struct task_struct *prev, struct task_struct *next)
+static __always_inline void on_switch(struct task_struct *prev, struct task_struct *next,
+				      bool btf)
 {
 	struct bt_thread *t;
+	struct bt_proc *p;
 	__u32 tid;
 
-	if (BPF_CORE_READ_BITFIELD_PROBED(prev, in_iowait) &&
-	    proc_live(BPF_CORE_READ(prev, tgid))) {
-		t = thread_get(BPF_CORE_READ(prev, pid));
+	if (BT_READ_BITFIELD(btf, prev, in_iowait) && proc_live(BT_READ(btf, prev, tgid))) {
+		t = thread_get(BT_READ(btf, prev, pid));
 		if (t)
 			t->iowait_start = bpf_ktime_get_ns();
 	}
-	tid = BPF_CORE_READ(next, pid);
+	if (!BT_READ_BITFIELD(btf, next, in_iowait))
+		return;
+	tid = BT_READ(btf, next, pid);
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (t && t->iowait_start) {
-		struct bt_proc *p = proc_live(BPF_CORE_READ(next, tgid));
-
+		p = proc_live(BT_READ(btf, next, tgid));
 		if (p)
 			__sync_fetch_and_add(&p->io_wait_ns, bpf_ktime_get_ns() - t->iowait_start);
 		t->iowait_start = 0;
 	}
 }
 
-BT_TRACEPOINT(sched_switch, on_switch(prev, next), bool preempt, struct task_struct *prev,
+BT_TRACEPOINT(sched_switch, on_switch(prev, next, btf), bool preempt, struct task_struct *prev,
 	      struct task_struct *next)

@@ -25,6 +25,7 @@ struct tracer_features {
 	bool io_accounting; /* per-task storage I/O bytes (ioac) */
 	bool oom_tracepoint; /* oom:mark_victim with a task argument */
 	bool rss_percpu; /* v6.2+ percpu RSS counters */
+	bool iter_per_process; /* v6.1+ task iterator limited to one process */
 };
 
 int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen);
@@ -34,8 +35,13 @@ int tracer__add_proc(struct tracer *t, pid_t pid, __u64 start_ticks, long clk_tc
 /* BT_PROC_* flags of a tracked process; -ENOENT if it is not tracked. */
 int tracer__proc_flags(const struct tracer *t, pid_t pid, __u32 *flags);
 int tracer__attach(struct tracer *t, char *err, size_t errlen);
-/* Walk all tasks once: fold counters; with prime, only set baselines. */
-int tracer__collect(struct tracer *t, bool prime);
+/*
+ * Run the task iterator over the traced processes `pids` (NULL: all of
+ * them): fold their threads' counters; with prime, only set baselines.
+ */
+int tracer__collect(struct tracer *t, const __u32 *pids, int n, bool prime);
+/* The process is no longer traced: drop what collecting it kept. */
+void tracer__forget(struct tracer *t, __u32 pid);
 /* Advance the RSS-peak epoch; returns the epoch that just closed. */
 __u64 tracer__next_epoch(struct tracer *t);
 int tracer__procs_fd(const struct tracer *t);

@@ -61,7 +61,7 @@ void opts__usage(FILE *f)
 		"                         invoking user)\n"
 		"      --no-children      do not follow children of traced processes\n"
 		"      --no-chown         leave the run directory owned by root under sudo\n"
-		"      --max-procs N      processes tracked at once (default 32768)\n"
+		"      --max-procs N      processes tracked at once (default 4096)\n"
 		"      --max-threads N    threads tracked at once (default 65536)\n"
 		"  -q, --quiet            no status line and no summary\n"
 		"  -v, --verbose          libbpf and diagnostic messages\n"
@@ -100,7 +100,7 @@ int opts__parse(struct opts *o, int argc, char **argv)
 	int c, ret;
 
 	memset(o, 0, sizeof(*o));
-	o->max_procs = 32768;
+	o->max_procs = 4096;
 	o->max_threads = 65536;
 	o->argc = argc;
 	o->argv = argv;

@@ -319,6 +319,24 @@ static int start_targets(struct run *r)
 	return 0;
 }
 
+/* The first reading only sets each thread's baseline. */
+static int prime(struct run *r)
+{
+	__u32 *pids;
+	int i, ret;
+
+	if (r->opts->mode == BT_MODE_ALL)
+		return tracer__collect(r->tracer, NULL, 0, true);
+	pids = calloc(r->nprocs, sizeof(*pids));
+	if (!pids)
+		return -ENOMEM;
+	for (i = 0; i < r->nprocs; i++)
+		pids[i] = r->procs[i].pid;
+	ret = tracer__collect(r->tracer, pids, r->nprocs, true);
+	free(pids);
+	return ret;
+}
+
 static void check_lost(struct run *r, struct eventlog *el, __u64 now)
 {
 	struct {
@@ -545,7 +563,7 @@ int run__main(const struct opts *o)
 		goto discard;
 	ret = tracer__attach(r.tracer, err, sizeof(err));
 	if (!ret)
-		ret = tracer__collect(r.tracer, true); /* baselines: count from now on */
+		ret = prime(&r); /* baselines: count from now on */
 	if (ret) {
 		warn("%s", err[0] ? err : strerror(-ret));
 		goto discard;

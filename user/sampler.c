@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include "bt_abi.h"
 #include "loader.h"
@@ -16,6 +17,7 @@ const char *const samples_header =
 /* What the previous tick saw of one process: deltas are taken against it. */
 struct prev {
 	__u32 tgid;
+	__u64 cpu_clock; /* its CPU clock when last collected */
 	struct bt_proc p;
 };
 
@@ -26,6 +28,10 @@ struct sampler {
 	long page_size;
 	struct prev *prev; /* sorted by tgid */
 	size_t nprev, cap;
+	__u32 *keys; /* the traced tgids this tick */
+	size_t nkeys, keys_cap;
+	__u32 *ran; /* those that ran since the last tick */
+	size_t nran, ran_cap;
 	__u32 *dead; /* keys to delete after a pass */
 	size_t ndead, dead_cap;
 	struct run_stats st;
@@ -88,18 +94,18 @@ static void prev_remove(struct sampler *s, __u32 tgid)
 	s->nprev--;
 }
 
-static int dead_push(struct sampler *s, __u32 tgid)
+static int push(__u32 **arr, size_t *n, size_t *cap, __u32 v)
 {
-	if (s->ndead == s->dead_cap) {
-		size_t cap = s->dead_cap ? s->dead_cap * 2 : 16;
-		__u32 *n = realloc(s->dead, cap * sizeof(*n));
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		__u32 *a = realloc(*arr, ncap * sizeof(*a));
 
-		if (!n)
+		if (!a)
 			return -ENOMEM;
-		s->dead = n;
-		s->dead_cap = cap;
+		*arr = a;
+		*cap = ncap;
 	}
-	s->dead[s->ndead++] = tgid;
+	(*arr)[(*n)++] = v;
 	return 0;
 }
 
@@ -198,6 +204,29 @@ static void root_ended(struct sampler *s, const struct bt_proc *cur)
 	s->st.root_flags = cur->flags;
 }
 
+/*
+ * Whether the process may have changed since the last tick.  CPU time,
+ * faults, context switches and I/O all grow only while a thread runs, and
+ * the process's CPU clock says in one cheap call whether any did, so an
+ * idle process needs no iterator pass.  (The figures still come from the
+ * kernel side; this only skips work.)  Unknown means yes.
+ */
+static bool ran_since(struct sampler *s, __u32 tgid)
+{
+	struct prev *pv = prev_find(s, tgid, false);
+	struct timespec ts;
+	clockid_t clk;
+	__u64 now;
+
+	if (!pv || clock_getcpuclockid(tgid, &clk) || clock_gettime(clk, &ts))
+		return true;
+	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (now == pv->cpu_clock)
+		return false;
+	pv->cpu_clock = now;
+	return true;
+}
+
 int sampler__tick(struct sampler *s, __u64 now_ns)
 {
 	int fd = tracer__procs_fd(s->tracer), ret;
@@ -207,9 +236,20 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 	struct prev *pv;
 	size_t i;
 
-	ret = tracer__collect(s->tracer, false);
-	if (ret)
-		return ret;
+	/* which processes are traced now; then read their counters */
+	s->nkeys = s->nran = 0;
+	while (bpf_map_get_next_key(fd, kp, &next) == 0) {
+		key = next;
+		kp = &key;
+		if (push(&s->keys, &s->nkeys, &s->keys_cap, key) ||
+		    (ran_since(s, key) && push(&s->ran, &s->nran, &s->ran_cap, key)))
+			return -ENOMEM;
+	}
+	if (s->nran) {
+		ret = tracer__collect(s->tracer, s->ran, s->nran, false);
+		if (ret)
+			return ret;
+	}
 	closed = tracer__next_epoch(s->tracer);
 
 	s->st.last_dt_ns = dt;
@@ -217,9 +257,8 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 	s->st.last_read_bytes = s->st.last_write_bytes = 0;
 	s->st.roots = s->st.roots_alive = 0;
 	s->ndead = 0;
-	while (bpf_map_get_next_key(fd, kp, &next) == 0) {
-		key = next;
-		kp = &key;
+	for (i = 0; i < s->nkeys; i++) {
+		key = s->keys[i];
 		if (bpf_map_lookup_elem(fd, &key, &cur))
 			continue; /* deleted under us */
 		if (cur.flags & BT_PROC_ROOT)
@@ -227,7 +266,7 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 		if (cur.flags & BT_PROC_GONE) {
 			/* a -p target whose PID now names another process */
 			s->st.roots_gone++;
-			dead_push(s, key);
+			push(&s->dead, &s->ndead, &s->dead_cap, key);
 			continue;
 		}
 		pv = prev_find(s, key, true);
@@ -237,7 +276,7 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 		if (cur.flags & BT_PROC_DEAD) {
 			if (cur.flags & BT_PROC_ROOT)
 				root_ended(s, &cur);
-			dead_push(s, key);
+			push(&s->dead, &s->ndead, &s->dead_cap, key);
 		} else if (cur.flags & BT_PROC_ROOT) {
 			s->st.roots_alive++;
 		}
@@ -245,6 +284,7 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 	for (i = 0; i < s->ndead; i++) {
 		bpf_map_delete_elem(fd, &s->dead[i]);
 		prev_remove(s, s->dead[i]);
+		tracer__forget(s->tracer, s->dead[i]);
 	}
 	s->last_ns = now_ns;
 	return out__error(s->out);
@@ -260,6 +300,8 @@ void sampler__free(struct sampler *s)
 	if (!s)
 		return;
 	free(s->prev);
+	free(s->keys);
+	free(s->ran);
 	free(s->dead);
 	free(s);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +362,55 @@ static void test_oom_kill_is_reported(void **state)
 	assert_int_equal(bt_events_count(&c->rd, -1, "exit", "signal=9"), 1);
 }
 
+/*
+ * -a: everything, through the all-task walk; a process started after
+ * tracing began is followed from its parent and counted in full.
+ */
+static void test_all_mode_follows_new_processes(void **state)
+{
+	struct ctx *c = *state;
+	char wl[BT_PATH_MAX], report[BT_PATH_MAX];
+	const char *args[] = {bt_benchtrace(), "-q", "-a", "-d", "2s", "-i", "100ms", "-o",
+			      c->tmp.run_dir, NULL};
+	const char *burn[] = {"cpu_burn", "1", NULL};
+	unsigned long long pid = 0, ut = 0, st = 0;
+	struct bt_report rep;
+	struct bt_proc bt, w;
+	int pids = 0, i, col;
+
+	bt_require_bpf();
+	assert_int_equal(bt_spawn(&bt, NULL, args), 0);
+	bt_sleep_ms(300); /* tracing has started */
+	setenv("BT_REPORT", bt_tmp_path(&c->tmp, "report", report), 1);
+	bt_workload(wl, "cpu_burn");
+	burn[0] = wl;
+	w.pid = fork();
+	assert_true(w.pid >= 0);
+	if (w.pid == 0) {
+		execv(wl, (char *const *)burn);
+		_exit(127);
+	}
+	unsetenv("BT_REPORT");
+	waitpid(w.pid, NULL, 0);
+	assert_int_equal(bt_wait(&bt, &c->res, RUN_TIMEOUT_S), 0);
+	expect_status(c, 0, "-a");
+	load_run(c);
+	assert_int_equal(bt_report_load(&rep, report), 0);
+	assert_int_equal(bt_report_get(&rep, "pid", &pid), 0);
+	assert_int_equal(bt_report_get(&rep, "utime_ns", &ut), 0);
+	assert_int_equal(bt_report_get(&rep, "stime_ns", &st), 0);
+	col = csv_table__col(c->rd.samples, "pid");
+	for (i = 0; i < csv_table__rows(c->rd.samples); i++)
+		pids += csv_table__u64(c->rd.samples, i, col) == 1; /* init is traced */
+	print_message("-a: cpu_burn traced %.3f s vs rusage %.3f s; %d rows for init\n",
+		      bt_samples_sum(&c->rd, pid, "cpu_ns") / 1e9, (ut + st) / 1e9, pids);
+	assert_true(pids >= 10);
+	assert_true(ut + st > 900000000ULL);
+	assert_true(fabs((double)bt_samples_sum(&c->rd, pid, "cpu_ns") - (ut + st)) <
+		    0.05 * (ut + st));
+	assert_int_equal(bt_events_count(&c->rd, pid, "exit", "code=0"), 1);
+}
+
 /* kthreadd (PID 2) is a kernel thread: nothing to trace in user space. */
 static void test_kernel_thread_refused(void **state)
 {
@@ -406,6 +456,7 @@ int main(int argc, char **argv)
 		T(test_two_pids_traced_until_both_exit),
 		T(test_zombie_target_exited_during_startup),
 		T(test_kernel_thread_refused),
+		T(test_all_mode_follows_new_processes),
 		T(test_oom_kill_is_reported),
 		T(test_raw_tp_fallback_counts_the_same),
 		T(test_quiet_and_summary),
