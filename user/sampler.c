@@ -160,21 +160,26 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 	pp->rss_anon = cur->rss_anon;
 	pp->rss_shmem = cur->rss_shmem;
 
+	__u64 cols[] = { runq, vcs, ics, minf, majf, rss_now * ps, peak * ps, cur->rss_anon * ps,
+			 cur->rss_file * ps, cur->rss_shmem * ps, cur->rss_swap * ps, rd, wr, ops,
+			 iow, (cur->flags & BT_PROC_DEAD) ? 0 : cur->threads };
+	size_t i;
+
 	out__time_s(o, now_ns - s->start_ns);
-	out__printf(o, ",%u,", tgid);
+	out__putc(o, ',');
+	out__u64(o, tgid);
+	out__putc(o, ',');
 	out__csv_strn(o, cur->comm, strnlen(cur->comm, sizeof(cur->comm)));
-	out__printf(o, ",%llu,%.1f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,"
-		    "%llu,%llu,%u\n",
-		    (unsigned long long)cpu, dt ? 100.0 * cpu / dt : 0.0,
-		    (unsigned long long)runq, (unsigned long long)vcs, (unsigned long long)ics,
-		    (unsigned long long)minf, (unsigned long long)majf,
-		    (unsigned long long)(rss_now * ps), (unsigned long long)(peak * ps),
-		    (unsigned long long)(cur->rss_anon * ps),
-		    (unsigned long long)(cur->rss_file * ps),
-		    (unsigned long long)(cur->rss_shmem * ps),
-		    (unsigned long long)(cur->rss_swap * ps), (unsigned long long)rd,
-		    (unsigned long long)wr, (unsigned long long)ops, (unsigned long long)iow,
-		    (cur->flags & BT_PROC_DEAD) ? 0 : cur->threads);
+	out__putc(o, ',');
+	out__u64(o, cpu);
+	out__putc(o, ',');
+	/* percent of one CPU, one decimal, from integers */
+	out__fixed(o, dt ? (cpu * 1000 + dt / 2) / dt : 0, 1, 1);
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		out__putc(o, ',');
+		out__u64(o, cols[i]);
+	}
+	out__putc(o, '\n');
 
 	s->st.cpu_ns += cpu;
 	s->st.runq_ns += runq;
