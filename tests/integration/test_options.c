@@ -25,46 +25,17 @@
 #include "testutil.h"
 
 #define RUN_TIMEOUT_S 60.0
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, bt_ctx_setup, bt_ctx_teardown)
 
-struct ctx {
-	struct bt_tmp tmp;
-	struct bt_result res;
-	struct bt_rundir rd;
-};
 
-static int setup(void **state)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	if (!c || bt_tmp_init(&c->tmp)) {
-		fprintf(stderr, "cannot make a temporary directory under /var/tmp\n");
-		free(c);
-		return -1;
-	}
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	bt_rundir_free(&c->rd);
-	bt_reap_strays();
-	bt_tmp_cleanup(&c->tmp);
-	free(c);
-	return 0;
-}
-
-static void expect_status(struct ctx *c, int want, const char *what)
+static void expect_status(struct bt_ctx *c, int want, const char *what)
 {
 	if (c->res.timed_out || c->res.status != want)
 		fail_msg("%s: benchtrace exit %d, want %d; stderr: %s", what, c->res.status, want,
 			 c->res.err);
 }
 
-static void load_run(struct ctx *c)
+static void load_run(struct bt_ctx *c)
 {
 	char err[1024];
 
@@ -89,7 +60,7 @@ static pid_t start_sleeper(const char *seconds)
 /* Default interval: 10 ms doubling after 1000 samples, each change logged. */
 static void test_auto_interval_doubles_after_1000_samples(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], detail[64] = "";
 	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "sleeper"), "11",
 			      NULL};
@@ -132,7 +103,7 @@ static void test_auto_interval_doubles_after_1000_samples(void **state)
 /* -z: gzip-compressed logs that read back row for row. */
 static void test_gzip_logs_read_back(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], path[BT_PATH_MAX + 32], err[256];
 	const char *args[] = {"-q", "-z",  "-i", "10ms", "-o", c->tmp.run_dir, "--",
 			      bt_workload(wl, "cpu_burn"), "0.3", NULL};
@@ -170,7 +141,7 @@ static void test_gzip_logs_read_back(void **state)
 /* Under sudo the command runs as the invoking user, and the files are theirs. */
 static void test_sudo_user_runs_command_and_owns_files(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], report[BT_PATH_MAX], meta[BT_PATH_MAX + 32];
 	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "exit_with"), "0",
 			      NULL};
@@ -200,7 +171,7 @@ static void test_sudo_user_runs_command_and_owns_files(void **state)
 /* --no-children: the forked children get no rows; without it they do. */
 static void test_no_children_traces_only_the_command(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX];
 	const char *args[] = {"-q", "--no-children", "-i", "50ms", "-o", c->tmp.run_dir, "--",
 			      bt_workload(wl, "forker"), "3", NULL};
@@ -222,7 +193,7 @@ static void test_no_children_traces_only_the_command(void **state)
 /* -p A,B: both traced; the run ends when the last one exits. */
 static void test_two_pids_traced_until_both_exit(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char list[64];
 	pid_t a = start_sleeper("0.6"), b = start_sleeper("1.2");
 	const char *args[] = {"-q", "-i", "100ms", "-o", c->tmp.run_dir, "-p", list, NULL};
@@ -246,7 +217,7 @@ static void test_two_pids_traced_until_both_exit(void **state)
 /* A zombie has already exited: refused like a target that exits during start-up. */
 static void test_zombie_target_exited_during_startup(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char pidstr[32];
 	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-p", pidstr, NULL};
 	pid_t z = fork();
@@ -269,7 +240,7 @@ static void test_zombie_target_exited_during_startup(void **state)
 /* The raw_tp fallback counts the same as tp_btf. */
 static void test_raw_tp_fallback_counts_the_same(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], report[BT_PATH_MAX], feat[1024] = "";
 	const char *args[] = {"-q", "-i", "50ms", "-o", c->tmp.run_dir, "--",
 			      bt_workload(wl, "forker"), "2", NULL};
@@ -339,7 +310,7 @@ static int make_memcg(char *dir, size_t len)
 /* OOM-killed inside a memory cgroup: outcome oom_killed, an oom_kill event, 137. */
 static void test_oom_kill_is_reported(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char cg[BT_PATH_MAX], wl[BT_PATH_MAX], script[2 * BT_PATH_MAX + 64], out[64] = "";
 	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", "/bin/sh", "-c", script, NULL};
 	int i;
@@ -368,7 +339,7 @@ static void test_oom_kill_is_reported(void **state)
  */
 static void test_all_mode_follows_new_processes(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], report[BT_PATH_MAX];
 	const char *args[] = {bt_benchtrace(), "-q", "-a", "-d", "2s", "-i", "100ms", "-o",
 			      c->tmp.run_dir, NULL};
@@ -414,7 +385,7 @@ static void test_all_mode_follows_new_processes(void **state)
 /* kthreadd (PID 2) is a kernel thread: nothing to trace in user space. */
 static void test_kernel_thread_refused(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-p", "2", NULL};
 
 	bt_require_bpf();
@@ -429,7 +400,7 @@ static void test_kernel_thread_refused(void **state)
 /* -q: nothing on stderr; without it, the summary names the outcome. */
 static void test_quiet_and_summary(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], dir2[BT_PATH_MAX];
 	const char *quiet[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "exit_with"), "4",
 			       NULL};

@@ -44,41 +44,10 @@
 /* Generous: a traced run of the longest workload takes ~3 s. */
 #define RUN_TIMEOUT_S 60.0
 
-struct ctx {
-	struct bt_tmp tmp;
-	struct bt_result res;
-	struct bt_report rep;
-	struct bt_rundir rd;
-	int pid; /* the workload's pid, from its report */
-};
-
-static int setup(void **state)
-{
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	if (!c || bt_tmp_init(&c->tmp)) {
-		fprintf(stderr, "cannot make a temporary directory under /var/tmp\n");
-		free(c);
-		return -1;
-	}
-	*state = c;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	bt_rundir_free(&c->rd);
-	bt_reap_strays();
-	bt_tmp_cleanup(&c->tmp);
-	free(c);
-	return 0;
-}
 
 /* ---- helpers ---- */
 
-static unsigned long long report(struct ctx *c, const char *key)
+static unsigned long long report(struct bt_ctx *c, const char *key)
 {
 	unsigned long long v = 0;
 
@@ -98,7 +67,7 @@ static void show_stderr(const struct bt_result *r)
  * benchtrace -q -o RUN -i INTERVAL -- WORKLOAD ARGS...: expect exit status
  * @want_status, then load the workload's report and the run directory.
  */
-static void trace_workload(struct ctx *c, const char *interval, int want_status,
+static void trace_workload(struct bt_ctx *c, const char *interval, int want_status,
 			   const char *workload, ...)
 {
 	const char *args[64] = {"-q", "-o", c->tmp.run_dir, "-i", interval, "--"};
@@ -156,7 +125,7 @@ static void expect_close(const char *what, const char *source, const char *unit,
 			 what, traced, truth, diff, pct, tol);
 }
 
-static void expect_meta_str(struct ctx *c, const char *key, const char *want)
+static void expect_meta_str(struct bt_ctx *c, const char *key, const char *want)
 {
 	char got[256];
 	int rc = bt_json_get(c->rd.meta, key, got, sizeof(got));
@@ -167,7 +136,7 @@ static void expect_meta_str(struct ctx *c, const char *key, const char *want)
 		fail_msg("meta.json \"%s\" is \"%s\", want \"%s\"", key, got, want);
 }
 
-static void expect_meta_ll(struct ctx *c, const char *key, long long want)
+static void expect_meta_ll(struct bt_ctx *c, const char *key, long long want)
 {
 	long long got;
 	int rc = bt_json_get_ll(c->rd.meta, key, &got);
@@ -178,7 +147,7 @@ static void expect_meta_ll(struct ctx *c, const char *key, long long want)
 		fail_msg("meta.json \"%s\" is %lld, want %lld", key, got, want);
 }
 
-static void expect_exit_event(struct ctx *c, int pid, const char *want)
+static void expect_exit_event(struct bt_ctx *c, int pid, const char *want)
 {
 	char detail[128] = "";
 
@@ -204,7 +173,7 @@ static void expect_refusal(const struct bt_result *r, int want_lo, int want_hi, 
 			 bt_count_lines(r->err));
 }
 
-static void expect_no_run_dir(struct ctx *c, const char *what)
+static void expect_no_run_dir(struct bt_ctx *c, const char *what)
 {
 	struct stat st;
 
@@ -220,7 +189,7 @@ static const char *const outcomes[] = {"completed", "failed",	    "killed", "oom
  * and the exit status goes with it (SPEC: the command's status in command
  * mode, 0 otherwise).  Returns the outcome.
  */
-static const char *expect_finalised(struct ctx *c, int command_mode)
+static const char *expect_finalised(struct bt_ctx *c, int command_mode)
 {
 	static char outcome[64];
 	long long code, sig;
@@ -330,7 +299,7 @@ static void expect_bpf_unloaded(const struct bpf_watch *w)
  * Wait until benchtrace holds BPF programs and has written meta.json, then
  * note its programs in @w.
  */
-static void wait_tracing(struct ctx *c, const struct bt_proc *p, struct bpf_watch *w)
+static void wait_tracing(struct bt_ctx *c, const struct bt_proc *p, struct bpf_watch *w)
 {
 	char meta[BT_PATH_MAX];
 	double t0 = bt_now();
@@ -351,7 +320,7 @@ static void wait_tracing(struct ctx *c, const struct bt_proc *p, struct bpf_watc
 
 /* ---- usage errors: no root needed ---- */
 
-static void run_refused(struct ctx *c, int want, const char *what, const char *const args[])
+static void run_refused(struct bt_ctx *c, int want, const char *what, const char *const args[])
 {
 	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
 	expect_refusal(&c->res, want, want, what);
@@ -360,7 +329,7 @@ static void run_refused(struct ctx *c, int want, const char *what, const char *c
 
 static void test_bad_interval_is_usage_error(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX];
 	const char *args[] = {
 	    "-o", c->tmp.run_dir, "-i", "10parsecs", "--", bt_workload(wl, "exit_with"), "0", NULL};
@@ -370,7 +339,7 @@ static void test_bad_interval_is_usage_error(void **state)
 
 static void test_bad_duration_is_usage_error(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX];
 	const char *zero[] = {
 	    "-o", c->tmp.run_dir, "-d", "0", "--", bt_workload(wl, "exit_with"), "0", NULL};
@@ -382,7 +351,7 @@ static void test_bad_duration_is_usage_error(void **state)
 
 static void test_bad_pid_is_usage_error(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	const char *letters[] = {"-o", c->tmp.run_dir, "-p", "12abc", NULL};
 	const char *zero[] = {"-o", c->tmp.run_dir, "-p", "0", NULL};
 
@@ -394,7 +363,7 @@ static void test_bad_pid_is_usage_error(void **state)
 
 static void test_no_such_pid_fails(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	pid_t pid;
 	char pidstr[32];
 	const char *args[] = {"-o", c->tmp.run_dir, "-p", pidstr, NULL};
@@ -408,7 +377,7 @@ static void test_no_such_pid_fails(void **state)
 
 static void test_command_not_found_fails(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char noexec[BT_PATH_MAX];
 	const char *by_path[] = {"-o", c->tmp.run_dir, "--", "/nonexistent/benchtrace-no-such-cmd",
 				 NULL};
@@ -430,7 +399,7 @@ static void test_command_not_found_fails(void **state)
 
 static void test_nonempty_output_dir_refused(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char keep[BT_PATH_MAX], wl[BT_PATH_MAX], buf[64] = "";
 	const char *args[] = {"-o", c->tmp.run_dir, "--", bt_workload(wl, "exit_with"), "0", NULL};
 	struct stat before, after;
@@ -476,7 +445,7 @@ static void test_nonempty_output_dir_refused(void **state)
 
 static void test_cpu_time_matches_rusage(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	double truth;
 
 	bt_require_bpf();
@@ -492,7 +461,7 @@ static void test_cpu_time_matches_rusage(void **state)
 
 static void test_rss_spike_between_samples_matches_vmhwm(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	double hwm, levels;
 
 	bt_require_bpf();
@@ -520,7 +489,7 @@ static void test_rss_spike_between_samples_matches_vmhwm(void **state)
 }
 
 /* A directory on a real disk (O_DIRECT, storage I/O): /var/tmp, else the build dir. */
-static char *disk_path(struct ctx *c, const char *name, char *buf)
+static char *disk_path(struct bt_ctx *c, const char *name, char *buf)
 {
 	struct statfs sfs;
 
@@ -532,7 +501,7 @@ static char *disk_path(struct ctx *c, const char *name, char *buf)
 
 static void test_io_bytes_match_proc_io(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char data[BT_PATH_MAX];
 	double rd, wr;
 
@@ -550,7 +519,7 @@ static void test_io_bytes_match_proc_io(void **state)
 
 static void test_page_faults_match_rusage(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char data[BT_PATH_MAX];
 	double minflt, majflt;
 
@@ -570,7 +539,7 @@ static void test_page_faults_match_rusage(void **state)
 
 static void test_context_switches_match_rusage(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	double vol, invol;
 
 	bt_require_bpf();
@@ -589,7 +558,7 @@ static void test_context_switches_match_rusage(void **state)
 
 static void test_forked_children_get_rows_and_exit_events(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	unsigned long long kids[8];
 	double cpu = 0, truth;
 	char want[32];
@@ -620,7 +589,7 @@ static void test_forked_children_get_rows_and_exit_events(void **state)
 
 static void test_short_lived_process_gets_row(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 
 	bt_require_bpf();
 	/* ~1 ms of work under a 1 s interval. */
@@ -639,7 +608,7 @@ static void test_short_lived_process_gets_row(void **state)
 
 static void test_exit_code_is_passed_through(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 
 	bt_require_bpf();
 	trace_workload(c, "100ms", 3, "exit_with", "3", NULL);
@@ -655,7 +624,7 @@ static void test_exit_code_is_passed_through(void **state)
  */
 static void test_exit_code_is_passed_through_under_load(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], nthreads[16], name[16];
 	const char *hog_argv[] = {bt_workload(wl, "cpu_burn"), "60", nthreads, NULL};
 	struct bt_proc hog;
@@ -676,7 +645,7 @@ static void test_exit_code_is_passed_through_under_load(void **state)
 	print_message("exit status under load: %d/%d runs gave 3 and outcome failed\n", i, runs);
 }
 
-static void expect_killed_by(struct ctx *c, int sig)
+static void expect_killed_by(struct bt_ctx *c, int sig)
 {
 	char sigstr[8], detail[32];
 
@@ -702,7 +671,7 @@ static void test_sigterm_death_is_reported_as_killed(void **state)
 
 static void test_demo_traces_parent_and_child(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	int others;
 
 	bt_require_bpf();
@@ -719,7 +688,7 @@ static void test_demo_traces_parent_and_child(void **state)
 /* ---- stopping benchtrace ---- */
 
 /* Start benchtrace in the background with @args; wait until it traces. */
-static void start_tracing(struct ctx *c, struct bt_proc *p, const char *const args[],
+static void start_tracing(struct bt_ctx *c, struct bt_proc *p, const char *const args[],
 			  struct bpf_watch *w)
 {
 	const char *argv[32] = {bt_benchtrace()};
@@ -735,7 +704,7 @@ static void start_tracing(struct ctx *c, struct bt_proc *p, const char *const ar
 
 static void test_sigint_finalises_command_run(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX];
 	const char *args[] = {
 	    "-q", "-o", c->tmp.run_dir, "-i", "100ms", "--", bt_workload(wl, "sleeper"),
@@ -757,7 +726,7 @@ static void test_sigint_finalises_command_run(void **state)
 
 static void test_sigterm_finalises_pid_run_and_detaches(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	const char *target_argv[] = {NULL, "30", NULL};
 	char wl[BT_PATH_MAX], pidstr[32];
 	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-i", "100ms", "-p", pidstr, NULL};
@@ -787,7 +756,7 @@ static void test_sigterm_finalises_pid_run_and_detaches(void **state)
 
 static void test_duration_limit_detaches_command(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX];
 	const char *args[] = {
 	    "-q", "-o", c->tmp.run_dir, "-i", "100ms", "-d", "1s", "--", bt_workload(wl, "sleeper"),
@@ -814,7 +783,7 @@ static void test_duration_limit_detaches_command(void **state)
 
 static void test_sigkill_leaves_no_bpf_programs(void **state)
 {
-	struct ctx *c = *state;
+	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX];
 	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "sleeper"),
 			      "30", NULL};
@@ -828,7 +797,7 @@ static void test_sigkill_leaves_no_bpf_programs(void **state)
 	expect_bpf_unloaded(&w);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, bt_ctx_setup, bt_ctx_teardown)
 
 int main(int argc, char **argv)
 {

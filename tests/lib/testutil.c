@@ -896,3 +896,27 @@ int bt_bpf_check(char *why, size_t len)
 	close(fd);
 	return 0;
 }
+
+int bt_ctx_setup(void **state)
+{
+	struct bt_ctx *c = calloc(1, sizeof(*c));
+
+	if (!c || bt_tmp_init(&c->tmp)) {
+		fprintf(stderr, "cannot make a temporary directory under /var/tmp\n");
+		free(c);
+		return -1;
+	}
+	*state = c;
+	return 0;
+}
+
+int bt_ctx_teardown(void **state)
+{
+	struct bt_ctx *c = *state;
+
+	bt_rundir_free(&c->rd);
+	bt_reap_strays();
+	bt_tmp_cleanup(&c->tmp);
+	free(c);
+	return 0;
+}

@@ -144,6 +144,22 @@ int bt_events_count(const struct bt_rundir *rd, int pid, const char *event, cons
 int bt_events_detail(const struct bt_rundir *rd, int pid, const char *event, char *buf, size_t len);
 
 /*
+ * What one integration test holds: its private temporary directory, the
+ * last benchtrace run, the workload's report and the run directory.
+ * bt_ctx_setup/bt_ctx_teardown are cmocka group-less setup/teardown
+ * functions (state is a struct bt_ctx *).
+ */
+struct bt_ctx {
+	struct bt_tmp tmp;
+	struct bt_result res;
+	struct bt_report rep;
+	struct bt_rundir rd;
+	int pid; /* the workload's pid, from its report */
+};
+int bt_ctx_setup(void **state);
+int bt_ctx_teardown(void **state);
+
+/*
  * BPF programs currently loaded whose names start with one of @prefixes
  * (NULL-terminated; NULL means count all).
  */
