@@ -260,17 +260,14 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 	s->st.last_dt_ns = dt;
 	s->st.last_cpu_ns = s->st.last_rss_bytes = 0;
 	s->st.last_read_bytes = s->st.last_write_bytes = 0;
-	s->st.roots = s->st.roots_alive = 0;
+	s->st.roots_alive = 0;
 	s->ndead = 0;
 	for (i = 0; i < s->nkeys; i++) {
 		key = s->keys[i];
 		if (bpf_map_lookup_elem(fd, &key, &cur))
 			continue; /* deleted under us */
-		if (cur.flags & BT_PROC_ROOT)
-			s->st.roots++;
 		if (cur.flags & BT_PROC_GONE) {
 			/* a -p target whose PID now names another process */
-			s->st.roots_gone++;
 			push(&s->dead, &s->ndead, &s->dead_cap, key);
 			continue;
 		}

@@ -22,7 +22,7 @@ struct run_stats {
 	/* the last interval, summed over processes */
 	__u64 last_dt_ns, last_cpu_ns, last_rss_bytes, last_read_bytes, last_write_bytes;
 	/* processes named on the command line (or the command) */
-	int roots, roots_alive, roots_gone;
+	int roots_alive;
 	bool root_exited; /* the first root that ended */
 	__s32 root_status; /* its wait(2)-style status */
 	__u32 root_flags; /* its BT_PROC_* flags */
