@@ -289,6 +289,37 @@ static void discard_files(struct run *r)
 	r->rd = NULL;
 }
 
+/*
+ * /proc shows the command's child as a copy of benchtrace until it execs:
+ * describe it by what it will exec instead (its identity, the start time,
+ * is the fork's and stays).
+ */
+static void describe_command(struct run *r, struct proc_info *pi)
+{
+	const char *base = strrchr(r->cmd_path, '/');
+	char real[4096], *cmdline;
+	size_t len = 1;
+	int i;
+
+	for (i = 0; r->opts->cmd[i]; i++)
+		len += strlen(r->opts->cmd[i]) + 1;
+	cmdline = malloc(len);
+	if (cmdline) {
+		cmdline[0] = '\0';
+		for (i = 0; r->opts->cmd[i]; i++) {
+			if (i)
+				strcat(cmdline, " ");
+			strcat(cmdline, r->opts->cmd[i]);
+		}
+		free(pi->cmdline);
+		pi->cmdline = cmdline;
+	}
+	/* what the kernel will show: the first 15 bytes of the file name */
+	snprintf(pi->comm, sizeof(pi->comm), "%.15s", base ? base + 1 : r->cmd_path);
+	free(pi->exe);
+	pi->exe = realpath(r->cmd_path, real) ? strdup(real) : strdup(r->cmd_path);
+}
+
 static int start_targets(struct run *r)
 {
 	long clk_tck = sysconf(_SC_CLK_TCK);
@@ -307,6 +338,7 @@ static int start_targets(struct run *r)
 			warn("%s", err);
 			return ret;
 		}
+		describe_command(r, &r->procs[r->nprocs - 1]);
 	}
 	for (i = 0; i < r->nprocs; i++) {
 		ret = tracer__add_proc(r->tracer, r->procs[i].pid, r->procs[i].start_ticks, clk_tck);

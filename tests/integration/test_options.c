@@ -142,7 +142,7 @@ static void test_gzip_logs_read_back(void **state)
 static void test_sudo_user_runs_command_and_owns_files(void **state)
 {
 	struct bt_ctx *c = *state;
-	char wl[BT_PATH_MAX], report[BT_PATH_MAX], meta[BT_PATH_MAX + 32];
+	char wl[BT_PATH_MAX], report[BT_PATH_MAX], meta[BT_PATH_MAX + 32], target[4096];
 	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "exit_with"), "0",
 			      NULL};
 	struct stat st;
@@ -166,6 +166,10 @@ static void test_sudo_user_runs_command_and_owns_files(void **state)
 	snprintf(meta, sizeof(meta), "%s/meta.json", c->tmp.run_dir);
 	assert_int_equal(stat(meta, &st), 0);
 	assert_int_equal(st.st_uid, 65534);
+	/* the target is the command, not the benchtrace copy it was forked as */
+	assert_int_equal(bt_json_get(meta, "target", target, sizeof(target)), 0);
+	assert_non_null(strstr(target, "\"comm\": \"exit_with\""));
+	assert_null(strstr(target, "\"comm\": \"benchtrace\""));
 }
 
 /* --no-children: the forked children get no rows; without it they do. */
