@@ -24,10 +24,12 @@
 
 /* configuration, set by the loader before load */
 BT_EXTERN const volatile bool targ_follow_children BT_INIT(true);
+BT_EXTERN const volatile __u32 targ_ncpus BT_INIT(0); /* possible CPUs; 0: no exact RSS */
 
 /* written by user space through the mmaped .bss */
 BT_EXTERN volatile __u64 bt_epoch BT_INIT(0); /* sampling interval number */
 BT_EXTERN volatile __u32 bt_priming BT_INIT(0); /* iterator sets baselines only */
+BT_EXTERN volatile __u32 bt_pcpu_ready BT_INIT(0); /* pcpu_offset[] is filled in */
 
 /* traced processes, keyed by tgid; max_entries set from the command line */
 BT_EXTERN struct {
@@ -46,6 +48,23 @@ BT_EXTERN struct {
 	__type(key, __u32);
 	__type(value, struct bt_thread);
 } threads SEC(".maps");
+
+#define BT_MAX_CPUS 1024
+
+/* See pcpu_offsets_init() in sched.bpf.c. */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} pcpu_probe SEC(".maps");
+
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BT_MAX_CPUS + 1); /* one per CPU, then a scratch slot */
+	__type(key, __u32);
+	__type(value, __u64);
+} pcpu_offset SEC(".maps");
 
 BT_EXTERN struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

@@ -8,7 +8,9 @@
 
 /*
  * Runs on every page fault of the machine: the filter comes first, and in
- * tp_btf programs the four counters are direct loads.
+ * tp_btf programs the counters are direct loads of their global values,
+ * which lag the exact sum by less than the per-CPU batch: the bound on a
+ * peak seen between two ticks.
  */
 static __always_inline void on_rss_stat(struct mm_struct *mm, bool btf)
 {
@@ -22,19 +24,13 @@ static __always_inline void on_rss_stat(struct mm_struct *mm, bool btf)
 	p = proc_live(BT_READ(btf, task, tgid));
 	if (!p)
 		return;
-	if (btf && !bpf_core_type_exists(struct mm_rss_stat)) {
-		__u64 file = clamp_pages(mm->rss_stat[0].count);
-		__u64 anon = clamp_pages(mm->rss_stat[1].count);
-		__u64 shmem = clamp_pages(mm->rss_stat[3].count);
-
-		p->rss_file = file;
-		p->rss_anon = anon;
-		p->rss_swap = clamp_pages(mm->rss_stat[2].count);
-		p->rss_shmem = shmem;
-		peak_raise(p, file + anon + shmem);
-		return;
-	}
-	peak_raise(p, read_rss(mm, p));
+	/* only the peak: the levels are the iterator's exact readings */
+	if (btf && !bpf_core_type_exists(struct mm_rss_stat))
+		peak_raise(p, clamp_pages(mm->rss_stat[0].count) +
+				      clamp_pages(mm->rss_stat[1].count) +
+				      clamp_pages(mm->rss_stat[3].count));
+	else
+		peak_raise(p, rss_total(mm));
 }
 
 BT_TRACEPOINT(rss_stat, on_rss_stat(mm, btf), struct mm_struct *mm)

@@ -7,6 +7,86 @@
 #include "task_counters.bpf.h"
 
 /*
+ * Exact RSS needs each CPU's per-CPU offset (percpu_counter_sum() adds every
+ * CPU's unfolded part).  BPF can reach __per_cpu_offset only through data
+ * symbols in kallsyms (CONFIG_KALLSYMS_ALL), which many kernels lack, so we
+ * measure the offsets on a per-CPU map of our own: the address
+ * bpf_map_lookup_percpu_elem() (v5.19) returns for a CPU, minus the map's
+ * __percpu base pointer, is that CPU's offset.  Both addresses pass through
+ * a map slot to become plain numbers (the verifier forbids arithmetic on map
+ * pointers; storing one in a map is allowed for privileged programs).
+ */
+static __noinline int pcpu_offsets_init(void)
+{
+	__u32 zero = 0, scratch = BT_MAX_CPUS, cpu;
+	__u64 *slot = bpf_map_lookup_elem(&pcpu_offset, &scratch);
+	struct bpf_array *arr;
+	__u64 base;
+	void *p;
+
+	if (!slot)
+		return 0;
+	*slot = (__u64)(void *)&pcpu_probe;
+	arr = (void *)*(volatile __u64 *)slot;
+	base = (__u64)BPF_CORE_READ(arr, pptrs[0]);
+	if (!base)
+		return 0;
+#pragma clang loop unroll(disable)
+	for (cpu = 0; cpu < BT_MAX_CPUS && cpu < targ_ncpus; cpu++) {
+		p = bpf_map_lookup_percpu_elem(&pcpu_probe, &zero, cpu);
+		slot = bpf_map_lookup_elem(&pcpu_offset, &cpu);
+		if (!p || !slot)
+			return 0;
+		*slot = (__u64)p;
+		*slot = *(volatile __u64 *)slot - base;
+	}
+	bt_pcpu_ready = 1;
+	return 0;
+}
+
+/* percpu_counter_sum(): the global count plus every CPU's unfolded part. */
+static __always_inline long pcpu_sum(struct percpu_counter *fbc)
+{
+	long sum = BPF_CORE_READ(fbc, count);
+	char *counters = (char *)BPF_CORE_READ(fbc, counters);
+	__u64 *off;
+	__s32 v;
+	__u32 cpu;
+
+#pragma clang loop unroll(disable)
+	for (cpu = 0; cpu < BT_MAX_CPUS && cpu < targ_ncpus; cpu++) {
+		off = bpf_map_lookup_elem(&pcpu_offset, &cpu);
+		if (!off)
+			break;
+		v = 0;
+		bpf_probe_read_kernel(&v, sizeof(v), counters + *off);
+		sum += v;
+	}
+	return sum;
+}
+
+/*
+ * Store the RSS levels (pages) and return file+anon+shmem: exact, as
+ * /proc/PID/status shows them since v6.16, where the per-CPU offsets are
+ * known; otherwise the counters' global values.
+ */
+static __always_inline __u64 read_rss(struct mm_struct *mm, struct bt_proc *p)
+{
+	bool exact = bt_pcpu_ready && !bpf_core_type_exists(struct mm_rss_stat);
+	long v[4];
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++)
+		v[i] = exact ? pcpu_sum(&mm->rss_stat[i]) : rss_counter(mm, i);
+	p->rss_file = clamp_pages(v[0]);
+	p->rss_anon = clamp_pages(v[1]);
+	p->rss_swap = clamp_pages(v[2]);
+	p->rss_shmem = clamp_pages(v[3]);
+	return p->rss_file + p->rss_anon + p->rss_shmem;
+}
+
+/*
  * Identity check for -p targets: the loader stored the start time
  * /proc/PID/stat showed; a different process with the same PID (the target
  * exited and the number was reused) must not be traced.
@@ -36,6 +116,8 @@ int iter_task(struct bpf_iter__task *ctx)
 
 	if (!task)
 		return 0;
+	if (targ_ncpus && !bt_pcpu_ready)
+		pcpu_offsets_init();
 	tgid = task->tgid;
 	p = proc_live(tgid);
 	if (!p)
@@ -51,9 +133,13 @@ int iter_task(struct bpf_iter__task *ctx)
 	t = thread_get(tid);
 	if (t)
 		fold_thread(task, p, t, bt_priming);
+	/* the threads share one mm: read it once a pass, through the first
+	 * thread that has it (the leader may have exited before the others) */
 	mm = task->mm;
-	if (mm)
+	if (mm && p->rss_pass != bt_epoch + 1) {
+		p->rss_pass = bt_epoch + 1;
 		peak_raise(p, read_rss(mm, p));
+	}
 	if (tid == tgid && BPF_CORE_READ(task, exit_state) &&
 	    BPF_CORE_READ(task, signal, live.counter) == 0) {
 		/* a zombie whose exit we never saw: it died before attach */

@@ -63,36 +63,27 @@ static __always_inline __u64 clamp_pages(long v)
 }
 
 /*
- * Read the address space's RSS counters (pages) into the process's levels
- * and return file+anon+shmem.  These are the percpu counters' global
+ * The address space's RSS counters (pages): the percpu counters' global
  * values, which lag the exact sum by less than the per-CPU batch
- * (max(32, 2*CPUs) pages) per CPU and counter: the approximation
- * /proc/PID/status showed before v6.16.  Summing the per-CPU parts needs
- * the per-CPU offsets, which BPF can reach only through data symbols in
- * kallsyms (CONFIG_KALLSYMS_ALL), not available everywhere.
+ * (max(32, 2*CPUs) pages) per CPU and counter -- what /proc/PID/status
+ * showed before v6.16.  read_rss() in sched.bpf.c adds the per-CPU
+ * parts.  Before v6.2 the counters were exact atomics.
  */
-static __always_inline __u64 read_rss(struct mm_struct *mm, struct bt_proc *p)
+static __always_inline long rss_counter(struct mm_struct *mm, int i)
 {
-	__u64 file, anon, swap, shmem;
-
 	if (bpf_core_type_exists(struct mm_rss_stat)) {
 		struct mm_struct___old *old = (void *)mm;
 
-		file = clamp_pages(BPF_CORE_READ(old, rss_stat.count[0].counter));
-		anon = clamp_pages(BPF_CORE_READ(old, rss_stat.count[1].counter));
-		swap = clamp_pages(BPF_CORE_READ(old, rss_stat.count[2].counter));
-		shmem = clamp_pages(BPF_CORE_READ(old, rss_stat.count[3].counter));
-	} else {
-		file = clamp_pages(BPF_CORE_READ(mm, rss_stat[0].count));
-		anon = clamp_pages(BPF_CORE_READ(mm, rss_stat[1].count));
-		swap = clamp_pages(BPF_CORE_READ(mm, rss_stat[2].count));
-		shmem = clamp_pages(BPF_CORE_READ(mm, rss_stat[3].count));
+		return BPF_CORE_READ(old, rss_stat.count[i].counter);
 	}
-	p->rss_file = file;
-	p->rss_anon = anon;
-	p->rss_swap = swap;
-	p->rss_shmem = shmem;
-	return file + anon + shmem;
+	return BPF_CORE_READ(mm, rss_stat[i].count);
+}
+
+/* file + anon + shmem (swap entries are not resident) */
+static __always_inline __u64 rss_total(struct mm_struct *mm)
+{
+	return clamp_pages(rss_counter(mm, 0)) + clamp_pages(rss_counter(mm, 1)) +
+	       clamp_pages(rss_counter(mm, 3));
 }
 
 /*

@@ -55,6 +55,7 @@ struct bt_proc {
 	 * fills the other */
 	__u64 peak[2];
 	__u64 peak_epoch[2];
+	__u64 rss_pass; /* epoch + 1 of the iterator pass that last read RSS */
 
 	__u64 exit_ns; /* bpf_ktime_get_ns() at group exit */
 	__s32 exit_code; /* wait(2)-style status of the group */

@@ -84,6 +84,23 @@ static bool btf_has_member(const struct btf *vmlinux, const char *type, const ch
 	return false;
 }
 
+static bool btf_has_enum_value(const struct btf *vmlinux, const char *type, const char *name)
+{
+	const struct btf_enum *e;
+	const struct btf_type *t;
+	int id, i;
+
+	id = btf__find_by_name_kind(vmlinux, type, BTF_KIND_ENUM);
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(vmlinux, id);
+	e = btf_enum(t);
+	for (i = 0; i < btf_vlen(t); i++, e++)
+		if (!strcmp(btf__name_by_offset(vmlinux, e->name_off), name))
+			return true;
+	return false;
+}
+
 static void probe_features(struct tracer_features *f, const struct btf *vmlinux)
 {
 	/* tp_btf needs the kernel's BTF (present, or we would not be here)
@@ -96,6 +113,8 @@ static void probe_features(struct tracer_features *f, const struct btf *vmlinux)
 	f->oom_tracepoint = oom_tp_takes_task(vmlinux);
 	f->rss_percpu = btf__find_by_name_kind(vmlinux, "mm_rss_stat", BTF_KIND_STRUCT) < 0;
 	f->iter_per_process = true; /* until the kernel says otherwise */
+	f->rss_exact = f->rss_percpu && btf_has_enum_value(vmlinux, "bpf_func_id",
+							   "BPF_FUNC_map_lookup_percpu_elem");
 }
 
 static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_btf)
@@ -110,6 +129,8 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 	if (!s)
 		return -errno;
 	s->rodata->targ_follow_children = o->follow_children;
+	if (t->feat.rss_exact && libbpf_num_possible_cpus() <= 1024)
+		s->rodata->targ_ncpus = libbpf_num_possible_cpus();
 	bpf_map__set_max_entries(s->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(s->maps.threads, o->max_threads);
 
@@ -156,9 +177,9 @@ int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, si
 	probe_features(&t->feat, vmlinux);
 	btf__free(vmlinux);
 	info("features: tp_btf=%d task_iter=%d sched_info=%d io_accounting=%d "
-	     "oom_tracepoint=%d rss_percpu=%d",
+	     "oom_tracepoint=%d rss_percpu=%d rss_exact=%d",
 	     t->feat.tp_btf, t->feat.task_iter, t->feat.sched_info, t->feat.io_accounting,
-	     t->feat.oom_tracepoint, t->feat.rss_percpu);
+	     t->feat.oom_tracepoint, t->feat.rss_percpu, t->feat.rss_exact);
 
 	ret = open_and_load(t, o, t->feat.tp_btf);
 	if (ret && t->feat.tp_btf) {

@@ -26,6 +26,7 @@ struct tracer_features {
 	bool oom_tracepoint; /* oom:mark_victim with a task argument */
 	bool rss_percpu; /* v6.2+ percpu RSS counters */
 	bool iter_per_process; /* v6.1+ task iterator limited to one process */
+	bool rss_exact; /* v5.19+: per-CPU parts of the RSS counters summed */
 };
 
 int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen);

@@ -140,6 +140,7 @@ static void write_features(struct out *o, const struct run *r)
 	kv_bool(o, "task_io_accounting", f->io_accounting);
 	kv_bool(o, "oom_mark_victim_tracepoint", f->oom_tracepoint);
 	kv_bool(o, "rss_percpu_counters", f->rss_percpu);
+	kv_bool(o, "rss_exact_levels", f->rss_exact);
 	json__end_object(o);
 }
 

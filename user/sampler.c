@@ -137,6 +137,7 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 	__u64 cpu, runq, vcs, ics, minf, majf, rd, wr, ops, iow;
 	__u64 rss_prev, rss_now, peak;
 	struct out *o = s->out;
+	struct bt_proc lv;
 
 	cpu = grow(&pp->cpu_ns, cur->cpu_ns);
 	runq = grow(&pp->runq_ns, cur->runq_ns);
@@ -152,16 +153,21 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 	pp->io_wait_ns = cur->io_wait_ns;
 
 	rss_prev = pp->rss_file + pp->rss_anon + pp->rss_shmem;
-	rss_now = cur->rss_file + cur->rss_anon + cur->rss_shmem;
+	/* levels at the end of the interval: nothing is resident once the
+	 * process has exited (the peak still holds what it reached) */
+	lv = *cur;
+	if (cur->flags & BT_PROC_DEAD)
+		lv.rss_file = lv.rss_anon = lv.rss_shmem = lv.rss_swap = 0;
+	rss_now = lv.rss_file + lv.rss_anon + lv.rss_shmem;
 	peak = cur->peak_epoch[slot] == closed_epoch ? cur->peak[slot] : 0;
 	/* the interval began at the previous level and ended at this one */
 	peak = max3(peak, rss_prev, rss_now);
-	pp->rss_file = cur->rss_file;
-	pp->rss_anon = cur->rss_anon;
-	pp->rss_shmem = cur->rss_shmem;
+	pp->rss_file = lv.rss_file;
+	pp->rss_anon = lv.rss_anon;
+	pp->rss_shmem = lv.rss_shmem;
 
-	__u64 cols[] = { runq, vcs, ics, minf, majf, rss_now * ps, peak * ps, cur->rss_anon * ps,
-			 cur->rss_file * ps, cur->rss_shmem * ps, cur->rss_swap * ps, rd, wr, ops,
+	__u64 cols[] = { runq, vcs, ics, minf, majf, rss_now * ps, peak * ps, lv.rss_anon * ps,
+			 lv.rss_file * ps, lv.rss_shmem * ps, lv.rss_swap * ps, rd, wr, ops,
 			 iow, (cur->flags & BT_PROC_DEAD) ? 0 : cur->threads };
 	size_t i;
 

@@ -407,6 +407,62 @@ static void test_unprivileged_refused(void **state)
 	assert_int_not_equal(access(c->tmp.run_dir, F_OK), 0);
 }
 
+/* kB of a /proc/PID/status field, or -1 */
+static long status_kb(pid_t pid, const char *field)
+{
+	char path[64], line[256];
+	size_t n = strlen(field);
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && line[n] == ':')
+			kb = strtol(line + n + 1, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
+/*
+ * RSS levels are exact: an idle process's rows equal what /proc/PID/status
+ * (which sums the per-CPU counter parts since v6.16) says, to the kB.
+ */
+static void test_rss_levels_match_proc_status(void **state)
+{
+	struct bt_ctx *c = *state;
+	char pidstr[32];
+	const char *args[] = {"-q", "-i", "100ms", "-d", "400ms", "-o", c->tmp.run_dir, "-p", pidstr,
+			      NULL};
+	pid_t s = start_sleeper("3");
+	long anon, file, shmem;
+	int n;
+
+	bt_require_bpf();
+	bt_sleep_ms(200); /* settled: the sleeper touches no memory from now on */
+	anon = status_kb(s, "RssAnon");
+	file = status_kb(s, "RssFile");
+	shmem = status_kb(s, "RssShmem");
+	assert_true(anon > 0 && file > 0 && shmem >= 0);
+	snprintf(pidstr, sizeof(pidstr), "%d", s);
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	kill(s, SIGKILL);
+	waitpid(s, NULL, 0);
+	expect_status(c, 0, "-p sleeper");
+	load_run(c);
+	n = bt_samples_rows(&c->rd, s);
+	assert_true(n >= 2);
+	print_message("rss: anon %llu vs RssAnon %ld kB, file %llu vs RssFile %ld kB\n",
+		      bt_samples_max(&c->rd, s, "rss_anon_bytes") / 1024, anon,
+		      bt_samples_max(&c->rd, s, "rss_file_bytes") / 1024, file);
+	assert_int_equal(bt_samples_max(&c->rd, s, "rss_anon_bytes"), anon * 1024);
+	assert_int_equal(bt_samples_max(&c->rd, s, "rss_file_bytes"), file * 1024);
+	assert_int_equal(bt_samples_max(&c->rd, s, "rss_shmem_bytes"), shmem * 1024);
+	assert_int_equal(bt_samples_max(&c->rd, s, "rss_bytes"), (anon + file + shmem) * 1024);
+}
+
 /* kthreadd (PID 2) is a kernel thread: nothing to trace in user space. */
 static void test_kernel_thread_refused(void **state)
 {
@@ -452,6 +508,7 @@ int main(int argc, char **argv)
 		T(test_two_pids_traced_until_both_exit),
 		T(test_zombie_target_exited_during_startup),
 		T(test_kernel_thread_refused),
+		T(test_rss_levels_match_proc_status),
 		T(test_unprivileged_refused),
 		T(test_all_mode_follows_new_processes),
 		T(test_oom_kill_is_reported),
