@@ -593,11 +593,13 @@ int run__main(const struct opts *o)
 	install_signals();
 	if (start_targets(&r))
 		goto discard;
-	ret = tracer__attach(r.tracer, err, sizeof(err));
-	if (!ret)
-		ret = prime(&r); /* baselines: count from now on */
+	if (tracer__attach(r.tracer, err, sizeof(err))) {
+		warn("%s", err);
+		goto discard;
+	}
+	ret = prime(&r); /* baselines: count from now on */
 	if (ret) {
-		warn("%s", err[0] ? err : strerror(-ret));
+		warn("cannot read the traced processes' counters: %s", strerror(-ret));
 		goto discard;
 	}
 	if (o->mode == BT_MODE_PIDS) {
