@@ -199,10 +199,7 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 	s->st.io_wait_ns += iow;
 	if (peak * ps > s->st.peak_rss_bytes)
 		s->st.peak_rss_bytes = peak * ps;
-	s->st.last_cpu_ns += cpu;
 	s->st.last_rss_bytes += rss_now * ps;
-	s->st.last_read_bytes += rd;
-	s->st.last_write_bytes += wr;
 	s->st.rows++;
 }
 
@@ -263,9 +260,7 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 	}
 	closed = tracer__next_epoch(s->tracer);
 
-	s->st.last_dt_ns = dt;
-	s->st.last_cpu_ns = s->st.last_rss_bytes = 0;
-	s->st.last_read_bytes = s->st.last_write_bytes = 0;
+	s->st.last_rss_bytes = 0;
 	s->st.roots_alive = 0;
 	s->ndead = 0;
 	for (i = 0; i < s->nkeys; i++) {

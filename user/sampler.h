@@ -19,8 +19,7 @@ struct run_stats {
 	__u64 peak_rss_bytes; /* highest RSS of any single process */
 	__u64 procs_seen;
 	__u64 rows;
-	/* the last interval, summed over processes */
-	__u64 last_dt_ns, last_cpu_ns, last_rss_bytes, last_read_bytes, last_write_bytes;
+	__u64 last_rss_bytes; /* at the last tick, summed over processes */
 	/* processes named on the command line (or the command) */
 	int roots_alive;
 	bool root_exited; /* the first root that ended */
