@@ -28,6 +28,7 @@ BT_EXTERN const volatile __u32 targ_ncpus BT_INIT(0); /* possible CPUs; 0: no ex
 
 /* written by user space through the mmaped .bss */
 BT_EXTERN volatile __u64 bt_epoch BT_INIT(0); /* sampling interval number */
+BT_EXTERN volatile __u64 bt_pass BT_INIT(0); /* iterator pass number, from 1 */
 BT_EXTERN volatile __u32 bt_priming BT_INIT(0); /* iterator sets baselines only */
 BT_EXTERN volatile __u32 bt_pcpu_ready BT_INIT(0); /* pcpu_offset[] is filled in */
 

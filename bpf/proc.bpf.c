@@ -18,9 +18,7 @@ static __always_inline void on_fork(struct task_struct *parent, struct task_stru
 	pp = proc_live(ptgid);
 	if (!pp)
 		return;
-	np.start_boottime = BPF_CORE_READ(child, start_boottime);
-	np.flags = BT_PROC_VERIFIED;
-	np.ppid = ptgid;
+	np.flags = BT_PROC_VERIFIED; /* forked while we watched: no PID reuse */
 	np.threads = 1;
 	/* the child shares the parent's memory image until it writes to it */
 	np.rss_file = pp->rss_file;

@@ -99,10 +99,7 @@ static __always_inline bool proc_verify(struct task_struct *task, struct bt_proc
 	if (!p->clk_tck)
 		return false;
 	tick_ns = 1000000000ULL / p->clk_tck;
-	if (start / tick_ns != p->start_ticks)
-		return false;
-	p->start_boottime = start;
-	return true;
+	return start / tick_ns == p->start_ticks;
 }
 
 SEC("iter/task")
@@ -136,8 +133,8 @@ int iter_task(struct bpf_iter__task *ctx)
 	/* the threads share one mm: read it once a pass, through the first
 	 * thread that has it (the leader may have exited before the others) */
 	mm = task->mm;
-	if (mm && p->rss_pass != bt_epoch + 1) {
-		p->rss_pass = bt_epoch + 1;
+	if (mm && p->rss_pass != bt_pass) {
+		p->rss_pass = bt_pass;
 		peak_raise(p, read_rss(mm, p));
 	}
 	if (tid == tgid && BPF_CORE_READ(task, exit_state) &&

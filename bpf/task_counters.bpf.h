@@ -108,7 +108,6 @@ static __always_inline bool proc_mark_dead(struct task_struct *task, struct bt_p
 	if (BPF_CORE_READ(sig, oom_mm))
 		p->flags |= BT_PROC_OOM;
 	p->exit_code = code;
-	p->exit_ns = bpf_ktime_get_ns();
 	return !(__sync_fetch_and_or(&p->flags, BT_PROC_DEAD) & BT_PROC_DEAD);
 }
 

@@ -27,9 +27,8 @@
  * memory are in pages.
  */
 struct bt_proc {
-	/* identity: start_boottime in ns once verified; before that the
-	 * expected value in clock ticks as /proc/PID/stat field 22 shows it */
-	__u64 start_boottime;
+	/* identity of a -p target: its start time in clock ticks as
+	 * /proc/PID/stat field 22 showed it, checked by the iterator */
 	__u64 start_ticks;
 	__u64 clk_tck;
 
@@ -55,13 +54,12 @@ struct bt_proc {
 	 * fills the other */
 	__u64 peak[2];
 	__u64 peak_epoch[2];
-	__u64 rss_pass; /* epoch + 1 of the iterator pass that last read RSS */
+	__u64 rss_pass; /* bt_pass of the iterator pass that last read RSS */
 
-	__u64 exit_ns; /* bpf_ktime_get_ns() at group exit */
 	__s32 exit_code; /* wait(2)-style status of the group */
 	__u32 flags;
 	__u32 threads;
-	__u32 ppid;
+	__u32 pad;
 	char comm[BT_COMM_LEN];
 };
 
@@ -94,7 +92,7 @@ struct bt_event {
 	__u32 type;
 	__u32 pid; /* tgid the event is about */
 	__u32 tid;
-	__u32 aux; /* fork: parent tgid; oom: victim's total_vm pages >> 8 */
+	__u32 aux; /* fork: parent tgid */
 	__u64 ts_ns; /* bpf_ktime_get_ns() */
 	__s32 exit_code; /* exit: wait(2)-style status */
 	__u32 flags; /* exit: BT_PROC_* of the process */

@@ -313,6 +313,7 @@ int tracer__collect(struct tracer *t, const __u32 *pids, int n, bool prime)
 	int i, ret = 0;
 
 	t->skel->bss->bt_priming = prime;
+	t->skel->bss->bt_pass++;
 	if (pids && n <= PER_PROCESS_ITERS && t->feat.iter_per_process) {
 		for (i = 0; i < n && !ret; i++) {
 			link = proc_iter(t, pids[i]);

@@ -463,6 +463,34 @@ static void test_rss_levels_match_proc_status(void **state)
 	assert_int_equal(bt_samples_max(&c->rd, s, "rss_bytes"), (anon + file + shmem) * 1024);
 }
 
+/*
+ * The first row is the command's own memory, not that of the benchtrace
+ * copy it was forked from (which the priming pass saw before exec).
+ */
+static void test_first_row_reads_the_command_after_exec(void **state)
+{
+	struct bt_ctx *c = *state;
+	char wl[BT_PATH_MAX];
+	const char *args[] = {"-q", "-i", "10ms", "-o", c->tmp.run_dir, "--",
+			      bt_workload(wl, "cpu_burn"), "0.2", NULL};
+	unsigned long long first, later = 0;
+	int i, col;
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	expect_status(c, 0, "cpu_burn");
+	load_run(c);
+	col = csv_table__col(c->rd.samples, "rss_anon_bytes");
+	assert_true(csv_table__rows(c->rd.samples) >= 10);
+	first = csv_table__u64(c->rd.samples, 0, col);
+	/* cpu_burn's memory is settled after exec; the exit row reads 0 */
+	for (i = 1; i < csv_table__rows(c->rd.samples) - 1; i++)
+		if (csv_table__u64(c->rd.samples, i, col) > later)
+			later = csv_table__u64(c->rd.samples, i, col);
+	print_message("first row anon %llu, later rows at most %llu\n", first, later);
+	assert_true(first > 0 && first <= later);
+}
+
 /* kthreadd (PID 2) is a kernel thread: nothing to trace in user space. */
 static void test_kernel_thread_refused(void **state)
 {
@@ -508,6 +536,7 @@ int main(int argc, char **argv)
 		T(test_two_pids_traced_until_both_exit),
 		T(test_zombie_target_exited_during_startup),
 		T(test_kernel_thread_refused),
+		T(test_first_row_reads_the_command_after_exec),
 		T(test_rss_levels_match_proc_status),
 		T(test_unprivileged_refused),
 		T(test_all_mode_follows_new_processes),
