@@ -112,11 +112,16 @@ static __always_inline __u64 sub0(__u64 a, __u64 b)
 	return a > b ? a - b : 0;
 }
 
-SEC("uretprobe")
-int handle_uretprobe(struct pt_regs *ctx)
+/*
+ * A call ends: the frame whose entry saw stack pointer `target` is popped
+ * and charged.  The probe's cookie is not needed: the stack pointer says
+ * which call this is, so an exit probe reached by another function's
+ * return matches no frame.
+ */
+static __always_inline int call_return(__u64 target)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 now = bpf_ktime_get_ns(), target, rss;
+	__u64 now = bpf_ktime_get_ns(), rss;
 	struct bt_callstack *cs;
 	struct bt_frame *f, *parent;
 	struct bt_call c = {}, *rec;
@@ -125,7 +130,6 @@ int handle_uretprobe(struct pt_regs *ctx)
 	cs = bpf_task_storage_get(&callstacks, task, 0, 0);
 	if (!cs)
 		return 0;
-	target = PT_REGS_SP(ctx) - RET_SP_ADJ; /* the sp this call's entry saw */
 	d = cs->depth;
 	for (i = 0; i < BT_MAX_DEPTH && d > 0 && d <= BT_MAX_DEPTH; i++) {
 		if (FRAME(cs, d - 1)->sp >= target)
@@ -183,4 +187,19 @@ int handle_uretprobe(struct pt_regs *ctx)
 					? BPF_RB_FORCE_WAKEUP
 					: BPF_RB_NO_WAKEUP);
 	return 0;
+}
+
+SEC("uretprobe")
+int handle_uretprobe(struct pt_regs *ctx)
+{
+	/* after the return: the return address is popped */
+	return call_return(PT_REGS_SP(ctx) - RET_SP_ADJ);
+}
+
+/* At a return instruction (or a jump leaving the function for good), the
+ * stack pointer is the one the entry saw (exits.h says why these exist). */
+SEC("uprobe")
+int handle_uprobe_exit(struct pt_regs *ctx)
+{
+	return call_return(PT_REGS_SP(ctx));
 }

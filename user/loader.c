@@ -143,6 +143,7 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 	s->rodata->targ_calls_wake = bpf_map__max_entries(s->maps.calls_rb) / 8;
 	bpf_program__set_autoload(s->progs.handle_uprobe, o->nfuncs > 0);
 	bpf_program__set_autoload(s->progs.handle_uretprobe, o->nfuncs > 0);
+	bpf_program__set_autoload(s->progs.handle_uprobe_exit, o->nfuncs > 0);
 
 	/* every tracepoint program comes in both flavours (BT_TRACEPOINT) */
 	bpf_object__for_each_program(prog, s->obj) {
@@ -349,33 +350,44 @@ __u64 tracer__next_epoch(struct tracer *t)
 	return old;
 }
 
-int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 offset, pid_t pid,
-			char *err, size_t errlen)
+static int attach_one(struct tracer *t, struct bpf_program *prog, bool retprobe, __u32 func,
+		      const char *binary, __u64 offset, pid_t pid, char *err, size_t errlen)
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, uo);
-	struct bpf_program *progs[2] = { t->skel->progs.handle_uprobe,
-					  t->skel->progs.handle_uretprobe };
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .bpf_cookie = func, .retprobe = retprobe);
 	struct bpf_link **n, *link;
-	int i, ret;
+	int ret;
 
-	n = realloc(t->ulinks, (t->nulinks + 2) * sizeof(*n));
+	n = realloc(t->ulinks, (t->nulinks + 1) * sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	t->ulinks = n;
-	for (i = 0; i < 2; i++) {
-		uo.bpf_cookie = func;
-		uo.retprobe = i == 1;
-		link = bpf_program__attach_uprobe_opts(progs[i], pid, binary, offset, &uo);
-		if (!link) {
-			ret = -errno;
-			snprintf(err, errlen, "cannot attach a %s to %s at offset 0x%llx: %s",
-				 i ? "uretprobe" : "uprobe", binary, (unsigned long long)offset,
-				 strerror(-ret));
-			return ret;
-		}
-		t->ulinks[t->nulinks++] = link;
+	link = bpf_program__attach_uprobe_opts(prog, pid, binary, offset, &uo);
+	if (!link) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot attach a %s to %s at offset 0x%llx: %s",
+			 retprobe ? "uretprobe" : "uprobe", binary, (unsigned long long)offset,
+			 strerror(-ret));
+		return ret;
 	}
+	t->ulinks[t->nulinks++] = link;
 	return 0;
+}
+
+int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 offset,
+			const __u64 *exits, int nexits, pid_t pid, char *err, size_t errlen)
+{
+	int i, ret;
+
+	ret = attach_one(t, t->skel->progs.handle_uprobe, false, func, binary, offset, pid, err,
+			 errlen);
+	if (ret || !nexits)
+		return ret ? ret
+			   : attach_one(t, t->skel->progs.handle_uretprobe, true, func, binary,
+					offset, pid, err, errlen);
+	for (i = 0; i < nexits && !ret; i++)
+		ret = attach_one(t, t->skel->progs.handle_uprobe_exit, false, func, binary, exits[i],
+				 pid, err, errlen);
+	return ret;
 }
 
 int tracer__func_stats(const struct tracer *t, __u32 func, struct bt_func_stats *sum)

@@ -52,10 +52,11 @@ __u64 tracer__next_epoch(struct tracer *t);
 /*
  * Time calls of the function at file offset `offset` of `binary` as function
  * number `func` (< nfuncs): in process pid only, or in every process (-1),
- * the kernel keeping only the traced ones.
+ * the kernel keeping only the traced ones.  Calls end at a uretprobe, or
+ * with nexits > 0 at the instructions at those file offsets (exits.h).
  */
-int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 offset, pid_t pid,
-			char *err, size_t errlen);
+int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 offset,
+			const __u64 *exits, int nexits, pid_t pid, char *err, size_t errlen);
 /* Function `func`'s totals summed over CPUs (min over CPUs that saw a call). */
 int tracer__func_stats(const struct tracer *t, __u32 func, struct bt_func_stats *sum);
 int tracer__calls_fd(const struct tracer *t);

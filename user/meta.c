@@ -144,6 +144,11 @@ static void write_features(struct out *o, const struct run *r)
 		kv_str(o, "address", addr);
 		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)p->offset);
 		kv_str(o, "offset", addr);
+		/* how calls end: a uretprobe, or probes on the return instructions
+		 * where a uretprobe would break C++ exceptions (exits.h) */
+		kv_str(o, "exit", p->nexits ? "return_instructions" : "uretprobe");
+		if (p->nexits)
+			kv_u64(o, "exit_probes", p->nexits);
 		json__end_object(o);
 	}
 	json__end_array(o);

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "bt_abi.h"
+#include "exits.h"
+#include "libpath.h"
 #include "log.h"
 #include "probes.h"
 #include "probespec.h"
@@ -52,11 +54,12 @@ static bool is_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
-static int add_probe(struct probes *ps, const char *spec, const struct bt_sym *sym,
-		     const char *binary)
+static int add_probe(struct probes *ps, const char *spec, const struct symtab *st,
+		     const struct bt_sym *sym, bool ret_exits, char *err, size_t errlen)
 {
+	const char *binary = symtab__path(st);
 	struct probe *n, *p;
-	int i;
+	int i, ret;
 
 	for (i = 0; i < ps->n; i++) /* named twice, by two specs */
 		if (ps->p[i].offset == sym->offset && !strcmp(ps->p[i].binary, binary))
@@ -73,6 +76,8 @@ static int add_probe(struct probes *ps, const char *spec, const struct bt_sym *s
 	p->binary = strdup(binary);
 	p->addr = sym->addr;
 	p->offset = sym->offset;
+	p->exits = NULL;
+	p->nexits = 0;
 	if (!p->spec || !p->func || !p->binary) {
 		free(p->spec);
 		free(p->func);
@@ -80,6 +85,19 @@ static int add_probe(struct probes *ps, const char *spec, const struct bt_sym *s
 		return -ENOMEM;
 	}
 	ps->n++;
+	if (!ret_exits)
+		return 0;
+	ret = exits__find(st, sym, &p->exits, err, errlen);
+	if (ret < 0)
+		return ret;
+	if (ret == 0) {
+		snprintf(err, errlen,
+			 "no return instruction found in %s (%s): it cannot be timed safely in a "
+			 "program that uses C++ exceptions",
+			 sym->name, binary);
+		return -ENOENT;
+	}
+	p->nexits = ret;
 	return 0;
 }
 
@@ -132,7 +150,7 @@ static int resolve_binary(const struct probe_spec *s, const char *spec, const ch
 }
 
 static int resolve_one(struct probes *ps, struct symcache *cache, const char *spec,
-		       const char *exe, pid_t pid, char *err, size_t errlen)
+		       const char *exe, pid_t pid, bool cxx, char *err, size_t errlen)
 {
 	const struct bt_sym **match = NULL;
 	char path[4096], why[1024], near[512];
@@ -176,30 +194,50 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 	if (!match)
 		return -ENOMEM;
 	symtab__find(st, s.func, match, n);
+	cxx = cxx || exits__has_eh_tables(path);
 	for (i = 0; i < n && !ret; i++)
-		ret = add_probe(ps, spec, match[i], path);
+		ret = add_probe(ps, spec, st, match[i], cxx, why, sizeof(why));
 	free(match);
 	if (ret == -E2BIG)
 		snprintf(err, errlen, "--uprobe '%s': more than %d functions to trace; narrow the "
 			 "glob",
 			 spec, BT_MAX_FUNCS);
-	else if (ret)
+	else if (ret == -ENOMEM)
 		snprintf(err, errlen, "--uprobe '%s': %s", spec, strerror(-ret));
+	else if (ret)
+		snprintf(err, errlen, "--uprobe '%s': %s", spec, why);
 	else if (n > BT_PROBES_MANY)
 		warn("--uprobe '%s' matches %d functions in %s; attaching all of them", spec, n,
 		     path);
 	return ret;
 }
 
+bool probes__target_cxx(const char *exe, pid_t pid)
+{
+	static const char *const runtimes[] = { "libstdc++", "libc++" };
+	char path[4096], err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++) {
+		if (pid > 0 && !lib__find_mapped(pid, runtimes[i], path, sizeof(path), err,
+						 sizeof(err)))
+			return true;
+		if (pid <= 0 && exe &&
+		    !lib__find_for_exe(exe, runtimes[i], path, sizeof(path), err, sizeof(err)))
+			return true;
+	}
+	return pid <= 0 && !exe; /* -a: anything may run */
+}
+
 int probes__resolve(struct probes *ps, char *const *specs, int nspecs, const char *exe, pid_t pid,
-		    char *err, size_t errlen)
+		    bool cxx, char *err, size_t errlen)
 {
 	struct symcache cache = {};
 	int i, ret = 0;
 
 	memset(ps, 0, sizeof(*ps));
 	for (i = 0; i < nspecs && !ret; i++)
-		ret = resolve_one(ps, &cache, specs[i], exe, pid, err, errlen);
+		ret = resolve_one(ps, &cache, specs[i], exe, pid, cxx, err, errlen);
 	if (!ret && disambiguate(ps))
 		ret = -ENOMEM;
 	symcache__free(&cache);
@@ -216,6 +254,7 @@ void probes__free(struct probes *ps)
 		free(ps->p[i].spec);
 		free(ps->p[i].func);
 		free(ps->p[i].binary);
+		free(ps->p[i].exits);
 	}
 	free(ps->p);
 	ps->p = NULL;

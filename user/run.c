@@ -190,7 +190,8 @@ static int resolve_probes(struct run *r)
 			return -ENOENT;
 		}
 	}
-	ret = probes__resolve(&r->probes, o->uprobes, o->nuprobes, base, pid, err, sizeof(err));
+	ret = probes__resolve(&r->probes, o->uprobes, o->nuprobes, base, pid,
+			      probes__target_cxx(base, pid), err, sizeof(err));
 	if (ret) {
 		warn("%s", err);
 		return ret;
@@ -646,7 +647,8 @@ static int attach_probes(struct run *r)
 		pid = r->procs[0].pid;
 	for (i = 0; i < r->probes.n; i++) {
 		ret = tracer__attach_func(r->tracer, i, r->probes.p[i].binary, r->probes.p[i].offset,
-					  pid, err, sizeof(err));
+					  r->probes.p[i].exits, r->probes.p[i].nexits, pid, err,
+					  sizeof(err));
 		if (ret) {
 			warn("%s (function %s)", err, r->probes.p[i].func);
 			return ret;

@@ -778,3 +778,16 @@ int symtab__suggest(const struct symtab *st, const char *name, char *buf, size_t
 		suggest__add(&sg, st->ents[i].shortname, NULL);
 	return suggest__format(&sg, buf, len);
 }
+
+const struct bt_sym *symtab__at(const struct symtab *st, __u64 addr)
+{
+	const struct bt_sym *s;
+	int i;
+
+	for (i = 0; i < st->n; i++) {
+		s = &st->ents[i].s;
+		if (addr >= s->addr && addr < s->addr + (s->size ? s->size : 1))
+			return s;
+	}
+	return NULL;
+}

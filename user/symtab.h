@@ -84,6 +84,9 @@ void suggest__init(struct suggest *sg, const char *want);
 void suggest__add(struct suggest *sg, const char *cand, const char *prefix);
 int suggest__format(const struct suggest *sg, char *buf, size_t len);
 
+/* The function whose code holds @addr, or NULL. */
+const struct bt_sym *symtab__at(const struct symtab *st, __u64 addr);
+
 void symtab__free(struct symtab *st);
 
 #endif /* BT_SYMTAB_H */

@@ -14,6 +14,9 @@
  *                      frees 1 MiB, touched
  *   exec PATH ARGS     call leaf() once, then exec PATH (the test checks calls
  *                      after exec are still seen)
+ *   spin S             call work_item() every 100 us for S seconds (for -p);
+ *                      reports `calls N`
+ *   fork N             N children, each calls leaf() once and exits
  *
  * Each timed call's own figures (thread CPU ns around the call) are reported
  * as `call_cpu_ns` lines for burn and sleep.
@@ -21,6 +24,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include "report.h"
 
 #define NOINLINE __attribute__((noinline))
@@ -129,7 +133,7 @@ static void *worker(void *arg)
 static void usage(void)
 {
 	fprintf(stderr, "usage: calls fib N | threads T N | burn MS | sleep MS | touch MB | "
-			"jump N | nested N | exec PATH [ARGS...]\n");
+			"jump N | nested N | spin S | fork N | exec PATH [ARGS...]\n");
 	exit(2);
 }
 
@@ -172,6 +176,27 @@ int main(int argc, char **argv)
 		jumps(arg_num(argv[2], "N"));
 	} else if (!strcmp(argv[1], "nested")) {
 		outer(arg_num(argv[2], "N"));
+	} else if (!strcmp(argv[1], "spin")) {
+		unsigned long long end = ts_ns(CLOCK_MONOTONIC) + arg_num(argv[2], "S") * 1e9;
+
+		for (n = 0; ts_ns(CLOCK_MONOTONIC) < end; n++) {
+			work_item(n);
+			sleep_ns(100000);
+		}
+		snprintf(extra, sizeof(extra), "calls %ld\n", n);
+	} else if (!strcmp(argv[1], "fork")) {
+		n = arg_num(argv[2], "N");
+		for (i = 0; i < n; i++) {
+			pid_t pid = fork();
+
+			if (pid == 0) {
+				leaf();
+				_exit(0);
+			}
+			if (pid < 0)
+				return 1;
+			waitpid(pid, NULL, 0);
+		}
 	} else if (!strcmp(argv[1], "exec")) {
 		leaf();
 		execv(argv[2], &argv[2]);
