@@ -101,12 +101,12 @@ $(OUT)/tests/lib/%.o: tests/lib/%.c | $(OUT)/benchtrace.skel.h
 $(OUT)/tests/unit/%: tests/unit/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC-TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -lcmocka -o $@
 
 $(OUT)/tests/integration/%: tests/integration/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC-TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -lcmocka -o $@
 
 # Workloads are plain programs: no project code, so they stand for "any program".
 $(OUT)/tests/workloads/%: tests/workloads/%.c
@@ -134,7 +134,7 @@ $(OUT)/tests/workloads/uselib: tests/workloads/uselib.c $(OUT)/tests/workloads/l
 $(OUT)/tests/bench/%: tests/bench/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
 
 deps:
 	$(Q)tests/install-deps
