@@ -47,6 +47,7 @@ void opts__usage(FILE *f)
 		"Usage: benchtrace [OPTIONS] -p PID[,PID...]     trace running processes\n"
 		"       benchtrace [OPTIONS] -- COMMAND [ARG...]  run COMMAND and trace it\n"
 		"       benchtrace [OPTIONS] -a                    trace every process\n"
+		"       benchtrace functions BINARY|-p PID [GLOB]  what --uprobe can attach to\n"
 		"\n"
 		"Records per-process CPU time, run-queue wait, context switches, RSS (with\n"
 		"every peak), page faults and storage I/O, counted in the kernel with BPF.\n"

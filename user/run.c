@@ -629,6 +629,22 @@ static void cleanup(struct run *r)
 	free(r->funcs);
 }
 
+/* A probe in a library other programs use too, not yet mentioned. */
+static bool shared_noted(const struct run *r, int i)
+{
+	const char *bin = r->probes.p[i].binary;
+	int j;
+
+	if (r->nprocs && r->procs[0].exe && !strcmp(bin, r->procs[0].exe))
+		return true; /* the target's own program */
+	if (!strstr(bin, ".so"))
+		return true;
+	for (j = 0; j < i; j++)
+		if (!strcmp(r->probes.p[j].binary, bin))
+			return true; /* said already */
+	return false;
+}
+
 /*
  * Attach the uprobes.  In one process without its children the kernel can
  * place them in that process alone; otherwise they go into every process
@@ -646,6 +662,11 @@ static int attach_probes(struct run *r)
 			       (o->mode == BT_MODE_PIDS && r->nprocs == 1)))
 		pid = r->procs[0].pid;
 	for (i = 0; i < r->probes.n; i++) {
+		if (pid < 0 && !o->quiet && o->mode != BT_MODE_ALL && !shared_noted(r, i))
+			warn("note: %s is shared: its probes fire in every process that uses it "
+			     "(only the traced ones' calls are kept, but the others pay about a "
+			     "microsecond a call); --no-children confines them to the target",
+			     r->probes.p[i].binary);
 		ret = tracer__attach_func(r->tracer, i, r->probes.p[i].binary, r->probes.p[i].offset,
 					  r->probes.p[i].exits, r->probes.p[i].nexits, pid, err,
 					  sizeof(err));

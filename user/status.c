@@ -128,9 +128,9 @@ static void summary_functions(const struct run *r)
 		human_ns(total, sizeof(total), f->total_ns);
 		human_ns(mean, sizeof(mean), f->mean_ns);
 		human_ns(p99, sizeof(p99), f->p99_ns);
-		fprintf(stderr, "    %-28.*s %10llu calls  total %11s  mean %11s  p99 %11s\n",
-			(int)strlen(f->func) > 28 ? 28 : (int)strlen(f->func), f->func,
-			(unsigned long long)f->calls, total, mean, p99);
+		fprintf(stderr, "    %-28.28s %10llu call%s total %11s  mean %11s  p99 %11s\n",
+			f->func, (unsigned long long)f->calls, f->calls == 1 ? " " : "s", total,
+			mean, p99);
 	}
 	if (r->probes.n > SUMMARY_TOP_FUNCS)
 		fprintf(stderr, "    ... %d more in functions.csv\n", r->probes.n - SUMMARY_TOP_FUNCS);
