@@ -609,6 +609,9 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			next_flush = now + FLUSH_NS;
 		}
 	}
+	/* calls.csv and functions.csv end at the same call: no probe fires
+	 * after this, and the rows of the calls before it are read below */
+	tracer__detach_funcs(r->tracer);
 	ring_buffer__consume(rb);
 	ring_buffer__free(rb);
 	return ret;
