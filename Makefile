@@ -112,6 +112,75 @@ $(OUT)/tests/workloads/%: tests/workloads/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP $< -lpthread -lm -o $@
 
+# ELF fixtures for the symbol tests (tests/fixtures/elf/): built with their
+# own flags, never the sanitizers', since they stand for the user's programs.
+ELF_FIX := $(OUT)/tests/fixtures/elf
+ELF_FIXTURES := $(addprefix $(ELF_FIX)/,prog_nopie prog_pie prog_static prog_stripped cxx \
+	lib/libbtfix.so.1 libbtfix_stripped.so uselib uselib_rpath uselib_norpath notelf \
+	truncated cut)
+FIX_CFLAGS := -O2 -g -Wall -Wextra -Werror
+FIX_LIB := -L$(ELF_FIX)/lib -l:libbtfix.so.1
+
+$(UNIT_BINS) $(INTEG_BINS): | $(ELF_FIXTURES)
+
+$(ELF_FIX)/prog_nopie: tests/fixtures/elf/prog.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FIX_CFLAGS) -fno-pie -no-pie $< -o $@
+
+$(ELF_FIX)/prog_pie: tests/fixtures/elf/prog.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FIX_CFLAGS) -fpie -pie $< -o $@
+
+$(ELF_FIX)/prog_static: tests/fixtures/elf/prog.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FIX_CFLAGS) -static $< -o $@
+
+$(ELF_FIX)/prog_stripped: $(ELF_FIX)/prog_pie
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+
+$(ELF_FIX)/cxx: tests/fixtures/elf/cxx.cc
+	$(call msg,CXX,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(FIX_CFLAGS) $< -o $@
+
+$(ELF_FIX)/lib/libbtfix.so.1: tests/fixtures/elf/btfix.c tests/fixtures/elf/btfix.map
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FIX_CFLAGS) -fpic -shared -Wl,-soname,libbtfix.so.1 \
+		-Wl,--version-script=tests/fixtures/elf/btfix.map $< -o $@
+
+$(ELF_FIX)/libbtfix_stripped.so: $(ELF_FIX)/lib/libbtfix.so.1
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+
+# The library sits in lib/ next to the programs: found only through $$ORIGIN.
+$(ELF_FIX)/uselib: tests/fixtures/elf/uselib.c $(ELF_FIX)/lib/libbtfix.so.1
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(FIX_CFLAGS) $< $(FIX_LIB) -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/lib' -o $@
+
+$(ELF_FIX)/uselib_rpath: tests/fixtures/elf/uselib.c $(ELF_FIX)/lib/libbtfix.so.1
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(FIX_CFLAGS) $< $(FIX_LIB) -Wl,--disable-new-dtags,-rpath,'$$ORIGIN/lib' -o $@
+
+$(ELF_FIX)/uselib_norpath: tests/fixtures/elf/uselib.c $(ELF_FIX)/lib/libbtfix.so.1
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(FIX_CFLAGS) $< $(FIX_LIB) -o $@
+
+$(ELF_FIX)/notelf: tests/fixtures/elf/notelf.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
+# An ELF header and little else; and one that lost its last 64 bytes.
+$(ELF_FIX)/truncated: $(ELF_FIX)/prog_pie
+	$(Q)head -c 300 $< > $@
+
+$(ELF_FIX)/cut: $(ELF_FIX)/prog_pie
+	$(Q)head -c $$(($$(stat -c %s $<) - 64)) $< > $@
+
 $(OUT)/tests/bench/%: tests/bench/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

@@ -121,7 +121,7 @@ static int add_matches(struct names *ns, const struct symtab *st, const char *pr
 
 static int list_binary(const char *arg, const char *glob)
 {
-	char path[PATH_MAX], err[512], sugg[768];
+	char path[PATH_MAX], err[1024];
 	struct names ns = {};
 	struct symtab *st;
 	int n, ret = 1;
@@ -142,12 +142,8 @@ static int list_binary(const char *arg, const char *glob)
 	if (n == -ENOMEM) {
 		warn("out of memory listing %s", arg);
 	} else if (n == 0) {
-		if (symtab__suggest(st, glob, sugg, sizeof(sugg)))
-			warn("no function matches '%s' in %s (did you mean %s?)", glob, arg, sugg);
-		else
-			warn("no function matches '%s' in %s (it has %d; run 'benchtrace "
-			     "functions %s' to list them)",
-			     glob, arg, symtab__count(st), arg);
+		symtab__explain_miss(st, glob, arg, err, sizeof(err));
+		warn("%s", err);
 	} else {
 		if (symtab__stripped(st))
 			warn("note: %s is stripped: only the functions it exports are listed", arg);

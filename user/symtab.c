@@ -35,6 +35,8 @@ struct symtab {
 	int n, cap;
 	bool stripped;
 	int dynsym_count;
+	char **ifuncs; /* names of IFUNC symbols, for telling users why they are not here */
+	int nifuncs;
 };
 
 #define VERSYM_HIDDEN  0x8000
@@ -201,6 +203,17 @@ static int add_sym(struct symtab *st, const char *raw, const char *version, __u6
 	return 0;
 }
 
+static int add_ifunc(struct symtab *st, const char *name)
+{
+	char **n = realloc(st->ifuncs, (st->nifuncs + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	st->ifuncs = n;
+	st->ifuncs[st->nifuncs] = strdup(name);
+	return st->ifuncs[st->nifuncs++] ? 0 : -ENOMEM;
+}
+
 static void free_ent(struct sym_ent *e)
 {
 	if (e->shortname != e->s.name)
@@ -274,12 +287,22 @@ static int read_symbols(struct load_ctx *c, struct symtab *st, Elf_Scn *scn, con
 
 		if (!gelf_getsym(d, i, &sym))
 			return corrupt(c, "bad symbol table entry");
-		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
-		    sym.st_shndx == SHN_ABS || sym.st_shndx == SHN_COMMON || !sym.st_value)
+		if (sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS ||
+		    sym.st_shndx == SHN_COMMON || !sym.st_value)
+			continue;
+		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC &&
+		    GELF_ST_TYPE(sym.st_info) != STT_GNU_IFUNC)
 			continue;
 		name = elf_strptr(c->elf, sh->sh_link, sym.st_name);
 		if (!name)
 			return corrupt(c, "bad symbol name");
+		if (GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC) {
+			/* Its address is the resolver's, which runs once at load time. */
+			ret = add_ifunc(st, name);
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (!*name || is_cold_fragment(name))
 			continue;
 		if (!addr_to_offset(c, sym.st_value, &off))
@@ -534,11 +557,24 @@ void symtab__free(struct symtab *st)
 	for (i = 0; i < st->n; i++)
 		free_ent(&st->ents[i]);
 	free(st->ents);
+	for (i = 0; i < st->nifuncs; i++)
+		free(st->ifuncs[i]);
+	free(st->ifuncs);
 	free(st->path);
 	free(st);
 }
 
 /* Matching */
+
+bool symtab__is_ifunc(const struct symtab *st, const char *glob)
+{
+	int i;
+
+	for (i = 0; i < st->nifuncs; i++)
+		if (!strcmp(st->ifuncs[i], glob) || !fnmatch(glob, st->ifuncs[i], 0))
+			return true;
+	return false;
+}
 
 static bool ent_equals(const struct sym_ent *e, const char *s)
 {
@@ -777,4 +813,35 @@ int symtab__suggest(const struct symtab *st, const char *name, char *buf, size_t
 	for (i = 0; i < st->n; i++)
 		suggest__add(&sg, st->ents[i].shortname, NULL);
 	return suggest__format(&sg, buf, len);
+}
+
+void symtab__explain_miss(const struct symtab *st, const char *glob, const char *shown, char *err,
+			  size_t errlen)
+{
+	char sugg[768];
+	bool is_glob = strpbrk(glob, "*?[") != NULL;
+
+	if (symtab__is_ifunc(st, glob) && st->stripped)
+		snprintf(err, errlen,
+			 "'%s' in %s is an IFUNC: the dynamic loader picks a CPU-specific "
+			 "implementation at start-up, and this stripped file does not name its "
+			 "implementations; trace a function that calls it instead",
+			 glob, shown);
+	else if (symtab__is_ifunc(st, glob))
+		snprintf(err, errlen,
+			 "'%s' in %s is an IFUNC: the dynamic loader picks a CPU-specific "
+			 "implementation at start-up; trace that one (list them with 'benchtrace "
+			 "functions %s \"*%s*\"')",
+			 glob, shown, shown, glob);
+	else if (symtab__suggest(st, glob, sugg, sizeof(sugg)))
+		snprintf(err, errlen, "no function %s '%s' in %s (did you mean %s?)",
+			 is_glob ? "matches" : "named", glob, shown, sugg);
+	else
+		snprintf(err, errlen,
+			 "no function %s '%s' in %s%s (list its %d functions with 'benchtrace "
+			 "functions %s')",
+			 is_glob ? "matches" : "named", glob, shown,
+			 st->stripped ? ", which is stripped: only exported functions are known"
+				      : "",
+			 st->n, shown);
 }

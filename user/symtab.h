@@ -62,6 +62,23 @@ int symtab__find_names(const struct symtab *st, const char *glob, const struct b
 		       int max);
 
 /*
+ * Whether @glob names an IFUNC ("memcpy" in glibc): a symbol whose address is
+ * a resolver that picks a CPU-specific implementation once, at load time.
+ * symtab__find() never returns those; this says why a name that exists
+ * matched nothing.
+ */
+bool symtab__is_ifunc(const struct symtab *st, const char *glob);
+
+/*
+ * The one-line error for @glob matching nothing in @st (@shown: how to name
+ * the file to the user): "no function named 'trian_step' in ./train (did
+ * you mean 'train_step'?)", or why an IFUNC is not traceable, or how to
+ * list what is there.
+ */
+void symtab__explain_miss(const struct symtab *st, const char *glob, const char *shown, char *err,
+			  size_t errlen);
+
+/*
  * Up to 3 names closest to @name (case-insensitive edit distance, '*' and
  * '?' in @name treated as wildcards; only reasonably close ones, or names
  * containing it), formatted "'train_step', 'train_stop'".  C++ names are
