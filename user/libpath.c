@@ -615,6 +615,29 @@ static bool resolve(struct resolver *r, const struct dso *objs, int who, const c
 	return false;
 }
 
+int lib__cache_lookup(const char *cache_file, const char *name, char *path, size_t len)
+{
+	struct elf_id id;
+	struct resolver r = {.id = &id};
+	const char *p;
+	__u32 it = 0;
+	int ret = -ENOENT;
+
+	if (elf_id_read("/proc/self/exe", &id))
+		return -ENOEXEC;
+	ldcache_open(&r.cache, cache_file);
+	while ((p = ldcache_lookup(&r.cache, name, &it))) {
+		if (candidate_ok(&r, p)) {
+			ret = strlen(r.found) < len ? 0 : -ENAMETOOLONG;
+			if (!ret)
+				strcpy(path, r.found);
+			break;
+		}
+	}
+	ldcache_close(&r.cache);
+	return ret;
+}
+
 #define MAX_DSOS 512
 
 int lib__find_for_exe(const char *exe, const char *lib, char *path, size_t len, char *err,

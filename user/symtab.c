@@ -719,7 +719,15 @@ void suggest__init(struct suggest *sg, const char *want)
 
 	memset(sg, 0, sizeof(*sg));
 	sg->want = want;
-	for (p = want; *p; p++)
+	/*
+	 * How far off a name may be grows with its length, counted from the
+	 * last "::": in "ns::Cls::stpe" only "stpe" was typed wrong, and
+	 * 'ns::Cls::make' is no suggestion for it.
+	 */
+	p = want;
+	while (strstr(p, "::"))
+		p = strstr(p, "::") + 2;
+	for (; *p; p++)
 		lit += *p != '*' && *p != '?';
 	sg->thr = lit <= 3 ? 1 : lit <= 8 ? 2 : 3;
 }
