@@ -116,6 +116,7 @@ $(OUT)/tests/workloads/%: tests/workloads/%.c
 # own flags, never the sanitizers', since they stand for the user's programs.
 ELF_FIX := $(OUT)/tests/fixtures/elf
 ELF_FIXTURES := $(addprefix $(ELF_FIX)/,prog_nopie prog_pie prog_static prog_stripped cxx \
+	prog_dbglink prog_dbgwrong \
 	lib/libbtfix.so.1 libbtfix_stripped.so uselib uselib_rpath uselib_norpath notelf \
 	truncated cut)
 FIX_CFLAGS := -O2 -g -Wall -Wextra -Werror
@@ -141,6 +142,19 @@ $(ELF_FIX)/prog_static: tests/fixtures/elf/prog.c
 $(ELF_FIX)/prog_stripped: $(ELF_FIX)/prog_pie
 	$(call msg,STRIP,$@)
 	$(Q)strip -o $@ $<
+
+# Stripped, with its symbols in a separate debug file found by .gnu_debuglink;
+# and one whose debug file was replaced by another program's (CRC mismatch).
+$(ELF_FIX)/prog_dbglink: $(ELF_FIX)/prog_pie
+	$(call msg,OBJCOPY,$@)
+	$(Q)objcopy --only-keep-debug $< $@.debug
+	$(Q)objcopy --strip-all --add-gnu-debuglink=$@.debug $< $@
+
+$(ELF_FIX)/prog_dbgwrong: $(ELF_FIX)/prog_pie $(ELF_FIX)/prog_nopie
+	$(call msg,OBJCOPY,$@)
+	$(Q)objcopy --only-keep-debug $< $@.debug
+	$(Q)objcopy --strip-all --add-gnu-debuglink=$@.debug $< $@
+	$(Q)objcopy --only-keep-debug $(ELF_FIX)/prog_nopie $@.debug
 
 $(ELF_FIX)/cxx: tests/fixtures/elf/cxx.cc
 	$(call msg,CXX,$@)

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "symtab.h"
 
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
@@ -37,6 +39,7 @@ struct symtab {
 	int dynsym_count;
 	char **ifuncs; /* names of IFUNC symbols, for telling users why they are not here */
 	int nifuncs;
+	char *debug_file; /* where .symtab came from when the binary itself is stripped */
 };
 
 #define VERSYM_HIDDEN  0x8000
@@ -373,6 +376,205 @@ static int check_headers(struct load_ctx *c, GElf_Ehdr *eh)
 	return 0;
 }
 
+/* Separate debug files (Debian's *-dbgsym packages, objcopy --only-keep-debug) */
+
+#define DEBUG_ROOT "/usr/lib/debug"
+
+/* The GNU build ID note of @elf, as hex, or "" (buf holds at least 2*64+1). */
+static void build_id_hex(Elf *elf, size_t fsize, char *buf)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	buf[0] = '\0';
+	while ((scn = elf_nextscn(elf, scn))) {
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || sh.sh_offset > fsize ||
+		    sh.sh_size > fsize - sh.sh_offset)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			continue;
+		while ((off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+			const unsigned char *desc = (const unsigned char *)d->d_buf + desc_off;
+			size_t i;
+
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)d->d_buf + name_off, "GNU", 4) || !nh.n_descsz ||
+			    nh.n_descsz > 64)
+				continue;
+			for (i = 0; i < nh.n_descsz; i++)
+				sprintf(buf + 2 * i, "%02x", desc[i]);
+			return;
+		}
+	}
+}
+
+/* .gnu_debuglink: the debug file's name and the CRC-32 of its contents. */
+static bool debuglink(Elf *elf, size_t fsize, char *name, size_t len, __u32 *crc)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *sname;
+		Elf_Data *d;
+		size_t n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+			continue;
+		sname = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!sname || strcmp(sname, ".gnu_debuglink") || sh.sh_offset > fsize ||
+		    sh.sh_size > fsize - sh.sh_offset)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			return false;
+		n = strnlen(d->d_buf, d->d_size);
+		/* name, NUL, padding to 4, CRC */
+		if (!n || n >= len || ((n + 4) & ~(size_t)3) + 4 > d->d_size)
+			return false;
+		memcpy(name, d->d_buf, n);
+		name[n] = '\0';
+		memcpy(crc, (const char *)d->d_buf + ((n + 4) & ~(size_t)3), 4);
+		return true;
+	}
+	return false;
+}
+
+static bool file_crc_is(int fd, __u32 want)
+{
+	unsigned char buf[65536];
+	uLong crc = crc32(0, NULL, 0);
+	ssize_t r;
+
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		crc = crc32(crc, buf, r);
+	return r == 0 && crc == want;
+}
+
+struct debug_elf {
+	int fd;
+	Elf *elf;
+	size_t fsize;
+	Elf_Scn *symtab;
+	GElf_Shdr symtab_sh;
+};
+
+/* Open @path as the debug file: an ELF file with a .symtab that belongs to us. */
+static bool debug_open(struct debug_elf *de, const char *path, const char *want_id, bool check_crc,
+		       __u32 crc)
+{
+	char id[2 * 64 + 1];
+	Elf_Scn *scn = NULL;
+	struct stat sb;
+
+	de->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (de->fd < 0)
+		return false;
+	if (fstat(de->fd, &sb) || !S_ISREG(sb.st_mode) || (check_crc && !file_crc_is(de->fd, crc)))
+		goto fail;
+	de->fsize = sb.st_size;
+	de->elf = elf_begin(de->fd, ELF_C_READ_MMAP, NULL);
+	if (!de->elf || elf_kind(de->elf) != ELF_K_ELF)
+		goto fail;
+	if (*want_id) {
+		build_id_hex(de->elf, de->fsize, id);
+		if (strcmp(id, want_id))
+			goto fail; /* a debug file for another build */
+	}
+	while ((scn = elf_nextscn(de->elf, scn))) {
+		if (gelf_getshdr(scn, &de->symtab_sh) && de->symtab_sh.sh_type == SHT_SYMTAB) {
+			de->symtab = scn;
+			return true;
+		}
+	}
+fail:
+	if (de->elf)
+		elf_end(de->elf);
+	close(de->fd);
+	memset(de, 0, sizeof(*de));
+	return false;
+}
+
+/* Where gdb looks: by build ID, then by .gnu_debuglink next to the file and under DEBUG_ROOT. */
+static bool debug_find(struct load_ctx *c, struct debug_elf *de, char *found, size_t len)
+{
+	char id[2 * 64 + 1], link[256], real[PATH_MAX], dir[PATH_MAX], cand[3 * PATH_MAX];
+	char *slash;
+	__u32 crc;
+
+	build_id_hex(c->elf, c->fsize, id);
+	if (strlen(id) > 2) {
+		snprintf(cand, sizeof(cand), DEBUG_ROOT "/.build-id/%.2s/%s.debug", id, id + 2);
+		if (debug_open(de, cand, id, false, 0))
+			goto ok;
+	}
+	if (!debuglink(c->elf, c->fsize, link, sizeof(link), &crc))
+		return false;
+	if (!realpath(c->path, real))
+		return false;
+	slash = strrchr(real, '/');
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - real), real);
+	snprintf(cand, sizeof(cand), "%s/%s", dir, link);
+	if (strcmp(cand, real) && debug_open(de, cand, id, true, crc))
+		goto ok;
+	snprintf(cand, sizeof(cand), "%s/.debug/%s", dir, link);
+	if (debug_open(de, cand, id, true, crc))
+		goto ok;
+	snprintf(cand, sizeof(cand), DEBUG_ROOT "%s/%s", dir, link);
+	if (debug_open(de, cand, id, true, crc))
+		goto ok;
+	return false;
+ok:
+	snprintf(found, len, "%s", cand);
+	return true;
+}
+
+/*
+ * A stripped file's .symtab from its separate debug file.  The debug file has
+ * the same addresses; offsets still come from the stripped file's own
+ * program headers, the file the uprobe attaches to.
+ */
+static int read_debug_symbols(struct load_ctx *c, struct symtab *st)
+{
+	struct debug_elf de = {};
+	char found[3 * PATH_MAX];
+	Elf *elf = c->elf;
+	size_t fsize = c->fsize;
+	int ret;
+
+	if (!debug_find(c, &de, found, sizeof(found)))
+		return 0;
+	st->debug_file = strdup(found);
+	if (!st->debug_file) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	c->elf = de.elf;
+	c->fsize = de.fsize;
+	ret = read_symbols(c, st, de.symtab, &de.symtab_sh, NULL, NULL, NULL, NULL);
+	c->elf = elf;
+	c->fsize = fsize;
+	if (ret == -ENOEXEC) {
+		/* A broken debug file is no reason to refuse the binary. */
+		free(st->debug_file);
+		st->debug_file = NULL;
+		c->err[0] = '\0';
+		ret = 0;
+	}
+out:
+	elf_end(de.elf);
+	close(de.fd);
+	return ret;
+}
+
 static int load_elf(struct load_ctx *c, struct symtab *st)
 {
 	Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL, *versym = NULL, *verdef = NULL;
@@ -412,12 +614,13 @@ static int load_elf(struct load_ctx *c, struct symtab *st)
 			break;
 		}
 	}
-	st->stripped = !symtab;
-	if (symtab) {
+	if (symtab)
 		ret = read_symbols(c, st, symtab, &symtab_sh, NULL, NULL, NULL, NULL);
-		if (ret)
-			return ret;
-	}
+	else
+		ret = read_debug_symbols(c, st);
+	if (ret)
+		return ret;
+	st->stripped = !symtab && !st->debug_file;
 	if (dynsym) {
 		ret =
 		    read_symbols(c, st, dynsym, &dynsym_sh, versym, &versym_sh, verdef, &verdef_sh);
@@ -523,6 +726,11 @@ out:
 	return ret;
 }
 
+const char *symtab__debug_file(const struct symtab *st)
+{
+	return st->debug_file;
+}
+
 bool symtab__stripped(const struct symtab *st)
 {
 	return st->stripped;
@@ -560,6 +768,7 @@ void symtab__free(struct symtab *st)
 	for (i = 0; i < st->nifuncs; i++)
 		free(st->ifuncs[i]);
 	free(st->ifuncs);
+	free(st->debug_file);
 	free(st->path);
 	free(st);
 }

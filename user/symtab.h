@@ -26,16 +26,26 @@ struct symtab;
 /*
  * Load the defined function symbols (STT_FUNC, not IFUNC resolvers, not the
  * ".cold" fragments GCC splits off, which are jumped to, not called) from
- * .symtab and .dynsym; aliases at one address are kept once per name.
- * Non-default symbol versions in .dynsym are named "memcpy@GLIBC_2.2.5".
+ * .symtab (the file's own, or its separate debug file's) and .dynsym; aliases at one address are
+ * kept once per name. Non-default symbol versions in .dynsym are named "memcpy@GLIBC_2.2.5".
  * Errors, each with one line in @err naming the file and the fix:
  * -ENOENT no such file; -EACCES; -EISDIR; -ENOEXEC not an ELF file, a
  * truncated or corrupt one, or not an executable or shared library;
  * -ENODATA no function symbols at all (stripped); -ENOMEM.
  */
 int symtab__load(const char *path, struct symtab **out, char *err, size_t errlen);
-/* No .symtab, only .dynsym: only exported functions are known. */
+/*
+ * No .symtab, only .dynsym: only exported functions are known.  False when a
+ * separate debug file supplied the .symtab (see symtab__debug_file).
+ */
 bool symtab__stripped(const struct symtab *st);
+/*
+ * The separate debug file whose .symtab was read for a stripped binary
+ * (found as gdb finds it: /usr/lib/debug/.build-id/xx/yyyy.debug, then the
+ * .gnu_debuglink name next to the file, in its .debug/, and under
+ * /usr/lib/debug; build ID or CRC checked), or NULL.
+ */
+const char *symtab__debug_file(const struct symtab *st);
 /* Number of dynamic (.dynsym) symbols of any kind, defined or not. */
 int symtab__dynsym_count(const struct symtab *st);
 int symtab__count(const struct symtab *st);

@@ -86,6 +86,8 @@ static void mem_hex(const void *p, size_t n, char *hex)
  * memory equal the file's bytes at the offset symtab computed.  Returns how
  * many it checked; *bias is the load address minus the symbol's address.
  */
+static void load_err(const char *path, int want, const char *needle);
+
 static int check_dump(const char *path, const struct symtab *st, bool absolute)
 {
 	char cmd[PATH_MAX + 16], line[1024];
@@ -153,6 +155,32 @@ static void test_offsets_pie(void **state)
 	(void)state;
 	assert_int_equal(check_dump(fix("prog_pie"), st, false), 6);
 	symtab__free(st);
+}
+
+/* A stripped program whose .symtab is in a separate debug file. */
+static void test_debug_file(void **state)
+{
+	struct symtab *st = load(fix("prog_dbglink"));
+	const char *df = symtab__debug_file(st);
+	struct symtab *full = load(fix("prog_pie"));
+
+	(void)state;
+	assert_false(symtab__stripped(st));
+	assert_non_null(df);
+	assert_string_equal(strrchr(df, '/'), "/prog_dbglink.debug");
+	/* The stripped program really runs these bytes at these offsets. */
+	assert_int_equal(check_dump(fix("prog_dbglink"), st, false), 6);
+	/* The same functions as the unstripped build. */
+	assert_int_equal(symtab__count(st), symtab__count(full));
+	for (int i = 0; i < symtab__count(st); i++) {
+		assert_string_equal(symtab__get(st, i)->name, symtab__get(full, i)->name);
+		assert_int_equal(symtab__get(st, i)->offset, symtab__get(full, i)->offset);
+	}
+	assert_null(symtab__debug_file(full));
+	symtab__free(full);
+	symtab__free(st);
+	/* A debug file of another build is not used: CRC mismatch, so stripped. */
+	load_err(fix("prog_dbgwrong"), -ENODATA, "stripped");
 }
 
 static void test_offsets_cxx(void **state)
@@ -577,6 +605,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_offsets_nopie),
 	    cmocka_unit_test(test_offsets_pie),
 	    cmocka_unit_test(test_offsets_cxx),
+	    cmocka_unit_test(test_debug_file),
 	    cmocka_unit_test(test_offsets_shared_lib),
 	    cmocka_unit_test(test_addresses_match_nm),
 	    cmocka_unit_test(test_sorted_unique),
