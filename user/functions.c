@@ -209,10 +209,13 @@ static int list_pid(pid_t pid, const char *arg)
 	/* The executable: bare names, unless GLOB names a library or another file. */
 	if (!ps.where[0] || (!ps.is_lib && !strcmp(ps.where, exe_real))) {
 		ret = symtab__load(exe, &st, err, sizeof(err));
-		if (ret) {
-			warn("%s (%s)", err, exe_real);
-			if (ret != -ENODATA)
-				goto out;
+		if (ret == -ENODATA) {
+			warn("note: the executable of PID %d, %s, is stripped: listing the "
+			     "functions of its libraries only",
+			     (int)pid, exe_real);
+		} else if (ret) {
+			warn("%s (PID %d's executable is %s)", err, (int)pid, exe_real);
+			goto out;
 		} else {
 			n = add_matches(&ns, st, NULL, glob);
 			if (n < 0)

@@ -353,6 +353,131 @@ static void test_ld_cache(void **state)
 			 -ENOENT);
 }
 
+static void spec(const char *s, struct probe_spec *ps)
+{
+	char err[256];
+
+	if (probe_spec__parse(s, ps, err, sizeof(err)))
+		fail_msg("parse '%s': %s", s, err);
+}
+
+/* Bytes at @off in @path equal @n bytes of this process's memory at @mem. */
+static void assert_file_bytes(const char *path, __u64 off, const void *mem, size_t n)
+{
+	unsigned char buf[16];
+	FILE *f = fopen(path, "re");
+
+	assert_non_null(f);
+	assert_true(n <= sizeof(buf));
+	assert_int_equal(fseek(f, (long)off, SEEK_SET), 0);
+	assert_int_equal(fread(buf, 1, n, f), n);
+	fclose(f);
+	assert_memory_equal(buf, mem, n);
+}
+
+static void test_resolve_command(void **state)
+{
+	struct probe_spec ps;
+	struct probe_target *t;
+	char err[2048];
+	int n;
+
+	(void)state;
+	spec("train_*", &ps);
+	n = probe_spec__resolve(&ps, 0, fix("prog_pie"), 100, &t, err, sizeof(err));
+	if (n != 3)
+		fail_msg("resolve train_* = %d: %s", n, err);
+	assert_string_equal(t[0].func, "train_begin");
+	assert_string_equal(t[2].func, "train_stop");
+	assert_string_equal(t[1].binary, fix("prog_pie"));
+	assert_same_file(t[1].shown, fix("prog_pie"));
+	assert_true(t[0].offset != t[1].offset && t[1].offset != t[2].offset);
+	free(t);
+
+	/* A library of the command, found through RUNPATH $ORIGIN; offset checked in memory. */
+	spec("libbtfix:bt_fix_mul", &ps);
+	n = probe_spec__resolve(&ps, 0, fix("uselib"), 100, &t, err, sizeof(err));
+	if (n != 1)
+		fail_msg("resolve libbtfix:bt_fix_mul = %d: %s", n, err);
+	assert_same_file(t[0].binary, fix("lib/libbtfix.so.1"));
+	{
+		void *h = dlopen(fix("lib/libbtfix.so.1"), RTLD_NOW | RTLD_LOCAL);
+
+		assert_non_null(h);
+		assert_file_bytes(t[0].binary, t[0].offset, dlsym(h, "bt_fix_mul"), 16);
+		dlclose(h);
+	}
+	free(t);
+}
+
+static void test_resolve_pid(void **state)
+{
+	struct probe_spec ps;
+	struct probe_target *t;
+	char err[2048], self[64], real[PATH_MAX];
+	int n;
+
+	(void)state;
+	/* This process's own executable, by default. */
+	spec("test_resolve_pid", &ps);
+	n = probe_spec__resolve(&ps, getpid(), NULL, 10, &t, err, sizeof(err));
+	if (n != 1)
+		fail_msg("resolve test_resolve_pid in self = %d: %s", n, err);
+	snprintf(self, sizeof(self), "/proc/%d/exe", (int)getpid());
+	assert_string_equal(t[0].binary, self);
+	assert_non_null(realpath("/proc/self/exe", real));
+	assert_string_equal(t[0].shown, real);
+	assert_file_bytes(t[0].binary, t[0].offset, (const void *)test_resolve_pid, 16);
+	free(t);
+
+	/* A library it has mapped. */
+	spec("libc:gnu_get_libc_version", &ps);
+	n = probe_spec__resolve(&ps, getpid(), NULL, 10, &t, err, sizeof(err));
+	if (n != 1)
+		fail_msg("resolve libc:gnu_get_libc_version in self = %d: %s", n, err);
+	assert_string_equal(t[0].func, "gnu_get_libc_version");
+	assert_file_bytes(t[0].binary, t[0].offset, (const void *)gnu_get_libc_version, 8);
+	free(t);
+}
+
+static void resolve_err(const char *s, pid_t pid, const char *exe, int max, int want,
+			const char *needle)
+{
+	struct probe_spec ps;
+	struct probe_target *t = (struct probe_target *)1;
+	char err[2048] = "";
+	int ret;
+
+	spec(s, &ps);
+	ret = probe_spec__resolve(&ps, pid, exe, max, &t, err, sizeof(err));
+	if (ret != want || !strstr(err, needle))
+		fail_msg("resolve '%s' = %d '%s'; want %d and '%s'", s, ret, err, want, needle);
+	assert_null(t);
+	assert_null(strchr(err, '\n'));
+}
+
+static void test_resolve_errors(void **state)
+{
+	char cwd[PATH_MAX], dir[PATH_MAX];
+
+	(void)state;
+	resolve_err("trian_step", 0, fix("prog_pie"), 10, -ENOENT,
+		    "no function named 'trian_step' in ");
+	resolve_err("trian_step", 0, fix("prog_pie"), 10, -ENOENT, "did you mean 'train_step'");
+	resolve_err("train_*", 0, fix("prog_pie"), 2, -E2BIG, "matches 3 functions");
+	resolve_err("main", 0, fix("prog_stripped"), 10, -ENODATA, "stripped");
+	resolve_err("main", 0, fix("notelf"), 10, -ENOEXEC, "not an ELF file");
+	resolve_err("libnothere:f", 0, fix("uselib"), 10, -ENOENT, "it links: ");
+	resolve_err("libnothere:f", getpid(), NULL, 10, -ENOENT, "is not mapped in PID");
+	resolve_err("f", bt_unused_pid(), NULL, 10, -ESRCH, "no such process");
+	/* "prog_pie:main" read as a library name, with prog_pie right here */
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(dir, sizeof(dir), "%s", fix(""));
+	assert_int_equal(chdir(dir), 0);
+	resolve_err("prog_pie:main", 0, fix("uselib"), 10, -ENOENT, "write './prog_pie:main'");
+	assert_int_equal(chdir(cwd), 0);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +492,9 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_find_for_exe_ld_library_path),
 	    cmocka_unit_test(test_find_for_exe_errors),
 	    cmocka_unit_test(test_ld_cache),
+	    cmocka_unit_test(test_resolve_command),
+	    cmocka_unit_test(test_resolve_pid),
+	    cmocka_unit_test(test_resolve_errors),
 	};
 
 	if (bt_init(argc, argv))
