@@ -176,7 +176,6 @@ static int list_pid(pid_t pid, const char *arg)
 	struct symtab *st;
 	const char *glob = NULL;
 	int nf, i, n, total = 0, ret = 1;
-	ssize_t l;
 
 	if (arg) {
 		if (probe_spec__parse(arg, &ps, err, sizeof(err))) {
@@ -187,20 +186,10 @@ static int list_pid(pid_t pid, const char *arg)
 		suggest__init(&sg, glob);
 	}
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
-	l = readlink(exe, exe_real, sizeof(exe_real) - 1);
-	if (l < 0) {
-		if (errno == ENOENT)
-			warn("no process with PID %d (check the PID; it may have exited)",
-			     (int)pid);
-		else
-			warn("cannot read the executable of PID %d: %s; run as its owner or "
-			     "as root (sudo)",
-			     (int)pid, strerror(errno));
+	if (lib__proc_exe(pid, exe_real, sizeof(exe_real), err, sizeof(err))) {
+		warn("%s", err);
 		return 1;
 	}
-	exe_real[l] = '\0';
-	if (l > 10 && !strcmp(exe_real + l - 10, " (deleted)"))
-		exe_real[l - 10] = '\0';
 	nf = lib__mapped_files(pid, &f, err, sizeof(err));
 	if (nf < 0) {
 		warn("%s", err);

@@ -120,6 +120,34 @@ static int proc_error(pid_t pid, int ret, char *err, size_t errlen)
 	return ret;
 }
 
+int lib__proc_exe(pid_t pid, char *real, size_t len, char *err, size_t errlen)
+{
+	char link[64];
+	ssize_t n;
+	int ret;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	n = readlink(link, real, len - 1);
+	if (n >= 0) {
+		real[n] = '\0';
+		if (n > 10 && !strcmp(real + n - 10, " (deleted)"))
+			real[n - 10] = '\0';
+		return 0;
+	}
+	ret = -errno;
+	if (ret == -ENOENT) {
+		snprintf(link, sizeof(link), "/proc/%d", (int)pid);
+		if (!access(link, F_OK)) {
+			snprintf(err, errlen,
+				 "PID %d has no executable: it is a kernel thread or has exited "
+				 "(a zombie); give a user-space process",
+				 (int)pid);
+			return -ENOEXEC;
+		}
+	}
+	return proc_error(pid, ret, err, errlen);
+}
+
 int lib__mapped_files(pid_t pid, struct mapped_file **out, char *err, size_t errlen)
 {
 	char fname[64], *line = NULL;

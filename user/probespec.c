@@ -105,21 +105,16 @@ static int where_file(const struct probe_spec *ps, pid_t pid, const char *exe, c
 		      char *shown, size_t len, char *err, size_t errlen)
 {
 	char link[64], msg[1024], sp[SPEC_STRLEN];
-	ssize_t n;
 	int ret;
 
 	if (!ps->where[0] && pid > 0) {
 		snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
-		n = readlink(link, shown, len - 1);
-		if (n < 0) {
-			ret = -errno;
-			snprintf(err, errlen,
-				 "--uprobe '%s': cannot find the executable of PID %d: %s",
-				 ps->func, (int)pid,
-				 ret == -ENOENT ? "no such process" : strerror(-ret));
-			return ret == -ENOENT ? -ESRCH : ret;
+		ret = lib__proc_exe(pid, shown, len, msg, sizeof(msg));
+		if (ret) {
+			snprintf(err, errlen, "--uprobe '%s': %s", spec_str(ps, sp, sizeof(sp)),
+				 msg);
+			return ret;
 		}
-		shown[n] = '\0';
 		/* /proc/PID/exe reaches the file even if it was deleted or is in a container. */
 		snprintf(bin, len, "%s", link);
 		return 0;
