@@ -469,7 +469,8 @@ static void test_resolve_errors(void **state)
 	resolve_err("main", 0, fix("notelf"), 10, -ENOEXEC, "not an ELF file");
 	resolve_err("libnothere:f", 0, fix("uselib"), 10, -ENOENT, "it links: ");
 	resolve_err("libnothere:f", getpid(), NULL, 10, -ENOENT, "is not mapped in PID");
-	resolve_err("f", bt_unused_pid(), NULL, 10, -ESRCH, "no such process");
+	resolve_err("f", bt_unused_pid(), NULL, 10, -ESRCH, "no process with PID");
+	resolve_err("f", 2, NULL, 10, -ENOEXEC, "kernel thread"); /* kthreadd */
 	/* "prog_pie:main" read as a library name, with prog_pie right here */
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	snprintf(dir, sizeof(dir), "%s", fix(""));
