@@ -23,7 +23,9 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf)
-LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm -lstdc++
+# libstdc++ for __cxa_demangle (user/symtab.c), by soname: the runtime that
+# every Debian system has is enough, no g++ needed to build benchtrace.
+LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm -l:libstdc++.so.6
 
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
