@@ -15,6 +15,7 @@
 #include "log.h"
 #include "parse.h"
 #include "probespec.h"
+#include "suggest.h"
 #include "symtab.h"
 #include "target.h"
 

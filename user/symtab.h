@@ -96,21 +96,6 @@ void symtab__explain_miss(const struct symtab *st, const char *glob, const char 
  */
 int symtab__suggest(const struct symtab *st, const char *name, char *buf, size_t len);
 
-/*
- * The same over any names (for suggesting across several files): @cand is
- * compared, "@prefix@cand" is what is shown (@prefix may be NULL).
- */
-struct suggest {
-	const char *want;
-	int thr;
-	int n;
-	char best[3][256];
-	int dist[3];
-};
-void suggest__init(struct suggest *sg, const char *want);
-void suggest__add(struct suggest *sg, const char *cand, const char *prefix);
-int suggest__format(const struct suggest *sg, char *buf, size_t len);
-
 void symtab__free(struct symtab *st);
 
 #endif /* BT_SYMTAB_H */

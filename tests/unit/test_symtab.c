@@ -556,7 +556,7 @@ static void try_damaged(const unsigned char *img, size_t len, const char *path)
 
 static void test_damaged_files(void **state)
 {
-	const char *srcs[] = { "prog_pie", "lib/libbtfix.so.1", "cxx" };
+	const char *srcs[] = {"prog_pie", "lib/libbtfix.so.1", "cxx"};
 	char dir[] = "/tmp/test_symtab.XXXXXX", path[PATH_MAX];
 	unsigned int seed = 12345;
 
