@@ -353,6 +353,86 @@ static void test_ld_cache(void **state)
 			 -ENOENT);
 }
 
+static unsigned char *slurp(const char *path, long *len)
+{
+	FILE *f = fopen(path, "re");
+	unsigned char *buf;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	*len = ftell(f);
+	rewind(f);
+	buf = malloc(*len);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, *len, f), (size_t)*len);
+	fclose(f);
+	return buf;
+}
+
+static void spit(const char *path, const unsigned char *buf, long len)
+{
+	FILE *f = fopen(path, "we");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), (size_t)len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * Damaged inputs (an executable's dynamic section, an ld.so.cache) give an
+ * answer or an error, never a crash or a read outside the file (the ASan
+ * build runs this too).
+ */
+static void test_damaged_inputs(void **state)
+{
+	char dir[] = "/tmp/test_probespec.XXXXXX", exe[PATH_MAX], cache[PATH_MAX], path[PATH_MAX],
+	     err[1024], cmd[PATH_MAX + 16];
+	unsigned int seed = 4321;
+	unsigned char *img, *copy;
+	long len;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(exe, sizeof(exe), "%s/uselib", dir);
+	snprintf(cache, sizeof(cache), "%s/ld.so.cache", dir);
+
+	img = slurp(fix("uselib"), &len);
+	copy = malloc(len);
+	assert_non_null(copy);
+	for (int round = 0; round < 200; round++) {
+		int ret;
+
+		memcpy(copy, img, len);
+		for (int b = 0; b < 8; b++) {
+			seed = seed * 1103515245 + 12345;
+			copy[(seed >> 8) % (round & 1 ? (unsigned long)len : 1024)] = seed >> 20;
+		}
+		spit(exe, copy, round % 5 ? len : (long)((seed >> 4) % len));
+		ret = lib__find_for_exe(exe, "libc", path, sizeof(path), err, sizeof(err));
+		if (ret)
+			assert_true(*err);
+	}
+	free(copy);
+	free(img);
+
+	img = slurp("/etc/ld.so.cache", &len);
+	copy = malloc(len);
+	assert_non_null(copy);
+	for (int round = 0; round < 200; round++) {
+		memcpy(copy, img, len);
+		for (int b = 0; b < 8; b++) {
+			seed = seed * 1103515245 + 12345;
+			copy[(seed >> 8) % (round & 1 ? (unsigned long)len : 128)] = seed >> 20;
+		}
+		spit(cache, copy, round % 5 ? len : (long)((seed >> 4) % len));
+		lib__cache_lookup(cache, "libc.so.6", path, sizeof(path));
+	}
+	free(copy);
+	free(img);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void spec(const char *s, struct probe_spec *ps)
 {
 	char err[256];
@@ -508,6 +588,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_resolve_command),
 	    cmocka_unit_test(test_resolve_pid),
 	    cmocka_unit_test(test_resolve_errors),
+	    cmocka_unit_test(test_damaged_inputs),
 	};
 
 	if (bt_init(argc, argv))
