@@ -670,7 +670,7 @@ static int attach_probes(struct run *r)
 			     "(only the traced ones' calls are kept, but the others pay about a "
 			     "microsecond a call); --no-children confines them to the target",
 			     r->probes.p[i].binary);
-		ret = tracer__attach_func(r->tracer, i, r->probes.p[i].binary, r->probes.p[i].offset,
+		ret = tracer__attach_func(r->tracer, i, r->probes.p[i].path, r->probes.p[i].offset,
 					  r->probes.p[i].exits, r->probes.p[i].nexits, pid, err,
 					  sizeof(err));
 		if (ret) {
