@@ -28,6 +28,7 @@ struct csv_table {
 	int cols;
 	int rows;
 	int truncated;
+	long stream_rows;
 };
 
 enum csv_state {
@@ -44,6 +45,12 @@ struct csv_parser {
 	size_t errlen;
 	size_t max_bytes, max_field;
 	bool require_newline;
+
+	/* Streaming: each row goes to fn, then the arena is cut back to the header. */
+	csv_row_fn fn;
+	void *ctx;
+	const char **fields;
+	size_t hdr_ncell, hdr_text;
 
 	enum csv_state state;
 	bool quoted;	    /* the current field was quoted */
@@ -193,14 +200,63 @@ static void record_reset(struct csv_parser *p)
 	p->field_start = p->t->text_len;
 }
 
-static bool record_end(struct csv_parser *p)
+/* Hand the record just completed (the header when row is -1) to the callback. */
+static bool record_emit(struct csv_parser *p, long row)
+{
+	struct csv_table *t = p->t;
+	struct csv_row r = {
+	    .cols = t->cols,
+	    .field = p->fields,
+	    .header = p->fields,
+	    .row = row,
+	    .line = p->rec_line,
+	    .path = p->path,
+	    .parser = p,
+	};
+	size_t base = p->rec_ncell;
+	int i;
+
+	for (i = 0; i < t->cols; i++)
+		p->fields[i] = t->text + t->cell[base + i];
+	if (row >= 0) {
+		/* The header's pointers follow the row's in the same array. */
+		for (i = 0; i < t->cols; i++)
+			p->fields[t->cols + i] = t->text + t->cell[i];
+		r.header = p->fields + t->cols;
+	}
+	if (p->fn(&r, p->ctx) && !p->failed)
+		csv_error(p, "%s:%lu: stopped", p->path, p->rec_line);
+	return !p->failed;
+}
+
+/* After the record's last field_end(): check, count or stream, reset. */
+static bool record_finish(struct csv_parser *p)
 {
 	struct csv_table *t = p->t;
 
-	if (!field_end(p))
-		return false;
 	if (!t->cols) {
 		t->cols = p->nfields;
+		if (p->fn) {
+			p->fields = calloc(2 * (size_t)t->cols, sizeof(*p->fields));
+			if (!p->fields) {
+				csv_error(p, "%s: out of memory", p->path);
+				return false;
+			}
+			if (!record_emit(p, -1))
+				return false;
+			p->hdr_ncell = t->ncell;
+			p->hdr_text = t->text_len;
+		}
+	} else if (p->fn) {
+		if (p->nfields != t->cols) {
+			csv_error(p, "%s:%lu: %d field%s, header has %d", p->path, p->rec_line,
+				  p->nfields, p->nfields == 1 ? "" : "s", t->cols);
+			return false;
+		}
+		if (!record_emit(p, t->stream_rows++))
+			return false;
+		t->ncell = p->hdr_ncell;
+		t->text_len = p->hdr_text;
 	} else if (p->nfields != t->cols) {
 		csv_error(p, "%s:%lu: %d field%s, header has %d", p->path, p->rec_line, p->nfields,
 			  p->nfields == 1 ? "" : "s", t->cols);
@@ -213,6 +269,11 @@ static bool record_end(struct csv_parser *p)
 	}
 	record_reset(p);
 	return true;
+}
+
+static bool record_end(struct csv_parser *p)
+{
+	return field_end(p) && record_finish(p);
 }
 
 static void record_drop(struct csv_parser *p)
@@ -354,10 +415,9 @@ static bool parse_eof(struct csv_parser *p)
 	}
 	if (!field_end(p))
 		return false;
-	if (!t->cols) {
-		t->cols = p->nfields; /* a header without a newline: a file with no rows */
-		record_reset(p);
-		return true;
+	if (!t->cols || (p->fn && p->nfields == t->cols && !p->require_newline)) {
+		/* A header without a newline (a file with no rows), or a streamed last row. */
+		return record_finish(p);
 	}
 	if (p->nfields == t->cols && !p->require_newline) {
 		if (t->rows == INT_MAX) {
@@ -407,8 +467,13 @@ static gzFile csv_open(const char *path, char *err, size_t errlen)
 	return gz;
 }
 
-struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *opts, char *err,
-				       size_t errlen)
+/*
+ * The read loop shared by csv_table__load_opts() and csv_stream__read(): with
+ * fn NULL every row stays in the table, else each goes to fn and the table
+ * keeps only the header.
+ */
+static struct csv_table *csv_read(const char *path, const struct csv_opts *opts, csv_row_fn fn,
+				  void *ctx, char *err, size_t errlen)
 {
 	static const struct csv_opts defaults;
 	struct csv_parser p = {
@@ -417,8 +482,10 @@ struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *
 	    .errlen = errlen,
 	    .line = 1,
 	    .rec_line = 1,
+	    .fn = fn,
+	    .ctx = ctx,
 	};
-	const size_t chunk = 64 * 1024;
+	const size_t chunk = 256 * 1024;
 	char dummy[1], *buf = NULL;
 	size_t total = 0;
 	bool eof = false, first = true;
@@ -431,12 +498,16 @@ struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *
 	}
 	if (!opts)
 		opts = &defaults;
-	p.max_bytes = opts->max_bytes ? opts->max_bytes : CSV_DEFAULT_MAX_BYTES;
-	if (p.max_bytes > UINT32_MAX - 16)
-		p.max_bytes = UINT32_MAX - 16;
+	if (fn) {
+		/* Memory stays at one row whatever the file's size. */
+		p.max_bytes = opts->max_bytes ? opts->max_bytes : SIZE_MAX;
+	} else {
+		p.max_bytes = opts->max_bytes ? opts->max_bytes : CSV_DEFAULT_MAX_BYTES;
+		if (p.max_bytes > UINT32_MAX - 16)
+			p.max_bytes = UINT32_MAX - 16;
+	}
 	p.max_field = opts->max_field ? opts->max_field : CSV_DEFAULT_MAX_FIELD;
 	p.require_newline = opts->require_newline;
-
 	gz = csv_open(path, err, errlen);
 	if (!gz)
 		return NULL;
@@ -490,11 +561,68 @@ struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *
 out:
 	gzclose(gz);
 	free(buf);
+	free(p.fields);
 	if (p.failed) {
 		csv_table__free(p.t);
 		return NULL;
 	}
 	return p.t;
+}
+
+struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *opts, char *err,
+				       size_t errlen)
+{
+	return csv_read(path, opts, NULL, NULL, err, errlen);
+}
+
+long csv_stream__read(const char *path, const struct csv_opts *opts, csv_row_fn fn, void *ctx,
+		      int *truncated, char *err, size_t errlen)
+{
+	struct csv_table *t;
+	long rows;
+
+	if (!fn) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: no row callback", path);
+		return -1;
+	}
+	t = csv_read(path, opts, fn, ctx, err, errlen);
+	if (!t)
+		return -1;
+	if (truncated)
+		*truncated = t->truncated;
+	rows = t->stream_rows;
+	csv_table__free(t);
+	return rows;
+}
+
+void csv_row__error(const struct csv_row *row, const char *fmt, ...)
+{
+	struct csv_parser *p = row->parser;
+	size_t n;
+	va_list ap;
+
+	if (p->failed)
+		return;
+	p->failed = true;
+	if (!p->err || !p->errlen)
+		return;
+	n = (size_t)snprintf(p->err, p->errlen, "%s:%lu: ", p->path, row->line);
+	if (n >= p->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+}
+
+int csv_row__col(const struct csv_row *row, const char *name)
+{
+	int i;
+
+	for (i = 0; i < row->cols; i++)
+		if (strcmp(row->header[i], name) == 0)
+			return i;
+	return -1;
 }
 
 struct csv_table *csv_table__load(const char *path, char *err, size_t errlen)

@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include "log.h"
 #include "opts.h"
+#include "report.h"
 #include "run.h"
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -19,6 +20,8 @@ int main(int argc, char **argv)
 	struct opts o;
 	int ret;
 
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return report__main(argc - 1, argv + 1);
 	if (argc > 1 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "functions"))) {
 		warn("'benchtrace %s' is not available in this version", argv[1]);
 		return 2;
