@@ -371,11 +371,107 @@ static bool is_special(unsigned char c, bool quoted)
 	return c == '"' || c == '\n' || c == '\r' || c == '\0' || (!quoted && c == ',');
 }
 
+/* Room for n more cells. */
+static bool cell_reserve(struct csv_parser *p, size_t n)
+{
+	struct csv_table *t = p->t;
+	size_t cap = t->cell_cap ? t->cell_cap : 1024;
+	__u32 *cell;
+
+	if (t->cell_cap - t->ncell >= n)
+		return true;
+	while (cap - t->ncell < n) {
+		if (cap > SIZE_MAX / 2 / sizeof(*cell)) {
+			csv_error(p, "%s: out of memory", p->path);
+			return false;
+		}
+		cap *= 2;
+	}
+	cell = realloc(t->cell, cap * sizeof(*cell));
+	if (!cell) {
+		csv_error(p, "%s: out of memory", p->path);
+		return false;
+	}
+	t->cell = cell;
+	t->cell_cap = cap;
+	return true;
+}
+
+/*
+ * The fast path for the common line: whole in the buffer, without a quote,
+ * CR or NUL.  It is copied into the arena in one go and split at its commas
+ * there, with the checks field_end() makes (field length, column count) and
+ * the same record_finish(); a few times faster than the byte by byte path on
+ * calls.csv files of millions of rows.  1: done; 0: not such a line (nothing
+ * changed); -1: error.
+ */
+static int parse_line_fast(struct csv_parser *p, const char *line, size_t len)
+{
+	struct csv_table *t = p->t;
+	size_t j, start, max_cols = t->cols ? (size_t)t->cols : CSV_MAX_COLS;
+	size_t ncell0 = t->ncell, text0 = t->text_len;
+	char *dst;
+	int nf = 0;
+
+	if (!text_reserve(p, len + 1) || !cell_reserve(p, len + 2))
+		return -1;
+	dst = t->text + t->text_len;
+	start = 0;
+	for (j = 0; j < len; j++) {
+		char c = line[j];
+
+		if (c == ',') {
+			dst[j] = '\0';
+			if ((size_t)nf + 1 >= max_cols)
+				goto slow; /* let the byte path report it, with its message */
+			t->cell[t->ncell++] = (__u32)(text0 + start);
+			if (j - start > p->max_field)
+				goto slow;
+			nf++;
+			start = j + 1;
+			continue;
+		}
+		if (c == '"' || c == '\r' || c == '\0')
+			goto slow;
+		dst[j] = c;
+	}
+	if (len - start > p->max_field)
+		goto slow;
+	dst[len] = '\0';
+	t->cell[t->ncell++] = (__u32)(text0 + start);
+	t->text_len = text0 + len + 1;
+	p->nfields = nf + 1;
+	p->rec_line = p->line;
+	p->in_record = true;
+	if (!record_finish(p))
+		return -1;
+	p->line++;
+	return 1;
+slow:
+	t->ncell = ncell0;
+	t->text_len = text0;
+	return 0;
+}
+
 static bool parse_chunk(struct csv_parser *p, const char *buf, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n) {
+		if (!p->in_record && !p->prev_cr && !p->skip_lf && p->state == ST_FIELD_START) {
+			const char *nl = memchr(buf + i, '\n', n - i);
+			int r;
+
+			if (nl && nl > buf + i) {
+				r = parse_line_fast(p, buf + i, (size_t)(nl - (buf + i)));
+				if (r < 0)
+					return false;
+				if (r > 0) {
+					i = (size_t)(nl - buf) + 1;
+					continue;
+				}
+			}
+		}
 		/* Inside a field, with no line-end bookkeeping pending: copy the run. */
 		if ((p->state == ST_UNQUOTED || p->state == ST_QUOTED) && !p->prev_cr &&
 		    !p->skip_lf) {

@@ -760,21 +760,24 @@ static int calls_row(const struct csv_row *row, void *ctx)
 	if (dur > f->max_dur)
 		f->max_dur = dur;
 	f->hist[hist_bin(dur)]++;
-	if (get_u64(row, &x->c[C_CPU], &v))
-		return -1;
-	f->sum_cpu += v;
-	if (get_u64(row, &x->c[C_MINFLT], &v))
-		return -1;
-	f->sum_flt += v;
-	if (get_u64(row, &x->c[C_MAJFLT], &v))
-		return -1;
-	f->sum_flt += v;
-	if (get_u64(row, &x->c[C_READ], &v))
-		return -1;
-	f->sum_read += v;
-	if (get_u64(row, &x->c[C_WRITE], &v))
-		return -1;
-	f->sum_write += v;
+	/* Resources per call are only needed when functions.csv does not have them. */
+	if (!r->have_funcs) {
+		if (get_u64(row, &x->c[C_CPU], &v))
+			return -1;
+		f->sum_cpu += v;
+		if (get_u64(row, &x->c[C_MINFLT], &v))
+			return -1;
+		f->sum_flt += v;
+		if (get_u64(row, &x->c[C_MAJFLT], &v))
+			return -1;
+		f->sum_flt += v;
+		if (get_u64(row, &x->c[C_READ], &v))
+			return -1;
+		f->sum_read += v;
+		if (get_u64(row, &x->c[C_WRITE], &v))
+			return -1;
+		f->sum_write += v;
+	}
 	r->ncalls++;
 	if (span_grid__add(&r->spans, (long)tid, (int)(depth < 64 ? depth : 64), k, t, dur / 1e9)) {
 		csv_row__error(row, "out of memory");
