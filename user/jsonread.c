@@ -349,7 +349,11 @@ static bool parse_container(struct jparser *p, struct json_value *v, int depth)
 			p->s++;
 			return true;
 		}
-		jerror(p, "expected ',' or '%c' in %s", close, obj ? "an object" : "an array");
+		if (p->s >= p->end)
+			jerror(p, "unexpected end of input (cut off?)");
+		else
+			jerror(p, "expected ',' or '%c' in %s", close,
+			       obj ? "an object" : "an array");
 		return false;
 	}
 }

@@ -31,7 +31,7 @@
 #define MAX_LANES    16
 #define MAX_MARKERS  100
 #define MAX_WARNINGS 8
-#define HIST_PER_DEC 10			 /* log-scale duration bins per decade */
+#define HIST_PER_DEC 40			 /* log-scale duration bins per decade */
 #define HIST_BINS    (13 * HIST_PER_DEC) /* 1 ns .. 10^13 ns */
 #define ERRLEN	     512
 
@@ -1237,7 +1237,7 @@ static void func_table(struct out *o, const struct run *r, const int *idx)
 	if (!kernel)
 		out__puts(o,
 			  "<p class=\"sub\">No functions.csv (run cut off?): statistics computed "
-			  "from calls.csv; percentiles approximate (10 bins per decade).</p>\n");
+			  "from calls.csv; percentiles approximate (within 6%).</p>\n");
 	else
 		out__puts(o, "<p class=\"sub\">Statistics over every call, from functions.csv "
 			     "(percentiles from the kernel's histogram, within 3%).</p>\n");
@@ -1248,7 +1248,7 @@ static void func_charts(struct out *o, const struct run *r, int k)
 	const struct func *f = &r->funcs[k];
 	struct svg_chart ch;
 	char title[160], tip[200], a[32], b[32];
-	int lo = -1, hi = -1, i;
+	int lo = -1, hi = -1, i, group;
 	double top = 0;
 
 	if (!f->n)
@@ -1265,8 +1265,16 @@ static void func_charts(struct out *o, const struct run *r, int k)
 		if (lo < 0)
 			lo = i;
 		hi = i;
-		if ((double)f->hist[i] > top)
-			top = (double)f->hist[i];
+	}
+	group = (hi - lo + 1 + 49) / 50;
+	for (i = lo - lo % group; i <= hi; i += group) {
+		double cnt = 0;
+		int j;
+
+		for (j = i; j < i + group && j < HIST_BINS; j++)
+			cnt += (double)f->hist[j];
+		if (cnt > top)
+			top = cnt;
 	}
 	memset(&ch, 0, sizeof(ch));
 	ch.o = o;
@@ -1274,10 +1282,11 @@ static void func_charts(struct out *o, const struct run *r, int k)
 		 (unsigned long long)f->n);
 	ch.title = title;
 	ch.xlog = true;
-	ch.x0 = floor((double)lo / HIST_PER_DEC);
-	ch.x1 = ceil((double)(hi + 1) / HIST_PER_DEC);
-	if (ch.x1 - ch.x0 < 1)
-		ch.x1 = ch.x0 + 1;
+	/* From a 1-2-5 step below the shortest call to one above the longest. */
+	ch.x0 = floor((double)lo / HIST_PER_DEC * 3) / 3;
+	ch.x1 = ceil((double)(hi + 1) / HIST_PER_DEC * 3) / 3;
+	if (ch.x1 - ch.x0 < 0.5)
+		ch.x1 = ch.x0 + 0.5;
 	ch.xlabel = "call duration";
 	ch.xunit = SVG_NS;
 	ch.yunit = SVG_COUNT;
@@ -1286,15 +1295,20 @@ static void func_charts(struct out *o, const struct run *r, int k)
 	ch.y1 = top;
 	ch.plot_h = 120;
 	svg_chart__begin(&ch);
-	for (i = lo; i <= hi; i++) {
-		double x = (double)i / HIST_PER_DEC, x2 = (double)(i + 1) / HIST_PER_DEC;
+	/* About 50 bars over the range actually used, whatever it is. */
+	for (i = lo - lo % group; i <= hi; i += group) {
+		double x = (double)i / HIST_PER_DEC, x2 = (double)(i + group) / HIST_PER_DEC;
+		__u64 cnt = 0;
+		int j;
 
-		if (!f->hist[i])
+		for (j = i; j < i + group && j < HIST_BINS; j++)
+			cnt += f->hist[j];
+		if (!cnt)
 			continue;
 		snprintf(tip, sizeof(tip), "%s – %s: %llu calls",
 			 fmt(a, sizeof(a), pow(10, x), SVG_NS),
-			 fmt(b, sizeof(b), pow(10, x2), SVG_NS), (unsigned long long)f->hist[i]);
-		svg_chart__bar(&ch, x, x2, (double)f->hist[i], svg_color(k), tip);
+			 fmt(b, sizeof(b), pow(10, x2), SVG_NS), (unsigned long long)cnt);
+		svg_chart__bar(&ch, x, x2, (double)cnt, svg_color(k), tip);
 	}
 	svg_chart__end(&ch);
 
@@ -1450,7 +1464,7 @@ static void ratio_cell(struct out *o, double v, double base, enum svg_unit unit)
 		out__printf(o, " <span class=\"%s\">(×%.2f)</span>",
 			    q > 1.05   ? "up"
 			    : q < 0.95 ? "down"
-				       : "",
+				       : "same",
 			    q);
 	}
 	out__puts(o, "</td>");
@@ -1731,7 +1745,7 @@ int report__main(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:hv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:hv", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			ro.output = optarg;

@@ -228,7 +228,8 @@ void svg_format(char *buf, size_t len, double v, enum svg_unit unit)
 		dec = 0;
 	if (x == 0)
 		dec = 0;
-	snprintf(buf, len, "%.*f%s%s", dec, x, unit == SVG_PCT ? "" : " ", s.suffix);
+	snprintf(buf, len, "%.*f%s%s", dec, x, unit == SVG_PCT || !s.suffix[0] ? "" : " ",
+		 s.suffix);
 }
 
 /* A 1-2-5 step giving about `target` intervals over range. */
@@ -308,15 +309,28 @@ static void x_axis(struct out *o, const struct svg_chart *ch, int top, int botto
 	int dec, n = 0;
 
 	if (ch->xlog) {
-		for (x = ceil(ch->x0); x <= ch->x1 + 1e-9 && n < 40; x += 1, n++) {
-			double px = svg_chart__px(ch, x);
+		/* Decades, and 2 and 5 within them when the range is short. */
+		static const double sub[] = {1, 2, 5};
+		bool fine = ch->x1 - ch->x0 <= 3;
 
-			svg_format(buf, sizeof(buf), pow(10, x), SVG_NS);
-			out__printf(o,
+		for (x = floor(ch->x0); x <= ch->x1 + 1e-9 && n < 60; x += 1) {
+			int k;
+
+			for (k = 0; k < (fine ? 3 : 1); k++) {
+				double lx = x + log10(sub[k]), px;
+
+				if (lx < ch->x0 - 1e-9 || lx > ch->x1 + 1e-9)
+					continue;
+				px = svg_chart__px(ch, lx);
+				svg_format(buf, sizeof(buf), pow(10, lx), SVG_NS);
+				out__printf(
+				    o,
 				    "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
 				    "y2=\"%d\"/><text class=\"tick\" x=\"%.1f\" y=\"%d\" "
 				    "text-anchor=\"middle\">%s</text>\n",
 				    px, top, px, bottom, px, bottom + 14, buf);
+				n++;
+			}
 		}
 	} else {
 		s = unit_scale(ch->x1, ch->xunit);
@@ -703,8 +717,9 @@ int span_grid__add(struct span_grid *g, long key, int depth, int func, double t,
 		dur = 0;
 	l->busy += depth == 0 ? dur : 0;
 	row = l->cell + (size_t)depth * (size_t)g->n;
-	c0 = (int)floor((t - g->x0) / w);
-	c1 = (int)floor((end - g->x0) / w);
+	/* A call that ends exactly on a column boundary does not reach into the next. */
+	c0 = (int)floor((t - g->x0) / w + 1e-9);
+	c1 = (int)floor((end - g->x0) / w - 1e-9);
 	if (c0 < 0)
 		c0 = 0;
 	if (c0 >= g->n)
@@ -724,7 +739,7 @@ int span_grid__add(struct span_grid *g, long key, int depth, int func, double t,
 			in = 0;
 		row[c].busy += in;
 		/* The function with the longest single overlap names the column. */
-		if (row[c].func < 0 || in > row[c].best) {
+		if ((row[c].func < 0 && (in > 0 || c == c0)) || in > row[c].best) {
 			row[c].func = func;
 			row[c].best = in;
 		}
