@@ -1072,8 +1072,9 @@ static const char css[] =
     "svg .ctitle{font-size:13px;font-weight:600;fill:#222}"
     "svg .legend{font-size:11.5px;fill:#333}svg .tick{font-size:10.5px;fill:#555}"
     "svg .axis{font-size:11px;fill:#444}"
-    "svg .plot{fill:#fcfcfc;stroke:#bbb;stroke-width:1}"
-    "svg .grid{stroke:#e8e8e8;stroke-width:1}"
+    "svg .plot{fill:#fcfcfc;stroke:none}"
+    "svg .frame{fill:none;stroke:#bbb;stroke-width:1;shape-rendering:crispEdges}"
+    "svg .grid{stroke:#e8e8e8;stroke-width:1;shape-rendering:crispEdges}"
     "svg .hover rect{fill:#000;fill-opacity:0}svg .hover rect:hover{fill-opacity:0.05}"
     "svg .span:hover{stroke:#000;stroke-width:1}svg .bar:hover{fill-opacity:0.7}"
     "footer{color:#888;font-size:12px;margin-top:30px}";

@@ -438,6 +438,9 @@ void svg_chart__begin(struct svg_chart *ch)
 		out__printf(o, " (%s)", s.suffix);
 	out__puts(o, "</text>\n");
 	x_axis(o, ch, ch->top, ch->top + ch->plot_h);
+	/* The frame over the grid lines that end on it. */
+	out__printf(o, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
+		    SVG_LEFT, ch->top, SVG_PLOT_W, ch->plot_h);
 }
 
 /* Data x of a column's centre. */
@@ -808,6 +811,8 @@ void svg_spans(struct out *o, const struct span_grid *g, int max_lanes, const ch
 	out__printf(o, "<rect class=\"plot\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
 		    SVG_LEFT, ch.top, SVG_PLOT_W, h);
 	x_axis(o, &ch, ch.top, ch.top + h);
+	out__printf(o, "<rect class=\"frame\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n",
+		    SVG_LEFT, ch.top, SVG_PLOT_W, h);
 
 	y = ch.top + SPAN_GAP / 2;
 	for (i = 0; i < nl; i++) {
