@@ -169,6 +169,22 @@ static int map_columns(const struct csv_row *row, struct colmap *cols, int n)
 	return 0;
 }
 
+/* Up to 18 digits cannot overflow: the common case, without parse_u64()'s checks. */
+static int field_u64(const char *s, __u64 *out)
+{
+	__u64 v = 0;
+	int n = 0;
+
+	while (*s >= '0' && *s <= '9' && n < 18) {
+		v = v * 10 + (__u64)(*s++ - '0');
+		n++;
+	}
+	if (*s || !n)
+		return parse_u64(s - n, 0, UINT64_MAX, out);
+	*out = v;
+	return 0;
+}
+
 static int get_u64(const struct csv_row *row, const struct colmap *c, double *out)
 {
 	__u64 v;
@@ -177,7 +193,7 @@ static int get_u64(const struct csv_row *row, const struct colmap *c, double *ou
 		*out = 0;
 		return 0;
 	}
-	if (parse_u64(row->field[c->idx], 0, UINT64_MAX, &v)) {
+	if (field_u64(row->field[c->idx], &v)) {
 		csv_row__error(row, "bad number '%.40s' in column %s", row->field[c->idx], c->name);
 		return -1;
 	}
@@ -424,8 +440,7 @@ static int load_samples(struct run *r, char *err, size_t errlen)
 	    {"majflt", -1, true},     {"rss_bytes", -1, true},	 {"rss_peak_bytes", -1, true},
 	    {"read_bytes", -1, true}, {"write_bytes", -1, true},
 	};
-	struct proc **order;
-	int trunc = 0, i;
+	int trunc = 0;
 
 	if (!find_csv(r->dir, "samples", r->samples_path, sizeof(r->samples_path))) {
 		snprintf(err, errlen, "no samples.csv or samples.csv.gz in '%s'", r->dir);
@@ -441,9 +456,6 @@ static int load_samples(struct run *r, char *err, size_t errlen)
 	if (trunc)
 		run_warn(r, "%s: the last line was cut off (dropped).", r->samples_path);
 	return 0;
-
-	(void)order;
-	(void)i;
 }
 
 /* Pass 2, once the time axis is known: the series, reduced to pixel columns. */
@@ -856,9 +868,12 @@ static int run_load(struct run *r, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "'%s' is not a run directory (%s)", dir,
-			 errno ? strerror(errno) : "not a directory");
+	if (stat(dir, &st)) {
+		snprintf(err, errlen, "'%s' is not a run directory (%s)", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is not a run directory (not a directory)", dir);
 		return -1;
 	}
 	if (load_meta(r, err, errlen) || load_samples(r, err, errlen) ||

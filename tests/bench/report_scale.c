@@ -5,7 +5,7 @@
  * How `benchtrace report` scales: writes a run directory for a week-long run
  * (604800 s; samples.csv as -i auto leaves it, about 66000 rows) with CALLS
  * (default 10 million) rows in calls.csv on 8 threads, under /var/tmp, then
- * times `benchtrace report` on it and checks the report's size.  Targets
+ * times `benchtrace report` on it (median of 3) and checks the report's size.  Targets
  * (issue 4): under 5 s and under 5 MB.  Then the same with the CSVs
  * gzip-compressed (BT_SCALE_GZIP=0 skips that).  The run directory is
  * removed afterwards: nothing large is ever kept.
@@ -32,6 +32,14 @@
 #define WEEK_S	     604800.0
 #define TARGET_S     5.0
 #define TARGET_BYTES (5 * 1000 * 1000)
+#define RUNS	     3
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
 
 static const char *const funcs[] = {"train_step", "forward", "backward", "load_batch",
 				    "optimizer_step"};
@@ -138,8 +146,8 @@ static int measure(struct bt_tmp *tmp, unsigned long ncalls, bool gz)
 	char dir[BT_PATH_MAX + 16], out[BT_PATH_MAX + 32], calls[BT_PATH_MAX + 32];
 	struct bt_result *res = calloc(1, sizeof(*res));
 	struct stat st, cs;
-	double t0, gen;
-	int ret = 1;
+	double t0, gen, t[RUNS];
+	int ret = 1, i;
 
 	if (!res)
 		return 1;
@@ -154,14 +162,20 @@ static int measure(struct bt_tmp *tmp, unsigned long ncalls, bool gz)
 	gen = now() - t0;
 	if (stat(calls, &cs))
 		goto out;
-	bt_run(res, NULL, 600, "report", dir, NULL);
-	if (res->status != 0 || stat(out, &st)) {
-		fprintf(stderr, "report_scale: report failed (status %d): %s\n", res->status,
-			res->err);
-		goto out;
+	/* The report's time, not the write-back of what was just written. */
+	sync();
+	for (i = 0; i < RUNS; i++) {
+		bt_run(res, NULL, 600, "report", dir, NULL);
+		if (res->status != 0 || stat(out, &st)) {
+			fprintf(stderr, "report_scale: report failed (status %d): %s\n",
+				res->status, res->err);
+			goto out;
+		}
+		t[i] = res->wall_s;
 	}
+	qsort(t, RUNS, sizeof(t[0]), cmp_double);
 	printf("report of a week-long run, %lu calls, calls.csv%s %.0f MB (written in %.1f s):\n"
-	       "  time %.2f s (target < %.0f s: %s), report.html %.2f MB (target < %.0f MB: %s)\n",
+	       "  time %.2f s (median of %d) (target < %.0f s: %s), report.html %.2f MB (target < %.0f MB: %s)\n",
 	       ncalls, gz ? ".gz" : "", (double)cs.st_size / 1e6, gen, res->wall_s, TARGET_S,
 	       res->wall_s < TARGET_S ? "PASS" : "OVER TARGET", (double)st.st_size / 1e6,
 	       TARGET_BYTES / 1e6, st.st_size < TARGET_BYTES ? "PASS" : "OVER TARGET");
