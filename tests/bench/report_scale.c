@@ -175,9 +175,10 @@ static int measure(struct bt_tmp *tmp, unsigned long ncalls, bool gz)
 	}
 	qsort(t, RUNS, sizeof(t[0]), cmp_double);
 	printf("report of a week-long run, %lu calls, calls.csv%s %.0f MB (written in %.1f s):\n"
-	       "  time %.2f s (median of %d) (target < %.0f s: %s), report.html %.2f MB (target < %.0f MB: %s)\n",
-	       ncalls, gz ? ".gz" : "", (double)cs.st_size / 1e6, gen, res->wall_s, TARGET_S,
-	       res->wall_s < TARGET_S ? "PASS" : "OVER TARGET", (double)st.st_size / 1e6,
+	       "  time %.2f s (median of %d) (target < %.0f s: %s), report.html %.2f MB (target < "
+	       "%.0f MB: %s)\n",
+	       ncalls, gz ? ".gz" : "", (double)cs.st_size / 1e6, gen, t[RUNS / 2], RUNS, TARGET_S,
+	       t[RUNS / 2] < TARGET_S ? "PASS" : "OVER TARGET", (double)st.st_size / 1e6,
 	       TARGET_BYTES / 1e6, st.st_size < TARGET_BYTES ? "PASS" : "OVER TARGET");
 	ret = 0;
 out:
