@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -49,7 +50,7 @@ struct csv_parser {
 	/* Streaming: each row goes to fn, then the arena is cut back to the header. */
 	csv_row_fn fn;
 	void *ctx;
-	const char **fields;	/* the row's field pointers, then the header's */
+	const char **fields;	 /* the row's field pointers, then the header's */
 	const char *fields_text; /* the arena the header pointers point into */
 	size_t hdr_ncell, hdr_text;
 
@@ -568,6 +569,134 @@ static gzFile csv_open(const char *path, char *err, size_t errlen)
 }
 
 /*
+ * Where the bytes come from.  For streaming, gunzip runs in a thread of its
+ * own, a few chunks ahead of the parser: on two CPUs a 10-million-row
+ * calls.csv.gz is parsed in the time it takes to decompress it.
+ */
+#define SRC_NBUF  4
+#define SRC_CHUNK (256 * 1024)
+
+struct chunk {
+	char *data;
+	int n; /* bytes; 0 at the end; -1 on error */
+	int zerr, errnum;
+	char msg[96];
+};
+
+struct gzsrc {
+	gzFile gz;
+	bool threaded, holding, stop;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct chunk c[SRC_NBUF];
+	unsigned int head, tail; /* chunks produced, consumed */
+};
+
+static void chunk_fill(gzFile gz, struct chunk *c)
+{
+	c->n = gzread(gz, c->data, SRC_CHUNK);
+	if (c->n < 0) {
+		const char *msg = gzerror(gz, &c->zerr);
+
+		c->errnum = errno;
+		snprintf(c->msg, sizeof(c->msg), "%s", msg ? msg : "?");
+	}
+}
+
+static void *src_thread(void *arg)
+{
+	struct gzsrc *s = arg;
+	struct chunk *c;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (s->head - s->tail == SRC_NBUF && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->stop) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		c = &s->c[s->head % SRC_NBUF];
+		pthread_mutex_unlock(&s->mu);
+		chunk_fill(s->gz, c);
+		pthread_mutex_lock(&s->mu);
+		s->head++;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		if (c->n <= 0)
+			break;
+	}
+	return NULL;
+}
+
+/* 0 or -ENOMEM; takes gz. */
+static int src_open(struct gzsrc *s, gzFile gz, bool threaded)
+{
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->gz = gz;
+	for (i = 0; i < (threaded ? SRC_NBUF : 1); i++) {
+		s->c[i].data = malloc(SRC_CHUNK);
+		if (!s->c[i].data)
+			return -ENOMEM;
+	}
+	if (!threaded)
+		return 0;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	/* No thread, no harm: read in this one. */
+	s->threaded = pthread_create(&s->th, NULL, src_thread, s) == 0;
+	if (!s->threaded) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+	}
+	return 0;
+}
+
+/* The next chunk; the previous one is handed back to the reader thread. */
+static struct chunk *src_next(struct gzsrc *s)
+{
+	struct chunk *c;
+
+	if (!s->threaded) {
+		chunk_fill(s->gz, &s->c[0]);
+		return &s->c[0];
+	}
+	pthread_mutex_lock(&s->mu);
+	if (s->holding) {
+		s->tail++;
+		s->holding = false;
+		pthread_cond_broadcast(&s->cv);
+	}
+	while (s->head == s->tail)
+		pthread_cond_wait(&s->cv, &s->mu);
+	c = &s->c[s->tail % SRC_NBUF];
+	s->holding = true;
+	pthread_mutex_unlock(&s->mu);
+	return c;
+}
+
+static void src_close(struct gzsrc *s)
+{
+	int i;
+
+	if (s->threaded) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = true;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->th, NULL);
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+	}
+	for (i = 0; i < SRC_NBUF; i++)
+		free(s->c[i].data);
+	gzclose(s->gz);
+}
+
+/*
  * The read loop shared by csv_table__load_opts() and csv_stream__read(): with
  * fn NULL every row stays in the table, else each goes to fn and the table
  * keeps only the header.
@@ -585,10 +714,10 @@ static struct csv_table *csv_read(const char *path, const struct csv_opts *opts,
 	    .fn = fn,
 	    .ctx = ctx,
 	};
-	const size_t chunk = 256 * 1024;
-	char dummy[1], *buf = NULL;
+	char dummy[1];
 	size_t total = 0;
 	bool eof = false, first = true;
+	struct gzsrc src;
 	gzFile gz;
 
 	if (!err || !errlen) {
@@ -612,29 +741,27 @@ static struct csv_table *csv_read(const char *path, const struct csv_opts *opts,
 	if (!gz)
 		return NULL;
 	p.t = calloc(1, sizeof(*p.t));
-	buf = malloc(chunk);
-	if (!p.t || !buf) {
+	if (src_open(&src, gz, fn != NULL) || !p.t) {
 		csv_error(&p, "%s: out of memory", path);
 		goto out;
 	}
 
 	while (!eof && !p.failed) {
-		int n = gzread(gz, buf, (unsigned int)chunk);
+		struct chunk *c = src_next(&src);
+		const char *buf = c->data;
+		int n = c->n;
 		int i = 0;
 
 		if (n < 0) {
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-
 			/* Z_BUF_ERROR: the gzip stream stops early, as after a crash. */
-			if (zerr == Z_BUF_ERROR) {
+			if (c->zerr == Z_BUF_ERROR) {
 				eof = true;
 				break;
 			}
-			if (zerr == Z_ERRNO)
-				csv_error(&p, "%s: read error: %s", path, strerror(errno));
+			if (c->zerr == Z_ERRNO)
+				csv_error(&p, "%s: read error: %s", path, strerror(c->errnum));
 			else
-				csv_error(&p, "%s: corrupt gzip data (%s)", path, msg);
+				csv_error(&p, "%s: corrupt gzip data (%s)", path, c->msg);
 			break;
 		}
 		if (n == 0) {
@@ -659,8 +786,7 @@ static struct csv_table *csv_read(const char *path, const struct csv_opts *opts,
 		csv_error(&p, "%s: empty file (no header line)", path);
 
 out:
-	gzclose(gz);
-	free(buf);
+	src_close(&src);
 	free(p.fields);
 	if (p.failed) {
 		csv_table__free(p.t);

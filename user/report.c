@@ -78,6 +78,8 @@ struct run {
 	char samples_path[PATH_MAX];
 	int nproc, proc_cap;
 	struct proc *procs;
+	int *pid_slots; /* index + 1, 0 free */
+	unsigned int pid_cap;
 	int ndrawn;
 	struct mmcols cpu_total, rss_total, minflt, majflt, rd, wr;
 	struct mmcols cpu[TOP_PROCS], rss[TOP_PROCS], peak[TOP_PROCS];
@@ -311,18 +313,58 @@ struct samples_ctx {
 	int last_proc;
 };
 
+/* pid -> index in r->procs, open addressing: -a mode traces thousands of processes. */
+static unsigned int pid_hash(long pid, unsigned int cap)
+{
+	return ((unsigned int)pid * 2654435761U) & (cap - 1);
+}
+
 static struct proc *proc_find(struct run *r, long pid, int *hint)
 {
-	int i;
+	unsigned int h;
 
 	if (*hint >= 0 && *hint < r->nproc && r->procs[*hint].pid == pid)
 		return &r->procs[*hint];
-	for (i = 0; i < r->nproc; i++)
+	if (!r->pid_cap)
+		return NULL;
+	for (h = pid_hash(pid, r->pid_cap); r->pid_slots[h]; h = (h + 1) & (r->pid_cap - 1)) {
+		int i = r->pid_slots[h] - 1;
+
 		if (r->procs[i].pid == pid) {
 			*hint = i;
 			return &r->procs[i];
 		}
+	}
 	return NULL;
+}
+
+/* Index procs[i] (already added); -ENOMEM. */
+static int proc_index(struct run *r, int i)
+{
+	unsigned int h, k;
+
+	if ((unsigned int)r->nproc * 2 >= r->pid_cap) {
+		unsigned int cap = r->pid_cap ? r->pid_cap * 2 : 64;
+		int *slots = calloc(cap, sizeof(*slots));
+
+		if (!slots)
+			return -ENOMEM;
+		free(r->pid_slots);
+		r->pid_slots = slots;
+		r->pid_cap = cap;
+		/* Rehash everything, procs[i] included. */
+		for (k = 0; k < (unsigned int)r->nproc; k++) {
+			for (h = pid_hash(r->procs[k].pid, cap); slots[h]; h = (h + 1) & (cap - 1))
+				;
+			slots[h] = (int)k + 1;
+		}
+		return 0;
+	}
+	for (h = pid_hash(r->procs[i].pid, r->pid_cap); r->pid_slots[h];
+	     h = (h + 1) & (r->pid_cap - 1))
+		;
+	r->pid_slots[h] = i + 1;
+	return 0;
 }
 
 static void tick_flush(struct samples_ctx *x)
@@ -396,6 +438,10 @@ static int samples_row(const struct csv_row *row, void *ctx)
 			p = &r->procs[r->nproc++];
 			memset(p, 0, sizeof(*p));
 			p->pid = (long)v[S_PID];
+			if (proc_index(r, r->nproc - 1)) {
+				csv_row__error(row, "out of memory");
+				return -1;
+			}
 			p->slot = -1;
 			snprintf(p->comm, sizeof(p->comm), "%s", row->field[x->c[S_COMM].idx]);
 		}
@@ -837,6 +883,7 @@ static void run_free(struct run *r)
 
 	json_doc__free(r->meta);
 	free(r->procs);
+	free(r->pid_slots);
 	mmcols__free(&r->cpu_total);
 	mmcols__free(&r->rss_total);
 	mmcols__free(&r->minflt);
@@ -1456,8 +1503,11 @@ static void run_section(struct out *o, const struct run *r, int i, int n)
 			free(names);
 		}
 		if (r->spans.nlanes > MAX_LANES)
-			out__printf(o, "<p class=\"sub\">%d more threads not drawn.</p>\n",
-				    r->spans.nlanes - MAX_LANES);
+			out__printf(
+			    o,
+			    "<p class=\"sub\">Only the %d busiest of %s%d threads are drawn; "
+			    "every call is counted in the tables.</p>\n",
+			    MAX_LANES, r->spans.dropped ? "more than " : "", r->spans.nlanes);
 	}
 	out__puts(o, "<h2>Functions</h2>\n");
 	func_table(o, r, idx);

@@ -661,20 +661,44 @@ void span_grid__free(struct span_grid *g)
 	for (i = 0; i < g->nlanes; i++)
 		free(g->lanes[i].cell);
 	free(g->lanes);
+	free(g->slots);
 	memset(g, 0, sizeof(*g));
 }
 
+static unsigned int key_hash(long key, unsigned int cap)
+{
+	return ((unsigned int)key * 2654435761U) & (cap - 1);
+}
+
+/* key -> lane through an open-addressing table: thousands of threads stay fast. */
 static struct span_lane *lane_get(struct span_grid *g, long key)
 {
 	static const struct span_cell idle = {.func = -1};
-	struct span_lane *l;
 	size_t i, ncell = (size_t)SPAN_MAX_DEPTH * (size_t)g->n;
-	int k;
+	struct span_lane *l;
+	unsigned int h;
 
-	/* Calls come in bursts per thread: look at the last lane used first. */
-	for (k = g->nlanes - 1; k >= 0; k--)
-		if (g->lanes[k].key == key)
-			return &g->lanes[k];
+	if (g->nslots)
+		for (h = key_hash(key, g->nslots); g->slots[h]; h = (h + 1) & (g->nslots - 1))
+			if (g->lanes[g->slots[h] - 1].key == key)
+				return &g->lanes[g->slots[h] - 1];
+	if (g->nlanes >= SPAN_MAX_LANES)
+		return NULL;
+	if ((unsigned int)g->nlanes * 2 >= g->nslots) {
+		unsigned int cap = g->nslots ? g->nslots * 2 : 64;
+		int *slots = calloc(cap, sizeof(*slots)), k;
+
+		if (!slots)
+			return NULL;
+		for (k = 0; k < g->nlanes; k++) {
+			for (h = key_hash(g->lanes[k].key, cap); slots[h]; h = (h + 1) & (cap - 1))
+				;
+			slots[h] = k + 1;
+		}
+		free(g->slots);
+		g->slots = slots;
+		g->nslots = cap;
+	}
 	if (g->nlanes == g->cap) {
 		int cap = g->cap ? g->cap * 2 : 8;
 		struct span_lane *lanes = realloc(g->lanes, (size_t)cap * sizeof(*lanes));
@@ -692,7 +716,9 @@ static struct span_lane *lane_get(struct span_grid *g, long key)
 		return NULL;
 	for (i = 0; i < ncell; i++)
 		l->cell[i] = idle;
-	g->nlanes++;
+	for (h = key_hash(key, g->nslots); g->slots[h]; h = (h + 1) & (g->nslots - 1))
+		;
+	g->slots[h] = ++g->nlanes;
 	return l;
 }
 
@@ -707,8 +733,12 @@ int span_grid__add(struct span_grid *g, long key, int depth, int func, double t,
 		l = &g->lanes[g->last];
 	if (!l)
 		l = lane_get(g, key);
-	if (!l)
-		return -ENOMEM;
+	if (!l) {
+		if (g->nlanes < SPAN_MAX_LANES)
+			return -ENOMEM;
+		g->dropped++; /* more threads than we keep lanes for */
+		return 0;
+	}
 	g->last = (int)(l - g->lanes);
 	if (depth < 0)
 		depth = 0;
@@ -761,6 +791,11 @@ static int lane_cmp(const void *a, const void *b)
 
 void span_grid__sort(struct span_grid *g)
 {
+	/* Lanes move: the key table is stale, and no call is added after this. */
+	free(g->slots);
+	g->slots = NULL;
+	g->nslots = 0;
+	g->last = 0;
 	if (g->nlanes > 1)
 		qsort(g->lanes, (size_t)g->nlanes, sizeof(*g->lanes), lane_cmp);
 }

@@ -124,6 +124,7 @@ double svg_chart__py(const struct svg_chart *ch, double y);
  * is bounded by lanes x depths x columns whatever the number of calls.
  */
 #define SPAN_MAX_DEPTH 4
+#define SPAN_MAX_LANES 256 /* threads kept: 160 KiB each (depths x columns cells) */
 
 struct span_cell {
 	int func;	/* -1: idle */
@@ -144,7 +145,10 @@ struct span_grid {
 	int n; /* columns */
 	double x0, x1;
 	int nlanes, cap;
-	int last; /* lane of the previous call: threads call in bursts */
+	int last;	     /* lane of the previous call: threads call in bursts */
+	int *slots;	     /* key -> lane index + 1 */
+	unsigned int nslots; /* power of two */
+	__u64 dropped;	     /* calls on threads past SPAN_MAX_LANES */
 	struct span_lane *lanes;
 };
 
@@ -152,7 +156,7 @@ int span_grid__init(struct span_grid *g, int n, double x0, double x1);
 void span_grid__free(struct span_grid *g);
 /* A call of func (an index into the caller's names) on lane key; -ENOMEM. */
 int span_grid__add(struct span_grid *g, long key, int depth, int func, double t, double dur);
-/* Sort lanes by busy time (most first). */
+/* Sort lanes by busy time (most first); no span_grid__add() after this. */
 void span_grid__sort(struct span_grid *g);
 /*
  * One chart of the first max_lanes lanes, on the same x axis as the other

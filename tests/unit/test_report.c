@@ -432,6 +432,51 @@ static void test_reduction(void **state)
 	assert_true(strlen(html) < 600 * 1000);
 }
 
+/* -a mode: thousands of processes; the busiest are drawn, all are counted. */
+static void test_many_processes(void **state)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
+	const char *dirs[] = {dir};
+	FILE *f;
+	int i, k;
+	char *c;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", tmp_path("many"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/meta.json", dir);
+	f = fopen(path, "w");
+	fputs("{\"outcome\":\"detached\",\"wall_s\":10}", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/events.csv", dir);
+	f = fopen(path, "w");
+	fputs("t_s,pid,tid,event,detail\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/samples.csv", dir);
+	f = fopen(path, "w");
+	fputs("t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
+	      "rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,read_bytes,"
+	      "write_bytes,io_ops,io_wait_ns,threads\n",
+	      f);
+	/* 3000 processes, 10 ticks; process 2500 is the busiest. */
+	for (k = 1; k <= 10; k++)
+		for (i = 0; i < 3000; i++)
+			fprintf(f,
+				"%d.000000,%d,p%d,%d,%d.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,1\n",
+				k, 100 + i, i, i == 2500 ? 900000000 : 1000000, i == 2500 ? 90 : 0);
+	fclose(f);
+	must_report(1, dirs);
+	c = chart("CPU");
+	assert_int_equal(series_points(c, "p2500 [2600]"), 10);
+	assert_int_equal(count(c, "class=\"series\""), 7); /* the total and 6 processes */
+	/* The total: 2999 processes at 0% and one at 90%. */
+	assert_int_equal(series_points(c, "all processes"), 10);
+	assert_contains(html, "<td>processes</td><td class=\"v\">3000</td>");
+	/* CPU: 10 x (2999 x 1 ms + 900 ms) = 38.99 s. */
+	assert_contains(summary_line("many"), "39.0 s");
+	assert_contains(summary_line("many"), "detached");
+}
+
 static void test_output_file(void **state)
 {
 	const char *dirs[] = {fixture("train")};
@@ -594,11 +639,17 @@ static void test_stream_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_train),	  cmocka_unit_test(test_gzip_same_as_plain),
-	    cmocka_unit_test(test_truncated),	  cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_hostile_names), cmocka_unit_test(test_compare),
-	    cmocka_unit_test(test_reduction),	  cmocka_unit_test(test_output_file),
-	    cmocka_unit_test(test_main_usage),	  cmocka_unit_test(test_stream_matches_table),
+	    cmocka_unit_test(test_train),
+	    cmocka_unit_test(test_gzip_same_as_plain),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_hostile_names),
+	    cmocka_unit_test(test_compare),
+	    cmocka_unit_test(test_reduction),
+	    cmocka_unit_test(test_many_processes),
+	    cmocka_unit_test(test_output_file),
+	    cmocka_unit_test(test_main_usage),
+	    cmocka_unit_test(test_stream_matches_table),
 	    cmocka_unit_test(test_stream_errors),
 	};
 

@@ -137,6 +137,18 @@ static void test_spans(void **state)
 	assert_int_equal(g.lanes[0].key, 7);
 	assert_true(fabs(g.lanes[1].busy - 0.5) < 1e-9);
 	span_grid__free(&g);
+
+	/* Many threads: found through the key table, bounded in number. */
+	assert_int_equal(span_grid__init(&g, 10, 0, 10), 0);
+	for (i = 0; i < 3 * SPAN_MAX_LANES; i++)
+		assert_int_equal(span_grid__add(&g, 1000 + (i * 7919) % (SPAN_MAX_LANES + 44), 0, 0,
+						i % 10, 0.5),
+				 0);
+	assert_int_equal(g.nlanes, SPAN_MAX_LANES);
+	assert_true(g.dropped > 0);
+	for (i = 0; i < g.nlanes; i++)
+		assert_int_equal(g.lanes[i].cell[0].func == 0 || g.lanes[i].busy > 0, 1);
+	span_grid__free(&g);
 }
 
 /* Render through a memfd and return the text (caller frees). */
