@@ -1076,6 +1076,24 @@ static void summary_print(FILE *s, struct run *runs, int n)
 			fprintf(s, ", %llu events lost", (unsigned long long)r->lost);
 		fputc('\n', s);
 	}
+	/* Several runs: each against the first. */
+	for (i = 1; i < n; i++) {
+		const struct run *r = &runs[i], *b0 = &runs[0];
+		const double v[] = {r->wall_s, r->cpu_ns, r->peak_rss, r->read_bytes,
+				    r->write_bytes};
+		const double base[] = {b0->wall_s, b0->cpu_ns, b0->peak_rss, b0->read_bytes,
+				       b0->write_bytes};
+		static const char *const names[] = {"wall", "CPU", "peak RSS", "read", "write"};
+
+		fprintf(s, "%srun %d vs run 1:", i == 1 ? "\n" : "", i + 1);
+		for (k = 0; k < 5; k++) {
+			if (base[k] > 0)
+				fprintf(s, " %s x%.2f", names[k], v[k] / base[k]);
+			else
+				fprintf(s, " %s -", names[k]);
+			fputc(k < 4 ? ',' : '\n', s);
+		}
+	}
 	for (i = 0; i < n; i++) {
 		struct run *r = &runs[i];
 		int *idx;

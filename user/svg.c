@@ -202,8 +202,20 @@ static struct scale unit_scale(double v, enum svg_unit unit)
 		s.div = v >= 1e6 ? 1e6 : v >= 1e4 ? 1e3 : 1;
 		break;
 	case SVG_NS:
-		s.suffix = v >= 1e9 ? "s" : v >= 1e6 ? "ms" : v >= 1e3 ? "µs" : "ns";
-		s.div = v >= 1e9 ? 1e9 : v >= 1e6 ? 1e6 : v >= 1e3 ? 1e3 : 1;
+		/* Runs of days read better in hours and days than in seconds. */
+		if (v >= 2 * 86400e9) {
+			s.suffix = "d";
+			s.div = 86400e9;
+		} else if (v >= 2 * 3600e9) {
+			s.suffix = "h";
+			s.div = 3600e9;
+		} else if (v >= 120e9) {
+			s.suffix = "min";
+			s.div = 60e9;
+		} else {
+			s.suffix = v >= 1e9 ? "s" : v >= 1e6 ? "ms" : v >= 1e3 ? "µs" : "ns";
+			s.div = v >= 1e9 ? 1e9 : v >= 1e6 ? 1e6 : v >= 1e3 ? 1e3 : 1;
+		}
 		break;
 	case SVG_TIME:
 		s.suffix = v >= 36000 ? "h" : v >= 600 ? "min" : "s";

@@ -387,6 +387,9 @@ static void test_compare(void **state)
 	/* Run 2 lost events: warned. */
 	assert_contains(html, "17 events were lost");
 	assert_contains(summary_line("train-slow"), "17 events lost");
+	assert_contains(summary,
+			"run 2 vs run 1: wall x1.22, CPU x1.00, peak RSS x1.14, read x1.00, "
+			"write x1.00\n");
 }
 
 /* A long run: 50000 samples of one process, one RSS spike. */

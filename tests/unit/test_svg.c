@@ -96,6 +96,12 @@ static void test_format(void **state)
 	assert_string_equal(b, "184 ms");
 	svg_format(b, sizeof(b), 20.01e9, SVG_NS);
 	assert_string_equal(b, "20.0 s");
+	svg_format(b, sizeof(b), 604800e9, SVG_NS);
+	assert_string_equal(b, "7.00 d");
+	svg_format(b, sizeof(b), 3 * 3600e9, SVG_NS);
+	assert_string_equal(b, "3.00 h");
+	svg_format(b, sizeof(b), 150e9, SVG_NS);
+	assert_string_equal(b, "2.50 min");
 	svg_format(b, sizeof(b), 45, SVG_PCT);
 	assert_string_equal(b, "45%");
 	svg_format(b, sizeof(b), 12345, SVG_RATE);
