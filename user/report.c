@@ -96,7 +96,7 @@ struct run {
 	int nfuncs;
 	struct func *funcs;
 	int slots[FUNC_SLOTS];
-	__u64 ncalls;
+	__u64 ncalls, calls_late;
 	struct span_grid spans;
 };
 
@@ -837,6 +837,11 @@ static int calls_row(const struct csv_row *row, void *ctx)
 		f->sum_write += v;
 	}
 	r->ncalls++;
+	/* A run cut off records calls after its last sample: counted, not drawn. */
+	if (t > r->t_end) {
+		r->calls_late++;
+		return 0;
+	}
 	if (span_grid__add(&r->spans, (long)tid, (int)(depth < 64 ? depth : 64), k, t, dur / 1e9)) {
 		csv_row__error(row, "out of memory");
 		return -1;
@@ -871,6 +876,11 @@ static int load_calls(struct run *r, double t_end, char *err, size_t errlen)
 		return -1;
 	if (trunc)
 		run_warn(r, "%s: the last line was cut off (dropped).", path);
+	if (r->calls_late)
+		run_warn(r,
+			 "%llu calls started after the last sample (%.3f s): counted in the "
+			 "tables, not drawn.",
+			 (unsigned long long)r->calls_late, r->t_end);
 	span_grid__sort(&r->spans);
 	return 0;
 }

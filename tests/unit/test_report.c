@@ -324,6 +324,43 @@ static void test_truncated(void **state)
 	assert_contains(summary_line("truncated"), "9.95 s");
 }
 
+static void copy_file(const char *from, const char *to)
+{
+	char *data = slurp(from);
+	FILE *f = fopen(to, "w");
+
+	assert_non_null(f);
+	fputs(data, f);
+	fclose(f);
+	free(data);
+}
+
+/* Calls after the last sample (the tracer died between them): counted, not drawn. */
+static void test_calls_after_last_sample(void **state)
+{
+	static const char *const files[] = {"meta.json", "samples.csv", "events.csv"};
+	char dir[PATH_MAX + 64], from[PATH_MAX + 128], to[PATH_MAX + 128];
+	const char *dirs[] = {dir};
+	size_t i;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", tmp_path("late"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	for (i = 0; i < 3; i++) {
+		snprintf(from, sizeof(from), "%s/%s", fixture("truncated"), files[i]);
+		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
+		copy_file(from, to);
+	}
+	snprintf(from, sizeof(from), "%s/calls.csv", fixture("train"));
+	snprintf(to, sizeof(to), "%s/calls.csv", dir);
+	copy_file(from, to);
+	must_report(1, dirs);
+	/* samples end at 9.95 s; train's calls run to 19.9 s. */
+	assert_contains(html,
+			"calls started after the last sample (9.950 s): counted in the tables");
+	assert_contains(html, "train_step</td><td>99</td>");
+}
+
 static void expect_error(const char *name, const char *msg)
 {
 	const char *dirs[] = {fixture(name)};
@@ -642,17 +679,12 @@ static void test_stream_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_train),
-	    cmocka_unit_test(test_gzip_same_as_plain),
-	    cmocka_unit_test(test_truncated),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_hostile_names),
-	    cmocka_unit_test(test_compare),
-	    cmocka_unit_test(test_reduction),
-	    cmocka_unit_test(test_many_processes),
-	    cmocka_unit_test(test_output_file),
-	    cmocka_unit_test(test_main_usage),
-	    cmocka_unit_test(test_stream_matches_table),
+	    cmocka_unit_test(test_train),	   cmocka_unit_test(test_gzip_same_as_plain),
+	    cmocka_unit_test(test_truncated),	   cmocka_unit_test(test_calls_after_last_sample),
+	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_hostile_names),
+	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
+	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_output_file),
+	    cmocka_unit_test(test_main_usage),	   cmocka_unit_test(test_stream_matches_table),
 	    cmocka_unit_test(test_stream_errors),
 	};
 
