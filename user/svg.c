@@ -812,8 +812,99 @@ void span_grid__sort(struct span_grid *g)
 		qsort(g->lanes, (size_t)g->nlanes, sizeof(*g->lanes), lane_cmp);
 }
 
-#define SPAN_ROW_H 12
-#define SPAN_GAP   8
+#define SPAN_ROW_H    12
+#define SPAN_GAP      8
+#define SPAN_MAX_RUNS 200 /* rectangles per row, at most */
+
+/* Runs of the same function in a row of cells: the rectangles it draws as. */
+static int row_runs(const struct span_cell *row, int n)
+{
+	int c, runs = 0;
+
+	for (c = 0; c < n; c++)
+		runs += row[c].func >= 0 && (c == 0 || row[c - 1].func != row[c].func);
+	return runs;
+}
+
+/*
+ * One depth of one lane.  A row where functions alternate column after
+ * column would draw a rectangle per pixel; past SPAN_MAX_RUNS it is drawn
+ * from buckets of k columns (each named by its longest overlap), which
+ * bounds the report's size whatever the calls.
+ */
+static void span_row(struct out *o, const struct span_grid *g, const struct span_cell *cells,
+		     long key, int d, int y, const char *const *names, int nnames,
+		     struct span_cell *coarse)
+{
+	double w = (g->x1 - g->x0) / g->n;
+	const struct span_cell *row = cells;
+	int n = g->n, k = 1, c, i;
+	char buf[64], buf2[64];
+
+	if (row_runs(cells, g->n) > SPAN_MAX_RUNS && coarse) {
+		k = (g->n + SPAN_MAX_RUNS - 1) / SPAN_MAX_RUNS;
+		n = (g->n + k - 1) / k;
+		for (i = 0; i < n; i++) {
+			struct span_cell *b = &coarse[i];
+
+			memset(b, 0, sizeof(*b));
+			b->func = -1;
+			for (c = i * k; c < (i + 1) * k && c < g->n; c++) {
+				b->busy += cells[c].busy;
+				b->calls += cells[c].calls;
+				if (cells[c].max_dur > b->max_dur)
+					b->max_dur = cells[c].max_dur;
+				if (cells[c].func >= 0 &&
+				    (b->func < 0 || cells[c].best > b->best)) {
+					b->func = cells[c].func;
+					b->best = cells[c].best;
+				}
+			}
+		}
+		row = coarse;
+		w *= k;
+	}
+	for (c = 0; c < n;) {
+		int f = row[c].func, e = c;
+		double busy = 0, maxd = 0, px0, px1, frac;
+		__u64 calls = 0;
+
+		if (f < 0) {
+			c++;
+			continue;
+		}
+		while (e < n && row[e].func == f) {
+			busy += row[e].busy;
+			calls += row[e].calls;
+			if (row[e].max_dur > maxd)
+				maxd = row[e].max_dur;
+			e++;
+		}
+		px0 = SVG_LEFT + (double)c * k * SVG_PLOT_W / g->n;
+		px1 = SVG_LEFT + (double)(e * k < g->n ? e * k : g->n) * SVG_PLOT_W / g->n;
+		frac = busy / ((e - c) * w);
+		if (frac > 1)
+			frac = 1;
+		out__printf(o,
+			    "<rect class=\"span\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+			    "height=\"%d\" fill=\"%s\" fill-opacity=\"%.2f\"><title>",
+			    px0, y + 1, px1 - px0 < 1 ? 1 : px1 - px0, SPAN_ROW_H - 2, svg_color(f),
+			    0.3 + 0.7 * frac);
+		if (f < nnames)
+			out__html_str(o, names[f]);
+		out__printf(o, " (tid %ld, depth %d)&#10;t %.3f – %.3f s: ", key, d, g->x0 + c * w,
+			    g->x0 + e * w);
+		svg_format(buf, sizeof(buf), maxd * 1e9, SVG_NS);
+		snprintf(buf2, sizeof(buf2), "%.0f%%", frac * 100);
+		out__printf(o, "%llu call%s started, longest ", (unsigned long long)calls,
+			    calls == 1 ? "" : "s");
+		out__html_str(o, buf);
+		out__puts(o, ", busy ");
+		out__html_str(o, buf2);
+		out__puts(o, "</title></rect>\n");
+		c = e;
+	}
+}
 
 void svg_spans(struct out *o, const struct span_grid *g, int max_lanes, const char *title,
 	       const char *const *names, int nnames)
@@ -825,10 +916,10 @@ void svg_spans(struct out *o, const struct span_grid *g, int max_lanes, const ch
 	    .xunit = SVG_TIME,
 	    .xlabel = "time since start",
 	};
-	double w = (g->x1 - g->x0) / g->n;
 	int nl = g->nlanes < max_lanes ? g->nlanes : max_lanes;
-	int i, d, c, y, h = 0, height, lx = SVG_LEFT;
-	char buf[64], buf2[64];
+	int i, d, y, h = 0, height, lx = SVG_LEFT;
+	/* Scratch for rows drawn coarser; without it they are drawn as they are. */
+	struct span_cell *coarse = malloc(sizeof(*coarse) * (size_t)g->n);
 
 	for (i = 0; i < nl; i++)
 		h += g->lanes[i].depths * SPAN_ROW_H + SPAN_GAP;
@@ -868,52 +959,11 @@ void svg_spans(struct out *o, const struct span_grid *g, int max_lanes, const ch
 		out__printf(
 		    o, "<text class=\"tick\" x=\"%d\" y=\"%d\" text-anchor=\"end\">%ld</text>\n",
 		    SVG_LEFT - 6, y + SPAN_ROW_H - 2, l->key);
-		for (d = 0; d < l->depths; d++, y += SPAN_ROW_H) {
-			const struct span_cell *row = l->cell + (size_t)d * (size_t)g->n;
-
-			for (c = 0; c < g->n;) {
-				int f = row[c].func, e = c;
-				double busy = 0, maxd = 0, px0, px1, frac;
-				__u64 calls = 0;
-
-				if (f < 0) {
-					c++;
-					continue;
-				}
-				while (e < g->n && row[e].func == f) {
-					busy += row[e].busy;
-					calls += row[e].calls;
-					if (row[e].max_dur > maxd)
-						maxd = row[e].max_dur;
-					e++;
-				}
-				px0 = SVG_LEFT + (double)c * SVG_PLOT_W / g->n;
-				px1 = SVG_LEFT + (double)e * SVG_PLOT_W / g->n;
-				frac = busy / ((e - c) * w);
-				if (frac > 1)
-					frac = 1;
-				out__printf(
-				    o,
-				    "<rect class=\"span\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-				    "height=\"%d\" fill=\"%s\" fill-opacity=\"%.2f\"><title>",
-				    px0, y + 1, px1 - px0 < 1 ? 1 : px1 - px0, SPAN_ROW_H - 2,
-				    svg_color(f), 0.3 + 0.7 * frac);
-				if (f < nnames)
-					out__html_str(o, names[f]);
-				out__printf(o, " (tid %ld, depth %d)&#10;t %.3f – %.3f s: ", l->key,
-					    d, g->x0 + c * w, g->x0 + e * w);
-				svg_format(buf, sizeof(buf), maxd * 1e9, SVG_NS);
-				snprintf(buf2, sizeof(buf2), "%.0f%%", frac * 100);
-				out__printf(o, "%llu call%s started, longest ",
-					    (unsigned long long)calls, calls == 1 ? "" : "s");
-				out__html_str(o, buf);
-				out__puts(o, ", busy ");
-				out__html_str(o, buf2);
-				out__puts(o, "</title></rect>\n");
-				c = e;
-			}
-		}
+		for (d = 0; d < l->depths; d++, y += SPAN_ROW_H)
+			span_row(o, g, l->cell + (size_t)d * (size_t)g->n, l->key, d, y, names,
+				 nnames, coarse);
 		y += SPAN_GAP;
 	}
 	out__puts(o, "</svg>\n");
+	free(coarse);
 }

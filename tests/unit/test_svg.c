@@ -253,12 +253,54 @@ static void test_chart(void **state)
 	mmcols__free(&mm[1]);
 }
 
+struct spans_arg {
+	struct span_grid *g;
+	const char *const *names;
+};
+
+static void draw_spans(struct out *o, void *arg)
+{
+	struct spans_arg *a = arg;
+
+	svg_spans(o, a->g, 16, "calls <x>", a->names, 2);
+}
+
+static void test_spans_bounded(void **state)
+{
+	static const char *const names[] = {"f<1>", "g"};
+	struct span_grid g;
+	struct spans_arg a = {&g, names};
+	char *svg;
+	int i;
+
+	(void)state;
+	/* Functions alternating in every pixel column: drawn coarser, at most 200 rectangles. */
+	assert_int_equal(span_grid__init(&g, SVG_PLOT_W, 0, SVG_PLOT_W), 0);
+	for (i = 0; i < SVG_PLOT_W; i++)
+		assert_int_equal(span_grid__add(&g, 1, 0, i % 2, i + 0.1, 0.2 + 0.1 * (i * 7 % 8)),
+				 0);
+	/* A second thread with one long call: one rectangle. */
+	assert_int_equal(span_grid__add(&g, 2, 0, 1, 10, 500), 0);
+	span_grid__sort(&g);
+	svg = render(draw_spans, &a);
+	assert_true(count(svg, "class=\"span\"") <= 200 + 1);
+	/* Still both functions, each bucket named by its longest call. */
+	assert_true(count(svg, "f&lt;1&gt; (tid 1") >= 10);
+	assert_true(count(svg, "g (tid 1") >= 10);
+	assert_int_equal(count(svg, "g (tid 2, depth 0)"), 1);
+	assert_non_null(strstr(svg, "f&lt;1&gt; (tid 1, depth 0)"));
+	assert_non_null(strstr(svg, "calls &lt;x&gt;"));
+	assert_non_null(strstr(svg, ">1</text>"));
+	free(svg);
+	span_grid__free(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_mmcols_reduce), cmocka_unit_test(test_mmcols_grow),
 	    cmocka_unit_test(test_format),	  cmocka_unit_test(test_spans),
-	    cmocka_unit_test(test_chart),
+	    cmocka_unit_test(test_chart),	  cmocka_unit_test(test_spans_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
