@@ -24,10 +24,11 @@
 #include "svg.h"
 
 #define MAX_RUNS     16
-#define MAX_FUNCS    1024 /* distinct names kept apart; the rest are "(other)" */
-#define FUNC_SLOTS   4096 /* hash table, > 2 * MAX_FUNCS */
-#define TOP_PROCS    6	  /* processes drawn on their own in each chart */
-#define DETAIL_FUNCS 12	  /* functions with a histogram and a by-index chart */
+#define MAX_FUNCS    1024		 /* distinct names kept apart; the rest are "(other)" */
+#define FUNC_SLOTS   4096		 /* hash table, > 2 * MAX_FUNCS */
+#define OTHER_FUNCS  "(other functions)" /* funcs has room for it past MAX_FUNCS */
+#define TOP_PROCS    6			 /* processes drawn on their own in each chart */
+#define DETAIL_FUNCS 12			 /* functions with a histogram and a by-index chart */
 #define MAX_LANES    16
 #define MAX_MARKERS  100
 #define MAX_WARNINGS 8
@@ -647,12 +648,9 @@ static int func_get(struct run *r, const char *s)
 			return i;
 		h = (h + 1) & (FUNC_SLOTS - 1);
 	}
-	if (r->nfuncs >= MAX_FUNCS) {
-		/* Bound memory against a hostile calls.csv: the rest are lumped. */
-		if (strcmp(s, "(other functions)"))
-			return func_get(r, "(other functions)");
-		return r->nfuncs - 1;
-	}
+	/* Bound memory against a hostile calls.csv: the rest are lumped in one more. */
+	if (r->nfuncs >= MAX_FUNCS && strcmp(s, OTHER_FUNCS))
+		return func_get(r, OTHER_FUNCS);
 	if (!r->funcs) {
 		r->funcs = calloc(MAX_FUNCS + 1, sizeof(*r->funcs));
 		if (!r->funcs)

@@ -517,6 +517,39 @@ static void test_many_processes(void **state)
 	assert_contains(summary_line("many"), "detached");
 }
 
+/* A hostile calls.csv with 1100 function names: 1024 kept apart, the rest lumped. */
+static void test_many_functions(void **state)
+{
+	static const char *const files[] = {"meta.json", "samples.csv", "events.csv"};
+	char dir[PATH_MAX + 64], from[PATH_MAX + 128], to[PATH_MAX + 128];
+	const char *dirs[] = {dir};
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", tmp_path("funcs"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	for (i = 0; i < 3; i++) {
+		snprintf(from, sizeof(from), "%s/%s", fixture("train"), files[i]);
+		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
+		copy_file(from, to);
+	}
+	snprintf(to, sizeof(to), "%s/calls.csv", dir);
+	f = fopen(to, "w");
+	assert_non_null(f);
+	fputs("t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,majflt,"
+	      "rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes\n",
+	      f);
+	for (i = 0; i < 1100; i++)
+		fprintf(f, "%zu.000000,%zu,1,1,fn%zu,0,0,0,0,0,0,0,0,0,0\n", i / 100, 1000 + i, i);
+	fclose(f);
+	must_report(1, dirs);
+	/* fn0..fn1023 on their own; fn1024..fn1099 (76 calls) together. */
+	assert_contains(html, "(other functions)</td><td>76</td>");
+	assert_contains(html, "fn1023</td><td>1</td>");
+	assert_null(strstr(html, "fn1024<"));
+}
+
 static void test_output_file(void **state)
 {
 	const char *dirs[] = {fixture("train")};
@@ -679,12 +712,19 @@ static void test_stream_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_train),	   cmocka_unit_test(test_gzip_same_as_plain),
-	    cmocka_unit_test(test_truncated),	   cmocka_unit_test(test_calls_after_last_sample),
-	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_hostile_names),
-	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
-	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_output_file),
-	    cmocka_unit_test(test_main_usage),	   cmocka_unit_test(test_stream_matches_table),
+	    cmocka_unit_test(test_train),
+	    cmocka_unit_test(test_gzip_same_as_plain),
+	    cmocka_unit_test(test_truncated),
+	    cmocka_unit_test(test_calls_after_last_sample),
+	    cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_hostile_names),
+	    cmocka_unit_test(test_compare),
+	    cmocka_unit_test(test_reduction),
+	    cmocka_unit_test(test_many_processes),
+	    cmocka_unit_test(test_many_functions),
+	    cmocka_unit_test(test_output_file),
+	    cmocka_unit_test(test_main_usage),
+	    cmocka_unit_test(test_stream_matches_table),
 	    cmocka_unit_test(test_stream_errors),
 	};
 
