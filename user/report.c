@@ -1326,7 +1326,7 @@ static void func_table(struct out *o, const struct run *r, const int *idx)
 	if (!kernel)
 		out__puts(o,
 			  "<p class=\"sub\">No functions.csv (run cut off?): statistics computed "
-			  "from calls.csv; percentiles approximate (within 6%).</p>\n");
+			  "from calls.csv; percentiles approximate (within 3%).</p>\n");
 	else
 		out__puts(o, "<p class=\"sub\">Statistics over every call, from functions.csv "
 			     "(percentiles from the kernel's histogram, within 3%).</p>\n");
