@@ -25,6 +25,29 @@
 
 #define FRAME(cs, i) (&(cs)->f[(i) & (BT_MAX_DEPTH - 1)])
 
+/*
+ * Drop the open calls whose frames lie below `sp` (entered with a lower
+ * stack pointer): calls the thread left without returning.  Rare, and a
+ * loop: a global function, so the verifier checks it once on its own
+ * rather than once for every state of its callers.  Returns the new depth.
+ */
+__noinline int drop_abandoned(struct bt_callstack *cs, __u64 sp)
+{
+	__u32 d, i;
+
+	if (!cs)
+		return 0;
+	d = cs->depth;
+	for (i = 0; i < BT_MAX_DEPTH && d > 0 && d <= BT_MAX_DEPTH; i++) {
+		if (FRAME(cs, d - 1)->sp >= sp)
+			break;
+		d--;
+		stat_inc(BT_STAT_UNWOUND);
+	}
+	cs->depth = d;
+	return d;
+}
+
 SEC("uprobe")
 int handle_uprobe(struct pt_regs *ctx)
 {
@@ -32,7 +55,7 @@ int handle_uprobe(struct pt_regs *ctx)
 	struct bt_callstack *cs;
 	struct bt_frame *f;
 	__u64 sp = PT_REGS_SP(ctx), now;
-	__u32 d, i;
+	__u32 d;
 
 	cs = bpf_task_storage_get(&callstacks, task, 0, 0);
 	if (!cs) {
@@ -48,12 +71,8 @@ int handle_uprobe(struct pt_regs *ctx)
 	/* a frame at or below this entry's stack pointer can no longer be
 	 * live: its call was left by longjmp() or an exception */
 	d = cs->depth;
-	for (i = 0; i < BT_MAX_DEPTH && d > 0 && d <= BT_MAX_DEPTH; i++) {
-		if (FRAME(cs, d - 1)->sp > sp)
-			break;
-		d--;
-		stat_inc(BT_STAT_UNWOUND);
-	}
+	if (d > 0 && d <= BT_MAX_DEPTH && FRAME(cs, d - 1)->sp <= sp)
+		d = drop_abandoned(cs, sp + 1);
 	if (d >= BT_MAX_DEPTH) {
 		cs->depth = d;
 		stat_inc(BT_STAT_DEPTH_FULL);
@@ -107,6 +126,36 @@ static __always_inline void func_account(struct bt_call *c)
 		st->max_ns = c->dur_ns;
 }
 
+/*
+ * A completed call into the totals and the ring buffer.  A global function
+ * is verified once, on its own: inlined after the frame search, the
+ * verifier walked it once for every depth the search could end at (200 ms
+ * of loading time per program).
+ */
+__noinline int call_record(struct bt_call *c)
+{
+	struct bt_call *rec;
+
+	if (!c)
+		return 0;
+	func_account(c);
+	if (c->dur_ns < targ_min_dur_ns)
+		return 0;
+	rec = bpf_ringbuf_reserve(&calls_rb, sizeof(*rec), 0);
+	if (!rec) {
+		stat_inc(BT_STAT_CALL_DROPS); /* never wait for the reader */
+		return 0;
+	}
+	*rec = *c;
+	/* waking the reader costs the traced thread an irq_work: let it read
+	 * on its own schedule (at least every second) until the buffer
+	 * fills up, then wake it */
+	bpf_ringbuf_submit(rec, bpf_ringbuf_query(&calls_rb, BPF_RB_AVAIL_DATA) > targ_calls_wake
+					? BPF_RB_FORCE_WAKEUP
+					: BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
 static __always_inline __u64 sub0(__u64 a, __u64 b)
 {
 	return a > b ? a - b : 0;
@@ -124,19 +173,16 @@ static __always_inline int call_return(__u64 target)
 	__u64 now = bpf_ktime_get_ns(), rss;
 	struct bt_callstack *cs;
 	struct bt_frame *f, *parent;
-	struct bt_call c = {}, *rec;
-	__u32 d, i;
+	struct bt_call c = {};
+	__u32 d;
 
 	cs = bpf_task_storage_get(&callstacks, task, 0, 0);
 	if (!cs)
 		return 0;
+	/* frames deeper than the returning call's were abandoned */
 	d = cs->depth;
-	for (i = 0; i < BT_MAX_DEPTH && d > 0 && d <= BT_MAX_DEPTH; i++) {
-		if (FRAME(cs, d - 1)->sp >= target)
-			break;
-		d--; /* deeper than the returning call: abandoned */
-		stat_inc(BT_STAT_UNWOUND);
-	}
+	if (d > 0 && d <= BT_MAX_DEPTH && FRAME(cs, d - 1)->sp < target)
+		d = drop_abandoned(cs, target);
 	if (d == 0 || d > BT_MAX_DEPTH || FRAME(cs, d - 1)->sp != target) {
 		/* not a call we timed (it began before tracing, or too deep) */
 		cs->depth = d;
@@ -171,21 +217,7 @@ static __always_inline int call_return(__u64 target)
 			parent->peak = c.rss_peak;
 	}
 
-	func_account(&c);
-	if (c.dur_ns < targ_min_dur_ns)
-		return 0;
-	rec = bpf_ringbuf_reserve(&calls_rb, sizeof(*rec), 0);
-	if (!rec) {
-		stat_inc(BT_STAT_CALL_DROPS); /* never wait for the reader */
-		return 0;
-	}
-	*rec = c;
-	/* waking the reader costs the traced thread an irq_work: let it read
-	 * on its own schedule (at least every second) until the buffer
-	 * fills up, then wake it */
-	bpf_ringbuf_submit(rec, bpf_ringbuf_query(&calls_rb, BPF_RB_AVAIL_DATA) > targ_calls_wake
-					? BPF_RB_FORCE_WAKEUP
-					: BPF_RB_NO_WAKEUP);
+	call_record(&c);
 	return 0;
 }
 

@@ -6,10 +6,12 @@
  * load one flavour.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -32,9 +34,19 @@ struct proc_iter {
 	struct bpf_link *link;
 };
 
+/* A uprobe attachment: a libbpf perf-event link, or a uprobe_multi link's fd. */
+struct ulink {
+	struct bpf_link *link;
+	int fd;
+};
+
+/* uapi values from v6.6, newer than the headers libbpf 1.1 builds with */
+#define BT_TRACE_UPROBE_MULTI	 48
+#define BT_F_UPROBE_MULTI_RETURN 1U
+
 struct tracer {
 	struct benchtrace_bpf *skel;
-	struct bpf_link **ulinks; /* uprobes and uretprobes */
+	struct ulink *ulinks; /* uprobes and uretprobes */
 	int nulinks;
 	struct bpf_link *iter_link; /* all tasks */
 	struct proc_iter piters[PER_PROCESS_ITERS];
@@ -117,6 +129,9 @@ static void probe_features(struct tracer_features *f, const struct btf *vmlinux)
 	f->iter_per_process = true; /* until the kernel says otherwise */
 	f->rss_exact = f->rss_percpu && btf_has_enum_value(vmlinux, "bpf_func_id",
 							   "BPF_FUNC_map_lookup_percpu_elem");
+	/* v6.6: many uprobes in one link, unregistered with one grace period */
+	f->uprobe_multi = btf_has_enum_value(vmlinux, "bpf_attach_type", "BPF_TRACE_UPROBE_MULTI") &&
+			  !getenv("BENCHTRACE_NO_UPROBE_MULTI"); /* testing the fallback */
 }
 
 static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_btf)
@@ -144,6 +159,13 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 	bpf_program__set_autoload(s->progs.handle_uprobe, o->nfuncs > 0);
 	bpf_program__set_autoload(s->progs.handle_uretprobe, o->nfuncs > 0);
 	bpf_program__set_autoload(s->progs.handle_uprobe_exit, o->nfuncs > 0);
+	if (t->feat.uprobe_multi) {
+		bpf_program__set_expected_attach_type(s->progs.handle_uprobe, BT_TRACE_UPROBE_MULTI);
+		bpf_program__set_expected_attach_type(s->progs.handle_uretprobe,
+						      BT_TRACE_UPROBE_MULTI);
+		bpf_program__set_expected_attach_type(s->progs.handle_uprobe_exit,
+						      BT_TRACE_UPROBE_MULTI);
+	}
 
 	/* every tracepoint program comes in both flavours (BT_TRACEPOINT) */
 	bpf_object__for_each_program(prog, s->obj) {
@@ -188,9 +210,9 @@ int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, si
 	probe_features(&t->feat, vmlinux);
 	btf__free(vmlinux);
 	info("features: tp_btf=%d task_iter=%d sched_info=%d io_accounting=%d "
-	     "oom_tracepoint=%d rss_percpu=%d rss_exact=%d",
+	     "oom_tracepoint=%d rss_percpu=%d rss_exact=%d uprobe_multi=%d",
 	     t->feat.tp_btf, t->feat.task_iter, t->feat.sched_info, t->feat.io_accounting,
-	     t->feat.oom_tracepoint, t->feat.rss_percpu, t->feat.rss_exact);
+	     t->feat.oom_tracepoint, t->feat.rss_percpu, t->feat.rss_exact, t->feat.uprobe_multi);
 
 	ret = open_and_load(t, o, t->feat.tp_btf);
 	if (ret && t->feat.tp_btf) {
@@ -350,51 +372,160 @@ __u64 tracer__next_epoch(struct tracer *t)
 	return old;
 }
 
-static int attach_one(struct tracer *t, struct bpf_program *prog, bool retprobe, __u32 func,
-		      const char *binary, __u64 offset, pid_t pid, char *err, size_t errlen)
+static int ulink_add(struct tracer *t, struct bpf_link *link, int fd)
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, uo, .bpf_cookie = func, .retprobe = retprobe);
-	struct bpf_link **n, *link;
-	int ret;
+	struct ulink *n = realloc(t->ulinks, (t->nulinks + 1) * sizeof(*n));
 
-	n = realloc(t->ulinks, (t->nulinks + 1) * sizeof(*n));
 	if (!n)
 		return -ENOMEM;
 	t->ulinks = n;
-	link = bpf_program__attach_uprobe_opts(prog, pid, binary, offset, &uo);
-	if (!link) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot attach a %s to %s at offset 0x%llx: %s",
-			 retprobe ? "uretprobe" : "uprobe", binary, (unsigned long long)offset,
-			 strerror(-ret));
-		return ret;
-	}
-	t->ulinks[t->nulinks++] = link;
+	t->ulinks[t->nulinks].link = link;
+	t->ulinks[t->nulinks++].fd = fd;
 	return 0;
 }
 
-int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 offset,
-			const __u64 *exits, int nexits, pid_t pid, char *err, size_t errlen)
+static void ulink_close(struct ulink *u)
 {
-	int i, ret;
-
-	ret = attach_one(t, t->skel->progs.handle_uprobe, false, func, binary, offset, pid, err,
-			 errlen);
-	if (ret || !nexits)
-		return ret ? ret
-			   : attach_one(t, t->skel->progs.handle_uretprobe, true, func, binary,
-					offset, pid, err, errlen);
-	for (i = 0; i < nexits && !ret; i++)
-		ret = attach_one(t, t->skel->progs.handle_uprobe_exit, false, func, binary, exits[i],
-				 pid, err, errlen);
-	return ret;
+	if (u->link)
+		bpf_link__destroy(u->link);
+	else
+		close(u->fd);
 }
 
+static const char *const kind_names[] = {
+	[BT_PROBE_ENTRY] = "uprobe",
+	[BT_PROBE_RETURN] = "uretprobe",
+	[BT_PROBE_EXIT] = "exit uprobe",
+};
+
+static struct bpf_program *kind_prog(struct tracer *t, enum bt_probe_kind kind)
+{
+	return kind == BT_PROBE_ENTRY	 ? t->skel->progs.handle_uprobe
+	       : kind == BT_PROBE_RETURN ? t->skel->progs.handle_uretprobe
+					 : t->skel->progs.handle_uprobe_exit;
+}
+
+/* union bpf_attr's link_create for a uprobe_multi link (v6.6), which the
+ * Debian libbpf 1.1 and its headers predate */
+struct link_create_uprobe_multi {
+	__u32 prog_fd;
+	__u32 target_fd;
+	__u32 attach_type;
+	__u32 flags;
+	__u64 path;
+	__u64 offsets;
+	__u64 ref_ctr_offsets;
+	__u64 cookies;
+	__u32 cnt;
+	__u32 multi_flags;
+	__u32 pid;
+	__u32 pad;
+};
+
+
+static int attach_multi(struct tracer *t, enum bt_probe_kind kind, const char *path,
+			const __u64 *offs, const __u64 *cookies, int n, pid_t pid)
+{
+	struct link_create_uprobe_multi attr = {};
+	int fd;
+
+	attr.prog_fd = bpf_program__fd(kind_prog(t, kind));
+	attr.attach_type = BT_TRACE_UPROBE_MULTI;
+	attr.path = (__u64)(unsigned long)path;
+	attr.offsets = (__u64)(unsigned long)offs;
+	attr.cookies = (__u64)(unsigned long)cookies;
+	attr.cnt = n;
+	attr.multi_flags = kind == BT_PROBE_RETURN ? BT_F_UPROBE_MULTI_RETURN : 0;
+	attr.pid = pid > 0 ? pid : 0;
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		return -errno;
+	if (ulink_add(t, NULL, fd)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int tracer__attach_probes(struct tracer *t, enum bt_probe_kind kind, const char *path,
+			  const __u64 *offs, const __u64 *cookies, int n, pid_t pid, char *err,
+			  size_t errlen)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = kind == BT_PROBE_RETURN);
+	struct bpf_link *link;
+	int i, ret;
+
+	if (!n)
+		return 0;
+	if (t->feat.uprobe_multi) {
+		ret = attach_multi(t, kind, path, offs, cookies, n, pid);
+		if (ret)
+			snprintf(err, errlen, "cannot attach %d %s%s to %s: %s", n, kind_names[kind],
+				 n == 1 ? "" : "s", path, strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		uo.bpf_cookie = cookies[i];
+		link = bpf_program__attach_uprobe_opts(kind_prog(t, kind), pid, path, offs[i], &uo);
+		ret = link ? ulink_add(t, link, -1) : -errno;
+		if (ret) {
+			bpf_link__destroy(link);
+			snprintf(err, errlen, "cannot attach a %s to %s at offset 0x%llx: %s",
+				 kind_names[kind], path, (unsigned long long)offs[i],
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+#define DETACH_THREADS 32
+
+struct detach_slice {
+	struct ulink *links;
+	int n;
+};
+
+static void *detach_slice(void *arg)
+{
+	struct detach_slice *s = arg;
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		ulink_close(&s->links[i]);
+	return NULL;
+}
+
+/*
+ * Unregistering uprobes waits for a tasks-trace RCU grace period (so that
+ * no handler still runs), 100-200 ms here, per link: a uprobe_multi link
+ * takes all of a binary's probes of one kind.  Closed from several threads
+ * at once, the links' grace periods overlap.  (Perf-event uprobes, the
+ * fallback before v6.6, are unregistered one at a time by the kernel
+ * whatever we do.)
+ */
 void tracer__detach_funcs(struct tracer *t)
 {
-	/* unregistering a uprobe waits for its running handlers */
-	while (t->nulinks)
-		bpf_link__destroy(t->ulinks[--t->nulinks]);
+	struct detach_slice slices[DETACH_THREADS];
+	pthread_t tids[DETACH_THREADS];
+	bool started[DETACH_THREADS] = {};
+	int nt = t->nulinks < DETACH_THREADS ? t->nulinks : DETACH_THREADS, i, per, at = 0;
+
+	if (!t->nulinks)
+		return;
+	per = (t->nulinks + nt - 1) / nt;
+	for (i = 0; i < nt && at < t->nulinks; i++) {
+		slices[i].links = t->ulinks + at;
+		slices[i].n = at + per <= t->nulinks ? per : t->nulinks - at;
+		at += slices[i].n;
+		started[i] = !pthread_create(&tids[i], NULL, detach_slice, &slices[i]);
+		if (!started[i])
+			detach_slice(&slices[i]); /* no thread: do it here */
+	}
+	for (i = 0; i < nt; i++)
+		if (started[i])
+			pthread_join(tids[i], NULL);
+	t->nulinks = 0;
 }
 
 int tracer__func_stats(const struct tracer *t, __u32 func, struct bt_func_stats *sum)

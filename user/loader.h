@@ -31,6 +31,7 @@ struct tracer_features {
 	bool rss_percpu; /* v6.2+ percpu RSS counters */
 	bool iter_per_process; /* v6.1+ task iterator limited to one process */
 	bool rss_exact; /* v5.19+: per-CPU parts of the RSS counters summed */
+	bool uprobe_multi; /* v6.6+: a binary's uprobes in one link */
 };
 
 int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen);
@@ -49,14 +50,22 @@ int tracer__collect(struct tracer *t, const __u32 *pids, int n, bool prime);
 void tracer__forget(struct tracer *t, __u32 pid);
 /* Advance the RSS-peak epoch; returns the epoch that just closed. */
 __u64 tracer__next_epoch(struct tracer *t);
+/* What a uprobe does for function tracing. */
+enum bt_probe_kind {
+	BT_PROBE_ENTRY, /* a call begins */
+	BT_PROBE_RETURN, /* uretprobe: a call returns */
+	BT_PROBE_EXIT, /* at an instruction where a call ends (exits.h) */
+};
+
 /*
- * Time calls of the function at file offset `offset` of `binary` as function
- * number `func` (< nfuncs): in process pid only, or in every process (-1),
- * the kernel keeping only the traced ones.  Calls end at a uretprobe, or
- * with nexits > 0 at the instructions at those file offsets (exits.h).
+ * Attach n probes of one kind in the file at path, at file offsets offs[],
+ * each with a cookie (the function's index, < nfuncs): in process pid only,
+ * or in every process that maps the file (-1), the BPF side keeping the
+ * traced ones.  One uprobe_multi link where the kernel has them.
  */
-int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 offset,
-			const __u64 *exits, int nexits, pid_t pid, char *err, size_t errlen);
+int tracer__attach_probes(struct tracer *t, enum bt_probe_kind kind, const char *path,
+			  const __u64 *offs, const __u64 *cookies, int n, pid_t pid, char *err,
+			  size_t errlen);
 /* Stop timing calls: once it returns no uprobe program runs any more. */
 void tracer__detach_funcs(struct tracer *t);
 /* Function `func`'s totals summed over CPUs (min over CPUs that saw a call). */

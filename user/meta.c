@@ -162,6 +162,7 @@ static void write_features(struct out *o, const struct run *r)
 	kv_bool(o, "oom_mark_victim_tracepoint", f->oom_tracepoint);
 	kv_bool(o, "rss_percpu_counters", f->rss_percpu);
 	kv_bool(o, "rss_exact_levels", f->rss_exact);
+	kv_bool(o, "uprobe_multi", f->uprobe_multi);
 	json__end_object(o);
 }
 

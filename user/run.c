@@ -609,6 +609,8 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			next_flush = now + FLUSH_NS;
 		}
 	}
+	/* the run ends at its last sample, not after the clean-up below */
+	r->end_mono_ns = now;
 	/* calls.csv and functions.csv end at the same call: no probe fires
 	 * after this, and the rows of the calls before it are read below */
 	tracer__detach_funcs(r->tracer);
@@ -632,19 +634,34 @@ static void cleanup(struct run *r)
 	free(r->funcs);
 }
 
-/* A probe in a library other programs use too, not yet mentioned. */
+/* Whether probe i's file came with an earlier probe (and was attached then). */
 static bool shared_noted(const struct run *r, int i)
 {
-	const char *bin = r->probes.p[i].binary;
 	int j;
 
-	if (r->nprocs && r->procs[0].exe && !strcmp(bin, r->procs[0].exe))
-		return true; /* the target's own program */
-	if (!strstr(bin, ".so"))
-		return true;
 	for (j = 0; j < i; j++)
-		if (!strcmp(r->probes.p[j].binary, bin))
-			return true; /* said already */
+		if (!strcmp(r->probes.p[j].path, r->probes.p[i].path))
+			return true;
+	return false;
+}
+
+/* Whether probe i is in the target's own program, not a library others use. */
+static bool is_target_program(const struct run *r, int i)
+{
+	const char *bin = r->probes.p[i].binary;
+
+	if (r->nprocs && r->procs[0].exe && !strcmp(bin, r->procs[0].exe))
+		return true;
+	return !strstr(bin, ".so");
+}
+
+static bool contains(const __u64 *v, int n, __u64 x)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
 	return false;
 }
 
@@ -657,28 +674,62 @@ static bool shared_noted(const struct run *r, int i)
 static int attach_probes(struct run *r)
 {
 	const struct opts *o = r->opts;
+	const struct probe *p;
+	__u64 *offs[3], *cookies[3];
+	int n[3], i, j, k, e, ret = 0;
 	char err[1024];
 	pid_t pid = -1;
-	int i, ret;
 
 	if (o->no_children && ((o->mode == BT_MODE_COMMAND && r->child.pid > 0) ||
 			       (o->mode == BT_MODE_PIDS && r->nprocs == 1)))
 		pid = r->procs[0].pid;
-	for (i = 0; i < r->probes.n; i++) {
-		if (pid < 0 && !o->quiet && o->mode != BT_MODE_ALL && !shared_noted(r, i))
+	for (k = 0; k < 3; k++) {
+		offs[k] = calloc(r->probes.n * (k == BT_PROBE_EXIT ? 64 : 1) + 1, sizeof(__u64));
+		cookies[k] = calloc(r->probes.n * (k == BT_PROBE_EXIT ? 64 : 1) + 1, sizeof(__u64));
+		if (!offs[k] || !cookies[k])
+			ret = -ENOMEM;
+	}
+	/* one set of links per file: every probe whose file is the first one
+	 * not yet attached */
+	for (i = 0; i < r->probes.n && !ret; i++) {
+		if (shared_noted(r, i))
+			continue; /* its file was done with an earlier probe's */
+		if (pid < 0 && !o->quiet && o->mode != BT_MODE_ALL && !is_target_program(r, i))
 			warn("note: %s is shared: its probes fire in every process that uses it "
 			     "(only the traced ones' calls are kept, but the others pay about a "
 			     "microsecond a call); --no-children confines them to the target",
 			     r->probes.p[i].binary);
-		ret = tracer__attach_func(r->tracer, i, r->probes.p[i].path, r->probes.p[i].offset,
-					  r->probes.p[i].exits, r->probes.p[i].nexits, pid, err,
-					  sizeof(err));
-		if (ret) {
-			warn("%s (function %s)", err, r->probes.p[i].func);
-			return ret;
+		memset(n, 0, sizeof(n));
+		for (j = i; j < r->probes.n; j++) {
+			p = &r->probes.p[j];
+			if (strcmp(p->path, r->probes.p[i].path))
+				continue;
+			offs[BT_PROBE_ENTRY][n[BT_PROBE_ENTRY]] = p->offset;
+			cookies[BT_PROBE_ENTRY][n[BT_PROBE_ENTRY]++] = j;
+			if (!p->nexits) {
+				offs[BT_PROBE_RETURN][n[BT_PROBE_RETURN]] = p->offset;
+				cookies[BT_PROBE_RETURN][n[BT_PROBE_RETURN]++] = j;
+			}
+			/* exits pair by stack pointer: each instruction once */
+			for (e = 0; e < p->nexits && n[BT_PROBE_EXIT] < r->probes.n * 64; e++)
+				if (!contains(offs[BT_PROBE_EXIT], n[BT_PROBE_EXIT], p->exits[e])) {
+					offs[BT_PROBE_EXIT][n[BT_PROBE_EXIT]] = p->exits[e];
+					cookies[BT_PROBE_EXIT][n[BT_PROBE_EXIT]++] = j;
+				}
 		}
+		for (k = 0; k < 3 && !ret; k++)
+			ret = tracer__attach_probes(r->tracer, k, r->probes.p[i].path, offs[k],
+						    cookies[k], n[k], pid, err, sizeof(err));
+		if (ret)
+			warn("%s", err);
 	}
-	return 0;
+	if (ret == -ENOMEM)
+		warn("out of memory attaching the probes");
+	for (k = 0; k < 3; k++) {
+		free(offs[k]);
+		free(cookies[k]);
+	}
+	return ret;
 }
 
 /* functions.csv, at the end: the kernel's exact totals. */
@@ -810,7 +861,8 @@ int run__main(const struct opts *o)
 	status = status__new(o->quiet, r.probes.n > 0);
 	ret = trace_loop(&r, &el, status);
 	status__clear(status);
-	r.end_mono_ns = clock_ns(CLOCK_MONOTONIC);
+	if (!r.end_mono_ns)
+		r.end_mono_ns = clock_ns(CLOCK_MONOTONIC);
 
 	settle_child(&r);
 	decide_outcome(&r, sampler__stats(r.sampler));

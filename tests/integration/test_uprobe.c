@@ -593,6 +593,43 @@ static void test_raw_tp_flavour(void **state)
 	calls_run_free(&cr);
 }
 
+/*
+ * Kernels before v6.6 have no uprobe_multi links: one perf-event uprobe per
+ * probe instead.  Same counts, exits and C++ safety.
+ */
+static void test_perf_event_uprobes_fallback(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX], multi[16];
+
+	bt_require_bpf();
+	setenv("BENCHTRACE_NO_UPROBE_MULTI", "1", 1);
+	trace(c, &cr, 0, "-u", "bt::Trainer::step", "--", bt_workload(w, "cxx_calls"), "100",
+	      NULL);
+	unsetenv("BENCHTRACE_NO_UPROBE_MULTI");
+	load_meta(c);
+	assert_int_equal(bt_json_get(c->rd.meta, "kernel_features", w, sizeof(w)), 0);
+	snprintf(multi, sizeof(multi), "%s", strstr(w, "\"uprobe_multi\": false") ? "off" : "on");
+	print_message("perf-event uprobes (uprobe_multi %s): step %llu returned, %lld unwound\n",
+		      multi, func_val(&cr, "bt::Trainer::step(int)", "calls"),
+		      meta_nested(c, "calls", "unwound"));
+	assert_string_equal(multi, "off");
+	assert_int_equal(func_val(&cr, "bt::Trainer::step(int)", "calls"), 90);
+	/* the 10th throw is the program's last call of step(): nothing after it
+	 * shows that its frame was abandoned */
+	assert_int_equal(meta_nested(c, "calls", "unwound"), 9);
+	calls_run_free(&cr);
+
+	bt_tmp_cleanup(&c->tmp);
+	assert_int_equal(bt_tmp_init(&c->tmp), 0);
+	setenv("BENCHTRACE_NO_UPROBE_MULTI", "1", 1);
+	trace(c, &cr, 0, "-u", "fib", "--", bt_workload(w, "calls"), "fib", "15", NULL);
+	unsetenv("BENCHTRACE_NO_UPROBE_MULTI");
+	assert_int_equal(func_val(&cr, "fib", "calls"), 1973);
+	calls_run_free(&cr);
+}
+
 /* ---- errors: one line, exit 1, no run directory ---- */
 
 static void refused(struct bt_ctx *c, const char *what, const char *needle, const char *spec,
@@ -653,6 +690,7 @@ int main(int argc, char **argv)
 	    T(test_percentiles_bracket_the_calls),
 	    T(test_glob_matching_many),
 	    T(test_raw_tp_flavour),
+	    T(test_perf_event_uprobes_fallback),
 	    T(test_probe_errors),
 	};
 
