@@ -14,6 +14,7 @@ enum {
 	OPT_NO_CHOWN,
 	OPT_MAX_PROCS,
 	OPT_MAX_THREADS,
+	OPT_PERFETTO,
 	OPT_LATER,
 };
 
@@ -34,7 +35,7 @@ static const struct option long_opts[] = {
 	{ "uprobe", required_argument, NULL, OPT_LATER },
 	{ "usdt", required_argument, NULL, OPT_LATER },
 	{ "min-duration", required_argument, NULL, OPT_LATER },
-	{ "perfetto", no_argument, NULL, OPT_LATER },
+	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{}
@@ -57,6 +58,8 @@ void opts__usage(FILE *f)
 		"                         doubling every 1000 samples up to 10s\n"
 		"  -d, --duration DUR     stop tracing after DUR (the target keeps running)\n"
 		"  -z, --gzip             write samples.csv.gz and events.csv.gz\n"
+		"      --perfetto         also write trace.json (Chrome Trace Event Format,\n"
+		"                         for ui.perfetto.dev and chrome://tracing)\n"
 		"      --user USER        run COMMAND as USER (default under sudo: the\n"
 		"                         invoking user)\n"
 		"      --no-children      do not follow children of traced processes\n"
@@ -162,6 +165,9 @@ int opts__parse(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_NO_CHOWN:
 			o->no_chown = true;
+			break;
+		case OPT_PERFETTO:
+			o->perfetto = true;
 			break;
 		case OPT_MAX_PROCS:
 			if (parse_count(optarg, "--max-procs", &o->max_procs))

@@ -26,7 +26,7 @@ struct opts {
 	int npids;
 	char **cmd; /* argv of COMMAND, NULL-terminated */
 	const char *user;
-	bool gzip, quiet, no_children, no_chown;
+	bool gzip, quiet, no_children, no_chown, perfetto;
 	__u32 max_procs, max_threads;
 	int argc; /* the whole command line, for meta.json */
 	char **argv;
