@@ -12,6 +12,7 @@
 #include "loader.h"
 #include "out.h"
 #include "parse.h"
+#include "perfetto.h"
 #include "run.h"
 #include "rundir.h"
 #include "sampler.h"
@@ -186,6 +187,8 @@ static void write_end(struct out *o, const struct run *r, bool final)
 		return;
 	if (r->error[0])
 		kv_str(o, "error", r->error);
+	if (r->trace_written)
+		kv_str(o, "perfetto_trace", PERFETTO_FILE);
 	json__key(o, "wall_s");
 	json__double(o, (r->end_mono_ns - r->start_mono_ns) / 1e9);
 	json__key(o, "lost_events");

@@ -15,6 +15,7 @@ enum {
 	OPT_MAX_PROCS,
 	OPT_MAX_THREADS,
 	OPT_MIN_DURATION,
+	OPT_PERFETTO,
 	OPT_LATER,
 };
 
@@ -35,7 +36,7 @@ static const struct option long_opts[] = {
 	{ "uprobe", required_argument, NULL, 'u' },
 	{ "usdt", required_argument, NULL, OPT_LATER },
 	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
-	{ "perfetto", no_argument, NULL, OPT_LATER },
+	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{}
@@ -48,6 +49,7 @@ void opts__usage(FILE *f)
 		"       benchtrace [OPTIONS] -- COMMAND [ARG...]  run COMMAND and trace it\n"
 		"       benchtrace [OPTIONS] -a                    trace every process\n"
 		"       benchtrace functions BINARY|-p PID [GLOB]  what --uprobe can attach to\n"
+		"       benchtrace report [-o FILE] RUN_DIR...     HTML report of recorded runs\n"
 		"\n"
 		"Records per-process CPU time, run-queue wait, context switches, RSS (with\n"
 		"every peak), page faults and storage I/O, counted in the kernel with BPF.\n"
@@ -65,6 +67,8 @@ void opts__usage(FILE *f)
 		"      --min-duration DUR calls.csv rows only for calls at least DUR long\n"
 		"                         (functions.csv still counts every call)\n"
 		"  -z, --gzip             write the CSV logs gzip-compressed (*.csv.gz)\n"
+		"      --perfetto         also write trace.json (Chrome Trace Event Format,\n"
+		"                         for ui.perfetto.dev and chrome://tracing)\n"
 		"      --user USER        run COMMAND as USER (default under sudo: the\n"
 		"                         invoking user)\n"
 		"      --no-children      do not follow children of traced processes\n"
@@ -170,6 +174,9 @@ int opts__parse(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_NO_CHOWN:
 			o->no_chown = true;
+			break;
+		case OPT_PERFETTO:
+			o->perfetto = true;
 			break;
 		case OPT_MAX_PROCS:
 			if (parse_count(optarg, "--max-procs", &o->max_procs))

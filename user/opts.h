@@ -27,7 +27,7 @@ struct opts {
 	int npids;
 	char **cmd; /* argv of COMMAND, NULL-terminated */
 	const char *user;
-	bool gzip, quiet, no_children, no_chown;
+	bool gzip, quiet, no_children, no_chown, perfetto;
 	char *uprobes[BT_MAX_UPROBES]; /* --uprobe SPECs, in order */
 	int nuprobes;
 	__u64 min_duration_ns; /* --min-duration: calls.csv rows only for calls this long */

@@ -22,6 +22,7 @@ struct out {
 	bool have_key;			/* a key was written, its value is due */
 	bool is_object[JSON_MAX_DEPTH]; /* else array */
 	bool has_items[JSON_MAX_DEPTH]; /* comma needed before the next item */
+	int flat_depth;			/* containers deeper than this: one line; 0: none */
 
 	size_t len;
 	char buf[OUT_BUF_SIZE];
@@ -550,11 +551,19 @@ static void json_misuse(struct out *o)
 	out_set_err(o, EINVAL);
 }
 
+/* Whether a container opened at this depth (1: top level) is on one line. */
+static bool json_flat(const struct out *o, int depth)
+{
+	return o->flat_depth && depth > o->flat_depth;
+}
+
 static void json_newline(struct out *o)
 {
 	static const char spaces[] = "                                ";
 	size_t n = (size_t)o->depth * 2;
 
+	if (json_flat(o, o->depth))
+		return;
 	out__putc(o, '\n');
 	while (n) {
 		size_t chunk = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
@@ -619,7 +628,7 @@ static void json_end(struct out *o, bool object)
 		return;
 	}
 	o->depth--;
-	if (o->has_items[d])
+	if (o->has_items[d] && !json_flat(o, d + 1))
 		json_newline(o);
 	out__putc(o, object ? '}' : ']');
 	json_after_value(o);
@@ -669,7 +678,10 @@ void json__key(struct out *o, const char *name)
 	o->has_items[d] = true;
 	json_newline(o);
 	json_string(o, name, strlen(name));
-	out__write(o, ": ", 2);
+	if (json_flat(o, o->depth))
+		out__putc(o, ':');
+	else
+		out__write(o, ": ", 2);
 	o->have_key = true;
 }
 
@@ -721,6 +733,19 @@ void json__s64(struct out *o, __s64 v)
 	if (!json_before_value(o))
 		return;
 	out__s64(o, v);
+	json_after_value(o);
+}
+
+void json__flat_below(struct out *o, int depth)
+{
+	o->flat_depth = depth > 0 ? depth : 0;
+}
+
+void json__fixed(struct out *o, __u64 value, unsigned int scale, unsigned int decimals)
+{
+	if (!json_before_value(o))
+		return;
+	out__fixed(o, value, scale, decimals);
 	json_after_value(o);
 }
 

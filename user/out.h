@@ -112,6 +112,14 @@ void json__str(struct out *o, const char *s); /* NULL writes null */
 void json__strn(struct out *o, const char *s, size_t len);
 void json__u64(struct out *o, __u64 v);
 void json__s64(struct out *o, __s64 v);
+/* A number in out__fixed()'s form: json__fixed(o, 1234567, 3, 3) writes 1234.567. */
+void json__fixed(struct out *o, __u64 value, unsigned int scale, unsigned int decimals);
+/*
+ * Containers nested deeper than depth (the top-level value is depth 1) are
+ * written on one line, without spaces: trace.json puts each of its possibly
+ * millions of events on one line instead of twenty.  0 (the default): none.
+ */
+void json__flat_below(struct out *o, int depth);
 /* Shortest form that reads back to the same double; NaN and inf become null. */
 void json__double(struct out *o, double v);
 void json__bool(struct out *o, bool v);

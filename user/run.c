@@ -23,6 +23,7 @@
 #include "log.h"
 #include "out.h"
 #include "parse.h"
+#include "perfetto.h"
 #include "run.h"
 #include "rundir.h"
 #include "sampler.h"
@@ -877,6 +878,13 @@ int run__main(const struct opts *o)
 		snprintf(r.error, sizeof(r.error), "writing the logs in %s: %s",
 			 rundir__path(r.rd), strerror(-e1));
 		r.outcome = BT_TRACER_ERROR;
+	}
+	/* from the closed logs; before meta.json, which says whether it exists */
+	if (o->perfetto && !r.error[0]) {
+		ret = perfetto__write(r.rd, r.error, sizeof(r.error));
+		if (ret)
+			r.outcome = BT_TRACER_ERROR;
+		r.trace_written = !ret;
 	}
 	release_space(&r);
 	if (meta__write(&r, true) && !r.error[0]) {

@@ -52,6 +52,7 @@ struct run {
 	int exit_code; /* -1 if none */
 	int signal; /* 0 if none */
 	bool reaped;
+	bool trace_written; /* trace.json (--perfetto) */
 	char error[256]; /* tracer_error: what went wrong */
 };
 

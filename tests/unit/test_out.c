@@ -431,6 +431,43 @@ static void test_json_pretty(void **state)
 			  "}\n");
 }
 
+static void test_json_flat_and_fixed(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	capture_open(&c, false);
+	json__flat_below(c.o, 2);
+	json__begin_object(c.o);
+	json__key(c.o, "events");
+	json__begin_array(c.o);
+	json__begin_object(c.o);
+	json__key(c.o, "ts");
+	json__fixed(c.o, 1234567, 3, 3);
+	json__key(c.o, "args");
+	json__begin_object(c.o);
+	json__key(c.o, "a");
+	json__begin_array(c.o);
+	json__u64(c.o, 1);
+	json__fixed(c.o, 5, 0, 0);
+	json__end_array(c.o);
+	json__end_object(c.o);
+	json__end_object(c.o);
+	json__begin_object(c.o);
+	json__end_object(c.o);
+	json__end_array(c.o);
+	json__key(c.o, "n");
+	json__fixed(c.o, 7, 3, 3);
+	json__end_object(c.o);
+	expect_output(&c, "{\n"
+			  "  \"events\": [\n"
+			  "    {\"ts\":1234.567,\"args\":{\"a\":[1,5]}},\n"
+			  "    {}\n"
+			  "  ],\n"
+			  "  \"n\": 0.007\n"
+			  "}\n");
+}
+
 static void test_json_strings(void **state)
 {
 	struct capture c;
@@ -617,6 +654,7 @@ int main(void)
 	    cmocka_unit_test(test_csv_formula_injection),
 	    cmocka_unit_test(test_csv_utf8_and_controls),
 	    cmocka_unit_test(test_json_pretty),
+	    cmocka_unit_test(test_json_flat_and_fixed),
 	    cmocka_unit_test(test_json_strings),
 	    cmocka_unit_test(test_json_double),
 	    cmocka_unit_test(test_json_misuse),
