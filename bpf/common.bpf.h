@@ -90,6 +90,14 @@ BT_EXTERN struct {
 	__uint(max_entries, 4096);
 } calls_rb SEC(".maps");
 
+/* completed calls waiting for the ring buffer (bt_abi.h), per CPU */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bt_stage);
+} calls_stage SEC(".maps");
+
 /* per-function totals, indexed by the probe's cookie; sized by the loader */
 BT_EXTERN struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -153,12 +161,17 @@ static __always_inline struct task_struct *current_task(bool btf)
 	return btf ? bpf_get_current_task_btf() : (struct task_struct *)bpf_get_current_task();
 }
 
-static __always_inline void stat_inc(__u32 idx)
+static __always_inline void stat_add(__u32 idx, __u64 n)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &idx);
 
 	if (v)
-		(*v)++;
+		*v += n;
+}
+
+static __always_inline void stat_inc(__u32 idx)
+{
+	stat_add(idx, 1);
 }
 
 /* The process if it is traced and still alive; NULL otherwise. */

@@ -152,6 +152,23 @@ struct bt_call {
 };
 
 /*
+ * Completed calls are staged per CPU and handed to the ring buffer BT_STAGE_ROWS
+ * at a time (or when the oldest is BT_STAGE_MAX_NS old): one reservation per
+ * batch instead of per call, and the rows are written into memory that stays
+ * in the CPU's cache.  A row whose type is not BT_EV_CALL is not a call (a
+ * slot cleared after its batch went out).
+ */
+#define BT_STAGE_ROWS	32
+#define BT_STAGE_MAX_NS 100000000ULL /* 100 ms */
+
+struct bt_stage {
+	__u32 n; /* rows in use */
+	__u32 pad;
+	__u64 first_ns; /* when the oldest staged row was added */
+	struct bt_call rows[BT_STAGE_ROWS];
+};
+
+/*
  * Per-function totals over the whole run, per CPU (functions.csv): exact
  * whatever the ring buffer drops.  The duration histogram is log-linear
  * (bt_hist.h).

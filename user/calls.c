@@ -19,16 +19,14 @@ static void col_u64(struct out *o, __u64 v)
 	out__u64(o, v);
 }
 
-int calls__handle(void *ctx, void *data, size_t len)
+static void call_row(struct calls *c, const struct bt_call *e)
 {
-	struct calls *c = ctx;
-	const struct bt_call *e = data;
 	struct out *o = c->out;
 	__u64 busy, page = c->page_size;
 
-	if (len < sizeof(*e) || e->type != BT_EV_CALL || e->func >= (__u32)c->probes->n) {
+	if (e->type != BT_EV_CALL || e->func >= (__u32)c->probes->n) {
 		c->bad++;
-		return 0;
+		return;
 	}
 	c->seen++;
 	/* a call that began between attaching and the run's start is at 0 */
@@ -53,6 +51,16 @@ int calls__handle(void *ctx, void *data, size_t len)
 	col_u64(o, e->write_bytes);
 	out__putc(o, '\n');
 	c->rows++;
+}
+
+int calls__handle(void *ctx, void *data, size_t len)
+{
+	const struct bt_call *e = data;
+	size_t i;
+
+	/* a batch of rows from one CPU (bt_abi.h, struct bt_stage) */
+	for (i = 0; i + sizeof(*e) <= len; i += sizeof(*e))
+		call_row(ctx, e++);
 	return 0;
 }
 

@@ -35,7 +35,8 @@ struct calls {
 extern const char *const calls_header;
 extern const char *const functions_header;
 
-/* ring_buffer callback for struct bt_call records (ctx: struct calls). */
+/* ring_buffer callback for batches of struct bt_call rows (ctx: struct calls);
+ * also takes the batches left staged at the end (tracer__calls_staged()). */
 int calls__handle(void *ctx, void *data, size_t len);
 
 /*

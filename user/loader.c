@@ -528,6 +528,25 @@ void tracer__detach_funcs(struct tracer *t)
 	t->nulinks = 0;
 }
 
+int tracer__calls_staged(struct tracer *t, int (*fn)(void *ctx, void *data, size_t len), void *ctx)
+{
+	int i, n = t->ncpus > 0 ? t->ncpus : 1;
+	struct bt_stage *v = calloc(n, sizeof(*v));
+	__u32 key = 0;
+
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.calls_stage), &key, v)) {
+		free(v);
+		return -errno;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].n && v[i].n <= BT_STAGE_ROWS)
+			fn(ctx, v[i].rows, v[i].n * sizeof(v[i].rows[0]));
+	free(v);
+	return 0;
+}
+
 int tracer__func_stats(const struct tracer *t, __u32 func, struct bt_func_stats *sum)
 {
 	struct bt_func_stats *v;

@@ -66,6 +66,12 @@ enum bt_probe_kind {
 int tracer__attach_probes(struct tracer *t, enum bt_probe_kind kind, const char *path,
 			  const __u64 *offs, const __u64 *cookies, int n, pid_t pid, char *err,
 			  size_t errlen);
+/*
+ * Hand the calls still staged in the kernel (bt_abi.h, struct bt_stage) to
+ * fn as ring-buffer batches: once the probes are detached, nothing else
+ * will send them.
+ */
+int tracer__calls_staged(struct tracer *t, int (*fn)(void *ctx, void *data, size_t len), void *ctx);
 /* Stop timing calls: once it returns no uprobe program runs any more. */
 void tracer__detach_funcs(struct tracer *t);
 /* Function `func`'s totals summed over CPUs (min over CPUs that saw a call). */

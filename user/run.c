@@ -616,6 +616,8 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 	 * after this, and the rows of the calls before it are read below */
 	tracer__detach_funcs(r->tracer);
 	ring_buffer__consume(rb);
+	if (r->probes.n)
+		tracer__calls_staged(r->tracer, calls__handle, &r->calls);
 	ring_buffer__free(rb);
 	return ret;
 }
