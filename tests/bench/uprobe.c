@@ -9,12 +9,14 @@
  * calls (entry timestamp per thread, a histogram of durations).
  *
  * The workload, hotcall, calls a tiny function N times and times the loop
- * itself (start-up and attach excluded).  For each function, ROUNDS rounds
- * of alternating runs (untraced, empty pair, benchtrace, bpftrace), the
- * workload pinned to one CPU and the tracers free to run on the others;
- * per-call cost = (median traced time - median untraced time) / N, and
- * the ratios of those costs to the empty pair's.  N is sized so that a run
- * under the empty pair takes about a second.
+ * itself (start-up and attach excluded), by its thread's CPU time and by
+ * the wall clock.  For each function, ROUNDS rounds of alternating runs
+ * (untraced, empty pair, benchtrace, bpftrace), the workload pinned to one
+ * CPU and the tracers free to run on the others; per-call cost =
+ * (median traced time - median untraced time) / N, and a tracer's ratio to
+ * the empty pair is the median of those ratios within each round.  The
+ * figures are by CPU time (see enum clk); the wall clock's are shown too.
+ * N is sized so that a run under the empty pair takes about a second.
  *
  * What a probe costs depends on the instruction it sits on (the kernel
  * emulates push and nop, single-steps most others, and since 6.16 turns a
@@ -63,6 +65,16 @@ enum mode { UNTRACED, EMPTY, BENCHTRACE, BPFTRACE, NMODES };
 
 static const char *const mode_name[NMODES] = {"untraced", "empty pair", "benchtrace", "bpftrace"};
 
+/*
+ * hotcall's two timings of its loop.  The figures come from its thread's
+ * CPU time: the probes run in that thread, so it has all their cost, while
+ * the wall clock also has whatever else ran on that CPU meanwhile, which on
+ * a shared machine is more than the effect measured.
+ */
+enum clk { CPU, WALL, NCLOCKS };
+
+static const char *const clk_name[NCLOCKS] = {"thread CPU time", "wall clock"};
+
 struct variant {
 	const char *arg;  /* hotcall's second argument */
 	const char *func; /* the function it calls */
@@ -70,15 +82,16 @@ struct variant {
 	unsigned char insn[8];
 	const char *kind;
 	unsigned long n; /* calls per run */
-	double ms[NMODES][ROUNDS];
-	double median[NMODES], per_call_ns[NMODES];
-	bool measured[NMODES];
+	/* the loop's times (ms) by each clock, their medians, the cost per call */
+	double ms[NCLOCKS][NMODES][ROUNDS];
+	double median[NCLOCKS][NMODES], per_call_ns[NCLOCKS][NMODES];
+	double ratio[NCLOCKS][NMODES]; /* a tracer's per-call cost / the empty pair's */
+	bool measured[NMODES];	       /* in the runs: a tracer that is missing or failed is not */
 };
 
 static struct bt_tmp tmp;
 static char hotcall[BT_PATH_MAX];
 static char bpftrace[BT_PATH_MAX]; /* "" when not installed */
-static bool benchtrace_ok = true;  /* false once benchtrace --uprobe has failed */
 static struct empty_probe_bpf *skel;
 
 /* ---- the function's first instruction ---- */
@@ -286,8 +299,24 @@ struct run_opts {
 	bool *live_ok;
 };
 
-/* One run of hotcall under @m; *ms is the loop time it printed. */
-static int run_once(struct variant *v, enum mode m, unsigned long n, double *ms,
+/* hotcall's "KEY N" line in its output @path. */
+static int key_number(const char *path, const char *key, __u64 *v)
+{
+	char buf[BT_OUT_MAX], *line, *save = NULL;
+	size_t len = strlen(key);
+	int found = -ENOENT;
+
+	if (bench_slurp(path, buf, sizeof(buf)))
+		return -ENOENT;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, len) && line[len] == ' ' &&
+		    !parse_u64(line + len + 1, 0, UINT64_MAX, v))
+			found = 0;
+	return found;
+}
+
+/* One run of hotcall under @m; ms[] are the loop's times it printed, by each clock. */
+static int run_once(struct variant *v, enum mode m, unsigned long n, double ms[NCLOCKS],
 		    const struct run_opts *o)
 {
 	char sz[32], run_dir[BT_PATH_MAX], prog[3 * BT_PATH_MAX], cmd[BT_PATH_MAX + 64];
@@ -297,7 +326,7 @@ static int run_once(struct variant *v, enum mode m, unsigned long n, double *ms,
 	struct bench_ended e;
 	long long calls;
 	int k = 0, ret = -1;
-	__u64 ns;
+	__u64 ns, cpu_ns;
 
 	snprintf(sz, sizeof(sz), "%lu", n);
 	if (m == BENCHTRACE) {
@@ -335,13 +364,18 @@ static int run_once(struct variant *v, enum mode m, unsigned long n, double *ms,
 		goto out;
 	if ((m == BENCHTRACE || m == BPFTRACE) && bench_pin_cpu >= 0 &&
 	    bench_release_tracer(c.pid)) {
-		bench_stop(&c);
-		bench_show_stderr(&c, mode_name[m], -1);
+		/* most likely it stopped before starting hotcall: say why */
+		if (bt_pid_alive(c.pid))
+			kill(-c.pid, SIGKILL);
+		bench_reap(&c, 10, &e);
+		bench_show_stderr(&c, mode_name[m], e.status);
 		goto out;
 	}
 	if (o && o->stats && o->held) {
-		/* benchtrace's function probes are handle_uprobe*, handle_uretprobe* */
-		/* until it exits: a tracer may load some programs late */
+		/*
+		 * Until it exits, as a tracer may load some programs late;
+		 * benchtrace's function probes are handle_uprobe*, handle_uretprobe*.
+		 */
 		while (bt_pid_alive(c.pid)) {
 			hold_progs(c.pid, m == BENCHTRACE ? "handle_u" : "", o->held);
 			bt_sleep_ms(5);
@@ -356,11 +390,12 @@ static int run_once(struct variant *v, enum mode m, unsigned long n, double *ms,
 		bench_show_stderr(&c, mode_name[m], e.status);
 		goto out;
 	}
-	if (bench_last_number(c.out, &ns)) {
+	if (bench_last_number(c.out, &ns) || key_number(c.out, "cpu_ns", &cpu_ns)) {
 		fprintf(stderr, "uprobe: hotcall printed no elapsed time (%s)\n", mode_name[m]);
 		goto out;
 	}
-	*ms = ns / 1e6;
+	ms[WALL] = ns / 1e6;
+	ms[CPU] = cpu_ns / 1e6;
 	ret = 0;
 	if (m == BENCHTRACE) {
 		calls = recorded_calls(run_dir, v->func);
@@ -369,9 +404,10 @@ static int run_once(struct variant *v, enum mode m, unsigned long n, double *ms,
 				calls, v->func, n);
 			ret = -1;
 		}
-		bench_rm_tree(run_dir);
 	}
 out:
+	if (m == BENCHTRACE)
+		bench_rm_tree(run_dir);
 	bpf_link__destroy(in);
 	bpf_link__destroy(out);
 	return ret;
@@ -380,26 +416,136 @@ out:
 /* Size the runs: the faster of two runs under the empty pair (the first warms up). */
 static int calibrate(struct variant *v)
 {
-	double a, b, n;
+	double a[NCLOCKS], b[NCLOCKS], n;
 
-	if (run_once(v, EMPTY, PROBE_CALLS, &a, NULL) || run_once(v, EMPTY, PROBE_CALLS, &b, NULL))
+	if (run_once(v, EMPTY, PROBE_CALLS, a, NULL) || run_once(v, EMPTY, PROBE_CALLS, b, NULL))
 		return -1;
-	if (b > a)
-		b = a;
-	n = PROBE_CALLS * (RUN_NS / 1e6) / (b > 0.001 ? b : 0.001);
+	if (b[WALL] > a[WALL])
+		b[WALL] = a[WALL];
+	n = PROBE_CALLS * (RUN_NS / 1e6) / (b[WALL] > 0.001 ? b[WALL] : 0.001);
 	v->n = n < MIN_CALLS ? MIN_CALLS : n > MAX_CALLS ? MAX_CALLS : (unsigned long)n;
 	return 0;
 }
 
-static bool mode_wanted(enum mode m)
+/* Per-call cost (ns) of @m in round @r, over the untraced median. */
+static double round_cost(const struct variant *v, int k, int m, int r)
 {
-	return m != BENCHTRACE ? m != BPFTRACE || bpftrace[0] : benchtrace_ok;
+	return (v->ms[k][m][r] - v->median[k][UNTRACED]) * 1e6 / v->n;
+}
+
+/*
+ * The figures.  A tracer's ratio to the empty pair is the median of the
+ * ratios within each round: runs made one after the other share the
+ * machine's state of the moment (another tenant, a hot host), which two
+ * medians of the whole series do not cancel.
+ */
+static void compute_variant(struct variant *v)
+{
+	double ratios[ROUNDS];
+	int k, m, r;
+
+	for (k = 0; k < NCLOCKS; k++) {
+		for (m = 0; m < NMODES; m++) {
+			if (!v->measured[m])
+				continue;
+			v->median[k][m] = bench_median(v->ms[k][m], ROUNDS);
+			v->per_call_ns[k][m] =
+			    (v->median[k][m] - v->median[k][UNTRACED]) * 1e6 / v->n;
+		}
+		for (m = BENCHTRACE; m < NMODES; m++) {
+			if (!v->measured[m])
+				continue;
+			for (r = 0; r < ROUNDS; r++)
+				ratios[r] = round_cost(v, k, m, r) / round_cost(v, k, EMPTY, r);
+			v->ratio[k][m] = bench_median(ratios, ROUNDS);
+		}
+	}
+}
+
+static void print_variant(const struct variant *v, int k)
+{
+	int m, r;
+
+	printf("  %s:\n  %-7s", clk_name[k], "round");
+	for (m = 0; m < NMODES; m++)
+		if (v->measured[m])
+			printf(" %12s", mode_name[m]);
+	for (m = BENCHTRACE; m < NMODES; m++)
+		if (v->measured[m])
+			printf(" %12s", m == BENCHTRACE ? "bt/empty" : "bpft/empty");
+	printf("   (ms, of the loop; per-call ratios)\n");
+	for (r = 0; r < ROUNDS; r++) {
+		printf("  %-7d", r + 1);
+		for (m = 0; m < NMODES; m++)
+			if (v->measured[m])
+				printf(" %12.1f", v->ms[k][m][r]);
+		for (m = BENCHTRACE; m < NMODES; m++)
+			if (v->measured[m])
+				printf(" %11.3fx",
+				       round_cost(v, k, m, r) / round_cost(v, k, EMPTY, r));
+		printf("\n");
+	}
+	printf("  %-7s", "median");
+	for (m = 0; m < NMODES; m++)
+		if (v->measured[m])
+			printf(" %12.1f", v->median[k][m]);
+	for (m = BENCHTRACE; m < NMODES; m++)
+		if (v->measured[m])
+			printf(" %11.3fx", v->ratio[k][m]);
+	printf("\n  %-7s", "min");
+	for (m = 0; m < NMODES; m++)
+		if (v->measured[m])
+			printf(" %12.1f", bench_minimum(v->ms[k][m], ROUNDS));
+	printf("   (the least disturbed runs)\n  %-7s", "ns/call");
+	for (m = 0; m < NMODES; m++)
+		if (v->measured[m])
+			printf(" %12.1f",
+			       m == UNTRACED ? v->median[k][m] * 1e6 / v->n : v->per_call_ns[k][m]);
+	printf("   (medians; untraced: the whole call, others: what the probes add)\n");
+	printf("  %-7s", "spread");
+	for (m = 0; m < NMODES; m++)
+		if (v->measured[m])
+			printf(" %11.1f%%", 100.0 *
+						(bench_maximum(v->ms[k][m], ROUNDS) -
+						 bench_minimum(v->ms[k][m], ROUNDS)) /
+						v->median[k][m]);
+	printf("   (max - min of the runs, of their median)\n");
+}
+
+static void report_variant(const struct variant *v, const char *target)
+{
+	const double *c = v->per_call_ns[CPU], *ratio = v->ratio[CPU];
+	char name[64];
+	int m;
+
+	snprintf(name, sizeof(name), "%s: empty pair", v->func);
+	bench_figure_add(name, false, "-", "%.0f ns/call", c[EMPTY]);
+	for (m = BENCHTRACE; m < NMODES; m++) {
+		snprintf(name, sizeof(name), "%s: %s/empty", v->func, mode_name[m]);
+		if (!v->measured[m]) {
+			if (m == BENCHTRACE)
+				bench_figure_missing(name, target);
+			continue;
+		}
+		printf("  %s: %.0f ns/call, %.3fx the empty pair's %.0f ns (ratio of medians "
+		       "%.3fx; by the wall clock %.0f ns/call, %.3fx)",
+		       mode_name[m], c[m], ratio[m], c[EMPTY], c[m] / c[EMPTY],
+		       v->per_call_ns[WALL][m], v->ratio[WALL][m]);
+		if (m == BENCHTRACE)
+			printf(", target %s: %s", target, bench_verdict(ratio[m] > TARGET));
+		printf("\n");
+		bench_figure_add(name, m == BENCHTRACE && ratio[m] > TARGET,
+				 m == BENCHTRACE ? target : "-", "%.3fx", ratio[m]);
+		snprintf(name, sizeof(name), "%s: %s", v->func, mode_name[m]);
+		bench_figure_add(name, false, "-", "%.0f ns/call", c[m]);
+	}
 }
 
 static void bench_variant(struct variant *v, int num)
 {
 	char name[64], bytes[32], target[32];
-	int r, m;
+	double ms[NCLOCKS];
+	int r, m, k;
 
 	hex(v->insn, 5, bytes);
 	printf("\n== %d. %s (hotcall N %s): first bytes %s, %s ==\n", num, v->func, v->arg, bytes,
@@ -410,92 +556,35 @@ static void bench_variant(struct variant *v, int num)
 		bench_figure_missing(name, target);
 		return;
 	}
+	for (m = 0; m < NMODES; m++)
+		v->measured[m] = m != BPFTRACE || bpftrace[0];
 	printf("  N = %lu calls per run (about 1 s under the empty pair), %d rounds\n", v->n,
 	       ROUNDS);
 	for (r = 0; r < ROUNDS; r++) {
 		for (m = 0; m < NMODES; m++) {
-			if (!mode_wanted(m))
+			if (!v->measured[m])
 				continue;
-			if (run_once(v, m, v->n, &v->ms[m][r], NULL)) {
-				if (m == BENCHTRACE) {
-					/* say it once, then leave benchtrace out */
-					printf(
-					    "  benchtrace --uprobe failed (see above): left out\n");
-					benchtrace_ok = false;
-				} else if (m == BPFTRACE) {
-					printf("  bpftrace failed (see above): left out\n");
-					bpftrace[0] = 0;
+			if (run_once(v, m, v->n, ms, NULL)) {
+				if (m == BENCHTRACE || m == BPFTRACE) {
+					/* say it once, then leave the tracer out */
+					printf("  %s failed (see above): left out\n", mode_name[m]);
+					v->measured[m] = false;
 				} else {
 					snprintf(name, sizeof(name), "%s: benchtrace/empty",
 						 v->func);
 					bench_figure_missing(name, target);
+					memset(v->measured, 0, sizeof(v->measured));
 					return;
 				}
 			}
+			for (k = 0; k < NCLOCKS; k++)
+				v->ms[k][m][r] = ms[k];
 		}
 	}
-	for (m = 0; m < NMODES; m++) {
-		v->measured[m] = mode_wanted(m);
-		if (!v->measured[m])
-			continue;
-		v->median[m] = bench_median(v->ms[m], ROUNDS);
-		v->per_call_ns[m] = (v->median[m] - v->median[UNTRACED]) * 1e6 / v->n;
-	}
-
-	printf("  %-7s", "round");
-	for (m = 0; m < NMODES; m++)
-		if (v->measured[m])
-			printf(" %14s", mode_name[m]);
-	printf("   (ms, the loop's own time)\n");
-	for (r = 0; r < ROUNDS; r++) {
-		printf("  %-7d", r + 1);
-		for (m = 0; m < NMODES; m++)
-			if (v->measured[m])
-				printf(" %14.1f", v->ms[m][r]);
-		printf("\n");
-	}
-	printf("  %-7s", "median");
-	for (m = 0; m < NMODES; m++)
-		if (v->measured[m])
-			printf(" %14.1f", v->median[m]);
-	printf("\n  %-7s", "ns/call");
-	for (m = 0; m < NMODES; m++)
-		if (v->measured[m])
-			printf(" %14.1f",
-			       m == UNTRACED ? v->median[m] * 1e6 / v->n : v->per_call_ns[m]);
-	printf("   (untraced: the whole call; others: added by the probes)\n");
-	printf("  %-7s", "spread");
-	for (m = 0; m < NMODES; m++)
-		if (v->measured[m])
-			printf(" %13.1f%%", 100.0 *
-						(bench_maximum(v->ms[m], ROUNDS) -
-						 bench_minimum(v->ms[m], ROUNDS)) /
-						v->median[m]);
-	printf("   (max - min of the runs, of their median)\n");
-
-	snprintf(name, sizeof(name), "%s: empty pair", v->func);
-	bench_figure_add(name, false, "-", "%.0f ns/call", v->per_call_ns[EMPTY]);
-	snprintf(name, sizeof(name), "%s: benchtrace/empty", v->func);
-	if (v->measured[BENCHTRACE]) {
-		double ratio = v->per_call_ns[BENCHTRACE] / v->per_call_ns[EMPTY];
-
-		printf("  benchtrace: %.0f ns/call, %.3fx the empty pair's %.0f ns, target %s: "
-		       "%s\n",
-		       v->per_call_ns[BENCHTRACE], ratio, v->per_call_ns[EMPTY], target,
-		       bench_verdict(ratio > TARGET));
-		bench_figure_add(name, ratio > TARGET, target, "%.3fx", ratio);
-		snprintf(name, sizeof(name), "%s: benchtrace", v->func);
-		bench_figure_add(name, false, "-", "%.0f ns/call", v->per_call_ns[BENCHTRACE]);
-	} else {
-		bench_figure_missing(name, target);
-	}
-	if (v->measured[BPFTRACE]) {
-		printf("  bpftrace: %.0f ns/call, %.3fx the empty pair's\n",
-		       v->per_call_ns[BPFTRACE], v->per_call_ns[BPFTRACE] / v->per_call_ns[EMPTY]);
-		snprintf(name, sizeof(name), "%s: bpftrace/empty", v->func);
-		bench_figure_add(name, false, "-", "%.3fx",
-				 v->per_call_ns[BPFTRACE] / v->per_call_ns[EMPTY]);
-	}
+	compute_variant(v);
+	print_variant(v, CPU);
+	print_variant(v, WALL);
+	report_variant(v, target);
 }
 
 /* ---- diagnostics: BPF run-time statistics ---- */
@@ -535,7 +624,7 @@ static void diag_variant(struct variant *v)
 	int fds[2] = {bpf_program__fd(skel->progs.empty_uprobe),
 		      bpf_program__fd(skel->progs.empty_uretprobe)};
 	int m, i;
-	double ms;
+	double ms[NCLOCKS];
 
 	printf("\n  %s, N = %lu:\n", v->func, v->n);
 	printf("    %-12s %-28s %12s %10s %10s\n", "tracer", "BPF program", "calls", "calls/N",
@@ -543,7 +632,7 @@ static void diag_variant(struct variant *v)
 	for (i = 0; i < 2; i++)
 		prog_stat_get(fds[i], &s0[i]);
 	o = (struct run_opts){.live = live, .live_ok = &live_ok};
-	if (run_once(v, EMPTY, v->n, &ms, &o)) {
+	if (run_once(v, EMPTY, v->n, ms, &o)) {
 		printf("    (empty pair: could not run)\n");
 	} else {
 		for (i = 0; i < 2; i++) {
@@ -554,11 +643,11 @@ static void diag_variant(struct variant *v)
 		}
 	}
 	for (m = BENCHTRACE; m <= BPFTRACE; m++) {
-		if (!mode_wanted(m))
+		if (!v->measured[m])
 			continue;
 		memset(&h, 0, sizeof(h));
 		o = (struct run_opts){.stats = true, .held = &h};
-		if (run_once(v, m, v->n, &ms, &o))
+		if (run_once(v, m, v->n, ms, &o))
 			printf("    (%s: could not run)\n", mode_name[m]);
 		if (!h.n)
 			printf("    (%s: no BPF programs found%s)\n", mode_name[m],
@@ -596,6 +685,27 @@ static void bench_diagnostics(struct variant *vs, int nv)
 }
 
 /* ---- main ---- */
+
+/* Per function, one line with everything the closing note of a change needs. */
+static void summary_line(const struct variant *v)
+{
+	const double *c = v->per_call_ns[CPU];
+
+	printf("  %s (%s): ", v->func, v->kind);
+	if (!v->measured[EMPTY]) {
+		printf("not measured\n");
+		return;
+	}
+	printf("empty pair %.0f ns/call", c[EMPTY]);
+	if (v->measured[BENCHTRACE])
+		printf(", benchtrace %.0f ns/call (%.2fx)", c[BENCHTRACE],
+		       c[BENCHTRACE] / c[EMPTY]);
+	else
+		printf(", benchtrace not measured");
+	if (v->measured[BPFTRACE])
+		printf(", bpftrace %.0f ns/call (%.2fx)", c[BPFTRACE], v->ratio[CPU][BPFTRACE]);
+	printf("\n");
+}
 
 /* bpftrace from $BPFTRACE or PATH, into the global; "" when there is none. */
 static void find_bpftrace(void)
@@ -691,7 +801,7 @@ int main(int argc, char **argv)
 	printf("\n== summary (%.0f s) ==\n", (bench_now_ns() - t_start) / 1e9);
 	bench_print_figures();
 	for (i = 0; i < nv; i++)
-		printf("  %s starts with %s\n", vs[i].func, vs[i].kind);
+		summary_line(&vs[i]);
 	empty_probe_bpf__destroy(skel);
 	bt_reap_strays();
 	bt_tmp_cleanup(&tmp);
