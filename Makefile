@@ -23,7 +23,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf)
-LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm
+LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm -lcapstone -lstdc++
 
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
@@ -57,7 +57,9 @@ INTEG_BINS := $(patsubst tests/integration/%.c,$(OUT)/tests/integration/%,$(INTE
 TESTLIB_SRCS := $(sort $(wildcard tests/lib/*.c))
 TESTLIB_OBJS := $(patsubst tests/lib/%.c,$(OUT)/tests/lib/%.o,$(TESTLIB_SRCS))
 WORKLOAD_SRCS := $(sort $(wildcard tests/workloads/*.c))
-WORKLOAD_BINS := $(patsubst tests/workloads/%.c,$(OUT)/tests/workloads/%,$(WORKLOAD_SRCS))
+WORKLOAD_BINS := $(patsubst tests/workloads/%.c,$(OUT)/tests/workloads/%,$(WORKLOAD_SRCS)) \
+	$(patsubst tests/workloads/%.cc,$(OUT)/tests/workloads/%,$(wildcard tests/workloads/*.cc)) \
+	$(OUT)/tests/workloads/lib/libbtwork.so
 BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard tests/bench/*.c)))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/tests/bench/%,$(BENCH_SRCS))
 
@@ -99,12 +101,12 @@ $(OUT)/tests/lib/%.o: tests/lib/%.c | $(OUT)/benchtrace.skel.h
 $(OUT)/tests/unit/%: tests/unit/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC-TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -lcmocka -o $@
 
 $(OUT)/tests/integration/%: tests/integration/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC-TEST,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -lcmocka -o $@
 
 # Workloads are plain programs: no project code, so they stand for "any program".
 $(OUT)/tests/workloads/%: tests/workloads/%.c
@@ -112,10 +114,27 @@ $(OUT)/tests/workloads/%: tests/workloads/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP $< -lpthread -lm -o $@
 
+$(OUT)/tests/workloads/%: tests/workloads/%.cc
+	$(call msg,CXX,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) -O1 -g -Wall -Wextra -Werror -MMD -MP $< -o $@
+
+$(OUT)/tests/workloads/lib/lib%.so: tests/workloads/lib/%.c
+	$(call msg,CC-SO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g -Wall -Wextra -Werror -fPIC -shared -MMD -MP $< -o $@
+
+# a program nobody would strip of its library: found through RUNPATH $$ORIGIN/lib
+$(OUT)/tests/workloads/uselib: tests/workloads/uselib.c $(OUT)/tests/workloads/lib/libbtwork.so
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g -Wall -Wextra -Werror -MMD -MP $< -L$(OUT)/tests/workloads/lib -lbtwork \
+		-Wl,-rpath,'$$ORIGIN/lib' -Wl,--enable-new-dtags -o $@
+
 $(OUT)/tests/bench/%: tests/bench/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
 
 # The uprobe benchmark's baseline: its own BPF object and skeleton, not benchtrace's.
 $(OUT)/tests/bench/%.bpf.o: tests/bench/%.bpf.c $(OUT)/vmlinux.h

@@ -25,6 +25,9 @@
 /* configuration, set by the loader before load */
 BT_EXTERN const volatile bool targ_follow_children BT_INIT(true);
 BT_EXTERN const volatile __u32 targ_ncpus BT_INIT(0); /* possible CPUs; 0: no exact RSS */
+BT_EXTERN const volatile bool targ_calls BT_INIT(false); /* --uprobe: function tracing on */
+BT_EXTERN const volatile __u64 targ_min_dur_ns BT_INIT(0); /* --min-duration */
+BT_EXTERN const volatile __u64 targ_calls_wake BT_INIT(0); /* bytes queued that wake the reader */
 
 /* written by user space through the mmaped .bss */
 BT_EXTERN volatile __u64 bt_epoch BT_INIT(0); /* sampling interval number */
@@ -71,6 +74,42 @@ BT_EXTERN struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
+
+/* function tracing: each thread's open calls (see bt_abi.h) */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct bt_callstack);
+} callstacks SEC(".maps");
+
+/* completed calls for calls.csv; apart from `events` so that a flood of
+ * calls cannot crowd out exits and forks; size set by the loader */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} calls_rb SEC(".maps");
+
+/* per-function totals, indexed by the probe's cookie; sized by the loader */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bt_func_stats);
+} func_stats SEC(".maps");
+
+/*
+ * Per CPU: bpf_ktime_get_ns() minus the scheduler's task clock, measured at
+ * each context switch (see clock_calibrate() in sched.bpf.c), so that a
+ * uprobe can tell how much CPU time the running thread used since the
+ * scheduler last updated se.sum_exec_runtime.
+ */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s64);
+} clock_off SEC(".maps");
 
 BT_EXTERN struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -4,7 +4,7 @@
  * the rss_stat tracepoint, so the highest RSS of each sampling interval is
  * seen however briefly it lasted.
  */
-#include "task_counters.bpf.h"
+#include "calls.bpf.h"
 
 /*
  * Runs on every page fault of the machine: the filter comes first, and in
@@ -16,6 +16,7 @@ static __always_inline void on_rss_stat(struct mm_struct *mm, bool btf)
 {
 	struct task_struct *task = current_task(btf);
 	struct bt_proc *p;
+	__u64 rss;
 
 	/* only the task's own address space: a change made from outside
 	 * (reclaim, the final teardown) cannot raise the peak */
@@ -25,12 +26,10 @@ static __always_inline void on_rss_stat(struct mm_struct *mm, bool btf)
 	if (!p)
 		return;
 	/* only the peak: the levels are the iterator's exact readings */
-	if (btf && !bpf_core_type_exists(struct mm_rss_stat))
-		peak_raise(p, clamp_pages(mm->rss_stat[0].count) +
-				      clamp_pages(mm->rss_stat[1].count) +
-				      clamp_pages(mm->rss_stat[3].count));
-	else
-		peak_raise(p, rss_total(mm));
+	rss = btf ? rss_total_btf(mm) : rss_total(mm);
+	peak_raise(p, rss);
+	if (targ_calls)
+		call_peak_raise(rss);
 }
 
 BT_TRACEPOINT(rss_stat, on_rss_stat(mm, btf), struct mm_struct *mm)

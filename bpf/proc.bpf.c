@@ -4,7 +4,7 @@
  * instruction), exec, exit (with the final counter readings and the exit
  * status) and OOM kills.
  */
-#include "task_counters.bpf.h"
+#include "calls.bpf.h"
 
 static __always_inline void on_fork(struct task_struct *parent, struct task_struct *child)
 {
@@ -36,9 +36,16 @@ static __always_inline void on_exec(struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	struct bt_proc *p = proc_live(tgid);
+	struct bt_callstack *cs;
 
 	if (!p)
 		return;
+	/* the calls open before exec never return into the new image */
+	if (targ_calls) {
+		cs = callstack_self();
+		if (cs)
+			cs->depth = 0;
+	}
 	BPF_CORE_READ_STR_INTO(&p->comm, task, comm);
 	emit(BT_EV_EXEC, tgid, BPF_CORE_READ(task, pid), 0, 0, 0, p->comm);
 }

@@ -4,7 +4,7 @@
  * kernel counters at each tick (see task_counters.bpf.h for why), and the
  * sched_switch hook that times I/O waits.
  */
-#include "task_counters.bpf.h"
+#include "calls.bpf.h"
 
 /*
  * Exact RSS needs each CPU's per-CPU offset (percpu_counter_sum() adds every
@@ -166,6 +166,8 @@ static __always_inline void on_switch(struct task_struct *prev, struct task_stru
 	struct bt_proc *p;
 	__u32 tid;
 
+	if (targ_calls)
+		clock_calibrate(next, btf);
 	if (BT_READ_BITFIELD(btf, prev, in_iowait) && proc_live(BT_READ(btf, prev, tgid))) {
 		t = thread_get(BT_READ(btf, prev, pid));
 		if (t)

@@ -87,6 +87,18 @@ static __always_inline __u64 rss_total(struct mm_struct *mm)
 }
 
 /*
+ * The same through a BTF pointer (tp_btf programs, bpf_get_current_task_btf()):
+ * direct loads, a few ns each instead of a helper call.
+ */
+static __always_inline __u64 rss_total_btf(struct mm_struct *mm)
+{
+	if (bpf_core_type_exists(struct mm_rss_stat))
+		return rss_total(mm);
+	return clamp_pages(mm->rss_stat[0].count) + clamp_pages(mm->rss_stat[1].count) +
+	       clamp_pages(mm->rss_stat[3].count);
+}
+
+/*
  * The thread group is gone: record the status wait(2) will report (as
  * wait_task_zombie() computes it) and whether the OOM killer chose it.
  * Returns false if another CPU got there first.

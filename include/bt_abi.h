@@ -86,6 +86,7 @@ enum bt_event_type {
 	BT_EV_EXEC = 2,
 	BT_EV_EXIT = 3,
 	BT_EV_OOM = 4,
+	BT_EV_CALL = 5,
 };
 
 struct bt_event {
@@ -99,11 +100,86 @@ struct bt_event {
 	char comm[BT_COMM_LEN];
 };
 
+/*
+ * Function tracing (--uprobe).  Each thread keeps a stack of its open
+ * traced calls in task-local storage: the kernel frees it with the thread,
+ * so a thread that exits inside a call leaks nothing.
+ */
+#define BT_MAX_DEPTH 32 /* open traced calls per thread; deeper ones are counted, not timed */
+#define BT_MAX_FUNCS 4096 /* distinct traced functions */
+
+struct bt_frame {
+	__u64 sp; /* stack pointer at entry: pairs the return with this frame */
+	__u64 start_ns;
+	/* the thread's own counters at entry */
+	__u64 cpu_ns;
+	__u64 runq_ns;
+	__u64 minflt;
+	__u64 majflt;
+	__u64 read_bytes;
+	__u64 write_bytes;
+	/* the process's RSS (pages) at entry, and the highest since */
+	__u64 rss;
+	__u64 peak;
+	__u32 func;
+	__u32 pad;
+};
+
+struct bt_callstack {
+	__u32 depth; /* frames in use */
+	__u32 pad;
+	struct bt_frame f[BT_MAX_DEPTH];
+};
+
+/* ring-buffer record of one completed call (calls.csv) */
+struct bt_call {
+	__u32 type; /* BT_EV_CALL */
+	__u32 func; /* index into the loader's probe table */
+	__u32 pid;
+	__u32 tid;
+	__u32 depth; /* 0: outermost traced call on the thread */
+	__u32 pad;
+	__u64 start_ns; /* bpf_ktime_get_ns() at entry */
+	__u64 dur_ns;
+	__u64 cpu_ns;
+	__u64 runq_ns;
+	__u64 minflt;
+	__u64 majflt;
+	__s64 rss_delta; /* pages */
+	__u64 rss_peak; /* pages */
+	__u64 read_bytes;
+	__u64 write_bytes;
+};
+
+/*
+ * Per-function totals over the whole run, per CPU (functions.csv): exact
+ * whatever the ring buffer drops.  The duration histogram is log-linear
+ * (bt_hist.h).
+ */
+#include "bt_hist.h"
+
+struct bt_func_stats {
+	__u64 calls;
+	__u64 total_ns;
+	__u64 min_ns;
+	__u64 max_ns;
+	__u64 cpu_ns;
+	__u64 minflt;
+	__u64 majflt;
+	__u64 read_bytes;
+	__u64 write_bytes;
+	__u32 hist[BT_HIST_BUCKETS];
+};
+
 /* indices into the `stats` array map: the tracer's own health counters */
 enum bt_stat {
 	BT_STAT_RB_DROPS = 0, /* ring-buffer reservations that failed */
 	BT_STAT_PROCS_FULL, /* a followed child not tracked: procs map full */
 	BT_STAT_THREADS_FULL, /* per-thread state not kept: threads map full */
+	BT_STAT_CALL_DROPS, /* calls.csv rows lost: calls ring buffer full */
+	BT_STAT_DEPTH_FULL, /* calls not timed: more than BT_MAX_DEPTH open on a thread */
+	BT_STAT_UNWOUND, /* calls left without a return (longjmp, exceptions) */
+	BT_STAT_STORAGE_FULL, /* a thread's call stack could not be allocated */
 	BT_STAT_MAX,
 };
 

@@ -34,6 +34,8 @@ struct proc_iter {
 
 struct tracer {
 	struct benchtrace_bpf *skel;
+	struct bpf_link **ulinks; /* uprobes and uretprobes */
+	int nulinks;
 	struct bpf_link *iter_link; /* all tasks */
 	struct proc_iter piters[PER_PROCESS_ITERS];
 	int npiters;
@@ -133,6 +135,15 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 		s->rodata->targ_ncpus = libbpf_num_possible_cpus();
 	bpf_map__set_max_entries(s->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(s->maps.threads, o->max_threads);
+	s->rodata->targ_calls = o->nfuncs > 0;
+	s->rodata->targ_min_dur_ns = o->min_dur_ns;
+	bpf_map__set_max_entries(s->maps.func_stats, o->nfuncs ? o->nfuncs : 1);
+	if (o->nfuncs && o->calls_rb_bytes)
+		bpf_map__set_max_entries(s->maps.calls_rb, o->calls_rb_bytes);
+	s->rodata->targ_calls_wake = bpf_map__max_entries(s->maps.calls_rb) / 8;
+	bpf_program__set_autoload(s->progs.handle_uprobe, o->nfuncs > 0);
+	bpf_program__set_autoload(s->progs.handle_uretprobe, o->nfuncs > 0);
+	bpf_program__set_autoload(s->progs.handle_uprobe_exit, o->nfuncs > 0);
 
 	/* every tracepoint program comes in both flavours (BT_TRACEPOINT) */
 	bpf_object__for_each_program(prog, s->obj) {
@@ -339,6 +350,86 @@ __u64 tracer__next_epoch(struct tracer *t)
 	return old;
 }
 
+static int attach_one(struct tracer *t, struct bpf_program *prog, bool retprobe, __u32 func,
+		      const char *binary, __u64 offset, pid_t pid, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .bpf_cookie = func, .retprobe = retprobe);
+	struct bpf_link **n, *link;
+	int ret;
+
+	n = realloc(t->ulinks, (t->nulinks + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	t->ulinks = n;
+	link = bpf_program__attach_uprobe_opts(prog, pid, binary, offset, &uo);
+	if (!link) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot attach a %s to %s at offset 0x%llx: %s",
+			 retprobe ? "uretprobe" : "uprobe", binary, (unsigned long long)offset,
+			 strerror(-ret));
+		return ret;
+	}
+	t->ulinks[t->nulinks++] = link;
+	return 0;
+}
+
+int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 offset,
+			const __u64 *exits, int nexits, pid_t pid, char *err, size_t errlen)
+{
+	int i, ret;
+
+	ret = attach_one(t, t->skel->progs.handle_uprobe, false, func, binary, offset, pid, err,
+			 errlen);
+	if (ret || !nexits)
+		return ret ? ret
+			   : attach_one(t, t->skel->progs.handle_uretprobe, true, func, binary,
+					offset, pid, err, errlen);
+	for (i = 0; i < nexits && !ret; i++)
+		ret = attach_one(t, t->skel->progs.handle_uprobe_exit, false, func, binary, exits[i],
+				 pid, err, errlen);
+	return ret;
+}
+
+int tracer__func_stats(const struct tracer *t, __u32 func, struct bt_func_stats *sum)
+{
+	struct bt_func_stats *v;
+	int i, n = t->ncpus > 0 ? t->ncpus : 1;
+	unsigned int b;
+
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.func_stats), &func, v)) {
+		free(v);
+		return -errno;
+	}
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < n; i++) {
+		if (!v[i].calls)
+			continue;
+		if (!sum->calls || v[i].min_ns < sum->min_ns)
+			sum->min_ns = v[i].min_ns;
+		if (v[i].max_ns > sum->max_ns)
+			sum->max_ns = v[i].max_ns;
+		sum->calls += v[i].calls;
+		sum->total_ns += v[i].total_ns;
+		sum->cpu_ns += v[i].cpu_ns;
+		sum->minflt += v[i].minflt;
+		sum->majflt += v[i].majflt;
+		sum->read_bytes += v[i].read_bytes;
+		sum->write_bytes += v[i].write_bytes;
+		for (b = 0; b < BT_HIST_BUCKETS; b++)
+			sum->hist[b] += v[i].hist[b];
+	}
+	free(v);
+	return 0;
+}
+
+int tracer__calls_fd(const struct tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.calls_rb);
+}
+
 int tracer__procs_fd(const struct tracer *t)
 {
 	return bpf_map__fd(t->skel->maps.procs);
@@ -369,6 +460,9 @@ void tracer__destroy(struct tracer *t)
 		return;
 	while (t->npiters)
 		tracer__forget(t, t->piters[0].pid);
+	while (t->nulinks)
+		bpf_link__destroy(t->ulinks[--t->nulinks]);
+	free(t->ulinks);
 	benchtrace_bpf__destroy(t->skel);
 	free(t);
 }

@@ -15,6 +15,10 @@ struct tracer_opts {
 	bool follow_children;
 	__u32 max_procs;
 	__u32 max_threads;
+	/* function tracing (--uprobe): nfuncs > 0 loads the uprobe programs */
+	__u32 nfuncs;
+	__u64 min_dur_ns; /* calls shorter than this get no calls.csv row */
+	__u32 calls_rb_bytes; /* calls ring buffer, a power of two */
 };
 
 /* What the kernel offered, found by probing at start (meta.json, -v). */
@@ -45,6 +49,17 @@ int tracer__collect(struct tracer *t, const __u32 *pids, int n, bool prime);
 void tracer__forget(struct tracer *t, __u32 pid);
 /* Advance the RSS-peak epoch; returns the epoch that just closed. */
 __u64 tracer__next_epoch(struct tracer *t);
+/*
+ * Time calls of the function at file offset `offset` of `binary` as function
+ * number `func` (< nfuncs): in process pid only, or in every process (-1),
+ * the kernel keeping only the traced ones.  Calls end at a uretprobe, or
+ * with nexits > 0 at the instructions at those file offsets (exits.h).
+ */
+int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 offset,
+			const __u64 *exits, int nexits, pid_t pid, char *err, size_t errlen);
+/* Function `func`'s totals summed over CPUs (min over CPUs that saw a call). */
+int tracer__func_stats(const struct tracer *t, __u32 func, struct bt_func_stats *sum);
+int tracer__calls_fd(const struct tracer *t);
 int tracer__procs_fd(const struct tracer *t);
 int tracer__events_fd(const struct tracer *t);
 /* Sum of a BT_STAT_* counter over CPUs. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include "functions.h"
 #include "log.h"
 #include "opts.h"
 #include "run.h"
@@ -19,7 +20,9 @@ int main(int argc, char **argv)
 	struct opts o;
 	int ret;
 
-	if (argc > 1 && (!strcmp(argv[1], "report") || !strcmp(argv[1], "functions"))) {
+	if (argc > 1 && !strcmp(argv[1], "functions"))
+		return functions__main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "report")) {
 		warn("'benchtrace %s' is not available in this version", argv[1]);
 		return 2;
 	}

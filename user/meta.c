@@ -128,8 +128,29 @@ static void write_features(struct out *o, const struct run *r)
 {
 	const struct tracer_features *f = tracer__features(r->tracer);
 
+	const struct probe *p;
+	char addr[32];
+	int i;
+
 	json__key(o, "probes");
 	json__begin_array(o);
+	for (i = 0; i < r->probes.n; i++) {
+		p = &r->probes.p[i];
+		json__begin_object(o);
+		kv_str(o, "spec", p->spec);
+		kv_str(o, "func", p->func);
+		kv_str(o, "binary", p->binary);
+		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)p->addr);
+		kv_str(o, "address", addr);
+		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)p->offset);
+		kv_str(o, "offset", addr);
+		/* how calls end: a uretprobe, or probes on the return instructions
+		 * where a uretprobe would break C++ exceptions (exits.h) */
+		kv_str(o, "exit", p->nexits ? "return_instructions" : "uretprobe");
+		if (p->nexits)
+			kv_u64(o, "exit_probes", p->nexits);
+		json__end_object(o);
+	}
 	json__end_array(o);
 	json__key(o, "kernel_features");
 	json__begin_object(o);
@@ -147,6 +168,7 @@ static void write_features(struct out *o, const struct run *r)
 static void write_end(struct out *o, const struct run *r, bool final)
 {
 	const struct run_stats *st = final ? sampler__stats(r->sampler) : NULL;
+	int i;
 
 	kv_str(o, "outcome", final ? outcome_name(r->outcome) : "running");
 	json__key(o, "exit_code");
@@ -167,10 +189,19 @@ static void write_end(struct out *o, const struct run *r, bool final)
 	json__double(o, (r->end_mono_ns - r->start_mono_ns) / 1e9);
 	json__key(o, "lost_events");
 	json__begin_object(o);
-	kv_u64(o, "ringbuf", r->lost_ringbuf);
-	kv_u64(o, "procs_map_full", r->lost_procs);
-	kv_u64(o, "threads_map_full", r->lost_threads);
+	for (i = 0; i < BT_STAT_MAX; i++)
+		if (lost_source_name(i))
+			kv_u64(o, lost_source_name(i), r->lost[i]);
 	json__end_object(o);
+	if (r->probes.n) {
+		json__key(o, "calls");
+		json__begin_object(o);
+		kv_u64(o, "rows", r->calls.rows);
+		kv_u64(o, "min_duration_ns", r->opts->min_duration_ns);
+		/* left by longjmp() or an exception: counted, not timed */
+		kv_u64(o, "unwound", r->lost[BT_STAT_UNWOUND]);
+		json__end_object(o);
+	}
 	json__key(o, "totals");
 	json__begin_object(o);
 	kv_u64(o, "cpu_ns", st->cpu_ns);

@@ -14,6 +14,7 @@ enum {
 	OPT_NO_CHOWN,
 	OPT_MAX_PROCS,
 	OPT_MAX_THREADS,
+	OPT_MIN_DURATION,
 	OPT_LATER,
 };
 
@@ -31,9 +32,9 @@ static const struct option long_opts[] = {
 	{ "no-chown", no_argument, NULL, OPT_NO_CHOWN },
 	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
 	{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
-	{ "uprobe", required_argument, NULL, OPT_LATER },
+	{ "uprobe", required_argument, NULL, 'u' },
 	{ "usdt", required_argument, NULL, OPT_LATER },
-	{ "min-duration", required_argument, NULL, OPT_LATER },
+	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
 	{ "perfetto", no_argument, NULL, OPT_LATER },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -46,6 +47,7 @@ void opts__usage(FILE *f)
 		"Usage: benchtrace [OPTIONS] -p PID[,PID...]     trace running processes\n"
 		"       benchtrace [OPTIONS] -- COMMAND [ARG...]  run COMMAND and trace it\n"
 		"       benchtrace [OPTIONS] -a                    trace every process\n"
+		"       benchtrace functions BINARY|-p PID [GLOB]  what --uprobe can attach to\n"
 		"\n"
 		"Records per-process CPU time, run-queue wait, context switches, RSS (with\n"
 		"every peak), page faults and storage I/O, counted in the kernel with BPF.\n"
@@ -56,7 +58,13 @@ void opts__usage(FILE *f)
 		"  -i, --interval DUR     sampling interval, or 'auto' (default): 10ms,\n"
 		"                         doubling every 1000 samples up to 10s\n"
 		"  -d, --duration DUR     stop tracing after DUR (the target keeps running)\n"
-		"  -z, --gzip             write samples.csv.gz and events.csv.gz\n"
+		"  -u, --uprobe SPEC      time every call of a function, with the CPU, waits,\n"
+		"                         faults, memory and I/O it used (repeatable): FUNC,\n"
+		"                         BINARY:FUNC or LIB:FUNC (libc:malloc); FUNC may be a\n"
+		"                         glob (train_*); default binary: the target's program\n"
+		"      --min-duration DUR calls.csv rows only for calls at least DUR long\n"
+		"                         (functions.csv still counts every call)\n"
+		"  -z, --gzip             write the CSV logs gzip-compressed (*.csv.gz)\n"
 		"      --user USER        run COMMAND as USER (default under sudo: the\n"
 		"                         invoking user)\n"
 		"      --no-children      do not follow children of traced processes\n"
@@ -107,7 +115,7 @@ int opts__parse(struct opts *o, int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at the first non-option, so COMMAND's own flags are its own */
-	while ((c = getopt_long(argc, argv, "+:p:ao:i:d:zqvhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:ao:i:d:u:zqvhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (o->mode == BT_MODE_PIDS)
@@ -171,6 +179,19 @@ int opts__parse(struct opts *o, int argc, char **argv)
 			if (parse_count(optarg, "--max-threads", &o->max_threads))
 				return 2;
 			break;
+		case 'u':
+			if (o->nuprobes == BT_MAX_UPROBES)
+				return usage_error("more than %d --uprobe options; use globs",
+						   BT_MAX_UPROBES);
+			if (!*optarg)
+				return usage_error("empty --uprobe (e.g. -u train_step, -u libc:malloc)");
+			o->uprobes[o->nuprobes++] = optarg;
+			break;
+		case OPT_MIN_DURATION:
+			if (parse_duration(optarg, &o->min_duration_ns))
+				return usage_error("invalid --min-duration '%s' (e.g. 100us, 5ms)",
+						   optarg);
+			break;
 		case OPT_LATER:
 			return usage_error("%s is not available in this version of benchtrace",
 					   argv[optind - 1]);
@@ -197,6 +218,8 @@ int opts__parse(struct opts *o, int argc, char **argv)
 	}
 	if (o->mode == BT_MODE_NONE)
 		return usage_error("nothing to trace: give -p PID, -a or -- COMMAND");
+	if (o->min_duration_ns && !o->nuprobes)
+		return usage_error("--min-duration applies to calls traced with --uprobe");
 	if (o->user && o->mode != BT_MODE_COMMAND)
 		return usage_error("--user applies only when benchtrace runs a command");
 	return 0;

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #define BT_MAX_PIDS 1024
+#define BT_MAX_UPROBES 256 /* --uprobe options */
 
 enum bt_mode {
 	BT_MODE_NONE,
@@ -27,6 +28,9 @@ struct opts {
 	char **cmd; /* argv of COMMAND, NULL-terminated */
 	const char *user;
 	bool gzip, quiet, no_children, no_chown;
+	char *uprobes[BT_MAX_UPROBES]; /* --uprobe SPECs, in order */
+	int nuprobes;
+	__u64 min_duration_ns; /* --min-duration: calls.csv rows only for calls this long */
 	__u32 max_procs, max_threads;
 	int argc; /* the whole command line, for meta.json */
 	char **argv;

@@ -33,6 +33,8 @@
 /* after Ctrl-C, how long the command (which got the same SIGINT from the
  * terminal) may take to exit before we leave it running */
 #define CHILD_GRACE_NS (NSEC / 2)
+/* calls.csv rows in flight: 16 MiB holds about 160000 calls */
+#define CALLS_RB_BYTES (16U << 20)
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t child_changed;
@@ -80,6 +82,31 @@ const char *outcome_name(enum bt_outcome o)
 		[BT_TRACER_ERROR] = "tracer_error",
 	};
 	return names[o];
+}
+
+const char *lost_source_name(enum bt_stat idx)
+{
+	static const char *const names[BT_STAT_MAX] = {
+		[BT_STAT_RB_DROPS] = "ringbuf",
+		[BT_STAT_PROCS_FULL] = "procs_map_full",
+		[BT_STAT_THREADS_FULL] = "threads_map_full",
+		[BT_STAT_CALL_DROPS] = "calls_ringbuf",
+		[BT_STAT_DEPTH_FULL] = "call_depth",
+		[BT_STAT_STORAGE_FULL] = "call_stack_alloc",
+		/* BT_STAT_UNWOUND: calls that never returned are not lost data */
+	};
+	return idx < BT_STAT_MAX ? names[idx] : NULL;
+}
+
+__u64 run__lost_total(const struct run *r)
+{
+	__u64 n = 0;
+	int i;
+
+	for (i = 0; i < BT_STAT_MAX; i++)
+		if (lost_source_name(i))
+			n += r->lost[i];
+	return n;
 }
 
 /* Root, or CAP_BPF + CAP_PERFMON (with CAP_SYS_RESOURCE not needed). */
@@ -137,8 +164,43 @@ static int find_all(struct run *r)
 	return 0;
 }
 
-/* Everything about the targets that can fail, before anything is made. */
-static int check_targets(struct run *r)
+/*
+ * --uprobe specs to (binary, offset) pairs, before anything starts: a
+ * function that cannot be found is an error while nothing has run yet.
+ */
+static int resolve_probes(struct run *r)
+{
+	const struct opts *o = r->opts;
+	char err[1024], exe[4096];
+	const char *base = NULL;
+	pid_t pid = 0;
+	int ret;
+
+	if (!o->nuprobes)
+		return 0;
+	if (o->mode == BT_MODE_COMMAND) {
+		base = realpath(r->cmd_path, exe) ? exe : r->cmd_path;
+	} else if (o->mode == BT_MODE_PIDS) {
+		base = r->procs[0].exe;
+		pid = r->procs[0].pid;
+		if (!base) {
+			warn("cannot read the executable of PID %d (/proc/%d/exe) to find --uprobe "
+			     "functions in; write BINARY:FUNC",
+			     pid, pid);
+			return -ENOENT;
+		}
+	}
+	ret = probes__resolve(&r->probes, o->uprobes, o->nuprobes, base, pid,
+			      probes__target_cxx(base, pid), err, sizeof(err));
+	if (ret) {
+		warn("%s", err);
+		return ret;
+	}
+	info("--uprobe: %d function%s to trace", r->probes.n, r->probes.n == 1 ? "" : "s");
+	return 0;
+}
+
+static int check_target_procs(struct run *r)
 {
 	const struct opts *o = r->opts;
 	char err[512];
@@ -181,6 +243,14 @@ static int check_targets(struct run *r)
 	}
 }
 
+/* Everything about the targets that can fail, before anything is made. */
+static int check_targets(struct run *r)
+{
+	int ret = check_target_procs(r);
+
+	return ret ? ret : resolve_probes(r);
+}
+
 static struct out *open_log(struct run *r, const char *base, const char *header)
 {
 	char name[64];
@@ -205,12 +275,28 @@ static struct out *open_log(struct run *r, const char *base, const char *header)
 
 static int flush_files(struct run *r)
 {
-	int e1 = out__flush(r->samples), e2 = out__flush(r->events);
+	struct {
+		struct out *o;
+		const char *name;
+	} f[] = {
+		{ r->samples, "samples.csv" },
+		{ r->events, "events.csv" },
+		{ r->calls_out, "calls.csv" },
+		{ r->functions_out, "functions.csv" },
+	};
+	size_t i;
+	int e;
 
-	if (e1 || e2) {
-		snprintf(r->error, sizeof(r->error), "writing %s/%s: %s", rundir__path(r->rd),
-			 e1 ? "samples.csv" : "events.csv", strerror(e1 ? -e1 : -e2));
-		return -EIO;
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!f[i].o)
+			continue;
+		e = out__flush(f[i].o);
+		if (e) {
+			snprintf(r->error, sizeof(r->error), "writing %s/%s%s: %s",
+				 rundir__path(r->rd), f[i].name, r->opts->gzip ? ".gz" : "",
+				 strerror(-e));
+			return -EIO;
+		}
 	}
 	return 0;
 }
@@ -269,6 +355,12 @@ static int setup_files(struct run *r)
 	r->events = open_log(r, "events.csv", events_header);
 	if (!r->samples || !r->events)
 		return -EIO;
+	if (r->probes.n) {
+		r->calls_out = open_log(r, "calls.csv", calls_header);
+		r->functions_out = open_log(r, "functions.csv", functions_header);
+		if (!r->calls_out || !r->functions_out)
+			return -EIO;
+	}
 	reserve_space(r);
 	/* headers on disk now: a run cut short still has parseable files */
 	if (flush_files(r)) {
@@ -284,7 +376,9 @@ static void discard_files(struct run *r)
 	release_space(r);
 	out__close(r->samples);
 	out__close(r->events);
-	r->samples = r->events = NULL;
+	out__close(r->calls_out);
+	out__close(r->functions_out);
+	r->samples = r->events = r->calls_out = r->functions_out = NULL;
 	rundir__discard(r->rd);
 	r->rd = NULL;
 }
@@ -371,27 +465,20 @@ static int prime(struct run *r)
 
 static void check_lost(struct run *r, struct eventlog *el, __u64 now)
 {
-	struct {
-		enum bt_stat idx;
-		const char *name;
-		__u64 *seen;
-	} src[] = {
-		{ BT_STAT_RB_DROPS, "ringbuf", &r->lost_ringbuf },
-		{ BT_STAT_PROCS_FULL, "procs_map_full", &r->lost_procs },
-		{ BT_STAT_THREADS_FULL, "threads_map_full", &r->lost_threads },
-	};
 	char detail[64];
-	size_t i;
+	__u64 n;
+	int i;
 
-	for (i = 0; i < sizeof(src) / sizeof(src[0]); i++) {
-		__u64 n = tracer__stat(r->tracer, src[i].idx);
-
-		if (n <= *src[i].seen)
+	for (i = 0; i < BT_STAT_MAX; i++) {
+		n = tracer__stat(r->tracer, i);
+		if (n <= r->lost[i])
 			continue;
-		snprintf(detail, sizeof(detail), "source=%s count=%llu", src[i].name,
-			 (unsigned long long)(n - *src[i].seen));
-		eventlog__write(el, now, 0, 0, "lost", detail);
-		*src[i].seen = n;
+		if (lost_source_name(i)) {
+			snprintf(detail, sizeof(detail), "source=%s count=%llu",
+				 lost_source_name(i), (unsigned long long)(n - r->lost[i]));
+			eventlog__write(el, now, 0, 0, "lost", detail);
+		}
+		r->lost[i] = n;
 	}
 }
 
@@ -457,10 +544,13 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 	int ret = 0, timeout;
 
 	rb = ring_buffer__new(tracer__events_fd(r->tracer), eventlog__handle, el, NULL);
-	if (!rb) {
+	if (!rb || (r->probes.n && ring_buffer__add(rb, tracer__calls_fd(r->tracer),
+						       calls__handle, &r->calls))) {
+		ret = -errno;
 		snprintf(r->error, sizeof(r->error), "cannot open the BPF ring buffer: %s",
-			 strerror(errno));
-		return -errno;
+			 strerror(-ret));
+		ring_buffer__free(rb);
+		return ret;
 	}
 	now = r->start_mono_ns;
 	next_tick = now + r->interval.ns;
@@ -515,7 +605,7 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			if (ret)
 				break;
 			status__update(status, now - r->start_mono_ns, sampler__stats(r->sampler),
-				       r->lost_ringbuf + r->lost_procs + r->lost_threads);
+				       r->calls.seen, run__lost_total(r));
 			next_flush = now + FLUSH_NS;
 		}
 	}
@@ -535,6 +625,77 @@ static void cleanup(struct run *r)
 	for (i = 0; i < r->nprocs; i++)
 		proc_info__free(&r->procs[i]);
 	free(r->procs);
+	probes__free(&r->probes);
+	free(r->funcs);
+}
+
+/* A probe in a library other programs use too, not yet mentioned. */
+static bool shared_noted(const struct run *r, int i)
+{
+	const char *bin = r->probes.p[i].binary;
+	int j;
+
+	if (r->nprocs && r->procs[0].exe && !strcmp(bin, r->procs[0].exe))
+		return true; /* the target's own program */
+	if (!strstr(bin, ".so"))
+		return true;
+	for (j = 0; j < i; j++)
+		if (!strcmp(r->probes.p[j].binary, bin))
+			return true; /* said already */
+	return false;
+}
+
+/*
+ * Attach the uprobes.  In one process without its children the kernel can
+ * place them in that process alone; otherwise they go into every process
+ * that maps the binary and the BPF side keeps the traced ones, so children
+ * and exec'd programs are covered from their first call.
+ */
+static int attach_probes(struct run *r)
+{
+	const struct opts *o = r->opts;
+	char err[1024];
+	pid_t pid = -1;
+	int i, ret;
+
+	if (o->no_children && ((o->mode == BT_MODE_COMMAND && r->child.pid > 0) ||
+			       (o->mode == BT_MODE_PIDS && r->nprocs == 1)))
+		pid = r->procs[0].pid;
+	for (i = 0; i < r->probes.n; i++) {
+		if (pid < 0 && !o->quiet && o->mode != BT_MODE_ALL && !shared_noted(r, i))
+			warn("note: %s is shared: its probes fire in every process that uses it "
+			     "(only the traced ones' calls are kept, but the others pay about a "
+			     "microsecond a call); --no-children confines them to the target",
+			     r->probes.p[i].binary);
+		ret = tracer__attach_func(r->tracer, i, r->probes.p[i].binary, r->probes.p[i].offset,
+					  r->probes.p[i].exits, r->probes.p[i].nexits, pid, err,
+					  sizeof(err));
+		if (ret) {
+			warn("%s (function %s)", err, r->probes.p[i].func);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* functions.csv, at the end: the kernel's exact totals. */
+static void finish_functions(struct run *r)
+{
+	int ret;
+
+	if (!r->probes.n)
+		return;
+	r->funcs = calloc(r->probes.n, sizeof(*r->funcs));
+	ret = r->funcs ? calls__summarise(&r->probes, r->tracer, r->funcs) : -ENOMEM;
+	if (ret) {
+		if (!r->error[0])
+			snprintf(r->error, sizeof(r->error), "reading the function statistics: %s",
+				 strerror(-ret));
+		free(r->funcs);
+		r->funcs = NULL;
+		return;
+	}
+	calls__write_functions(r->functions_out, r->funcs, r->probes.n);
 }
 
 /* After the loop: in command mode, the command's fate. */
@@ -566,7 +727,7 @@ int run__main(const struct opts *o)
 	struct status *status = NULL;
 	struct run r = {};
 	char err[512];
-	int ret, exit_status = 1, i, e1, e2;
+	int ret, exit_status = 1, i, e1, e2, e3, e4;
 
 	r.opts = o;
 	r.exit_code = -1;
@@ -581,6 +742,9 @@ int run__main(const struct opts *o)
 	topts.follow_children = !o->no_children;
 	topts.max_procs = o->max_procs;
 	topts.max_threads = o->max_threads;
+	topts.nfuncs = r.probes.n;
+	topts.min_dur_ns = o->min_duration_ns;
+	topts.calls_rb_bytes = CALLS_RB_BYTES;
 	if (o->mode == BT_MODE_ALL && topts.max_procs < (unsigned)r.nprocs * 2)
 		topts.max_procs = r.nprocs * 2;
 	ret = tracer__open(&r.tracer, &topts, err, sizeof(err));
@@ -597,6 +761,8 @@ int run__main(const struct opts *o)
 		warn("%s", err);
 		goto discard;
 	}
+	if (attach_probes(&r))
+		goto discard;
 	ret = prime(&r); /* baselines: count from now on */
 	if (ret) {
 		warn("cannot read the traced processes' counters: %s", strerror(-ret));
@@ -620,6 +786,10 @@ int run__main(const struct opts *o)
 	r.sampler = sampler__new(r.tracer, r.samples, r.start_mono_ns, sysconf(_SC_PAGESIZE));
 	el.out = r.events;
 	el.start_ns = r.start_mono_ns;
+	r.calls.out = r.calls_out;
+	r.calls.probes = &r.probes;
+	r.calls.start_ns = r.start_mono_ns;
+	r.calls.page_size = sysconf(_SC_PAGESIZE);
 	for (i = 0; i < r.nprocs && o->mode != BT_MODE_ALL; i++)
 		eventlog__add_root(&el, r.procs[i].pid);
 	if (!r.sampler || meta__write(&r, false)) {
@@ -634,19 +804,23 @@ int run__main(const struct opts *o)
 			goto discard;
 		}
 	}
-	status = status__new(o->quiet);
+	status = status__new(o->quiet, r.probes.n > 0);
 	ret = trace_loop(&r, &el, status);
 	status__clear(status);
 	r.end_mono_ns = clock_ns(CLOCK_MONOTONIC);
 
 	settle_child(&r);
 	decide_outcome(&r, sampler__stats(r.sampler));
+	finish_functions(&r);
 	e1 = out__close(r.samples);
 	e2 = out__close(r.events);
-	r.samples = r.events = NULL;
-	if ((e1 || e2) && !r.error[0]) {
+	e3 = out__close(r.calls_out);
+	e4 = out__close(r.functions_out);
+	r.samples = r.events = r.calls_out = r.functions_out = NULL;
+	e1 = e1 ? e1 : e2 ? e2 : e3 ? e3 : e4;
+	if (e1 && !r.error[0]) {
 		snprintf(r.error, sizeof(r.error), "writing the logs in %s: %s",
-			 rundir__path(r.rd), strerror(e1 ? -e1 : -e2));
+			 rundir__path(r.rd), strerror(-e1));
 		r.outcome = BT_TRACER_ERROR;
 	}
 	release_space(&r);

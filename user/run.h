@@ -6,8 +6,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <linux/types.h>
+#include "bt_abi.h"
+#include "calls.h"
 #include "interval.h"
 #include "opts.h"
+#include "probes.h"
 #include "target.h"
 
 struct out;
@@ -31,6 +34,10 @@ struct run {
 	struct sampler *sampler;
 	struct rundir *rd;
 	struct out *samples, *events;
+	struct out *calls_out, *functions_out; /* with --uprobe */
+	struct probes probes;
+	struct calls calls;
+	struct func_summary *funcs; /* at the end, by total time */
 	struct proc_info *procs; /* the targets as /proc showed them at start */
 	int nprocs;
 	char cmd_path[4096];
@@ -39,7 +46,7 @@ struct run {
 
 	__u64 start_mono_ns, start_real_ns, end_mono_ns;
 	struct interval interval;
-	__u64 lost_ringbuf, lost_procs, lost_threads;
+	__u64 lost[BT_STAT_MAX]; /* the kernel side's BT_STAT_* counters, as last read */
 
 	enum bt_outcome outcome;
 	int exit_code; /* -1 if none */
@@ -49,6 +56,11 @@ struct run {
 };
 
 const char *outcome_name(enum bt_outcome o);
+/* The name of a BT_STAT_* counter in meta.json and events.csv; NULL for
+ * counters that are not lost data. */
+const char *lost_source_name(enum bt_stat idx);
+/* Events lost over the run, all sources. */
+__u64 run__lost_total(const struct run *r);
 /* Trace as the options say; returns benchtrace's exit status. */
 int run__main(const struct opts *o);
 /* meta.json, at start (final=false) and at the end. */

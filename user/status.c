@@ -12,15 +12,18 @@
 struct status {
 	bool live; /* a status line is drawn */
 	bool drawn;
-	__u64 last_elapsed, last_cpu, last_read, last_write;
+	bool calls; /* functions are traced: show calls/s */
+	__u64 last_elapsed, last_cpu, last_read, last_write, last_calls;
 };
 
-struct status *status__new(bool quiet)
+struct status *status__new(bool quiet, bool calls)
 {
 	struct status *s = calloc(1, sizeof(*s));
 
-	if (s)
+	if (s) {
 		s->live = !quiet && isatty(STDERR_FILENO);
+		s->calls = calls;
+	}
 	return s;
 }
 
@@ -36,8 +39,10 @@ void status__bytes(char *buf, size_t len, double bytes)
 	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
 }
 
-void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *st, __u64 lost)
+void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *st, __u64 calls,
+		    __u64 lost)
 {
+	char callrate[48] = "";
 	char rss[32], rd[32], wr[32];
 	double dt;
 
@@ -49,9 +54,13 @@ void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *
 	status__bytes(rss, sizeof(rss), st->last_rss_bytes);
 	status__bytes(rd, sizeof(rd), (st->read_bytes - s->last_read) / dt);
 	status__bytes(wr, sizeof(wr), (st->write_bytes - s->last_write) / dt);
-	fprintf(stderr, "\r\033[Kbenchtrace %7.1fs  cpu %6.1f%%  rss %s  read %s/s  write %s/s  lost %llu",
+	if (s->calls)
+		snprintf(callrate, sizeof(callrate), "  calls %.0f/s", (calls - s->last_calls) / dt);
+	fprintf(stderr,
+		"\r\033[Kbenchtrace %7.1fs  cpu %6.1f%%  rss %s  read %s/s  write %s/s%s  lost %llu",
 		elapsed_ns / 1e9, 100.0 * (st->cpu_ns - s->last_cpu) / (dt * 1e9), rss, rd, wr,
-		(unsigned long long)lost);
+		callrate, (unsigned long long)lost);
+	s->last_calls = calls;
 	s->drawn = true;
 	s->last_elapsed = elapsed_ns;
 	s->last_cpu = st->cpu_ns;
@@ -90,11 +99,49 @@ static void describe_outcome(const struct run *r, char *buf, size_t len)
 	}
 }
 
+/* "1.234 ms": a duration for people */
+static void human_ns(char *buf, size_t len, double ns)
+{
+	if (ns >= 1e9)
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	else if (ns >= 1e6)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%.3f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0f ns", ns);
+}
+
+#define SUMMARY_TOP_FUNCS 5
+
+/* The top functions by total time (r->funcs is sorted so). */
+static void summary_functions(const struct run *r)
+{
+	char total[32], mean[32], p99[32];
+	int i;
+
+	fprintf(stderr, "  calls    %llu row%s in calls.csv; top functions by total time:\n",
+		(unsigned long long)r->calls.rows, r->calls.rows == 1 ? "" : "s");
+	for (i = 0; i < r->probes.n && i < SUMMARY_TOP_FUNCS; i++) {
+		const struct func_summary *f = &r->funcs[i];
+
+		human_ns(total, sizeof(total), f->total_ns);
+		human_ns(mean, sizeof(mean), f->mean_ns);
+		human_ns(p99, sizeof(p99), f->p99_ns);
+		fprintf(stderr, "    %-28.28s %10llu call%s total %11s  mean %11s  p99 %11s\n",
+			f->func, (unsigned long long)f->calls, f->calls == 1 ? " " : "s", total,
+			mean, p99);
+	}
+	if (r->probes.n > SUMMARY_TOP_FUNCS)
+		fprintf(stderr, "    ... %d more in functions.csv\n", r->probes.n - SUMMARY_TOP_FUNCS);
+}
+
 void status__summary(struct status *s, const struct run *r, const struct run_stats *st)
 {
 	double wall = (r->end_mono_ns - r->start_mono_ns) / 1e9;
 	char what[128], peak[32], rd[32], wr[32];
-	__u64 lost = r->lost_ringbuf + r->lost_procs + r->lost_threads;
+	__u64 lost = run__lost_total(r);
+	int i, shown;
 
 	(void)s;
 	describe_outcome(r, what, sizeof(what));
@@ -117,12 +164,18 @@ void status__summary(struct status *s, const struct run *r, const struct run_sta
 	fprintf(stderr, "  switches %llu voluntary, %llu involuntary; %llu process%s\n",
 		(unsigned long long)st->vol_cs, (unsigned long long)st->invol_cs,
 		(unsigned long long)st->procs_seen, st->procs_seen == 1 ? "" : "es");
-	if (lost)
-		fprintf(stderr,
-			"  LOST     %llu events (ring buffer %llu, process map full %llu, "
-			"thread map full %llu)\n",
-			(unsigned long long)lost, (unsigned long long)r->lost_ringbuf,
-			(unsigned long long)r->lost_procs, (unsigned long long)r->lost_threads);
+	if (r->probes.n && r->funcs)
+		summary_functions(r);
+	if (lost) {
+		fprintf(stderr, "  LOST     %llu events (", (unsigned long long)lost);
+		for (i = 0, shown = 0; i < BT_STAT_MAX; i++) {
+			if (!lost_source_name(i) || !r->lost[i])
+				continue;
+			fprintf(stderr, "%s%s %llu", shown++ ? ", " : "", lost_source_name(i),
+				(unsigned long long)r->lost[i]);
+		}
+		fprintf(stderr, ")\n");
+	}
 	fprintf(stderr, "  logs     %s/\n", rundir__path(r->rd));
 }
 

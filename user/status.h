@@ -10,8 +10,10 @@ struct run;
 struct run_stats;
 struct status;
 
-struct status *status__new(bool quiet);
-void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *st, __u64 lost);
+struct status *status__new(bool quiet, bool calls);
+/* calls: calls seen so far (for calls/s); lost: events lost so far */
+void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *st, __u64 calls,
+		    __u64 lost);
 void status__clear(struct status *s);
 void status__summary(struct status *s, const struct run *r, const struct run_stats *st);
 void status__free(struct status *s);

@@ -38,6 +38,7 @@
 
 #include "csvread.h"
 #include "testutil.h"
+#include "expect.h"
 
 #define MiB (1024.0 * 1024.0)
 
@@ -54,13 +55,6 @@ static unsigned long long report(struct bt_ctx *c, const char *key)
 	if (bt_report_get(&c->rep, key, &v))
 		fail_msg("workload report %s has no '%s'", c->tmp.report, key);
 	return v;
-}
-
-static void show_stderr(const struct bt_result *r)
-{
-	if (r->err[0])
-		print_message("benchtrace stderr:\n%s%s", r->err,
-			      r->err[strlen(r->err) - 1] == '\n' ? "" : "\n");
 }
 
 /*
@@ -103,28 +97,6 @@ static void trace_workload(struct bt_ctx *c, const char *interval, int want_stat
 		fail_msg("samples.csv has no row for the workload (pid %d)", c->pid);
 }
 
-/*
- * Print "WHAT: traced X UNIT vs SOURCE Y UNIT (+d%)" and fail if
- * |traced - truth| > max(rel * truth, abs_slack).
- */
-static void expect_close(const char *what, const char *source, const char *unit, double scale,
-			 double traced, double truth, double rel, double abs_slack)
-{
-	double diff = traced - truth, tol = fmax(rel * truth, abs_slack);
-	double pct = truth ? 100.0 * diff / truth : 0;
-	int prec = scale == 1 ? 0 : 3; /* counts are whole */
-	char slack[32] = "";
-
-	if (abs_slack)
-		snprintf(slack, sizeof(slack), " or +-%.0f", abs_slack);
-	print_message("%s: traced %.*f %s vs %s %.*f %s (%+.1f%%; allowed +-%.0f%%%s)\n", what,
-		      prec, traced / scale, unit, source, prec, truth / scale, unit, pct, rel * 100,
-		      slack);
-	if (fabs(diff) > tol)
-		fail_msg("%s: traced %.0f, kernel says %.0f: off by %.0f (%.1f%%), more than %.0f",
-			 what, traced, truth, diff, pct, tol);
-}
-
 static void expect_meta_str(struct bt_ctx *c, const char *key, const char *want)
 {
 	char got[256];
@@ -157,28 +129,6 @@ static void expect_exit_event(struct bt_ctx *c, int pid, const char *want)
 			 "first one has '%s', %d in all",
 			 pid, want, detail, bt_events_count(&c->rd, pid, "exit", NULL));
 	}
-}
-
-/* One line on stderr, and the exit status of a refused run. */
-static void expect_refusal(const struct bt_result *r, int want_lo, int want_hi, const char *what)
-{
-	print_message("%s: exit %d, stderr: %s", what, r->status, r->err[0] ? r->err : "(empty)\n");
-	if (r->status < want_lo || r->status > want_hi) {
-		if (want_lo == want_hi)
-			fail_msg("%s: exit status %d, want %d", what, r->status, want_lo);
-		fail_msg("%s: exit status %d, want %d..%d", what, r->status, want_lo, want_hi);
-	}
-	if (bt_count_lines(r->err) != 1)
-		fail_msg("%s: want exactly one line on stderr, got %d", what,
-			 bt_count_lines(r->err));
-}
-
-static void expect_no_run_dir(struct bt_ctx *c, const char *what)
-{
-	struct stat st;
-
-	if (!lstat(c->tmp.run_dir, &st))
-		fail_msg("%s: left a run directory %s behind", what, c->tmp.run_dir);
 }
 
 static const char *const outcomes[] = {"completed", "failed",	    "killed", "oom_killed",

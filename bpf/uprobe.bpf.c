@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Function tracing: a uprobe and a uretprobe on every traced function, told
+ * apart by their attach cookie (the function's index).  Entry pushes a frame
+ * with the thread's own kernel counters on the thread's stack of open calls;
+ * the return pops it and charges the difference to the call: duration,
+ * on-CPU time, run-queue wait, faults, storage I/O, and the process's RSS
+ * change and peak.  Totals per function (functions.csv) are kept here,
+ * exact; each call also goes to the calls ring buffer (calls.csv), which
+ * may drop rows under a flood but never makes the traced thread wait.
+ *
+ * Pairing is by stack pointer, which survives recursion, many threads in
+ * one function, and calls that never return: a call abandoned by longjmp()
+ * or a C++ exception leaves a frame deeper in the stack than the next
+ * call's entry or return, and is dropped there (counted as unwound).
+ */
+#include "calls.bpf.h"
+
+/* x86: `ret` pops the return address that was on top of the stack at entry */
+#if defined(__TARGET_ARCH_x86)
+#define RET_SP_ADJ 8
+#else
+#define RET_SP_ADJ 0
+#endif
+
+#define FRAME(cs, i) (&(cs)->f[(i) & (BT_MAX_DEPTH - 1)])
+
+SEC("uprobe")
+int handle_uprobe(struct pt_regs *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct bt_callstack *cs;
+	struct bt_frame *f;
+	__u64 sp = PT_REGS_SP(ctx), now;
+	__u32 d, i;
+
+	cs = bpf_task_storage_get(&callstacks, task, 0, 0);
+	if (!cs) {
+		/* the thread's first traced call: is it ours to trace? */
+		if (!proc_live(task->tgid))
+			return 0;
+		cs = bpf_task_storage_get(&callstacks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!cs) {
+			stat_inc(BT_STAT_STORAGE_FULL);
+			return 0;
+		}
+	}
+	/* a frame at or below this entry's stack pointer can no longer be
+	 * live: its call was left by longjmp() or an exception */
+	d = cs->depth;
+	for (i = 0; i < BT_MAX_DEPTH && d > 0 && d <= BT_MAX_DEPTH; i++) {
+		if (FRAME(cs, d - 1)->sp > sp)
+			break;
+		d--;
+		stat_inc(BT_STAT_UNWOUND);
+	}
+	if (d >= BT_MAX_DEPTH) {
+		cs->depth = d;
+		stat_inc(BT_STAT_DEPTH_FULL);
+		return 0;
+	}
+	f = FRAME(cs, d);
+	f->sp = sp;
+	f->func = (__u32)bpf_get_attach_cookie(ctx);
+	f->runq_ns = bpf_core_field_exists(task->sched_info) ? task->sched_info.run_delay : 0;
+	f->minflt = task->min_flt;
+	f->majflt = task->maj_flt;
+	if (bpf_core_field_exists(task->ioac)) {
+		f->read_bytes = task->ioac.read_bytes;
+		f->write_bytes = task->ioac.write_bytes;
+	}
+	f->rss = task->mm ? rss_total_btf(task->mm) : 0;
+	f->peak = f->rss;
+	cs->depth = d + 1;
+	/* last, so that the time spent here is not charged to the call */
+	now = bpf_ktime_get_ns();
+	f->cpu_ns = cpu_now(task, now);
+	f->start_ns = now;
+	return 0;
+}
+
+static __always_inline void func_account(struct bt_call *c)
+{
+	struct bt_func_stats *st = bpf_map_lookup_elem(&func_stats, &c->func);
+	__u32 b = bt_hist_bucket(c->dur_ns);
+
+	if (!st)
+		return;
+	/* per CPU, but a uprobe program can be preempted: atomic adds keep
+	 * the counts exact (uncontended, a few ns each) */
+	__sync_fetch_and_add(&st->calls, 1);
+	__sync_fetch_and_add(&st->total_ns, c->dur_ns);
+	__sync_fetch_and_add(&st->cpu_ns, c->cpu_ns);
+	if (c->minflt)
+		__sync_fetch_and_add(&st->minflt, c->minflt);
+	if (c->majflt)
+		__sync_fetch_and_add(&st->majflt, c->majflt);
+	if (c->read_bytes)
+		__sync_fetch_and_add(&st->read_bytes, c->read_bytes);
+	if (c->write_bytes)
+		__sync_fetch_and_add(&st->write_bytes, c->write_bytes);
+	if (b < BT_HIST_BUCKETS)
+		__sync_fetch_and_add(&st->hist[b], 1);
+	if (!st->min_ns || c->dur_ns < st->min_ns)
+		st->min_ns = c->dur_ns ? c->dur_ns : 1;
+	if (c->dur_ns > st->max_ns)
+		st->max_ns = c->dur_ns;
+}
+
+static __always_inline __u64 sub0(__u64 a, __u64 b)
+{
+	return a > b ? a - b : 0;
+}
+
+/*
+ * A call ends: the frame whose entry saw stack pointer `target` is popped
+ * and charged.  The probe's cookie is not needed: the stack pointer says
+ * which call this is, so an exit probe reached by another function's
+ * return matches no frame.
+ */
+static __always_inline int call_return(__u64 target)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 now = bpf_ktime_get_ns(), rss;
+	struct bt_callstack *cs;
+	struct bt_frame *f, *parent;
+	struct bt_call c = {}, *rec;
+	__u32 d, i;
+
+	cs = bpf_task_storage_get(&callstacks, task, 0, 0);
+	if (!cs)
+		return 0;
+	d = cs->depth;
+	for (i = 0; i < BT_MAX_DEPTH && d > 0 && d <= BT_MAX_DEPTH; i++) {
+		if (FRAME(cs, d - 1)->sp >= target)
+			break;
+		d--; /* deeper than the returning call: abandoned */
+		stat_inc(BT_STAT_UNWOUND);
+	}
+	if (d == 0 || d > BT_MAX_DEPTH || FRAME(cs, d - 1)->sp != target) {
+		/* not a call we timed (it began before tracing, or too deep) */
+		cs->depth = d;
+		return 0;
+	}
+	f = FRAME(cs, d - 1);
+	cs->depth = d - 1;
+
+	c.type = BT_EV_CALL;
+	c.func = f->func;
+	c.pid = task->tgid;
+	c.tid = task->pid;
+	c.depth = d - 1;
+	c.start_ns = f->start_ns;
+	c.dur_ns = sub0(now, f->start_ns);
+	c.cpu_ns = sub0(cpu_now(task, now), f->cpu_ns);
+	if (bpf_core_field_exists(task->sched_info))
+		c.runq_ns = sub0(task->sched_info.run_delay, f->runq_ns);
+	c.minflt = sub0(task->min_flt, f->minflt);
+	c.majflt = sub0(task->maj_flt, f->majflt);
+	if (bpf_core_field_exists(task->ioac)) {
+		c.read_bytes = sub0(task->ioac.read_bytes, f->read_bytes);
+		c.write_bytes = sub0(task->ioac.write_bytes, f->write_bytes);
+	}
+	rss = task->mm ? rss_total_btf(task->mm) : 0;
+	c.rss_delta = (__s64)rss - (__s64)f->rss;
+	c.rss_peak = f->peak > rss ? f->peak : rss;
+	/* the caller's window contains this call's */
+	if (d >= 2) {
+		parent = FRAME(cs, d - 2);
+		if (c.rss_peak > parent->peak)
+			parent->peak = c.rss_peak;
+	}
+
+	func_account(&c);
+	if (c.dur_ns < targ_min_dur_ns)
+		return 0;
+	rec = bpf_ringbuf_reserve(&calls_rb, sizeof(*rec), 0);
+	if (!rec) {
+		stat_inc(BT_STAT_CALL_DROPS); /* never wait for the reader */
+		return 0;
+	}
+	*rec = c;
+	/* waking the reader costs the traced thread an irq_work: let it read
+	 * on its own schedule (at least every second) until the buffer
+	 * fills up, then wake it */
+	bpf_ringbuf_submit(rec, bpf_ringbuf_query(&calls_rb, BPF_RB_AVAIL_DATA) > targ_calls_wake
+					? BPF_RB_FORCE_WAKEUP
+					: BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("uretprobe")
+int handle_uretprobe(struct pt_regs *ctx)
+{
+	/* after the return: the return address is popped */
+	return call_return(PT_REGS_SP(ctx) - RET_SP_ADJ);
+}
+
+/* At a return instruction (or a jump leaving the function for good), the
+ * stack pointer is the one the entry saw (exits.h says why these exist). */
+SEC("uprobe")
+int handle_uprobe_exit(struct pt_regs *ctx)
+{
+	return call_return(PT_REGS_SP(ctx));
+}

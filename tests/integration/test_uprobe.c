@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Function tracing (--uprobe), for real: benchtrace attaches to functions of
+ * the workloads in tests/workloads/ (and of programs and libraries nobody
+ * here wrote) and what calls.csv and functions.csv say is compared with what
+ * the programs did: exact call counts, nesting depth, and each call's CPU
+ * time, blocked time, faults and RSS against the workload's own figures.
+ *
+ * Usage: test_uprobe [BUILD_DIR]   (or BT_BUILD=BUILD_DIR; default "build")
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvread.h"
+#include "testutil.h"
+#include "expect.h"
+
+#define RUN_TIMEOUT_S 60.0
+#define MiB	      (1024.0 * 1024.0)
+
+#define CALLS_HEADER                                                                               \
+	"t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,majflt,rss_delta_bytes,"   \
+	"rss_peak_bytes,read_bytes,write_bytes"
+#define FUNCTIONS_HEADER                                                                           \
+	"func,binary,calls,total_ns,mean_ns,min_ns,p50_ns,p90_ns,p99_ns,max_ns,cpu_ns,minflt,"     \
+	"majflt,read_bytes,write_bytes"
+
+struct calls_run {
+	struct csv_table *calls, *funcs;
+};
+
+static void calls_run_free(struct calls_run *cr)
+{
+	csv_table__free(cr->calls);
+	csv_table__free(cr->funcs);
+	cr->calls = cr->funcs = NULL;
+}
+
+static struct csv_table *load_checked(const char *dir, const char *name, const char *header)
+{
+	char path[BT_PATH_MAX], err[512], line[512];
+	struct csv_table *t;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "re");
+	if (!f)
+		fail_msg("no %s in the run directory", path);
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	if (strcmp(line, header))
+		fail_msg("%s header is\n  %s\nwant\n  %s", name, line, header);
+	t = csv_table__load(path, err, sizeof(err));
+	if (!t)
+		fail_msg("%s", err);
+	if (csv_table__truncated(t))
+		fail_msg("%s is cut off", path);
+	return t;
+}
+
+/*
+ * benchtrace -q -o RUN ARGS... (ARGS include the probes and -- COMMAND);
+ * expect @want_status, then load calls.csv and functions.csv.
+ */
+static void trace(struct bt_ctx *c, struct calls_run *cr, int want_status, ...)
+{
+	const char *args[64] = {"-q", "-o", c->tmp.run_dir};
+	int n = 3;
+	va_list ap;
+
+	va_start(ap, want_status);
+	while (n < 63 && (args[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	unlink(c->tmp.report);
+	bt_runv(&c->res, c->tmp.report, RUN_TIMEOUT_S, args);
+	if (c->res.timed_out || c->res.status != want_status) {
+		show_stderr(&c->res);
+		fail_msg("benchtrace: exit status %d, want %d%s", c->res.status, want_status,
+			 c->res.timed_out ? " (timed out)" : "");
+	}
+	cr->calls = load_checked(c->tmp.run_dir, "calls.csv", CALLS_HEADER);
+	cr->funcs = load_checked(c->tmp.run_dir, "functions.csv", FUNCTIONS_HEADER);
+}
+
+/* functions.csv: the row of @func (-1 if none). */
+static int func_row(const struct calls_run *cr, const char *func)
+{
+	int col = csv_table__col(cr->funcs, "func"), i;
+
+	for (i = 0; i < csv_table__rows(cr->funcs); i++)
+		if (!strcmp(csv_table__get(cr->funcs, i, col), func))
+			return i;
+	return -1;
+}
+
+static unsigned long long func_val(const struct calls_run *cr, const char *func, const char *col)
+{
+	int row = func_row(cr, func), c = csv_table__col(cr->funcs, col);
+
+	if (row < 0)
+		fail_msg("functions.csv has no row for %s", func);
+	return csv_table__u64(cr->funcs, row, c);
+}
+
+/* calls.csv rows of @func (NULL: all). */
+static int call_rows(const struct calls_run *cr, const char *func)
+{
+	int col = csv_table__col(cr->calls, "func"), i, n = 0;
+
+	for (i = 0; i < csv_table__rows(cr->calls); i++)
+		n += !func || !strcmp(csv_table__get(cr->calls, i, col), func);
+	return n;
+}
+
+static unsigned long long call_val(const struct calls_run *cr, int row, const char *col)
+{
+	return csv_table__u64(cr->calls, row, csv_table__col(cr->calls, col));
+}
+
+/* A number in meta.json's "calls" or "lost_events" object. */
+static long long meta_nested(struct bt_ctx *c, const char *obj, const char *key)
+{
+	char raw[2048], pat[64], *p;
+
+	if (bt_json_get(c->rd.meta, obj, raw, sizeof(raw)))
+		fail_msg("meta.json has no \"%s\"", obj);
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = strstr(raw, pat);
+	if (!p)
+		fail_msg("meta.json \"%s\" has no \"%s\": %s", obj, key, raw);
+	return strtoll(p + strlen(pat), NULL, 10);
+}
+
+static void load_meta(struct bt_ctx *c)
+{
+	if (snprintf(c->rd.meta, sizeof(c->rd.meta), "%.4000s/meta.json", c->tmp.run_dir) >=
+	    (int)sizeof(c->rd.meta))
+		fail_msg("path too long");
+}
+
+/* ---- exact counts ---- */
+
+static void test_recursion_exact_count_and_depth(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+	unsigned long long depth, maxdepth = 0, outer_dur = 0;
+	int i, outer = 0;
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "fib", "--", bt_workload(w, "calls"), "fib", "20", NULL);
+	/* naive fib(20): C(n) = C(n-1) + C(n-2) + 1, C(0) = C(1) = 1 */
+	print_message("fib(20): %llu calls in functions.csv, %d rows in calls.csv\n",
+		      func_val(&cr, "fib", "calls"), call_rows(&cr, "fib"));
+	assert_int_equal(func_val(&cr, "fib", "calls"), 21891);
+	assert_int_equal(call_rows(&cr, "fib"), 21891);
+	for (i = 0; i < csv_table__rows(cr.calls); i++) {
+		depth = call_val(&cr, i, "depth");
+		if (depth > maxdepth)
+			maxdepth = depth;
+		if (depth == 0) {
+			outer++;
+			outer_dur = call_val(&cr, i, "dur_ns");
+		} else if (call_val(&cr, i, "dur_ns") > outer_dur && outer) {
+			fail_msg("an inner call (row %d) outlasts the outermost one", i);
+		}
+	}
+	print_message("max depth %llu, %d outermost call(s) of %.3f ms\n", maxdepth, outer,
+		      outer_dur / 1e6);
+	assert_int_equal(maxdepth, 19);
+	assert_int_equal(outer, 1);
+	/* the outermost call contains all others: its duration is the total's
+	 * largest part, and the sum of depth-1 durations is below it */
+	assert_true(outer_dur == func_val(&cr, "fib", "max_ns"));
+	calls_run_free(&cr);
+}
+
+static void test_threads_exact_count(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+	long long dropped;
+	int i, ntids = 0, tids[16];
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "work_item", "--", bt_workload(w, "calls"), "threads", "4",
+	      "100000", NULL);
+	load_meta(c);
+	dropped = meta_nested(c, "lost_events", "calls_ringbuf");
+	print_message("4 threads x 100000 calls: functions.csv %llu, calls.csv %d rows, %lld "
+		      "dropped\n",
+		      func_val(&cr, "work_item", "calls"), call_rows(&cr, NULL), dropped);
+	assert_int_equal(func_val(&cr, "work_item", "calls"), 400000);
+	assert_int_equal(call_rows(&cr, NULL) + dropped, 400000);
+	for (i = 0; i < csv_table__rows(cr.calls) && ntids < 16; i++) {
+		int tid = call_val(&cr, i, "tid"), j;
+
+		for (j = 0; j < ntids && tids[j] != tid; j++)
+			;
+		if (j == ntids)
+			tids[ntids++] = tid;
+	}
+	assert_int_equal(ntids, 4);
+	calls_run_free(&cr);
+}
+
+/* ---- libraries ---- */
+
+static void test_library_built_here(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	const char *binary;
+	char w[BT_PATH_MAX];
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "libbtwork:btwork_step", "--", bt_workload(w, "uselib"), "5000",
+	      NULL);
+	assert_int_equal(func_val(&cr, "btwork_step", "calls"), 5000);
+	binary = csv_table__get(cr.funcs, func_row(&cr, "btwork_step"),
+				csv_table__col(cr.funcs, "binary"));
+	print_message("btwork_step: 5000 calls in %s\n", binary);
+	assert_non_null(strstr(binary, "/lib/libbtwork.so"));
+	calls_run_free(&cr);
+}
+
+/* libc's write() called by dd: a library and a program nobody here wrote. */
+static void test_libc_in_foreign_program(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	unsigned long long n;
+
+	bt_require_bpf();
+	if (access("/bin/dd", X_OK))
+		fail_msg("/bin/dd (coreutils) is missing");
+	trace(c, &cr, 0, "-u", "libc:write", "--", "/bin/dd", "if=/dev/zero", "of=/dev/null",
+	      "bs=512", "count=2000", "status=none", NULL);
+	n = func_val(&cr, "write", "calls");
+	print_message("dd count=2000: %llu calls of libc write()\n", n);
+	/* one write per block; nothing else with status=none */
+	assert_int_equal(n, 2000);
+	assert_int_equal(call_rows(&cr, "write"), 2000);
+	calls_run_free(&cr);
+}
+
+/* ---- resources per call ---- */
+
+static void test_cpu_of_a_burning_call(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	unsigned long long own;
+	char w[BT_PATH_MAX];
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "burn_cpu", "--", bt_workload(w, "calls"), "burn", "50", NULL);
+	assert_int_equal(call_rows(&cr, "burn_cpu"), 1);
+	assert_int_equal(bt_report_load(&c->rep, c->tmp.report), 0);
+	assert_int_equal(bt_report_get(&c->rep, "call_cpu_ns", &own), 0);
+	expect_close("burn_cpu cpu_ns", "50 ms", "ms", 1e6, call_val(&cr, 0, "cpu_ns"), 50e6, 0.05,
+		     0);
+	expect_close("burn_cpu cpu_ns", "the thread's own CPU clock", "ms", 1e6,
+		     call_val(&cr, 0, "cpu_ns"), own, 0.05, 0);
+	assert_true(call_val(&cr, 0, "dur_ns") + 1000 >= call_val(&cr, 0, "cpu_ns"));
+	assert_true(call_val(&cr, 0, "blocked_ns") < 5000000);
+	calls_run_free(&cr);
+}
+
+static void test_sleeping_call_is_blocked(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "sleep_in", "--", bt_workload(w, "calls"), "sleep", "50", NULL);
+	assert_int_equal(call_rows(&cr, "sleep_in"), 1);
+	print_message("sleep_in(50 ms): dur %.3f ms, cpu %.3f ms, blocked %.3f ms\n",
+		      call_val(&cr, 0, "dur_ns") / 1e6, call_val(&cr, 0, "cpu_ns") / 1e6,
+		      call_val(&cr, 0, "blocked_ns") / 1e6);
+	assert_true(call_val(&cr, 0, "cpu_ns") < 2000000);
+	expect_close("sleep_in blocked_ns", "50 ms", "ms", 1e6, call_val(&cr, 0, "blocked_ns"),
+		     50e6, 0.10, 0);
+	assert_true(call_val(&cr, 0, "dur_ns") >= 50000000);
+	calls_run_free(&cr);
+}
+
+static void test_touching_call_faults_and_grows(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+	long long delta;
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "touch_mem", "--", bt_workload(w, "calls"), "touch", "64", NULL);
+	assert_int_equal(call_rows(&cr, "touch_mem"), 1);
+	delta = strtoll(csv_table__get(cr.calls, 0, csv_table__col(cr.calls, "rss_delta_bytes")),
+			NULL, 10);
+	print_message("touch_mem(64 MiB): %llu minor faults, RSS %+.2f MiB, peak %.2f MiB\n",
+		      call_val(&cr, 0, "minflt"), delta / MiB,
+		      call_val(&cr, 0, "rss_peak_bytes") / MiB);
+	/* one fault a page (no huge pages for a private mapping touched a page at a time) */
+	assert_true(call_val(&cr, 0, "minflt") >= 16384 && call_val(&cr, 0, "minflt") < 16384 + 64);
+	/* the RSS counters' per-CPU batching can hide up to ~1 MiB on this size of machine */
+	expect_close("touch_mem rss_delta_bytes", "64 MiB", "MiB", MiB, delta, 64 * MiB, 0.03, 0);
+	assert_true(call_val(&cr, 0, "rss_peak_bytes") >= (unsigned long long)delta);
+	assert_int_equal(func_val(&cr, "touch_mem", "minflt"), call_val(&cr, 0, "minflt"));
+	calls_run_free(&cr);
+}
+
+/* The RSS reached inside a call is its peak even if freed before return. */
+static void test_peak_inside_nested_calls(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+	int i, fcol;
+	unsigned long long outer_peak = 0, inner_peak = 0;
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "outer", "-u", "inner", "--", bt_workload(w, "calls"), "nested",
+	      "10", NULL);
+	assert_int_equal(func_val(&cr, "inner", "calls"), 10);
+	assert_int_equal(func_val(&cr, "outer", "calls"), 1);
+	fcol = csv_table__col(cr.calls, "func");
+	for (i = 0; i < csv_table__rows(cr.calls); i++) {
+		const char *f = csv_table__get(cr.calls, i, fcol);
+
+		if (!strcmp(f, "outer")) {
+			outer_peak = call_val(&cr, i, "rss_peak_bytes");
+			assert_int_equal(call_val(&cr, i, "depth"), 0);
+		} else if (call_val(&cr, i, "rss_peak_bytes") > inner_peak) {
+			inner_peak = call_val(&cr, i, "rss_peak_bytes");
+			assert_int_equal(call_val(&cr, i, "depth"), 1);
+		}
+	}
+	print_message("inner() maps, touches and frees 1 MiB: inner peak %.2f MiB, outer peak "
+		      "%.2f MiB\n",
+		      inner_peak / MiB, outer_peak / MiB);
+	/* the outer call's window holds every inner peak */
+	assert_true(outer_peak >= inner_peak);
+	assert_true(inner_peak > 0);
+	calls_run_free(&cr);
+}
+
+/* ---- calls that do not return, C++ ---- */
+
+static void test_longjmp_leaves_no_stale_frames(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "jump_out", "-u", "leaf", "--", bt_workload(w, "calls"), "jump",
+	      "1000", NULL);
+	load_meta(c);
+	print_message("1000 calls left by longjmp: %lld unwound; leaf() afterwards: %llu call(s) "
+		      "at depth %llu\n",
+		      meta_nested(c, "calls", "unwound"), func_val(&cr, "leaf", "calls"),
+		      call_val(&cr, 0, "depth"));
+	assert_int_equal(meta_nested(c, "calls", "unwound"), 1000);
+	assert_int_equal(func_val(&cr, "jump_out", "calls"), 0);
+	assert_int_equal(func_val(&cr, "leaf", "calls"), 1);
+	assert_int_equal(call_val(&cr, 0, "depth"), 0);
+	calls_run_free(&cr);
+}
+
+/* A uretprobe would make every throw through a traced frame std::terminate(). */
+static void test_cxx_exceptions_and_names(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "bt::Trainer::step", "-u", "bt::scale", "--",
+	      bt_workload(w, "cxx_calls"), "1000", NULL);
+	load_meta(c);
+	print_message("C++: step %llu returned, %lld left by an exception; scale(int) %llu, "
+		      "scale(double) %llu\n",
+		      func_val(&cr, "bt::Trainer::step(int)", "calls"),
+		      meta_nested(c, "calls", "unwound"), func_val(&cr, "bt::scale(int)", "calls"),
+		      func_val(&cr, "bt::scale(double)", "calls"));
+	assert_non_null(strstr(c->res.out, "steps 1000 thrown 100"));
+	assert_int_equal(func_val(&cr, "bt::Trainer::step(int)", "calls"), 900);
+	assert_int_equal(meta_nested(c, "calls", "unwound"), 100);
+	assert_int_equal(func_val(&cr, "bt::scale(int)", "calls"), 1000);
+	assert_int_equal(func_val(&cr, "bt::scale(double)", "calls"), 1000);
+	calls_run_free(&cr);
+}
+
+/* ---- process tree ---- */
+
+static void test_children_and_exec(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+	int i, j, npids = 0, pids[64];
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "leaf", "--", bt_workload(w, "calls"), "fork", "50", NULL);
+	assert_int_equal(func_val(&cr, "leaf", "calls"), 50);
+	for (i = 0; i < csv_table__rows(cr.calls); i++) {
+		int pid = call_val(&cr, i, "pid");
+
+		for (j = 0; j < npids && pids[j] != pid; j++)
+			;
+		if (j == npids && npids < 64)
+			pids[npids++] = pid;
+	}
+	print_message("50 forked children: leaf() seen in %d distinct processes\n", npids);
+	assert_int_equal(npids, 50);
+	calls_run_free(&cr);
+
+	bt_tmp_cleanup(&c->tmp);
+	assert_int_equal(bt_tmp_init(&c->tmp), 0);
+	trace(c, &cr, 0, "--no-children", "-u", "leaf", "--", w, "fork", "50", NULL);
+	assert_int_equal(func_val(&cr, "leaf", "calls"), 0);
+	calls_run_free(&cr);
+
+	/* calls of the program it execs (the same binary, a new image) */
+	bt_tmp_cleanup(&c->tmp);
+	assert_int_equal(bt_tmp_init(&c->tmp), 0);
+	trace(c, &cr, 0, "-u", "leaf", "-u", "fib", "--", w, "exec", w, "fib", "5", NULL);
+	assert_int_equal(func_val(&cr, "leaf", "calls"), 1);
+	assert_int_equal(func_val(&cr, "fib", "calls"), 15);
+	calls_run_free(&cr);
+}
+
+static void test_pid_mode(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	const char *argv[] = {NULL, "spin", "2", NULL};
+	char w[BT_PATH_MAX], pid[16];
+	unsigned long long own, seen;
+	struct bt_proc wl;
+	struct bt_result wr;
+	int i;
+
+	bt_require_bpf();
+	argv[0] = bt_workload(w, "calls");
+	assert_int_equal(bt_spawn(&wl, c->tmp.report, argv), 0);
+	bt_sleep_ms(300);
+	snprintf(pid, sizeof(pid), "%d", wl.pid);
+	trace(c, &cr, 0, "-d", "1s", "-u", "work_item", "-p", pid, NULL);
+	bt_wait(&wl, &wr, 30);
+	assert_int_equal(wr.status, 0);
+	assert_int_equal(bt_report_load(&c->rep, c->tmp.report), 0);
+	assert_int_equal(bt_report_get(&c->rep, "calls", &own), 0);
+	seen = func_val(&cr, "work_item", "calls");
+	print_message("-p for 1 s of a 2 s run: %llu of the %llu calls\n", seen, own);
+	assert_true(seen > own / 5 && seen < own);
+	for (i = 0; i < csv_table__rows(cr.calls); i++)
+		assert_int_equal(call_val(&cr, i, "pid"), wl.pid);
+	calls_run_free(&cr);
+}
+
+/* ---- options ---- */
+
+static void test_min_duration_keeps_stats_exact(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+	int i, rows;
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "--min-duration", "100us", "-u", "fib", "--", bt_workload(w, "calls"),
+	      "fib", "20", NULL);
+	rows = call_rows(&cr, "fib");
+	print_message("--min-duration 100us: %d of 21891 calls written\n", rows);
+	assert_int_equal(func_val(&cr, "fib", "calls"), 21891);
+	assert_true(rows > 0 && rows < 21891);
+	for (i = 0; i < rows; i++)
+		assert_true(call_val(&cr, i, "dur_ns") >= 100000);
+	calls_run_free(&cr);
+}
+
+static void test_percentiles_bracket_the_calls(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+	unsigned long long *d, p50, p90, p99, v;
+	int i, j, n;
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "fib", "--", bt_workload(w, "calls"), "fib", "16", NULL);
+	n = call_rows(&cr, "fib");
+	d = calloc(n, sizeof(*d));
+	assert_non_null(d);
+	/* insertion sort of the durations: n is a few thousand */
+	for (i = 0; i < n; i++) {
+		v = call_val(&cr, i, "dur_ns");
+		for (j = i; j > 0 && d[j - 1] > v; j--)
+			d[j] = d[j - 1];
+		d[j] = v;
+	}
+	p50 = func_val(&cr, "fib", "p50_ns");
+	p90 = func_val(&cr, "fib", "p90_ns");
+	p99 = func_val(&cr, "fib", "p99_ns");
+	print_message("fib(16), %d calls: p50 %llu (exact %llu), p90 %llu (%llu), p99 %llu (%llu)\n",
+		      n, p50, d[(n + 1) / 2 - 1], p90, d[(9 * n + 9) / 10 - 1], p99,
+		      d[(99 * n + 99) / 100 - 1]);
+	/* log-linear buckets: within 1/64 of the exact order statistic, +1 ns */
+	expect_close("p50", "calls.csv", "ns", 1, p50, d[(n + 1) / 2 - 1], 0.016, 1);
+	expect_close("p90", "calls.csv", "ns", 1, p90, d[(9 * n + 9) / 10 - 1], 0.016, 1);
+	expect_close("p99", "calls.csv", "ns", 1, p99, d[(99 * n + 99) / 100 - 1], 0.016, 1);
+	assert_int_equal(func_val(&cr, "fib", "min_ns"), d[0]);
+	assert_int_equal(func_val(&cr, "fib", "max_ns"), d[n - 1]);
+	free(d);
+	calls_run_free(&cr);
+}
+
+/* ---- errors: one line, exit 1, no run directory ---- */
+
+static void refused(struct bt_ctx *c, const char *what, const char *needle, const char *spec,
+		    const char *const cmd[])
+{
+	const char *args[32] = {"-q", "-o", c->tmp.run_dir, "-u", spec, "--"};
+	int n = 6, i;
+
+	for (i = 0; cmd[i] && n < 31; i++)
+		args[n++] = cmd[i];
+	args[n] = NULL;
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	expect_refusal(&c->res, 1, 1, what);
+	if (!strstr(c->res.err, needle))
+		fail_msg("%s: stderr does not say '%s'", what, needle);
+	expect_no_run_dir(c, what);
+}
+
+static void test_probe_errors(void **state)
+{
+	struct bt_ctx *c = *state;
+	char w[BT_PATH_MAX], notelf[BT_PATH_MAX], spec[BT_PATH_MAX + 8];
+	const char *cmd[] = {NULL, "fib", "3", NULL};
+	FILE *f;
+
+	bt_require_bpf();
+	cmd[0] = bt_workload(w, "calls");
+	refused(c, "misspelt function", "did you mean 'fib'", "fibb", cmd);
+	refused(c, "glob matching nothing", "matches 'zz*'", "zz*", cmd);
+	refused(c, "library not linked", "libnosuch", "libnosuch:foo", cmd);
+	bt_tmp_path(&c->tmp, "notelf", notelf);
+	f = fopen(notelf, "we");
+	assert_non_null(f);
+	fputs("#!/bin/sh\necho not an ELF file\n", f);
+	fclose(f);
+	snprintf(spec, sizeof(spec), "%s:main", notelf);
+	refused(c, "not an ELF file", "ELF", spec, cmd);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, bt_ctx_setup, bt_ctx_teardown)
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_recursion_exact_count_and_depth),
+	    T(test_threads_exact_count),
+	    T(test_library_built_here),
+	    T(test_libc_in_foreign_program),
+	    T(test_cpu_of_a_burning_call),
+	    T(test_sleeping_call_is_blocked),
+	    T(test_touching_call_faults_and_grows),
+	    T(test_peak_inside_nested_calls),
+	    T(test_longjmp_leaves_no_stale_frames),
+	    T(test_cxx_exceptions_and_names),
+	    T(test_children_and_exec),
+	    T(test_pid_mode),
+	    T(test_min_duration_keeps_stats_exact),
+	    T(test_percentiles_bracket_the_calls),
+	    T(test_probe_errors),
+	};
+
+	if (bt_init(argc, argv))
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * calls MODE ARGS...: functions for --uprobe tests, each non-inlined and
+ * with a plain name.  What the program itself measured goes to BT_REPORT.
+ *
+ *   fib N              naive recursive fib(N): fib(20) is 21891 calls, 19 deep
+ *   threads T N        T threads (main included) each call work_item() N times
+ *   burn MS            burn_cpu() uses MS ms of CPU (thread CPU clock)
+ *   sleep MS           sleep_in() sleeps MS ms
+ *   touch MB           touch_mem() maps and writes MB MiB, keeps them mapped
+ *   jump N             N calls of jump_out() leave by longjmp(); then one
+ *                      call of leaf() that returns normally
+ *   nested N           outer() calls inner() N times; inner() allocates and
+ *                      frees 1 MiB, touched
+ *   exec PATH ARGS     call leaf() once, then exec PATH (the test checks calls
+ *                      after exec are still seen)
+ *   spin S             call work_item() every 100 us for S seconds (for -p);
+ *                      reports `calls N`
+ *   fork N             N children, each calls leaf() once and exits
+ *
+ * Each timed call's own figures (thread CPU ns around the call) are reported
+ * as `call_cpu_ns` lines for burn and sleep.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include "report.h"
+
+#define NOINLINE __attribute__((noinline))
+
+static volatile unsigned long long sink;
+
+NOINLINE unsigned long fib(unsigned int n)
+{
+	return n < 2 ? n : fib(n - 1) + fib(n - 2);
+}
+
+/*
+ * Starts with push %rbx (a callee-saved register it uses): the kernel
+ * emulates a push at a uprobe instead of single-stepping it, so 400000
+ * calls stay quick.
+ */
+NOINLINE void work_item(unsigned long i)
+{
+#ifdef __x86_64__
+	register unsigned long x __asm__("rbx") = i;
+
+	__asm__ volatile("" : "+r"(x));
+	sink += x;
+#else
+	sink += i;
+#endif
+}
+
+NOINLINE void burn_cpu(unsigned long long ns)
+{
+	burn_cpu_ns(ns);
+}
+
+NOINLINE void sleep_in(unsigned long long ns)
+{
+	sleep_ns(ns);
+}
+
+NOINLINE void *touch_mem(size_t bytes)
+{
+	char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t i;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	for (i = 0; i < bytes; i += 4096)
+		p[i] = 1;
+	return p;
+}
+
+static jmp_buf jb;
+
+NOINLINE void jump_out(int i)
+{
+	sink += i;
+	longjmp(jb, 1);
+}
+
+NOINLINE void leaf(void)
+{
+	sink++;
+}
+
+NOINLINE void inner(void)
+{
+	size_t sz = 1 << 20, i;
+	char *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return;
+	for (i = 0; i < sz; i += 4096)
+		p[i] = 1;
+	munmap(p, sz);
+}
+
+NOINLINE void outer(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		inner();
+}
+
+static void jumps(long n)
+{
+	volatile long i;
+
+	for (i = 0; i < n; i++)
+		if (!setjmp(jb))
+			jump_out(i);
+	leaf();
+}
+
+static long per_thread;
+
+static void *worker(void *arg)
+{
+	long i;
+
+	(void)arg;
+	for (i = 0; i < per_thread; i++)
+		work_item(i);
+	return NULL;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: calls fib N | threads T N | burn MS | sleep MS | touch MB | "
+			"jump N | nested N | spin S | fork N | exec PATH [ARGS...]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	char extra[256] = "";
+	unsigned long long t0;
+	pthread_t tids[64];
+	long i, n;
+
+	if (argc < 3)
+		usage();
+	if (!strcmp(argv[1], "fib")) {
+		snprintf(extra, sizeof(extra), "fib %lu\n", fib(arg_num(argv[2], "N")));
+	} else if (!strcmp(argv[1], "threads") && argc == 4) {
+		n = arg_num(argv[2], "T");
+		per_thread = arg_num(argv[3], "N");
+		if (n < 1 || n > 64)
+			usage();
+		for (i = 1; i < n; i++)
+			if (pthread_create(&tids[i], NULL, worker, NULL))
+				return 1;
+		worker(NULL);
+		for (i = 1; i < n; i++)
+			pthread_join(tids[i], NULL);
+	} else if (!strcmp(argv[1], "burn") || !strcmp(argv[1], "sleep")) {
+		unsigned long long ns = arg_num(argv[2], "MS") * 1e6;
+
+		t0 = ts_ns(CLOCK_THREAD_CPUTIME_ID);
+		if (argv[1][0] == 'b')
+			burn_cpu(ns);
+		else
+			sleep_in(ns);
+		snprintf(extra, sizeof(extra), "call_cpu_ns %llu\n",
+			 ts_ns(CLOCK_THREAD_CPUTIME_ID) - t0);
+	} else if (!strcmp(argv[1], "touch")) {
+		if (!touch_mem((size_t)arg_num(argv[2], "MB") << 20))
+			return 1;
+	} else if (!strcmp(argv[1], "jump")) {
+		jumps(arg_num(argv[2], "N"));
+	} else if (!strcmp(argv[1], "nested")) {
+		outer(arg_num(argv[2], "N"));
+	} else if (!strcmp(argv[1], "spin")) {
+		unsigned long long end = ts_ns(CLOCK_MONOTONIC) + arg_num(argv[2], "S") * 1e9;
+
+		for (n = 0; ts_ns(CLOCK_MONOTONIC) < end; n++) {
+			work_item(n);
+			sleep_ns(100000);
+		}
+		snprintf(extra, sizeof(extra), "calls %ld\n", n);
+	} else if (!strcmp(argv[1], "fork")) {
+		n = arg_num(argv[2], "N");
+		for (i = 0; i < n; i++) {
+			pid_t pid = fork();
+
+			if (pid == 0) {
+				leaf();
+				_exit(0);
+			}
+			if (pid < 0)
+				return 1;
+			waitpid(pid, NULL, 0);
+		}
+	} else if (!strcmp(argv[1], "exec")) {
+		leaf();
+		execv(argv[2], &argv[2]);
+		perror("execv");
+		return 127;
+	} else {
+		usage();
+	}
+	report_write(0, extra);
+	return 0;
+}

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Return instructions by disassembly (capstone).  The BPF side pairs an
+ * exit with its entry by stack pointer: at a return instruction, or at a
+ * jump that leaves the function for good, the stack pointer is the one the
+ * entry saw.  So an exit probe that a return from elsewhere reaches matches
+ * no open call, and probing too many instructions costs time, never
+ * correctness; probing too few leaves calls open, later dropped as unwound.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <capstone/capstone.h>
+#include "exits.h"
+#include "symtab.h"
+
+#define FOLLOW_DEPTH 2 /* jumps followed out of the function */
+#define MAX_CODE     (256 * 1024) /* bytes disassembled per region */
+#define COLD_SWEEP   4096 /* bytes swept from a jump into code of no known function */
+#define MAX_REGIONS  64
+
+struct code {
+	int fd;
+	Elf *elf;
+	csh cs;
+	const struct symtab *st;
+	__u64 regions[MAX_REGIONS]; /* start addresses already walked */
+	int nregions;
+	__u64 *offs;
+	int n, cap;
+};
+
+static int elf_open(const char *path, int *fd, Elf **elf)
+{
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return -errno;
+	*elf = elf_begin(*fd, ELF_C_READ, NULL);
+	if (!*elf) {
+		close(*fd);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+static Elf_Scn *section_at(Elf *elf, __u64 addr, GElf_Shdr *sh, const char **name)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, sh))
+			continue;
+		if (name && addr == ~0ULL) { /* by name */
+			const char *n = elf_strptr(elf, shstrndx, sh->sh_name);
+
+			if (n && !strcmp(n, *name))
+				return scn;
+			continue;
+		}
+		if ((sh->sh_flags & SHF_ALLOC) && addr >= sh->sh_addr &&
+		    addr < sh->sh_addr + sh->sh_size) {
+			if (name)
+				*name = elf_strptr(elf, shstrndx, sh->sh_name);
+			return scn;
+		}
+	}
+	return NULL;
+}
+
+bool exits__has_eh_tables(const char *path)
+{
+	const char *want = ".gcc_except_table";
+	GElf_Shdr sh;
+	bool found;
+	Elf *elf;
+	int fd;
+
+	if (elf_open(path, &fd, &elf))
+		return false;
+	found = section_at(elf, ~0ULL, &sh, &want) != NULL;
+	elf_end(elf);
+	close(fd);
+	return found;
+}
+
+/* The file offset of a virtual address, through the PT_LOAD holding it. */
+static int vaddr_offset(Elf *elf, __u64 addr, __u64 *off, __u64 *avail)
+{
+	size_t i, n;
+	GElf_Phdr ph;
+
+	if (elf_getphdrnum(elf, &n))
+		return -ENOEXEC;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (addr >= ph.p_vaddr && addr < ph.p_vaddr + ph.p_filesz) {
+			*off = addr - ph.p_vaddr + ph.p_offset;
+			*avail = ph.p_vaddr + ph.p_filesz - addr;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static int add_exit(struct code *c, __u64 addr)
+{
+	__u64 off, avail, *n;
+	int i;
+
+	if (vaddr_offset(c->elf, addr, &off, &avail))
+		return 0;
+	for (i = 0; i < c->n; i++)
+		if (c->offs[i] == off)
+			return 0;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 8;
+		n = realloc(c->offs, c->cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		c->offs = n;
+	}
+	c->offs[c->n++] = off;
+	return 0;
+}
+
+/* A direct branch's target, if the instruction is one. */
+static bool branch_target(csh cs, const cs_insn *insn, __u64 *target)
+{
+	const cs_detail *d = insn->detail;
+	int i;
+
+	if (!d || !cs_insn_group(cs, insn, CS_GRP_JUMP))
+		return false;
+#if defined(__x86_64__)
+	for (i = 0; i < d->x86.op_count; i++)
+		if (d->x86.operands[i].type == X86_OP_IMM) {
+			*target = d->x86.operands[i].imm;
+			return true;
+		}
+#elif defined(__aarch64__)
+	for (i = 0; i < d->arm64.op_count; i++)
+		if (d->arm64.operands[i].type == ARM64_OP_IMM) {
+			*target = d->arm64.operands[i].imm;
+			return true;
+		}
+#else
+	(void)i;
+#endif
+	return false;
+}
+
+static int walk(struct code *c, __u64 lo, __u64 hi, int depth);
+
+/* A jump from the region [lo, hi) to target, at addr. */
+static int follow(struct code *c, __u64 addr, __u64 target, int depth)
+{
+	const struct bt_sym *s;
+	const char *sec = NULL;
+	GElf_Shdr sh;
+
+	if (depth >= FOLLOW_DEPTH)
+		return add_exit(c, addr); /* as far as we follow: the call ends here */
+	s = symtab__at(c->st, target);
+	if (s && s->addr == target) /* a tail call: it returns for us */
+		return walk(c, s->addr, s->addr + s->size, depth + 1);
+	if (s) /* into the middle of another function: cannot tell, end here */
+		return add_exit(c, addr);
+	if (section_at(c->elf, target, &sh, &sec) && sec && !strncmp(sec, ".plt", 4))
+		return add_exit(c, addr); /* a tail call into another file */
+	/* code of no known function: the .cold part of this one */
+	return walk(c, target, target + COLD_SWEEP, depth + 1);
+}
+
+static int walk(struct code *c, __u64 lo, __u64 hi, int depth)
+{
+	const uint8_t *p;
+	__u64 off, avail, target;
+	uint64_t addr;
+	size_t len, size;
+	cs_insn *insn;
+	uint8_t *buf;
+	int i, ret = 0;
+
+	for (i = 0; i < c->nregions; i++)
+		if (c->regions[i] == lo)
+			return 0;
+	if (c->nregions == MAX_REGIONS)
+		return 0;
+	c->regions[c->nregions++] = lo;
+	if (vaddr_offset(c->elf, lo, &off, &avail))
+		return 0;
+	len = hi - lo;
+	if (len > avail)
+		len = avail;
+	if (len > MAX_CODE)
+		len = MAX_CODE;
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	if (pread(c->fd, buf, len, off) != (ssize_t)len) {
+		free(buf);
+		return -EIO;
+	}
+	insn = cs_malloc(c->cs);
+	if (!insn) {
+		free(buf);
+		return -ENOMEM;
+	}
+	p = buf;
+	size = len;
+	addr = lo;
+	/* stops at the first byte that is not an instruction: padding, data */
+	while (!ret && cs_disasm_iter(c->cs, &p, &size, &addr, insn)) {
+		if (cs_insn_group(c->cs, insn, CS_GRP_RET)) {
+			ret = add_exit(c, insn->address);
+			continue;
+		}
+		if (branch_target(c->cs, insn, &target) && (target < lo || target >= hi))
+			ret = follow(c, insn->address, target, depth);
+	}
+	cs_free(insn, 1);
+	free(buf);
+	return ret;
+}
+
+int exits__find(const struct symtab *st, const struct bt_sym *sym, __u64 **offs, char *err,
+		size_t errlen)
+{
+	struct code c = { .st = st };
+	cs_arch arch;
+	cs_mode mode;
+	int ret;
+
+#if defined(__x86_64__)
+	arch = CS_ARCH_X86;
+	mode = CS_MODE_64;
+#elif defined(__aarch64__)
+	arch = CS_ARCH_ARM64;
+	mode = CS_MODE_ARM;
+#else
+	snprintf(err, errlen, "finding return instructions is not supported on this architecture");
+	return -EOPNOTSUPP;
+#endif
+	ret = elf_open(symtab__path(st), &c.fd, &c.elf);
+	if (ret) {
+		snprintf(err, errlen, "cannot read %s: %s", symtab__path(st), strerror(-ret));
+		return ret;
+	}
+	if (cs_open(arch, mode, &c.cs) != CS_ERR_OK) {
+		elf_end(c.elf);
+		close(c.fd);
+		snprintf(err, errlen, "cannot start the disassembler");
+		return -ENOMEM;
+	}
+	cs_option(c.cs, CS_OPT_DETAIL, CS_OPT_ON);
+	ret = walk(&c, sym->addr, sym->addr + sym->size, 0);
+	cs_close(&c.cs);
+	elf_end(c.elf);
+	close(c.fd);
+	if (ret) {
+		free(c.offs);
+		snprintf(err, errlen, "cannot disassemble %s in %s: %s", sym->name, symtab__path(st),
+			 strerror(-ret));
+		return ret;
+	}
+	/* a function that is one return instruction: its entry probe is there */
+	for (ret = 0; ret < c.n; ret++)
+		if (c.offs[ret] == sym->offset)
+			c.offs[ret] = c.offs[--c.n];
+	*offs = c.offs;
+	return c.n;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where a function's calls end, for code in which a uretprobe is unsafe.
+ *
+ * A uretprobe replaces the return address on the stack with the address of
+ * the kernel's trampoline.  A C++ exception that unwinds through such a
+ * frame finds no unwind information for the trampoline, and the program
+ * dies in std::terminate().  In C++ programs benchtrace therefore probes
+ * the function's return instructions instead, found by disassembling it.
+ */
+#ifndef BT_EXITS_H
+#define BT_EXITS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+struct bt_sym;
+struct symtab;
+
+/* Whether the ELF file has C++ exception tables (.gcc_except_table). */
+bool exits__has_eh_tables(const char *path);
+
+/*
+ * File offsets of the instructions where a call of @sym in @st's binary
+ * ends: its returns; the returns of functions it tail-calls and of the
+ * .cold part GCC splits off, followed a few jumps deep; and jumps it leaves
+ * by that cannot be followed (into the PLT).  Returns how many (*offs to
+ * free), 0 if none were found, or -errno with @err.
+ */
+int exits__find(const struct symtab *st, const struct bt_sym *sym, __u64 **offs, char *err,
+		size_t errlen);
+
+#endif /* BT_EXITS_H */

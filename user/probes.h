@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The functions --uprobe names: each SPEC resolved, before anything runs,
+ * to the (binary, file offset) pairs the kernel attaches to.
+ */
+#ifndef BT_PROBES_H
+#define BT_PROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <linux/types.h>
+
+/* A glob matching more than this many functions is attached, with a note. */
+#define BT_PROBES_MANY 100
+
+struct probe {
+	char *spec; /* as the user wrote it */
+	char *func; /* the name calls.csv and functions.csv use */
+	char *binary; /* resolved path */
+	__u64 addr; /* the symbol's value in the ELF file */
+	__u64 offset; /* file offset of its first instruction */
+	/* where its calls end, when a uretprobe is unsafe (exits.h); NULL:
+	 * a uretprobe times its returns */
+	__u64 *exits;
+	int nexits;
+};
+
+struct probes {
+	struct probe *p;
+	int n;
+};
+
+/*
+ * Resolve specs.  exe is the default binary (the command, or the first -p
+ * target's executable; NULL with -a); pid > 0 looks libraries up in that
+ * process's mappings, else as the dynamic loader would for exe.  On error,
+ * one line in err naming the spec, the binary and what to do; -errno.
+ * Functions of binaries with C++ exception tables, and every function when
+ * cxx says the target runs C++ code, get exit probes instead of uretprobes.
+ */
+int probes__resolve(struct probes *ps, char *const *specs, int nspecs, const char *exe, pid_t pid,
+		    bool cxx, char *err, size_t errlen);
+/* Whether the target can throw C++ exceptions: it links a C++ runtime. */
+bool probes__target_cxx(const char *exe, pid_t pid);
+void probes__free(struct probes *ps);
+
+#endif /* BT_PROBES_H */

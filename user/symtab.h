@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Function symbols of one ELF file (executable or shared library), for
+ * attaching uprobes: each with the file offset a uprobe attaches at.
+ *
+ * C++ names are demangled with the C++ runtime's own __cxa_demangle (see
+ * symtab.c for why), so "ns::Cls::step(int)" is what users see and match.
+ */
+#ifndef BT_SYMTAB_H
+#define BT_SYMTAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+struct bt_sym {
+	const char *name; /* demangled for C++ ("ns::Cls::step(int)"), else as in the table */
+	const char *raw;  /* the symbol table's own (mangled) name */
+	__u64 addr;	  /* st_value */
+	__u64 size;
+	__u64 offset; /* file offset of the first instruction: what a uprobe attaches at */
+};
+
+struct symtab;
+
+/*
+ * Load the defined function symbols (STT_FUNC, not IFUNC resolvers, not the
+ * ".cold" fragments GCC splits off, which are jumped to, not called) from
+ * .symtab and .dynsym; aliases at one address are kept once per name.
+ * Non-default symbol versions in .dynsym are named "memcpy@GLIBC_2.2.5".
+ * Errors, each with one line in @err naming the file and the fix:
+ * -ENOENT no such file; -EACCES; -EISDIR; -ENOEXEC not an ELF file, a
+ * truncated or corrupt one, or not an executable or shared library;
+ * -ENODATA no function symbols at all (stripped); -ENOMEM.
+ */
+int symtab__load(const char *path, struct symtab **out, char *err, size_t errlen);
+/* No .symtab, only .dynsym: only exported functions are known. */
+bool symtab__stripped(const struct symtab *st);
+/* Number of dynamic (.dynsym) symbols of any kind, defined or not. */
+int symtab__dynsym_count(const struct symtab *st);
+int symtab__count(const struct symtab *st);
+/* Sorted by name (strcmp), then address. */
+const struct bt_sym *symtab__get(const struct symtab *st, int i);
+const char *symtab__path(const struct symtab *st);
+/* @s's demangled name without its parameter list ("ns::f" for "ns::f(int)"). */
+const char *symtab__short_name(const struct bt_sym *s);
+
+/*
+ * Functions matching @glob.  A name that equals the pattern exactly wins:
+ * then only exact matches count, so every name `benchtrace functions`
+ * prints attaches to just that function even when it holds glob characters
+ * ("operator[]", "f(char*)").  Otherwise fnmatch(3) against the demangled
+ * name, the demangled name without its parameter list ("ns::f" matches
+ * "ns::f(int)") and the raw name.  Returns the number of distinct
+ * addresses matched (may exceed @max) and fills out[0..min(total, max)),
+ * sorted by name.  Aliases at one address count once, under the name the
+ * user asked for (exact match first, then fewest leading underscores).
+ */
+int symtab__find(const struct symtab *st, const char *glob, const struct bt_sym **out, int max);
+/* Like symtab__find(), but every matching name, aliases included. */
+int symtab__find_names(const struct symtab *st, const char *glob, const struct bt_sym **out,
+		       int max);
+
+/*
+ * Up to 3 names closest to @name (case-insensitive edit distance, '*' and
+ * '?' in @name treated as wildcards; only reasonably close ones, or names
+ * containing it), formatted "'train_step', 'train_stop'".  C++ names are
+ * given without their parameter lists.  Returns how many (0: buf = "").
+ */
+int symtab__suggest(const struct symtab *st, const char *name, char *buf, size_t len);
+
+/*
+ * The same over any names (for suggesting across several files): @cand is
+ * compared, "@prefix@cand" is what is shown (@prefix may be NULL).
+ */
+struct suggest {
+	const char *want;
+	int thr;
+	int n;
+	char best[3][256];
+	int dist[3];
+};
+void suggest__init(struct suggest *sg, const char *want);
+void suggest__add(struct suggest *sg, const char *cand, const char *prefix);
+int suggest__format(const struct suggest *sg, char *buf, size_t len);
+
+/* The function whose code holds @addr, or NULL. */
+const struct bt_sym *symtab__at(const struct symtab *st, __u64 addr);
+
+void symtab__free(struct symtab *st);
+
+#endif /* BT_SYMTAB_H */
