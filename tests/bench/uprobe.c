@@ -85,8 +85,9 @@ struct variant {
 	/* the loop's times (ms) by each clock, their medians, the cost per call */
 	double ms[NCLOCKS][NMODES][ROUNDS];
 	double median[NCLOCKS][NMODES], per_call_ns[NCLOCKS][NMODES];
-	double ratio[NCLOCKS][NMODES]; /* a tracer's per-call cost / the empty pair's */
-	bool measured[NMODES];	       /* in the runs: a tracer that is missing or failed is not */
+	double ratio[NCLOCKS][NMODES];	 /* a tracer's per-call cost / the empty pair's */
+	double tracer_s[NMODES][ROUNDS]; /* the tracer process's own CPU time */
+	bool measured[NMODES]; /* in the runs: a tracer that is missing or failed is not */
 };
 
 static struct bt_tmp tmp;
@@ -315,9 +316,14 @@ static int key_number(const char *path, const char *key, __u64 *v)
 	return found;
 }
 
-/* One run of hotcall under @m; ms[] are the loop's times it printed, by each clock. */
+/*
+ * One run of hotcall under @m; ms[] are the loop's times it printed, by
+ * each clock, and *tracer_s (if not NULL) the tracer's own CPU time: its
+ * wait4() rusage, which has hotcall's too (it waited for it), less the
+ * loop's (hotcall's start-up, a millisecond, stays in).
+ */
 static int run_once(struct variant *v, enum mode m, unsigned long n, double ms[NCLOCKS],
-		    const struct run_opts *o)
+		    double *tracer_s, const struct run_opts *o)
 {
 	char sz[32], run_dir[BT_PATH_MAX], prog[3 * BT_PATH_MAX], cmd[BT_PATH_MAX + 64];
 	struct bpf_link *in = NULL, *out = NULL;
@@ -396,6 +402,9 @@ static int run_once(struct variant *v, enum mode m, unsigned long n, double ms[N
 	}
 	ms[WALL] = ns / 1e6;
 	ms[CPU] = cpu_ns / 1e6;
+	if (tracer_s)
+		*tracer_s = e.ru.ru_utime.tv_sec + e.ru.ru_utime.tv_usec / 1e6 +
+			    e.ru.ru_stime.tv_sec + e.ru.ru_stime.tv_usec / 1e6 - cpu_ns / 1e9;
 	ret = 0;
 	if (m == BENCHTRACE) {
 		calls = recorded_calls(run_dir, v->func);
@@ -418,7 +427,8 @@ static int calibrate(struct variant *v)
 {
 	double a[NCLOCKS], b[NCLOCKS], n;
 
-	if (run_once(v, EMPTY, PROBE_CALLS, a, NULL) || run_once(v, EMPTY, PROBE_CALLS, b, NULL))
+	if (run_once(v, EMPTY, PROBE_CALLS, a, NULL, NULL) ||
+	    run_once(v, EMPTY, PROBE_CALLS, b, NULL, NULL))
 		return -1;
 	if (b[WALL] > a[WALL])
 		b[WALL] = a[WALL];
@@ -533,7 +543,8 @@ static void report_variant(const struct variant *v, const char *target)
 		       v->per_call_ns[WALL][m], v->ratio[WALL][m]);
 		if (m == BENCHTRACE)
 			printf(", target %s: %s", target, bench_verdict(ratio[m] > TARGET));
-		printf("\n");
+		printf("\n    and %s's own process: %.0f ns of CPU per call (start-up included)\n",
+		       mode_name[m], bench_median(v->tracer_s[m], ROUNDS) * 1e9 / v->n);
 		bench_figure_add(name, m == BENCHTRACE && ratio[m] > TARGET,
 				 m == BENCHTRACE ? target : "-", "%.3fx", ratio[m]);
 		snprintf(name, sizeof(name), "%s: %s", v->func, mode_name[m]);
@@ -564,7 +575,7 @@ static void bench_variant(struct variant *v, int num)
 		for (m = 0; m < NMODES; m++) {
 			if (!v->measured[m])
 				continue;
-			if (run_once(v, m, v->n, ms, NULL)) {
+			if (run_once(v, m, v->n, ms, &v->tracer_s[m][r], NULL)) {
 				if (m == BENCHTRACE || m == BPFTRACE) {
 					/* say it once, then leave the tracer out */
 					printf("  %s failed (see above): left out\n", mode_name[m]);
@@ -623,8 +634,8 @@ static void diag_variant(struct variant *v)
 	struct held h;
 	int fds[2] = {bpf_program__fd(skel->progs.empty_uprobe),
 		      bpf_program__fd(skel->progs.empty_uretprobe)};
+	double ms[NCLOCKS], bpf_ns[NMODES] = {0};
 	int m, i;
-	double ms[NCLOCKS];
 
 	printf("\n  %s, N = %lu:\n", v->func, v->n);
 	printf("    %-12s %-28s %12s %10s %10s\n", "tracer", "BPF program", "calls", "calls/N",
@@ -632,7 +643,7 @@ static void diag_variant(struct variant *v)
 	for (i = 0; i < 2; i++)
 		prog_stat_get(fds[i], &s0[i]);
 	o = (struct run_opts){.live = live, .live_ok = &live_ok};
-	if (run_once(v, EMPTY, v->n, ms, &o)) {
+	if (run_once(v, EMPTY, v->n, ms, NULL, &o)) {
 		printf("    (empty pair: could not run)\n");
 	} else {
 		for (i = 0; i < 2; i++) {
@@ -640,6 +651,7 @@ static void diag_variant(struct variant *v)
 			s1[i].cnt -= s0[i].cnt;
 			s1[i].ns -= s0[i].ns;
 			print_stat(mode_name[EMPTY], &s1[i], v->n);
+			bpf_ns[EMPTY] += (double)s1[i].ns / v->n;
 		}
 	}
 	for (m = BENCHTRACE; m <= BPFTRACE; m++) {
@@ -647,14 +659,16 @@ static void diag_variant(struct variant *v)
 			continue;
 		memset(&h, 0, sizeof(h));
 		o = (struct run_opts){.stats = true, .held = &h};
-		if (run_once(v, m, v->n, ms, &o))
+		if (run_once(v, m, v->n, ms, NULL, &o))
 			printf("    (%s: could not run)\n", mode_name[m]);
 		if (!h.n)
 			printf("    (%s: no BPF programs found%s)\n", mode_name[m],
 			       m == BENCHTRACE ? " named handle_u*" : "");
 		for (i = 0; i < h.n; i++) {
-			if (!prog_stat_get(h.fd[i], &s1[0]) && s1[0].cnt)
+			if (!prog_stat_get(h.fd[i], &s1[0]) && s1[0].cnt) {
 				print_stat(mode_name[m], &s1[0], v->n);
+				bpf_ns[m] += (double)s1[0].ns / v->n;
+			}
 			close(h.fd[i]);
 		}
 	}
@@ -665,6 +679,19 @@ static void diag_variant(struct variant *v)
 		       : live[0] == 0xcc ? "int3: a trapping probe"
 					 : "neither int3 nor a call");
 	}
+	/*
+	 * Both tracers run the same probe machinery as the empty pair, plus
+	 * their programs' work: that extra BPF time over the empty pair's
+	 * per-call cost is the ratio the programs alone account for, with
+	 * none of the runs' noise.
+	 */
+	for (m = BENCHTRACE; m <= BPFTRACE; m++)
+		if (bpf_ns[m] > 0 && bpf_ns[EMPTY] > 0 && v->per_call_ns[CPU][EMPTY] > 0)
+			printf("    %s: %.0f ns of BPF per call (the empty pair: %.0f ns): "
+			       "accounts for %.3fx the empty pair's %.0f ns\n",
+			       mode_name[m], bpf_ns[m], bpf_ns[EMPTY],
+			       1 + (bpf_ns[m] - bpf_ns[EMPTY]) / v->per_call_ns[CPU][EMPTY],
+			       v->per_call_ns[CPU][EMPTY]);
 }
 
 static void bench_diagnostics(struct variant *vs, int nv)
@@ -699,7 +726,7 @@ static void summary_line(const struct variant *v)
 	printf("empty pair %.0f ns/call", c[EMPTY]);
 	if (v->measured[BENCHTRACE])
 		printf(", benchtrace %.0f ns/call (%.2fx)", c[BENCHTRACE],
-		       c[BENCHTRACE] / c[EMPTY]);
+		       v->ratio[CPU][BENCHTRACE]);
 	else
 		printf(", benchtrace not measured");
 	if (v->measured[BPFTRACE])
