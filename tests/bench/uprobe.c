@@ -34,8 +34,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +47,7 @@
 #include "bench.h"
 #include "csvread.h"
 #include "parse.h"
+#include "symtab.h"
 #include "testutil.h"
 #include "tests/bench/empty_probe.skel.h"
 
@@ -97,51 +96,31 @@ static struct empty_probe_bpf *skel;
 
 /* ---- the function's first instruction ---- */
 
-/* The file offset of function @name in ELF file @path, and its first bytes. */
+/*
+ * The file offset of function @name in ELF file @path (benchtrace's own
+ * symbol table reader, so both probe the same spot), and its first bytes.
+ */
 static int elf_func(const char *path, const char *name, long *offset, unsigned char *bytes,
 		    size_t len)
 {
-	Elf_Scn *scn = NULL, *text;
-	GElf_Shdr sh, tsh;
-	GElf_Sym sym;
-	Elf_Data *data;
-	const char *s;
-	size_t i, n;
+	const struct bt_sym *sym;
+	struct symtab *st;
+	char err[512];
 	int fd, ret = -1;
-	Elf *elf;
 
-	if (elf_version(EV_CURRENT) == EV_NONE)
+	if (symtab__load(path, &st, err, sizeof(err))) {
+		fprintf(stderr, "uprobe: %s\n", err);
 		return -1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	elf = elf_begin(fd, ELF_C_READ, NULL);
-	while (elf && ret && (scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, &sh) ||
-		    (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM) || !sh.sh_entsize ||
-		    !(data = elf_getdata(scn, NULL)))
-			continue;
-		n = sh.sh_size / sh.sh_entsize;
-		for (i = 0; i < n && ret; i++) {
-			if (!gelf_getsym(data, i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-			    sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
-				continue;
-			s = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!s || strcmp(s, name))
-				continue;
-			/* the uprobe wants a file offset, the symbol is an address */
-			text = elf_getscn(elf, sym.st_shndx);
-			if (text && gelf_getshdr(text, &tsh)) {
-				*offset = sym.st_value - tsh.sh_addr + tsh.sh_offset;
-				ret = 0;
-			}
-		}
 	}
-	if (elf)
-		elf_end(elf);
-	if (!ret && pread(fd, bytes, len, *offset) != (ssize_t)len)
-		ret = -1;
-	close(fd);
+	if (symtab__find(st, name, &sym, 1) == 1) {
+		*offset = sym->offset;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && pread(fd, bytes, len, *offset) == (ssize_t)len)
+			ret = 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	symtab__free(st);
 	return ret;
 }
 

@@ -72,8 +72,8 @@ int main(int argc, char **argv)
 	/* volatile: the calls' results are used, the loop is not folded away */
 	volatile long acc = 0;
 
-	if (argc < 2 || argc > 3 || (argc == 3 && strcmp(argv[2], "push") &&
-				     strcmp(argv[2], "nop5"))) {
+	if (argc < 2 || argc > 3 ||
+	    (argc == 3 && strcmp(argv[2], "push") && strcmp(argv[2], "nop5"))) {
 		fprintf(stderr, "usage: hotcall N [push|nop5]\n");
 		return 2;
 	}
