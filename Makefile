@@ -23,7 +23,9 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf)
-LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm -lcapstone -lstdc++
+# libstdc++ for __cxa_demangle (user/symtab.c), by soname: the runtime that
+# every Debian system has is enough, no g++ needed to build benchtrace.
+LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm -lcapstone -l:libstdc++.so.6
 
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
@@ -130,6 +132,89 @@ $(OUT)/tests/workloads/uselib: tests/workloads/uselib.c $(OUT)/tests/workloads/l
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O1 -g -Wall -Wextra -Werror -MMD -MP $< -L$(OUT)/tests/workloads/lib -lbtwork \
 		-Wl,-rpath,'$$ORIGIN/lib' -Wl,--enable-new-dtags -o $@
+
+# ELF fixtures for the symbol tests (tests/fixtures/elf/): built with their
+# own flags, never the sanitizers', since they stand for the user's programs.
+ELF_FIX := $(OUT)/tests/fixtures/elf
+ELF_FIXTURES := $(addprefix $(ELF_FIX)/,prog_nopie prog_pie prog_static prog_stripped cxx \
+	prog_dbglink prog_dbgwrong \
+	lib/libbtfix.so.1 libbtfix_stripped.so uselib uselib_rpath uselib_norpath notelf \
+	truncated cut)
+FIX_CFLAGS := -O2 -g -Wall -Wextra -Werror
+FIX_LIB := -L$(ELF_FIX)/lib -l:libbtfix.so.1
+
+$(UNIT_BINS) $(INTEG_BINS): | $(ELF_FIXTURES)
+
+$(ELF_FIX)/prog_nopie: tests/fixtures/elf/prog.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FIX_CFLAGS) -fno-pie -no-pie $< -o $@
+
+$(ELF_FIX)/prog_pie: tests/fixtures/elf/prog.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FIX_CFLAGS) -fpie -pie $< -o $@
+
+$(ELF_FIX)/prog_static: tests/fixtures/elf/prog.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FIX_CFLAGS) -static $< -o $@
+
+$(ELF_FIX)/prog_stripped: $(ELF_FIX)/prog_pie
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+
+# Stripped, with its symbols in a separate debug file found by .gnu_debuglink;
+# and one whose debug file was replaced by another program's (CRC mismatch).
+$(ELF_FIX)/prog_dbglink: $(ELF_FIX)/prog_pie
+	$(call msg,OBJCOPY,$@)
+	$(Q)objcopy --only-keep-debug $< $@.debug
+	$(Q)objcopy --strip-all --add-gnu-debuglink=$@.debug $< $@
+
+$(ELF_FIX)/prog_dbgwrong: $(ELF_FIX)/prog_pie $(ELF_FIX)/prog_nopie
+	$(call msg,OBJCOPY,$@)
+	$(Q)objcopy --only-keep-debug $< $@.debug
+	$(Q)objcopy --strip-all --add-gnu-debuglink=$@.debug $< $@
+	$(Q)objcopy --only-keep-debug $(ELF_FIX)/prog_nopie $@.debug
+
+$(ELF_FIX)/cxx: tests/fixtures/elf/cxx.cc
+	$(call msg,CXX,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) $(FIX_CFLAGS) $< -o $@
+
+$(ELF_FIX)/lib/libbtfix.so.1: tests/fixtures/elf/btfix.c tests/fixtures/elf/btfix.map
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(FIX_CFLAGS) -fpic -shared -Wl,-soname,libbtfix.so.1 \
+		-Wl,--version-script=tests/fixtures/elf/btfix.map $< -o $@
+
+$(ELF_FIX)/libbtfix_stripped.so: $(ELF_FIX)/lib/libbtfix.so.1
+	$(call msg,STRIP,$@)
+	$(Q)strip -o $@ $<
+
+# The library sits in lib/ next to the programs: found only through $$ORIGIN.
+$(ELF_FIX)/uselib: tests/fixtures/elf/uselib.c $(ELF_FIX)/lib/libbtfix.so.1
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(FIX_CFLAGS) $< $(FIX_LIB) -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/lib' -o $@
+
+$(ELF_FIX)/uselib_rpath: tests/fixtures/elf/uselib.c $(ELF_FIX)/lib/libbtfix.so.1
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(FIX_CFLAGS) $< $(FIX_LIB) -Wl,--disable-new-dtags,-rpath,'$$ORIGIN/lib' -o $@
+
+$(ELF_FIX)/uselib_norpath: tests/fixtures/elf/uselib.c $(ELF_FIX)/lib/libbtfix.so.1
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(FIX_CFLAGS) $< $(FIX_LIB) -o $@
+
+$(ELF_FIX)/notelf: tests/fixtures/elf/notelf.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+
+# An ELF header and little else; and one that lost its last 64 bytes.
+$(ELF_FIX)/truncated: $(ELF_FIX)/prog_pie
+	$(Q)head -c 300 $< > $@
+
+$(ELF_FIX)/cut: $(ELF_FIX)/prog_pie
+	$(Q)head -c $$(($$(stat -c %s $<) - 64)) $< > $@
 
 $(OUT)/tests/bench/%: tests/bench/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC,$@)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@ struct csv_table {
 	int cols;
 	int rows;
 	int truncated;
+	long stream_rows;
 };
 
 enum csv_state {
@@ -44,6 +46,13 @@ struct csv_parser {
 	size_t errlen;
 	size_t max_bytes, max_field;
 	bool require_newline;
+
+	/* Streaming: each row goes to fn, then the arena is cut back to the header. */
+	csv_row_fn fn;
+	void *ctx;
+	const char **fields;	 /* the row's field pointers, then the header's */
+	const char *fields_text; /* the arena the header pointers point into */
+	size_t hdr_ncell, hdr_text;
 
 	enum csv_state state;
 	bool quoted;	    /* the current field was quoted */
@@ -193,14 +202,64 @@ static void record_reset(struct csv_parser *p)
 	p->field_start = p->t->text_len;
 }
 
-static bool record_end(struct csv_parser *p)
+/* Hand the record just completed (the header when row is -1) to the callback. */
+static bool record_emit(struct csv_parser *p, long row)
+{
+	struct csv_table *t = p->t;
+	struct csv_row r = {
+	    .cols = t->cols,
+	    .field = p->fields,
+	    .header = p->fields + t->cols,
+	    .row = row,
+	    .line = p->rec_line,
+	    .path = p->path,
+	    .parser = p,
+	};
+	const __u32 *cell = t->cell + p->rec_ncell;
+	const char **f = p->fields;
+	int i;
+
+	for (i = 0; i < t->cols; i++)
+		f[i] = t->text + cell[i];
+	/* The header's pointers follow; the arena may have moved since they were set. */
+	if (row < 0 || p->fields_text != t->text) {
+		for (i = 0; i < t->cols; i++)
+			f[t->cols + i] = t->text + t->cell[i];
+		p->fields_text = t->text;
+	}
+	if (p->fn(&r, p->ctx) && !p->failed)
+		csv_error(p, "%s:%lu: stopped", p->path, p->rec_line);
+	return !p->failed;
+}
+
+/* After the record's last field_end(): check, count or stream, reset. */
+static bool record_finish(struct csv_parser *p)
 {
 	struct csv_table *t = p->t;
 
-	if (!field_end(p))
-		return false;
 	if (!t->cols) {
 		t->cols = p->nfields;
+		if (p->fn) {
+			p->fields = calloc(2 * (size_t)t->cols, sizeof(*p->fields));
+			if (!p->fields) {
+				csv_error(p, "%s: out of memory", p->path);
+				return false;
+			}
+			if (!record_emit(p, -1))
+				return false;
+			p->hdr_ncell = t->ncell;
+			p->hdr_text = t->text_len;
+		}
+	} else if (p->fn) {
+		if (p->nfields != t->cols) {
+			csv_error(p, "%s:%lu: %d field%s, header has %d", p->path, p->rec_line,
+				  p->nfields, p->nfields == 1 ? "" : "s", t->cols);
+			return false;
+		}
+		if (!record_emit(p, t->stream_rows++))
+			return false;
+		t->ncell = p->hdr_ncell;
+		t->text_len = p->hdr_text;
 	} else if (p->nfields != t->cols) {
 		csv_error(p, "%s:%lu: %d field%s, header has %d", p->path, p->rec_line, p->nfields,
 			  p->nfields == 1 ? "" : "s", t->cols);
@@ -213,6 +272,11 @@ static bool record_end(struct csv_parser *p)
 	}
 	record_reset(p);
 	return true;
+}
+
+static bool record_end(struct csv_parser *p)
+{
+	return field_end(p) && record_finish(p);
 }
 
 static void record_drop(struct csv_parser *p)
@@ -310,11 +374,109 @@ static bool is_special(unsigned char c, bool quoted)
 	return c == '"' || c == '\n' || c == '\r' || c == '\0' || (!quoted && c == ',');
 }
 
+/* Room for n more cells. */
+static bool cell_reserve(struct csv_parser *p, size_t n)
+{
+	struct csv_table *t = p->t;
+	size_t cap = t->cell_cap ? t->cell_cap : 1024;
+	__u32 *cell;
+
+	if (t->cell_cap - t->ncell >= n)
+		return true;
+	while (cap - t->ncell < n) {
+		if (cap > SIZE_MAX / 2 / sizeof(*cell)) {
+			csv_error(p, "%s: out of memory", p->path);
+			return false;
+		}
+		cap *= 2;
+	}
+	cell = realloc(t->cell, cap * sizeof(*cell));
+	if (!cell) {
+		csv_error(p, "%s: out of memory", p->path);
+		return false;
+	}
+	t->cell = cell;
+	t->cell_cap = cap;
+	return true;
+}
+
+/*
+ * The fast path for the common line: whole in the buffer, without a quote,
+ * CR or NUL.  It is copied into the arena in one go and split at its commas
+ * there, with the checks field_end() makes (field length, column count) and
+ * the same record_finish(); a few times faster than the byte by byte path on
+ * calls.csv files of millions of rows.  1: done; 0: not such a line (nothing
+ * changed); -1: error.
+ */
+static const unsigned char byte_class[256] = {[','] = 1, ['"'] = 2, ['\r'] = 2, ['\0'] = 2};
+
+static int parse_line_fast(struct csv_parser *p, const char *line, size_t len)
+{
+	struct csv_table *t = p->t;
+	size_t j, start, max_cols = t->cols ? (size_t)t->cols : CSV_MAX_COLS;
+	size_t ncell0 = t->ncell, text0 = t->text_len;
+	char *dst;
+	int nf = 0;
+
+	if (!text_reserve(p, len + 1) || !cell_reserve(p, len + 2))
+		return -1;
+	/* One pass, one table look-up per byte: 1 for a comma, 2 for what needs the slow path. */
+	dst = t->text + t->text_len;
+	start = 0;
+	for (j = 0; j < len; j++) {
+		unsigned char c = (unsigned char)line[j];
+
+		dst[j] = (char)c;
+		if (__builtin_expect(!byte_class[c], 1))
+			continue;
+		if (byte_class[c] == 2)
+			goto slow;
+		dst[j] = '\0';
+		if ((size_t)nf + 1 >= max_cols)
+			goto slow; /* let the byte path report it, with its message */
+		t->cell[t->ncell++] = (__u32)(text0 + start);
+		if (j - start > p->max_field)
+			goto slow;
+		nf++;
+		start = j + 1;
+	}
+	if (len - start > p->max_field)
+		goto slow;
+	dst[len] = '\0';
+	t->cell[t->ncell++] = (__u32)(text0 + start);
+	t->text_len = text0 + len + 1;
+	p->nfields = nf + 1;
+	p->rec_line = p->line;
+	p->in_record = true;
+	if (!record_finish(p))
+		return -1;
+	p->line++;
+	return 1;
+slow:
+	t->ncell = ncell0;
+	t->text_len = text0;
+	return 0;
+}
+
 static bool parse_chunk(struct csv_parser *p, const char *buf, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n) {
+		if (!p->in_record && !p->prev_cr && !p->skip_lf && p->state == ST_FIELD_START) {
+			const char *nl = memchr(buf + i, '\n', n - i);
+			int r;
+
+			if (nl && nl > buf + i) {
+				r = parse_line_fast(p, buf + i, (size_t)(nl - (buf + i)));
+				if (r < 0)
+					return false;
+				if (r > 0) {
+					i = (size_t)(nl - buf) + 1;
+					continue;
+				}
+			}
+		}
 		/* Inside a field, with no line-end bookkeeping pending: copy the run. */
 		if ((p->state == ST_UNQUOTED || p->state == ST_QUOTED) && !p->prev_cr &&
 		    !p->skip_lf) {
@@ -354,10 +516,9 @@ static bool parse_eof(struct csv_parser *p)
 	}
 	if (!field_end(p))
 		return false;
-	if (!t->cols) {
-		t->cols = p->nfields; /* a header without a newline: a file with no rows */
-		record_reset(p);
-		return true;
+	if (!t->cols || (p->fn && p->nfields == t->cols && !p->require_newline)) {
+		/* A header without a newline (a file with no rows), or a streamed last row. */
+		return record_finish(p);
 	}
 	if (p->nfields == t->cols && !p->require_newline) {
 		if (t->rows == INT_MAX) {
@@ -407,8 +568,141 @@ static gzFile csv_open(const char *path, char *err, size_t errlen)
 	return gz;
 }
 
-struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *opts, char *err,
-				       size_t errlen)
+/*
+ * Where the bytes come from.  For streaming, gunzip runs in a thread of its
+ * own, a few chunks ahead of the parser: on two CPUs a 10-million-row
+ * calls.csv.gz is parsed in the time it takes to decompress it.
+ */
+#define SRC_NBUF  4
+#define SRC_CHUNK (256 * 1024)
+
+struct chunk {
+	char *data;
+	int n; /* bytes; 0 at the end; -1 on error */
+	int zerr, errnum;
+	char msg[96];
+};
+
+struct gzsrc {
+	gzFile gz;
+	bool threaded, holding, stop;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct chunk c[SRC_NBUF];
+	unsigned int head, tail; /* chunks produced, consumed */
+};
+
+static void chunk_fill(gzFile gz, struct chunk *c)
+{
+	c->n = gzread(gz, c->data, SRC_CHUNK);
+	if (c->n < 0) {
+		const char *msg = gzerror(gz, &c->zerr);
+
+		c->errnum = errno;
+		snprintf(c->msg, sizeof(c->msg), "%s", msg ? msg : "?");
+	}
+}
+
+static void *src_thread(void *arg)
+{
+	struct gzsrc *s = arg;
+	struct chunk *c;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		while (s->head - s->tail == SRC_NBUF && !s->stop)
+			pthread_cond_wait(&s->cv, &s->mu);
+		if (s->stop) {
+			pthread_mutex_unlock(&s->mu);
+			break;
+		}
+		c = &s->c[s->head % SRC_NBUF];
+		pthread_mutex_unlock(&s->mu);
+		chunk_fill(s->gz, c);
+		pthread_mutex_lock(&s->mu);
+		s->head++;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		if (c->n <= 0)
+			break;
+	}
+	return NULL;
+}
+
+/* 0 or -ENOMEM; takes gz. */
+static int src_open(struct gzsrc *s, gzFile gz, bool threaded)
+{
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->gz = gz;
+	for (i = 0; i < (threaded ? SRC_NBUF : 1); i++) {
+		s->c[i].data = malloc(SRC_CHUNK);
+		if (!s->c[i].data)
+			return -ENOMEM;
+	}
+	if (!threaded)
+		return 0;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+	/* No thread, no harm: read in this one. */
+	s->threaded = pthread_create(&s->th, NULL, src_thread, s) == 0;
+	if (!s->threaded) {
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+	}
+	return 0;
+}
+
+/* The next chunk; the previous one is handed back to the reader thread. */
+static struct chunk *src_next(struct gzsrc *s)
+{
+	struct chunk *c;
+
+	if (!s->threaded) {
+		chunk_fill(s->gz, &s->c[0]);
+		return &s->c[0];
+	}
+	pthread_mutex_lock(&s->mu);
+	if (s->holding) {
+		s->tail++;
+		s->holding = false;
+		pthread_cond_broadcast(&s->cv);
+	}
+	while (s->head == s->tail)
+		pthread_cond_wait(&s->cv, &s->mu);
+	c = &s->c[s->tail % SRC_NBUF];
+	s->holding = true;
+	pthread_mutex_unlock(&s->mu);
+	return c;
+}
+
+static void src_close(struct gzsrc *s)
+{
+	int i;
+
+	if (s->threaded) {
+		pthread_mutex_lock(&s->mu);
+		s->stop = true;
+		pthread_cond_broadcast(&s->cv);
+		pthread_mutex_unlock(&s->mu);
+		pthread_join(s->th, NULL);
+		pthread_mutex_destroy(&s->mu);
+		pthread_cond_destroy(&s->cv);
+	}
+	for (i = 0; i < SRC_NBUF; i++)
+		free(s->c[i].data);
+	gzclose(s->gz);
+}
+
+/*
+ * The read loop shared by csv_table__load_opts() and csv_stream__read(): with
+ * fn NULL every row stays in the table, else each goes to fn and the table
+ * keeps only the header.
+ */
+static struct csv_table *csv_read(const char *path, const struct csv_opts *opts, csv_row_fn fn,
+				  void *ctx, char *err, size_t errlen)
 {
 	static const struct csv_opts defaults;
 	struct csv_parser p = {
@@ -417,11 +711,13 @@ struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *
 	    .errlen = errlen,
 	    .line = 1,
 	    .rec_line = 1,
+	    .fn = fn,
+	    .ctx = ctx,
 	};
-	const size_t chunk = 64 * 1024;
-	char dummy[1], *buf = NULL;
+	char dummy[1];
 	size_t total = 0;
 	bool eof = false, first = true;
+	struct gzsrc src;
 	gzFile gz;
 
 	if (!err || !errlen) {
@@ -431,39 +727,41 @@ struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *
 	}
 	if (!opts)
 		opts = &defaults;
-	p.max_bytes = opts->max_bytes ? opts->max_bytes : CSV_DEFAULT_MAX_BYTES;
-	if (p.max_bytes > UINT32_MAX - 16)
-		p.max_bytes = UINT32_MAX - 16;
+	if (fn) {
+		/* Memory stays at one row whatever the file's size. */
+		p.max_bytes = opts->max_bytes ? opts->max_bytes : SIZE_MAX;
+	} else {
+		p.max_bytes = opts->max_bytes ? opts->max_bytes : CSV_DEFAULT_MAX_BYTES;
+		if (p.max_bytes > UINT32_MAX - 16)
+			p.max_bytes = UINT32_MAX - 16;
+	}
 	p.max_field = opts->max_field ? opts->max_field : CSV_DEFAULT_MAX_FIELD;
 	p.require_newline = opts->require_newline;
-
 	gz = csv_open(path, err, errlen);
 	if (!gz)
 		return NULL;
 	p.t = calloc(1, sizeof(*p.t));
-	buf = malloc(chunk);
-	if (!p.t || !buf) {
+	if (src_open(&src, gz, fn != NULL) || !p.t) {
 		csv_error(&p, "%s: out of memory", path);
 		goto out;
 	}
 
 	while (!eof && !p.failed) {
-		int n = gzread(gz, buf, (unsigned int)chunk);
+		struct chunk *c = src_next(&src);
+		const char *buf = c->data;
+		int n = c->n;
 		int i = 0;
 
 		if (n < 0) {
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-
 			/* Z_BUF_ERROR: the gzip stream stops early, as after a crash. */
-			if (zerr == Z_BUF_ERROR) {
+			if (c->zerr == Z_BUF_ERROR) {
 				eof = true;
 				break;
 			}
-			if (zerr == Z_ERRNO)
-				csv_error(&p, "%s: read error: %s", path, strerror(errno));
+			if (c->zerr == Z_ERRNO)
+				csv_error(&p, "%s: read error: %s", path, strerror(c->errnum));
 			else
-				csv_error(&p, "%s: corrupt gzip data (%s)", path, msg);
+				csv_error(&p, "%s: corrupt gzip data (%s)", path, c->msg);
 			break;
 		}
 		if (n == 0) {
@@ -488,13 +786,69 @@ struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *
 		csv_error(&p, "%s: empty file (no header line)", path);
 
 out:
-	gzclose(gz);
-	free(buf);
+	src_close(&src);
+	free(p.fields);
 	if (p.failed) {
 		csv_table__free(p.t);
 		return NULL;
 	}
 	return p.t;
+}
+
+struct csv_table *csv_table__load_opts(const char *path, const struct csv_opts *opts, char *err,
+				       size_t errlen)
+{
+	return csv_read(path, opts, NULL, NULL, err, errlen);
+}
+
+long csv_stream__read(const char *path, const struct csv_opts *opts, csv_row_fn fn, void *ctx,
+		      int *truncated, char *err, size_t errlen)
+{
+	struct csv_table *t;
+	long rows;
+
+	if (!fn) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: no row callback", path);
+		return -1;
+	}
+	t = csv_read(path, opts, fn, ctx, err, errlen);
+	if (!t)
+		return -1;
+	if (truncated)
+		*truncated = t->truncated;
+	rows = t->stream_rows;
+	csv_table__free(t);
+	return rows;
+}
+
+void csv_row__error(const struct csv_row *row, const char *fmt, ...)
+{
+	struct csv_parser *p = row->parser;
+	size_t n;
+	va_list ap;
+
+	if (p->failed)
+		return;
+	p->failed = true;
+	if (!p->err || !p->errlen)
+		return;
+	n = (size_t)snprintf(p->err, p->errlen, "%s:%lu: ", p->path, row->line);
+	if (n >= p->errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+}
+
+int csv_row__col(const struct csv_row *row, const char *name)
+{
+	int i;
+
+	for (i = 0; i < row->cols; i++)
+		if (strcmp(row->header[i], name) == 0)
+			return i;
+	return -1;
 }
 
 struct csv_table *csv_table__load(const char *path, char *err, size_t errlen)

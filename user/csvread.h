@@ -69,4 +69,38 @@ __u64 csv_table__u64(const struct csv_table *t, int row, int col);
 /* The value, or NAN when the field is empty, out of range or not a number. */
 double csv_table__f64(const struct csv_table *t, int row, int col);
 
+/*
+ * Streaming: the same parser and checks, but each row is handed to a
+ * callback and forgotten, so a file of any size is read in constant memory
+ * (calls.csv of a long run has millions of rows).  No byte limit unless
+ * opts->max_bytes sets one.
+ *
+ * The callback is called once with the header (row == -1, field == header)
+ * and then once per data row.  The pointers are valid only during the call.
+ * Returning non-zero stops the read; call csv_row__error() first to say why
+ * (else the message is "PATH:LINE: stopped").
+ */
+struct csv_row {
+	int cols;
+	const char *const *field;  /* cols fields */
+	const char *const *header; /* cols header names */
+	long row;		   /* 0-based data row; -1 for the header */
+	unsigned long line;	   /* physical line the row starts on, 1-based */
+	const char *path;
+	void *parser;
+};
+typedef int (*csv_row_fn)(const struct csv_row *row, void *ctx);
+
+/*
+ * Rows read (a cut-off last row is dropped and counted in *truncated, which
+ * may be NULL), or -1 with a one-line message in err.
+ */
+long csv_stream__read(const char *path, const struct csv_opts *opts, csv_row_fn fn, void *ctx,
+		      int *truncated, char *err, size_t errlen);
+/* Fail the read with "PATH:LINE: " and the message. */
+void csv_row__error(const struct csv_row *row, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Index of the first column with this header name, or -1. */
+int csv_row__col(const struct csv_row *row, const char *name);
+
 #endif /* BT_CSVREAD_H */

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "parse.h"
 #include "probespec.h"
+#include "suggest.h"
 #include "symtab.h"
 #include "target.h"
 
@@ -121,7 +122,7 @@ static int add_matches(struct names *ns, const struct symtab *st, const char *pr
 
 static int list_binary(const char *arg, const char *glob)
 {
-	char path[PATH_MAX], err[512], sugg[768];
+	char path[PATH_MAX], err[1024];
 	struct names ns = {};
 	struct symtab *st;
 	int n, ret = 1;
@@ -142,12 +143,8 @@ static int list_binary(const char *arg, const char *glob)
 	if (n == -ENOMEM) {
 		warn("out of memory listing %s", arg);
 	} else if (n == 0) {
-		if (symtab__suggest(st, glob, sugg, sizeof(sugg)))
-			warn("no function matches '%s' in %s (did you mean %s?)", glob, arg, sugg);
-		else
-			warn("no function matches '%s' in %s (it has %d; run 'benchtrace "
-			     "functions %s' to list them)",
-			     glob, arg, symtab__count(st), arg);
+		symtab__explain_miss(st, glob, arg, err, sizeof(err));
+		warn("%s", err);
 	} else {
 		if (symtab__stripped(st))
 			warn("note: %s is stripped: only the functions it exports are listed", arg);
@@ -180,7 +177,6 @@ static int list_pid(pid_t pid, const char *arg)
 	struct symtab *st;
 	const char *glob = NULL;
 	int nf, i, n, total = 0, ret = 1;
-	ssize_t l;
 
 	if (arg) {
 		if (probe_spec__parse(arg, &ps, err, sizeof(err))) {
@@ -191,20 +187,10 @@ static int list_pid(pid_t pid, const char *arg)
 		suggest__init(&sg, glob);
 	}
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
-	l = readlink(exe, exe_real, sizeof(exe_real) - 1);
-	if (l < 0) {
-		if (errno == ENOENT)
-			warn("no process with PID %d (check the PID; it may have exited)",
-			     (int)pid);
-		else
-			warn("cannot read the executable of PID %d: %s; run as its owner or "
-			     "as root (sudo)",
-			     (int)pid, strerror(errno));
+	if (lib__proc_exe(pid, exe_real, sizeof(exe_real), err, sizeof(err))) {
+		warn("%s", err);
 		return 1;
 	}
-	exe_real[l] = '\0';
-	if (l > 10 && !strcmp(exe_real + l - 10, " (deleted)"))
-		exe_real[l - 10] = '\0';
 	nf = lib__mapped_files(pid, &f, err, sizeof(err));
 	if (nf < 0) {
 		warn("%s", err);
@@ -213,10 +199,13 @@ static int list_pid(pid_t pid, const char *arg)
 	/* The executable: bare names, unless GLOB names a library or another file. */
 	if (!ps.where[0] || (!ps.is_lib && !strcmp(ps.where, exe_real))) {
 		ret = symtab__load(exe, &st, err, sizeof(err));
-		if (ret) {
-			warn("%s (%s)", err, exe_real);
-			if (ret != -ENODATA)
-				goto out;
+		if (ret == -ENODATA) {
+			warn("note: the executable of PID %d, %s, is stripped: listing the "
+			     "functions of its libraries only",
+			     (int)pid, exe_real);
+		} else if (ret) {
+			warn("%s (PID %d's executable is %s)", err, (int)pid, exe_real);
+			goto out;
 		} else {
 			n = add_matches(&ns, st, NULL, glob);
 			if (n < 0)

@@ -120,6 +120,34 @@ static int proc_error(pid_t pid, int ret, char *err, size_t errlen)
 	return ret;
 }
 
+int lib__proc_exe(pid_t pid, char *real, size_t len, char *err, size_t errlen)
+{
+	char link[64];
+	ssize_t n;
+	int ret;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+	n = readlink(link, real, len - 1);
+	if (n >= 0) {
+		real[n] = '\0';
+		if (n > 10 && !strcmp(real + n - 10, " (deleted)"))
+			real[n - 10] = '\0';
+		return 0;
+	}
+	ret = -errno;
+	if (ret == -ENOENT) {
+		snprintf(link, sizeof(link), "/proc/%d", (int)pid);
+		if (!access(link, F_OK)) {
+			snprintf(err, errlen,
+				 "PID %d has no executable: it is a kernel thread or has exited "
+				 "(a zombie); give a user-space process",
+				 (int)pid);
+			return -ENOEXEC;
+		}
+	}
+	return proc_error(pid, ret, err, errlen);
+}
+
 int lib__mapped_files(pid_t pid, struct mapped_file **out, char *err, size_t errlen)
 {
 	char fname[64], *line = NULL;
@@ -613,6 +641,29 @@ static bool resolve(struct resolver *r, const struct dso *objs, int who, const c
 			return true;
 	}
 	return false;
+}
+
+int lib__cache_lookup(const char *cache_file, const char *name, char *path, size_t len)
+{
+	struct elf_id id;
+	struct resolver r = {.id = &id};
+	const char *p;
+	__u32 it = 0;
+	int ret = -ENOENT;
+
+	if (elf_id_read("/proc/self/exe", &id))
+		return -ENOEXEC;
+	ldcache_open(&r.cache, cache_file);
+	while ((p = ldcache_lookup(&r.cache, name, &it))) {
+		if (candidate_ok(&r, p)) {
+			ret = strlen(r.found) < len ? 0 : -ENAMETOOLONG;
+			if (!ret)
+				strcpy(path, r.found);
+			break;
+		}
+	}
+	ldcache_close(&r.cache);
+	return ret;
 }
 
 #define MAX_DSOS 512

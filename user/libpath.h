@@ -38,6 +38,19 @@ int lib__find_mapped(pid_t pid, const char *lib, char *path, size_t len, char *e
 int lib__find_for_exe(const char *exe, const char *lib, char *path, size_t len, char *err,
 		      size_t errlen);
 
+/*
+ * @name ("libc.so.6") in ld.so.cache file @cache_file: the first entry of
+ * this process's ELF class and machine.  0, or -ENOENT.
+ */
+int lib__cache_lookup(const char *cache_file, const char *name, char *path, size_t len);
+
+/*
+ * The executable of process @pid (/proc/PID/exe's target, " (deleted)" taken
+ * off) into @real.  -ESRCH no such process; -ENOEXEC a kernel thread or a
+ * zombie; -EACCES; each with one line in @err.
+ */
+int lib__proc_exe(pid_t pid, char *real, size_t len, char *err, size_t errlen);
+
 /* A file mapped executable in a process. */
 struct mapped_file {
 	char *path;   /* as seen from this process (see lib__find_mapped) */

@@ -390,6 +390,13 @@ int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 
 	return ret;
 }
 
+void tracer__detach_funcs(struct tracer *t)
+{
+	/* unregistering a uprobe waits for its running handlers */
+	while (t->nulinks)
+		bpf_link__destroy(t->ulinks[--t->nulinks]);
+}
+
 int tracer__func_stats(const struct tracer *t, __u32 func, struct bt_func_stats *sum)
 {
 	struct bt_func_stats *v;
@@ -460,8 +467,7 @@ void tracer__destroy(struct tracer *t)
 		return;
 	while (t->npiters)
 		tracer__forget(t, t->piters[0].pid);
-	while (t->nulinks)
-		bpf_link__destroy(t->ulinks[--t->nulinks]);
+	tracer__detach_funcs(t);
 	free(t->ulinks);
 	benchtrace_bpf__destroy(t->skel);
 	free(t);

@@ -57,6 +57,8 @@ __u64 tracer__next_epoch(struct tracer *t);
  */
 int tracer__attach_func(struct tracer *t, __u32 func, const char *binary, __u64 offset,
 			const __u64 *exits, int nexits, pid_t pid, char *err, size_t errlen);
+/* Stop timing calls: once it returns no uprobe program runs any more. */
+void tracer__detach_funcs(struct tracer *t);
 /* Function `func`'s totals summed over CPUs (min over CPUs that saw a call). */
 int tracer__func_stats(const struct tracer *t, __u32 func, struct bt_func_stats *sum);
 int tracer__calls_fd(const struct tracer *t);

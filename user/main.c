@@ -6,6 +6,7 @@
 #include "functions.h"
 #include "log.h"
 #include "opts.h"
+#include "report.h"
 #include "run.h"
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -22,10 +23,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "functions"))
 		return functions__main(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "report")) {
-		warn("'benchtrace %s' is not available in this version", argv[1]);
-		return 2;
-	}
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return report__main(argc - 1, argv + 1);
 	ret = opts__parse(&o, argc, argv);
 	if (ret)
 		return ret < 0 ? 0 : ret;

@@ -49,20 +49,49 @@ static void symcache__free(struct symcache *c)
 	free(c->st);
 }
 
-static bool is_glob(const char *s)
+/*
+ * Where a call of function t ends, when a uretprobe is unsafe: disassembly
+ * needs the function's size and its neighbours (tail calls), from the
+ * symbol table.
+ */
+static int find_exits(struct probe *p, const struct probe_target *t, struct symcache *cache,
+		      char *err, size_t errlen)
 {
-	return strpbrk(s, "*?[") != NULL;
+	const struct bt_sym *sym;
+	struct symtab *st;
+	int n;
+
+	st = symcache__get(cache, t->binary, err, errlen);
+	if (!st)
+		return -ENOENT;
+	sym = symtab__at(st, t->addr);
+	if (!sym || sym->addr != t->addr) {
+		snprintf(err, errlen, "%.4000s: no symbol at 0x%llx", t->shown,
+			 (unsigned long long)t->addr);
+		return -ENOENT;
+	}
+	n = exits__find(st, sym, &p->exits, err, errlen);
+	if (n < 0)
+		return n;
+	if (n == 0) {
+		snprintf(err, errlen,
+			 "no return instruction found in %.1000s (%.4000s): it cannot be timed "
+			 "safely in a program that uses C++ exceptions",
+			 t->func, t->shown);
+		return -ENOENT;
+	}
+	p->nexits = n;
+	return 0;
 }
 
-static int add_probe(struct probes *ps, const char *spec, const struct symtab *st,
-		     const struct bt_sym *sym, bool ret_exits, char *err, size_t errlen)
+static int add_probe(struct probes *ps, const char *spec, const struct probe_target *t,
+		     bool ret_exits, struct symcache *cache, char *err, size_t errlen)
 {
-	const char *binary = symtab__path(st);
 	struct probe *n, *p;
-	int i, ret;
+	int i;
 
 	for (i = 0; i < ps->n; i++) /* named twice, by two specs */
-		if (ps->p[i].offset == sym->offset && !strcmp(ps->p[i].binary, binary))
+		if (ps->p[i].offset == t->offset && !strcmp(ps->p[i].binary, t->shown))
 			return 0;
 	if (ps->n == BT_MAX_FUNCS)
 		return -E2BIG;
@@ -71,34 +100,17 @@ static int add_probe(struct probes *ps, const char *spec, const struct symtab *s
 		return -ENOMEM;
 	ps->p = n;
 	p = &ps->p[ps->n];
+	memset(p, 0, sizeof(*p));
 	p->spec = strdup(spec);
-	p->func = strdup(sym->name);
-	p->binary = strdup(binary);
-	p->addr = sym->addr;
-	p->offset = sym->offset;
-	p->exits = NULL;
-	p->nexits = 0;
-	if (!p->spec || !p->func || !p->binary) {
-		free(p->spec);
-		free(p->func);
-		free(p->binary);
+	p->func = strdup(t->func);
+	p->path = strdup(t->binary);
+	p->binary = strdup(t->shown);
+	p->addr = t->addr;
+	p->offset = t->offset;
+	ps->n++; /* freed with the rest from here on */
+	if (!p->spec || !p->func || !p->path || !p->binary)
 		return -ENOMEM;
-	}
-	ps->n++;
-	if (!ret_exits)
-		return 0;
-	ret = exits__find(st, sym, &p->exits, err, errlen);
-	if (ret < 0)
-		return ret;
-	if (ret == 0) {
-		snprintf(err, errlen,
-			 "no return instruction found in %s (%s): it cannot be timed safely in a "
-			 "program that uses C++ exceptions",
-			 sym->name, binary);
-		return -ENOENT;
-	}
-	p->nexits = ret;
-	return 0;
+	return ret_exits ? find_exits(p, t, cache, err, errlen) : 0;
 }
 
 /*
@@ -128,34 +140,12 @@ static int disambiguate(struct probes *ps)
 	return 0;
 }
 
-static int resolve_binary(const struct probe_spec *s, const char *spec, const char *exe, pid_t pid,
-			  char *path, size_t len, char *err, size_t errlen)
-{
-	if (s->is_lib)
-		return pid > 0 ? lib__find_mapped(pid, s->where, path, len, err, errlen)
-			       : lib__find_for_exe(exe, s->where, path, len, err, errlen);
-	if (s->where[0]) {
-		snprintf(path, len, "%s", s->where);
-		return 0;
-	}
-	if (!exe) {
-		snprintf(err, errlen,
-			 "--uprobe '%s': with -a there is no default binary; write BINARY:FUNC "
-			 "or LIB:FUNC",
-			 spec);
-		return -EINVAL;
-	}
-	snprintf(path, len, "%s", exe);
-	return 0;
-}
-
 static int resolve_one(struct probes *ps, struct symcache *cache, const char *spec,
 		       const char *exe, pid_t pid, bool cxx, char *err, size_t errlen)
 {
-	const struct bt_sym **match = NULL;
-	char path[4096], why[1024], near[512];
+	struct probe_target *t = NULL;
 	struct probe_spec s;
-	struct symtab *st;
+	char why[6144];
 	int n, i, ret;
 
 	ret = probe_spec__parse(spec, &s, why, sizeof(why));
@@ -163,52 +153,31 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 		snprintf(err, errlen, "--uprobe '%s': %s", spec, why);
 		return ret;
 	}
-	ret = resolve_binary(&s, spec, exe, pid, path, sizeof(path), why, sizeof(why));
-	if (ret) {
-		snprintf(err, errlen, "%s", why);
-		return ret;
+	if (!s.where[0] && !exe && pid <= 0) {
+		snprintf(err, errlen,
+			 "--uprobe '%s': with -a there is no default binary; write BINARY:FUNC "
+			 "or LIB:FUNC",
+			 spec);
+		return -EINVAL;
 	}
-	st = symcache__get(cache, path, why, sizeof(why));
-	if (!st) {
-		snprintf(err, errlen, "--uprobe '%s': %s", spec, why);
-		return -ENOENT;
-	}
-	n = symtab__find(st, s.func, NULL, 0);
-	if (n == 0) {
-		if (is_glob(s.func)) {
-			snprintf(err, errlen, "--uprobe '%s': no function in %s matches '%s' (list "
-				 "them with: benchtrace functions %s)",
-				 spec, path, s.func, path);
-		} else if (symtab__suggest(st, s.func, near, sizeof(near)) > 0) {
-			snprintf(err, errlen, "no function '%s' in %s (did you mean %s?)", s.func,
-				 path, near);
-		} else {
-			snprintf(err, errlen, "no function '%s' in %s%s", s.func, path,
-				 symtab__stripped(st) ? " (the binary is stripped: only its "
-							"exported functions are known)"
-						      : "");
-		}
-		return -ENOENT;
-	}
-	match = calloc(n, sizeof(*match));
-	if (!match)
-		return -ENOMEM;
-	symtab__find(st, s.func, match, n);
-	cxx = cxx || exits__has_eh_tables(path);
-	for (i = 0; i < n && !ret; i++)
-		ret = add_probe(ps, spec, st, match[i], cxx, why, sizeof(why));
-	free(match);
+	n = probe_spec__resolve(&s, pid, exe, BT_MAX_FUNCS - ps->n, &t, err, errlen);
+	if (n < 0)
+		return n;
+	cxx = cxx || exits__has_eh_tables(t[0].binary);
+	for (i = 0, ret = 0; i < n && !ret; i++)
+		ret = add_probe(ps, spec, &t[i], cxx, cache, why, sizeof(why));
 	if (ret == -E2BIG)
 		snprintf(err, errlen, "--uprobe '%s': more than %d functions to trace; narrow the "
-			 "glob",
+			 "pattern",
 			 spec, BT_MAX_FUNCS);
 	else if (ret == -ENOMEM)
-		snprintf(err, errlen, "--uprobe '%s': %s", spec, strerror(-ret));
+		snprintf(err, errlen, "--uprobe '%s': out of memory", spec);
 	else if (ret)
 		snprintf(err, errlen, "--uprobe '%s': %s", spec, why);
 	else if (n > BT_PROBES_MANY)
 		warn("--uprobe '%s' matches %d functions in %s; attaching all of them", spec, n,
-		     path);
+		     t[0].shown);
+	free(t);
 	return ret;
 }
 
@@ -254,6 +223,7 @@ void probes__free(struct probes *ps)
 		free(ps->p[i].spec);
 		free(ps->p[i].func);
 		free(ps->p[i].binary);
+		free(ps->p[i].path);
 		free(ps->p[i].exits);
 	}
 	free(ps->p);

@@ -8,13 +8,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
+#include <linux/types.h>
 #include "libpath.h"
 
 struct probe_spec {
-	char
-	    where[4096]; /* "": the target's executable; a path (contains '/'); or a library name */
-	bool is_lib;	 /* where is a library name like "libc", "libz", "libc.so.6" */
-	char func[1024]; /* name or glob */
+	/* "": the target's executable; a path (contains '/'); or a library name */
+	char where[4096];
+	/* where is a library name like "libc", "libz", "libc.so.6" */
+	bool is_lib;
+	/* name or glob */
+	char func[1024];
 };
 
 /*
@@ -24,5 +28,29 @@ struct probe_spec {
  * with one line in @err.
  */
 int probe_spec__parse(const char *s, struct probe_spec *ps, char *err, size_t errlen);
+
+/* One function to attach a uprobe to. */
+struct probe_target {
+	/* The file to attach to, as this process reaches it ("/proc/PID/exe" in -p mode). */
+	char binary[4096];
+	/* The same file for people and meta.json: its real path. */
+	char shown[4096];
+	/* Demangled name, as matched (an alias under the name asked for). */
+	char func[1024];
+	__u64 offset; /* file offset: what the uprobe attaches at */
+	__u64 addr;   /* st_value, for meta.json */
+};
+
+/*
+ * Everything @ps names, for a target that is either process @pid (pid > 0:
+ * default binary /proc/PID/exe, LIB looked up in its mappings) or the
+ * command @exe about to run (pid == 0; LIB as ld.so would find it).  At
+ * most @max functions: a glob matching more is -E2BIG ("narrow it").
+ * Returns how many (>= 1), *out to free(); or -errno with one line in @err
+ * naming the spec and the fix: no such file, not ELF, stripped, library not
+ * found (listing what is there), no function matched (suggesting names).
+ */
+int probe_spec__resolve(const struct probe_spec *ps, pid_t pid, const char *exe, int max,
+			struct probe_target **out, char *err, size_t errlen);
 
 #endif /* BT_PROBESPEC_H */

@@ -609,6 +609,9 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			next_flush = now + FLUSH_NS;
 		}
 	}
+	/* calls.csv and functions.csv end at the same call: no probe fires
+	 * after this, and the rows of the calls before it are read below */
+	tracer__detach_funcs(r->tracer);
 	ring_buffer__consume(rb);
 	ring_buffer__free(rb);
 	return ret;
@@ -667,7 +670,7 @@ static int attach_probes(struct run *r)
 			     "(only the traced ones' calls are kept, but the others pay about a "
 			     "microsecond a call); --no-children confines them to the target",
 			     r->probes.p[i].binary);
-		ret = tracer__attach_func(r->tracer, i, r->probes.p[i].binary, r->probes.p[i].offset,
+		ret = tracer__attach_func(r->tracer, i, r->probes.p[i].path, r->probes.p[i].offset,
 					  r->probes.p[i].exits, r->probes.p[i].nexits, pid, err,
 					  sizeof(err));
 		if (ret) {

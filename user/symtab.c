@@ -9,10 +9,10 @@
  * a static archive in libiberty-dev, which is one more build dependency for
  * no gain.  The prototype is declared here because <cxxabi.h> is C++.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <stdio.h>
@@ -20,6 +20,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
+#include "suggest.h"
 #include "symtab.h"
 
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
@@ -35,6 +37,9 @@ struct symtab {
 	int n, cap;
 	bool stripped;
 	int dynsym_count;
+	char **ifuncs; /* names of IFUNC symbols, for telling users why they are not here */
+	int nifuncs;
+	char *debug_file; /* where .symtab came from when the binary itself is stripped */
 };
 
 #define VERSYM_HIDDEN  0x8000
@@ -201,6 +206,17 @@ static int add_sym(struct symtab *st, const char *raw, const char *version, __u6
 	return 0;
 }
 
+static int add_ifunc(struct symtab *st, const char *name)
+{
+	char **n = realloc(st->ifuncs, (st->nifuncs + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	st->ifuncs = n;
+	st->ifuncs[st->nifuncs] = strdup(name);
+	return st->ifuncs[st->nifuncs++] ? 0 : -ENOMEM;
+}
+
 static void free_ent(struct sym_ent *e)
 {
 	if (e->shortname != e->s.name)
@@ -274,12 +290,22 @@ static int read_symbols(struct load_ctx *c, struct symtab *st, Elf_Scn *scn, con
 
 		if (!gelf_getsym(d, i, &sym))
 			return corrupt(c, "bad symbol table entry");
-		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
-		    sym.st_shndx == SHN_ABS || sym.st_shndx == SHN_COMMON || !sym.st_value)
+		if (sym.st_shndx == SHN_UNDEF || sym.st_shndx == SHN_ABS ||
+		    sym.st_shndx == SHN_COMMON || !sym.st_value)
+			continue;
+		if (GELF_ST_TYPE(sym.st_info) != STT_FUNC &&
+		    GELF_ST_TYPE(sym.st_info) != STT_GNU_IFUNC)
 			continue;
 		name = elf_strptr(c->elf, sh->sh_link, sym.st_name);
 		if (!name)
 			return corrupt(c, "bad symbol name");
+		if (GELF_ST_TYPE(sym.st_info) == STT_GNU_IFUNC) {
+			/* Its address is the resolver's, which runs once at load time. */
+			ret = add_ifunc(st, name);
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (!*name || is_cold_fragment(name))
 			continue;
 		if (!addr_to_offset(c, sym.st_value, &off))
@@ -350,6 +376,205 @@ static int check_headers(struct load_ctx *c, GElf_Ehdr *eh)
 	return 0;
 }
 
+/* Separate debug files (Debian's *-dbgsym packages, objcopy --only-keep-debug) */
+
+#define DEBUG_ROOT "/usr/lib/debug"
+
+/* The GNU build ID note of @elf, as hex, or "" (buf holds at least 2*64+1). */
+static void build_id_hex(Elf *elf, size_t fsize, char *buf)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	buf[0] = '\0';
+	while ((scn = elf_nextscn(elf, scn))) {
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE || sh.sh_offset > fsize ||
+		    sh.sh_size > fsize - sh.sh_offset)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			continue;
+		while ((off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+			const unsigned char *desc = (const unsigned char *)d->d_buf + desc_off;
+			size_t i;
+
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)d->d_buf + name_off, "GNU", 4) || !nh.n_descsz ||
+			    nh.n_descsz > 64)
+				continue;
+			for (i = 0; i < nh.n_descsz; i++)
+				sprintf(buf + 2 * i, "%02x", desc[i]);
+			return;
+		}
+	}
+}
+
+/* .gnu_debuglink: the debug file's name and the CRC-32 of its contents. */
+static bool debuglink(Elf *elf, size_t fsize, char *name, size_t len, __u32 *crc)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t shstrndx;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *sname;
+		Elf_Data *d;
+		size_t n;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
+			continue;
+		sname = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!sname || strcmp(sname, ".gnu_debuglink") || sh.sh_offset > fsize ||
+		    sh.sh_size > fsize - sh.sh_offset)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			return false;
+		n = strnlen(d->d_buf, d->d_size);
+		/* name, NUL, padding to 4, CRC */
+		if (!n || n >= len || ((n + 4) & ~(size_t)3) + 4 > d->d_size)
+			return false;
+		memcpy(name, d->d_buf, n);
+		name[n] = '\0';
+		memcpy(crc, (const char *)d->d_buf + ((n + 4) & ~(size_t)3), 4);
+		return true;
+	}
+	return false;
+}
+
+static bool file_crc_is(int fd, __u32 want)
+{
+	unsigned char buf[65536];
+	uLong crc = crc32(0, NULL, 0);
+	ssize_t r;
+
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		crc = crc32(crc, buf, r);
+	return r == 0 && crc == want;
+}
+
+struct debug_elf {
+	int fd;
+	Elf *elf;
+	size_t fsize;
+	Elf_Scn *symtab;
+	GElf_Shdr symtab_sh;
+};
+
+/* Open @path as the debug file: an ELF file with a .symtab that belongs to us. */
+static bool debug_open(struct debug_elf *de, const char *path, const char *want_id, bool check_crc,
+		       __u32 crc)
+{
+	char id[2 * 64 + 1];
+	Elf_Scn *scn = NULL;
+	struct stat sb;
+
+	de->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (de->fd < 0)
+		return false;
+	if (fstat(de->fd, &sb) || !S_ISREG(sb.st_mode) || (check_crc && !file_crc_is(de->fd, crc)))
+		goto fail;
+	de->fsize = sb.st_size;
+	de->elf = elf_begin(de->fd, ELF_C_READ_MMAP, NULL);
+	if (!de->elf || elf_kind(de->elf) != ELF_K_ELF)
+		goto fail;
+	if (*want_id) {
+		build_id_hex(de->elf, de->fsize, id);
+		if (strcmp(id, want_id))
+			goto fail; /* a debug file for another build */
+	}
+	while ((scn = elf_nextscn(de->elf, scn))) {
+		if (gelf_getshdr(scn, &de->symtab_sh) && de->symtab_sh.sh_type == SHT_SYMTAB) {
+			de->symtab = scn;
+			return true;
+		}
+	}
+fail:
+	if (de->elf)
+		elf_end(de->elf);
+	close(de->fd);
+	memset(de, 0, sizeof(*de));
+	return false;
+}
+
+/* Where gdb looks: by build ID, then by .gnu_debuglink next to the file and under DEBUG_ROOT. */
+static bool debug_find(struct load_ctx *c, struct debug_elf *de, char *found, size_t len)
+{
+	char id[2 * 64 + 1], link[256], real[PATH_MAX], dir[PATH_MAX], cand[3 * PATH_MAX];
+	char *slash;
+	__u32 crc;
+
+	build_id_hex(c->elf, c->fsize, id);
+	if (strlen(id) > 2) {
+		snprintf(cand, sizeof(cand), DEBUG_ROOT "/.build-id/%.2s/%s.debug", id, id + 2);
+		if (debug_open(de, cand, id, false, 0))
+			goto ok;
+	}
+	if (!debuglink(c->elf, c->fsize, link, sizeof(link), &crc))
+		return false;
+	if (!realpath(c->path, real))
+		return false;
+	slash = strrchr(real, '/');
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - real), real);
+	snprintf(cand, sizeof(cand), "%s/%s", dir, link);
+	if (strcmp(cand, real) && debug_open(de, cand, id, true, crc))
+		goto ok;
+	snprintf(cand, sizeof(cand), "%s/.debug/%s", dir, link);
+	if (debug_open(de, cand, id, true, crc))
+		goto ok;
+	snprintf(cand, sizeof(cand), DEBUG_ROOT "%s/%s", dir, link);
+	if (debug_open(de, cand, id, true, crc))
+		goto ok;
+	return false;
+ok:
+	snprintf(found, len, "%s", cand);
+	return true;
+}
+
+/*
+ * A stripped file's .symtab from its separate debug file.  The debug file has
+ * the same addresses; offsets still come from the stripped file's own
+ * program headers, the file the uprobe attaches to.
+ */
+static int read_debug_symbols(struct load_ctx *c, struct symtab *st)
+{
+	struct debug_elf de = {};
+	char found[3 * PATH_MAX];
+	Elf *elf = c->elf;
+	size_t fsize = c->fsize;
+	int ret;
+
+	if (!debug_find(c, &de, found, sizeof(found)))
+		return 0;
+	st->debug_file = strdup(found);
+	if (!st->debug_file) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	c->elf = de.elf;
+	c->fsize = de.fsize;
+	ret = read_symbols(c, st, de.symtab, &de.symtab_sh, NULL, NULL, NULL, NULL);
+	c->elf = elf;
+	c->fsize = fsize;
+	if (ret == -ENOEXEC) {
+		/* A broken debug file is no reason to refuse the binary. */
+		free(st->debug_file);
+		st->debug_file = NULL;
+		c->err[0] = '\0';
+		ret = 0;
+	}
+out:
+	elf_end(de.elf);
+	close(de.fd);
+	return ret;
+}
+
 static int load_elf(struct load_ctx *c, struct symtab *st)
 {
 	Elf_Scn *scn = NULL, *symtab = NULL, *dynsym = NULL, *versym = NULL, *verdef = NULL;
@@ -389,12 +614,13 @@ static int load_elf(struct load_ctx *c, struct symtab *st)
 			break;
 		}
 	}
-	st->stripped = !symtab;
-	if (symtab) {
+	if (symtab)
 		ret = read_symbols(c, st, symtab, &symtab_sh, NULL, NULL, NULL, NULL);
-		if (ret)
-			return ret;
-	}
+	else
+		ret = read_debug_symbols(c, st);
+	if (ret)
+		return ret;
+	st->stripped = !symtab && !st->debug_file;
 	if (dynsym) {
 		ret =
 		    read_symbols(c, st, dynsym, &dynsym_sh, versym, &versym_sh, verdef, &verdef_sh);
@@ -500,6 +726,11 @@ out:
 	return ret;
 }
 
+const char *symtab__debug_file(const struct symtab *st)
+{
+	return st->debug_file;
+}
+
 bool symtab__stripped(const struct symtab *st)
 {
 	return st->stripped;
@@ -534,11 +765,25 @@ void symtab__free(struct symtab *st)
 	for (i = 0; i < st->n; i++)
 		free_ent(&st->ents[i]);
 	free(st->ents);
+	for (i = 0; i < st->nifuncs; i++)
+		free(st->ifuncs[i]);
+	free(st->ifuncs);
+	free(st->debug_file);
 	free(st->path);
 	free(st);
 }
 
 /* Matching */
+
+bool symtab__is_ifunc(const struct symtab *st, const char *glob)
+{
+	int i;
+
+	for (i = 0; i < st->nifuncs; i++)
+		if (!strcmp(st->ifuncs[i], glob) || !fnmatch(glob, st->ifuncs[i], 0))
+			return true;
+	return false;
+}
 
 static bool ent_equals(const struct sym_ent *e, const char *s)
 {
@@ -630,144 +875,6 @@ int symtab__find_names(const struct symtab *st, const char *glob, const struct b
 	return find(st, glob, out, max, false);
 }
 
-/* Suggestions */
-
-#define SUGGEST_MAXLEN 128
-
-/*
- * Edit distance (optimal string alignment: a swap of neighbours costs 1)
- * from pattern @p to text @t, case-insensitive, where '*' in @p matches
- * any run of characters and '?' any one character, both for free.
- */
-static int glob_distance(const char *p, const char *t)
-{
-	size_t m = strlen(p), n = strlen(t), i, j;
-	int d[SUGGEST_MAXLEN + 1][SUGGEST_MAXLEN + 1];
-
-	if (m > SUGGEST_MAXLEN || n > SUGGEST_MAXLEN)
-		return 1 << 20;
-	for (j = 0; j <= n; j++)
-		d[0][j] = j;
-	for (i = 1; i <= m; i++) {
-		char pc = tolower((unsigned char)p[i - 1]);
-
-		d[i][0] = pc == '*' ? d[i - 1][0] : d[i - 1][0] + 1;
-		for (j = 1; j <= n; j++) {
-			char tc = tolower((unsigned char)t[j - 1]);
-			int v;
-
-			if (pc == '*') {
-				v = d[i - 1][j] < d[i][j - 1] ? d[i - 1][j] : d[i][j - 1];
-			} else {
-				int sub = d[i - 1][j - 1] + (pc == '?' || pc == tc ? 0 : 1);
-				int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-
-				v = sub < del ? sub : del;
-				v = ins < v ? ins : v;
-				if (i > 1 && j > 1 && pc != '?' &&
-				    pc == tolower((unsigned char)t[j - 2]) &&
-				    tolower((unsigned char)p[i - 2]) == tc &&
-				    d[i - 2][j - 2] + 1 < v)
-					v = d[i - 2][j - 2] + 1;
-			}
-			d[i][j] = v;
-		}
-	}
-	return d[m][n];
-}
-
-void suggest__init(struct suggest *sg, const char *want)
-{
-	int lit = 0;
-	const char *p;
-
-	memset(sg, 0, sizeof(*sg));
-	sg->want = want;
-	for (p = want; *p; p++)
-		lit += *p != '*' && *p != '?';
-	sg->thr = lit <= 3 ? 1 : lit <= 8 ? 2 : 3;
-}
-
-static bool has_substring(const char *hay, const char *want)
-{
-	char lit[SUGGEST_MAXLEN + 1];
-	size_t n = 0;
-
-	/* The longest run of plain characters in the pattern, at least 3 long. */
-	for (const char *p = want, *run = want;; p++) {
-		if (*p == '*' || *p == '?' || *p == '[' || !*p) {
-			if ((size_t)(p - run) > n && p - run <= SUGGEST_MAXLEN) {
-				n = p - run;
-				memcpy(lit, run, n);
-			}
-			if (!*p)
-				break;
-			run = p + 1;
-		}
-	}
-	lit[n] = '\0';
-	return n >= 3 && strcasestr(hay, lit);
-}
-
-void suggest__add(struct suggest *sg, const char *cand, const char *prefix)
-{
-	char shown[sizeof(sg->best[0])];
-	int d, i, k;
-
-	if (!strcmp(cand, sg->want) ||
-	    (size_t)snprintf(shown, sizeof(shown), "%s%s", prefix ? prefix : "", cand) >=
-		sizeof(shown))
-		return;
-	for (i = 0; i < sg->n; i++)
-		if (!strcmp(sg->best[i], shown))
-			return;
-	d = glob_distance(sg->want, cand);
-	if (d > sg->thr) {
-		if (!has_substring(cand, sg->want))
-			return;
-		d = sg->thr + 1; /* after every close one */
-	}
-	/* Insertion into the sorted top 3: distance, then shorter, then by name. */
-	for (i = 0; i < sg->n; i++) {
-		if (d < sg->dist[i])
-			break;
-		if (d == sg->dist[i] &&
-		    (strlen(shown) < strlen(sg->best[i]) ||
-		     (strlen(shown) == strlen(sg->best[i]) && strcmp(shown, sg->best[i]) < 0)))
-			break;
-	}
-	if (i >= 3)
-		return;
-	for (k = (sg->n < 3 ? sg->n : 2); k > i; k--) {
-		sg->dist[k] = sg->dist[k - 1];
-		memcpy(sg->best[k], sg->best[k - 1], sizeof(sg->best[k]));
-	}
-	sg->dist[i] = d;
-	memcpy(sg->best[i], shown, sizeof(shown));
-	if (sg->n < 3)
-		sg->n++;
-}
-
-int suggest__format(const struct suggest *sg, char *buf, size_t len)
-{
-	size_t used = 0;
-	int i;
-
-	if (len)
-		buf[0] = '\0';
-	for (i = 0; i < sg->n; i++) {
-		int w = snprintf(buf + used, len - used, "%s'%s'", i ? ", " : "", sg->best[i]);
-
-		if (w < 0 || (size_t)w >= len - used) {
-			/* Never a half-written name: drop this one and the rest. */
-			buf[used] = '\0';
-			return i;
-		}
-		used += w;
-	}
-	return sg->n;
-}
-
 int symtab__suggest(const struct symtab *st, const char *name, char *buf, size_t len)
 {
 	struct suggest sg;
@@ -777,6 +884,37 @@ int symtab__suggest(const struct symtab *st, const char *name, char *buf, size_t
 	for (i = 0; i < st->n; i++)
 		suggest__add(&sg, st->ents[i].shortname, NULL);
 	return suggest__format(&sg, buf, len);
+}
+
+void symtab__explain_miss(const struct symtab *st, const char *glob, const char *shown, char *err,
+			  size_t errlen)
+{
+	char sugg[768];
+	bool is_glob = strpbrk(glob, "*?[") != NULL;
+
+	if (symtab__is_ifunc(st, glob) && st->stripped)
+		snprintf(err, errlen,
+			 "'%s' in %s is an IFUNC: the dynamic loader picks a CPU-specific "
+			 "implementation at start-up, and this stripped file does not name its "
+			 "implementations; trace a function that calls it instead",
+			 glob, shown);
+	else if (symtab__is_ifunc(st, glob))
+		snprintf(err, errlen,
+			 "'%s' in %s is an IFUNC: the dynamic loader picks a CPU-specific "
+			 "implementation at start-up; trace that one (list them with 'benchtrace "
+			 "functions %s \"*%s*\"')",
+			 glob, shown, shown, glob);
+	else if (symtab__suggest(st, glob, sugg, sizeof(sugg)))
+		snprintf(err, errlen, "no function %s '%s' in %s (did you mean %s?)",
+			 is_glob ? "matches" : "named", glob, shown, sugg);
+	else
+		snprintf(err, errlen,
+			 "no function %s '%s' in %s%s (list its %d functions with 'benchtrace "
+			 "functions %s')",
+			 is_glob ? "matches" : "named", glob, shown,
+			 st->stripped ? ", which is stripped: only exported functions are known"
+				      : "",
+			 st->n, shown);
 }
 
 const struct bt_sym *symtab__at(const struct symtab *st, __u64 addr)

@@ -26,16 +26,26 @@ struct symtab;
 /*
  * Load the defined function symbols (STT_FUNC, not IFUNC resolvers, not the
  * ".cold" fragments GCC splits off, which are jumped to, not called) from
- * .symtab and .dynsym; aliases at one address are kept once per name.
- * Non-default symbol versions in .dynsym are named "memcpy@GLIBC_2.2.5".
+ * .symtab (the file's own, or its separate debug file's) and .dynsym; aliases at one address are
+ * kept once per name. Non-default symbol versions in .dynsym are named "memcpy@GLIBC_2.2.5".
  * Errors, each with one line in @err naming the file and the fix:
  * -ENOENT no such file; -EACCES; -EISDIR; -ENOEXEC not an ELF file, a
  * truncated or corrupt one, or not an executable or shared library;
  * -ENODATA no function symbols at all (stripped); -ENOMEM.
  */
 int symtab__load(const char *path, struct symtab **out, char *err, size_t errlen);
-/* No .symtab, only .dynsym: only exported functions are known. */
+/*
+ * No .symtab, only .dynsym: only exported functions are known.  False when a
+ * separate debug file supplied the .symtab (see symtab__debug_file).
+ */
 bool symtab__stripped(const struct symtab *st);
+/*
+ * The separate debug file whose .symtab was read for a stripped binary
+ * (found as gdb finds it: /usr/lib/debug/.build-id/xx/yyyy.debug, then the
+ * .gnu_debuglink name next to the file, in its .debug/, and under
+ * /usr/lib/debug; build ID or CRC checked), or NULL.
+ */
+const char *symtab__debug_file(const struct symtab *st);
 /* Number of dynamic (.dynsym) symbols of any kind, defined or not. */
 int symtab__dynsym_count(const struct symtab *st);
 int symtab__count(const struct symtab *st);
@@ -62,27 +72,29 @@ int symtab__find_names(const struct symtab *st, const char *glob, const struct b
 		       int max);
 
 /*
+ * Whether @glob names an IFUNC ("memcpy" in glibc): a symbol whose address is
+ * a resolver that picks a CPU-specific implementation once, at load time.
+ * symtab__find() never returns those; this says why a name that exists
+ * matched nothing.
+ */
+bool symtab__is_ifunc(const struct symtab *st, const char *glob);
+
+/*
+ * The one-line error for @glob matching nothing in @st (@shown: how to name
+ * the file to the user): "no function named 'trian_step' in ./train (did
+ * you mean 'train_step'?)", or why an IFUNC is not traceable, or how to
+ * list what is there.
+ */
+void symtab__explain_miss(const struct symtab *st, const char *glob, const char *shown, char *err,
+			  size_t errlen);
+
+/*
  * Up to 3 names closest to @name (case-insensitive edit distance, '*' and
  * '?' in @name treated as wildcards; only reasonably close ones, or names
  * containing it), formatted "'train_step', 'train_stop'".  C++ names are
  * given without their parameter lists.  Returns how many (0: buf = "").
  */
 int symtab__suggest(const struct symtab *st, const char *name, char *buf, size_t len);
-
-/*
- * The same over any names (for suggesting across several files): @cand is
- * compared, "@prefix@cand" is what is shown (@prefix may be NULL).
- */
-struct suggest {
-	const char *want;
-	int thr;
-	int n;
-	char best[3][256];
-	int dist[3];
-};
-void suggest__init(struct suggest *sg, const char *want);
-void suggest__add(struct suggest *sg, const char *cand, const char *prefix);
-int suggest__format(const struct suggest *sg, char *buf, size_t len);
 
 /* The function whose code holds @addr, or NULL. */
 const struct bt_sym *symtab__at(const struct symtab *st, __u64 addr);

@@ -355,7 +355,12 @@ static void test_all_mode_follows_new_processes(void **state)
 
 	bt_require_bpf();
 	assert_int_equal(bt_spawn(&bt, NULL, args), 0);
-	bt_sleep_ms(300); /* tracing has started */
+	/* meta.json is written once everything is attached: tracing has started
+	 * (a fixed sleep was too short for the sanitizer build on a busy machine) */
+	bt_tmp_path(&c->tmp, "run/meta.json", report);
+	for (i = 0; i < 1000 && access(report, F_OK); i++)
+		bt_sleep_ms(10);
+	assert_int_equal(access(report, F_OK), 0);
 	setenv("BT_REPORT", bt_tmp_path(&c->tmp, "report", report), 1);
 	bt_workload(wl, "cpu_burn");
 	burn[0] = wl;

@@ -10,8 +10,8 @@
  *   touch MB           touch_mem() maps and writes MB MiB, keeps them mapped
  *   jump N             N calls of jump_out() leave by longjmp(); then one
  *                      call of leaf() that returns normally
- *   nested N           outer() calls inner() N times; inner() allocates and
- *                      frees 1 MiB, touched
+ *   nested N           outer() calls inner() N times; inner() maps, touches and
+ *                      unmaps 1 MiB; reports `rss_before_bytes` (VmRSS before)
  *   exec PATH ARGS     call leaf() once, then exec PATH (the test checks calls
  *                      after exec are still seen)
  *   spin S             call work_item() every 100 us for S seconds (for -p);
@@ -175,6 +175,8 @@ int main(int argc, char **argv)
 	} else if (!strcmp(argv[1], "jump")) {
 		jumps(arg_num(argv[2], "N"));
 	} else if (!strcmp(argv[1], "nested")) {
+		snprintf(extra, sizeof(extra), "rss_before_bytes %llu\n",
+			 proc_field("/proc/self/status", "VmRSS:") * 1024ull);
 		outer(arg_num(argv[2], "N"));
 	} else if (!strcmp(argv[1], "spin")) {
 		unsigned long long end = ts_ns(CLOCK_MONOTONIC) + arg_num(argv[2], "S") * 1e9;

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Chart primitives for `benchtrace report`: inline SVG written through
+ * struct out, no scripts, hover values through <title> elements.
+ *
+ * Series of any length are reduced to the chart's pixel width before they
+ * are drawn: struct mmcols keeps, per pixel column, the minimum and the
+ * maximum (and which came first), so a one-sample RSS spike in a week-long
+ * run still reaches the top of its column.  A week of 10 ms samples and a
+ * second of them give charts of the same size.
+ */
+#ifndef BT_SVG_H
+#define BT_SVG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+struct out;
+
+/* Min/max per column over x in [x0, x1). */
+struct mmcols {
+	int n;
+	double x0, x1;
+	bool grow; /* x1 doubles (columns pairwise merged) when x reaches it */
+	double *min, *max;
+	double *xmin, *xmax; /* where each extreme was, to draw them in order */
+	__u64 *count;
+};
+
+/* 0 or -ENOMEM.  x1 <= x0 is widened to x0 + 1. */
+int mmcols__init(struct mmcols *c, int n, double x0, double x1);
+/*
+ * For an x range not known in advance (call index): starts as [0, n) and
+ * doubles whenever an x at or past the end arrives, merging columns in pairs.
+ */
+int mmcols__init_grow(struct mmcols *c, int n);
+void mmcols__free(struct mmcols *c);
+/* NaN values are ignored; x outside [x0, x1) is clamped (unless grow). */
+void mmcols__add(struct mmcols *c, double x, double v);
+/* Columns that received a value. */
+int mmcols__used(const struct mmcols *c);
+/* Largest max over all columns (NaN if none). */
+double mmcols__top(const struct mmcols *c);
+/* Polyline points the series draws as: 1 per column with one value, else 2. */
+int mmcols__points(const struct mmcols *c);
+
+/* What the numbers on an axis are. */
+enum svg_unit {
+	SVG_PCT,	/* CPU %: 0..N*100 */
+	SVG_BYTES,	/* B, KiB, MiB, GiB */
+	SVG_BYTES_RATE, /* B/s ... */
+	SVG_RATE,	/* events per second */
+	SVG_NS,		/* durations: ns .. s */
+	SVG_COUNT,	/* plain counts */
+	SVG_TIME,	/* seconds since start, shown in s, min or h */
+};
+
+/* Human-readable value with unit: "12.3 MiB", "45 %", "1.50 ms", "3.2k/s". */
+void svg_format(char *buf, size_t len, double v, enum svg_unit unit);
+
+#define SVG_WIDTH      1100 /* whole chart, px */
+#define SVG_LEFT       78   /* room for y tick labels */
+#define SVG_RIGHT      18
+#define SVG_PLOT_W     (SVG_WIDTH - SVG_LEFT - SVG_RIGHT)
+#define SVG_MAX_SERIES 12
+
+/* Series colours: consistent between charts (process i has colour i). */
+const char *svg_color(int i);
+#define SVG_TOTAL_COLOR "#222"
+
+struct svg_series {
+	const struct mmcols *mm;
+	const char *name; /* untrusted: escaped */
+	const char *color;
+	bool dashed;
+	bool fill; /* area under the line, lightly */
+};
+
+struct svg_chart {
+	struct out *o;
+	const char *title;
+	double x0, x1, y0, y1;
+	enum svg_unit xunit, yunit;
+	const char *xlabel, *ylabel;
+	bool xlog;  /* x is log10 of the value (histograms of durations) */
+	int plot_h; /* plot area height, px */
+	int top;    /* plot area top, px (after title and legend) */
+	int nseries;
+	struct svg_series series[SVG_MAX_SERIES];
+};
+
+/*
+ * Begin a chart: <svg>, title, legend (from the series set so far), grid,
+ * axes with tick labels.  Set x0/x1/y0/y1 first; y1 is rounded up to a
+ * tick.  Series are then drawn with svg_chart__lines() etc.
+ */
+void svg_chart__begin(struct svg_chart *ch);
+/* Add a series to draw (before begin, so the legend shows it). */
+int svg_chart__add(struct svg_chart *ch, const struct mmcols *mm, const char *name,
+		   const char *color, bool dashed, bool fill);
+/* Draw every series added. */
+void svg_chart__lines(struct svg_chart *ch);
+/*
+ * Transparent hover bands of `band` px over the plot: each has a <title>
+ * with the x range and every series' max (and min) there.
+ */
+void svg_chart__hover(struct svg_chart *ch, int band);
+/* Vertical marker at x (events: exit, oom_kill), with a hover title. */
+void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const char *label);
+/* A bar from x to x2 with height v (histograms); title is escaped. */
+void svg_chart__bar(struct svg_chart *ch, double x, double x2, double v, const char *color,
+		    const char *title);
+void svg_chart__end(struct svg_chart *ch);
+
+/* x in data units to px (inside the plot). */
+double svg_chart__px(const struct svg_chart *ch, double x);
+double svg_chart__py(const struct svg_chart *ch, double y);
+
+/*
+ * Traced calls as spans in lanes: per lane (thread) and depth, per pixel
+ * column, the function with the most time in that column.  Adjacent
+ * columns with the same function merge into one rectangle, so the drawing
+ * is bounded by lanes x depths x columns whatever the number of calls.
+ */
+#define SPAN_MAX_DEPTH 4
+#define SPAN_MAX_LANES 256 /* threads kept: 160 KiB each (depths x columns cells) */
+
+struct span_cell {
+	int func;	/* -1: idle */
+	double best;	/* the func's time in this column, s */
+	double busy;	/* all calls' time in this column, s */
+	__u32 calls;	/* calls that started in this column */
+	double max_dur; /* longest call starting here, s */
+};
+
+struct span_lane {
+	long key; /* tid */
+	int depths;
+	struct span_cell *cell; /* [SPAN_MAX_DEPTH][n] */
+	double busy;
+};
+
+struct span_grid {
+	int n; /* columns */
+	double x0, x1;
+	int nlanes, cap;
+	int last;	     /* lane of the previous call: threads call in bursts */
+	int *slots;	     /* key -> lane index + 1 */
+	unsigned int nslots; /* power of two */
+	__u64 dropped;	     /* calls on threads past SPAN_MAX_LANES */
+	struct span_lane *lanes;
+};
+
+int span_grid__init(struct span_grid *g, int n, double x0, double x1);
+void span_grid__free(struct span_grid *g);
+/* A call of func (an index into the caller's names) on lane key; -ENOMEM. */
+int span_grid__add(struct span_grid *g, long key, int depth, int func, double t, double dur);
+/* Sort lanes by busy time (most first); no span_grid__add() after this. */
+void span_grid__sort(struct span_grid *g);
+/*
+ * One chart of the first max_lanes lanes, on the same x axis as the other
+ * charts; names[func] label the spans (escaped), coloured svg_color(func).
+ * lane_label(key) names a lane ("tid 123"); may be NULL.
+ */
+void svg_spans(struct out *o, const struct span_grid *g, int max_lanes, const char *title,
+	       const char *const *names, int nnames);
+
+#endif /* BT_SVG_H */
