@@ -62,7 +62,7 @@ WORKLOAD_SRCS := $(sort $(wildcard tests/workloads/*.c))
 WORKLOAD_BINS := $(patsubst tests/workloads/%.c,$(OUT)/tests/workloads/%,$(WORKLOAD_SRCS)) \
 	$(patsubst tests/workloads/%.cc,$(OUT)/tests/workloads/%,$(wildcard tests/workloads/*.cc)) \
 	$(OUT)/tests/workloads/lib/libbtwork.so
-BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard tests/bench/*.c)))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/tests/bench/%,$(BENCH_SRCS))
 
 all: $(OUT)/benchtrace
@@ -220,6 +220,18 @@ $(OUT)/tests/bench/%: tests/bench/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
+
+# The uprobe benchmark's baseline: its own BPF object and skeleton, not benchtrace's.
+$(OUT)/tests/bench/%.bpf.o: tests/bench/%.bpf.c $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/tests/bench/%.skel.h: $(OUT)/tests/bench/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+
+$(OUT)/tests/bench/uprobe: | $(OUT)/tests/bench/empty_probe.skel.h
 
 deps:
 	$(Q)tests/install-deps

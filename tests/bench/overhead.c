@@ -50,6 +50,7 @@
 #include <bpf/btf.h>
 #include <linux/bpf.h>
 
+#include "bench.h"
 #include "csvread.h"
 #include "parse.h"
 #include "testutil.h"
@@ -66,272 +67,20 @@
 #define DIAG_WINDOW 2.0	 /* seconds of BPF statistics per scenario */
 #define MAX_PROGS   64
 
-/* ---- the figures and their verdicts ---- */
-
-struct figure {
-	char name[64];
-	char value[32];
-	char target[32];
-	bool over;
-};
-
-static struct figure figures[16];
-static int nfigures;
-static int unmeasured; /* figures that could not be measured */
-
-__attribute__((format(printf, 4, 5))) static void
-figure_add(const char *name, bool over, const char *target, const char *fmt, ...)
-{
-	struct figure *f;
-	va_list ap;
-
-	if (nfigures == (int)(sizeof(figures) / sizeof(figures[0])))
-		return;
-	f = &figures[nfigures++];
-	snprintf(f->name, sizeof(f->name), "%s", name);
-	snprintf(f->target, sizeof(f->target), "%s", target);
-	va_start(ap, fmt);
-	vsnprintf(f->value, sizeof(f->value), fmt, ap);
-	va_end(ap);
-	f->over = over;
-}
-
-static void figure_missing(const char *name, const char *target)
-{
-	figure_add(name, false, target, "not measured");
-	unmeasured++;
-}
-
-static const char *verdict(bool over)
-{
-	return over ? "OVER TARGET" : "PASS";
-}
-
 /* ---- processes ---- */
 
 static struct bt_tmp tmp;
-static unsigned nfiles;
-/* the workloads run on this CPU only (-1: anywhere), benchtrace anywhere */
-static int pin_cpu = -1;
-static cpu_set_t all_cpus;
 /* runs during which someone else's benchtrace programs were loaded */
 static int shared_runs, checked_runs;
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC + ts.tv_nsec;
-}
-
-/* snprintf into a BT_PATH_MAX buffer, where truncation is a setup error. */
-__attribute__((format(printf, 2, 3))) static char *pathf(char *buf, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, BT_PATH_MAX, fmt, ap);
-	va_end(ap);
-	if (n < 0 || n >= BT_PATH_MAX) {
-		fprintf(stderr, "overhead: path '%s...' too long\n", buf);
-		exit(1);
-	}
-	return buf;
-}
-
-struct child {
-	pid_t pid;
-	int pidfd;
-	__u64 fork_ns; /* CLOCK_MONOTONIC just before fork() */
-	char out[BT_PATH_MAX], err[BT_PATH_MAX];
-};
-
-struct ended {
-	int status; /* as the shell's $?; -1 when we had to kill it */
-	struct rusage ru;
-};
-
-/*
- * Start argv[0] in its own process group, stdin /dev/null, stdout and
- * stderr into files of our temporary directory (so nothing needs draining
- * while we wait, and the workload's printed time can be read afterwards);
- * on CPU @cpu only, unless it is -1.
- */
-static int spawn(struct child *c, const char *const argv[], int cpu)
-{
-	int out, err, devnull;
-	cpu_set_t one;
-
-	nfiles++;
-	pathf(c->out, "%s/%u.out", tmp.dir, nfiles);
-	pathf(c->err, "%s/%u.err", tmp.dir, nfiles);
-	out = open(c->out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	err = open(c->err, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (out < 0 || err < 0) {
-		fprintf(stderr, "overhead: cannot create %s: %s\n", c->out, strerror(errno));
-		if (out >= 0)
-			close(out);
-		if (err >= 0)
-			close(err);
-		return -1;
-	}
-	c->fork_ns = now_ns();
-	c->pid = fork();
-	if (c->pid < 0) {
-		fprintf(stderr, "overhead: fork: %s\n", strerror(errno));
-		close(out);
-		close(err);
-		return -1;
-	}
-	if (c->pid == 0) {
-		setpgid(0, 0);
-		devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(out, 1);
-		dup2(err, 2);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		if (cpu >= 0) {
-			CPU_ZERO(&one);
-			CPU_SET(cpu, &one);
-			sched_setaffinity(0, sizeof(one), &one);
-		}
-		execv(argv[0], (char *const *)argv);
-		dprintf(2, "cannot execute %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	setpgid(c->pid, c->pid);
-	close(out);
-	close(err);
-	c->pidfd = syscall(SYS_pidfd_open, c->pid, 0);
-	return 0;
-}
-
-/* Wait for @c to exit, killing its process group after @timeout_s; its status and rusage. */
-static void reap(struct child *c, double timeout_s, struct ended *e)
-{
-	__u64 deadline = now_ns() + (__u64)(timeout_s * NSEC);
-	struct pollfd pfd = {.fd = c->pidfd, .events = POLLIN};
-	bool killed = false;
-	int status = 0, ms;
-	pid_t w = 0;
-
-	memset(e, 0, sizeof(*e));
-	/* a pidfd turns readable at exit: no polling loop to disturb the runs */
-	while (c->pidfd >= 0 && now_ns() < deadline) {
-		ms = (int)((deadline - now_ns()) / MSEC) + 1;
-		if (poll(&pfd, 1, ms) > 0)
-			break;
-	}
-	while (c->pidfd < 0 && now_ns() < deadline) {
-		w = wait4(c->pid, &status, WNOHANG, &e->ru);
-		if (w == c->pid || (w < 0 && errno != EINTR))
-			break;
-		bt_sleep_ms(5);
-	}
-	if (w != c->pid) {
-		if (c->pidfd >= 0 ? !(pfd.revents & POLLIN) : w == 0) {
-			kill(-c->pid, SIGKILL);
-			kill(c->pid, SIGKILL);
-			killed = true;
-		}
-		do
-			w = wait4(c->pid, &status, 0, &e->ru);
-		while (w < 0 && errno == EINTR);
-	}
-	if (c->pidfd >= 0)
-		close(c->pidfd);
-	c->pidfd = -1;
-	if (killed || w != c->pid)
-		e->status = -1;
-	else if (WIFEXITED(status))
-		e->status = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		e->status = 128 + WTERMSIG(status);
-	else
-		e->status = -1;
-}
-
-static void stop_and_reap(struct child *c)
-{
-	struct ended e;
-
-	kill(-c->pid, SIGKILL);
-	kill(c->pid, SIGKILL);
-	reap(c, 10, &e);
-}
-
-static int slurp(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	buf[0] = 0;
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return 0;
-}
-
-/* Show what a process that failed us said on stderr. */
-static void show_stderr(const struct child *c, const char *what, int status)
-{
-	char buf[2048];
-
-	slurp(c->err, buf, sizeof(buf));
-	fprintf(stderr, "overhead: %s exited with status %d%s%s", what, status,
-		buf[0] ? "; its stderr:\n" : "\n", buf);
-}
-
-/* The last line of the file that is a plain decimal number. */
-static int last_number(const char *path, __u64 *v)
-{
-	char buf[BT_OUT_MAX], *line, *save = NULL;
-	int found = -ENOENT;
-
-	if (slurp(path, buf, sizeof(buf)))
-		return -ENOENT;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (!parse_u64(line, 0, UINT64_MAX, v))
-			found = 0;
-	return found;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
-static void rm_tree(const char *dir)
-{
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *next_run_dir(char *buf)
-{
-	nfiles++;
-	pathf(buf, "%s/run-%u", tmp.dir, nfiles);
-	return buf;
-}
-
 /* Wait until benchtrace has written meta.json (it is tracing then), or it died. */
-static int wait_tracing(const struct child *bt, const char *run_dir, double timeout_s)
+static int wait_tracing(const struct bench_child *bt, const char *run_dir, double timeout_s)
 {
 	char meta[BT_PATH_MAX];
-	__u64 deadline = now_ns() + (__u64)(timeout_s * NSEC);
+	__u64 deadline = bench_now_ns() + (__u64)(timeout_s * NSEC);
 
-	pathf(meta, "%s/meta.json", run_dir);
-	while (now_ns() < deadline) {
+	bench_pathf(meta, "%s/meta.json", run_dir);
+	while (bench_now_ns() < deadline) {
 		if (!access(meta, R_OK))
 			return 0;
 		if (!bt_pid_alive(bt->pid))
@@ -397,22 +146,6 @@ struct workload {
 	double median_u, median_t, ratio;
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(const double *v, int n)
-{
-	double s[64];
-
-	memcpy(s, v, n * sizeof(*v));
-	qsort(s, n, sizeof(*s), cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
 /*
  * Before an untraced run: the previous traced run's programs go away a
  * little after benchtrace exits (RCU), so wait for that; programs still
@@ -430,65 +163,6 @@ static void check_alone(void)
 }
 
 /*
- * benchtrace was started on pin_cpu only, so the command it forks is pinned
- * there like the untraced runs; once that child exists, benchtrace itself
- * may run anywhere, as it would in real use.
- */
-static int release_tracer(pid_t bt)
-{
-	__u64 deadline = now_ns() + 30 * NSEC;
-	char path[64], buf[256];
-	cpu_set_t set;
-	pid_t child;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)bt, (int)bt);
-	while (now_ns() < deadline) {
-		if (!slurp(path, buf, sizeof(buf)) && (child = atoi(buf)) > 0) {
-			if (sched_getaffinity(child, sizeof(set), &set) || CPU_COUNT(&set) != 1 ||
-			    !CPU_ISSET(pin_cpu, &set)) {
-				fprintf(stderr,
-					"overhead: the traced command is not on CPU %d only\n",
-					pin_cpu);
-				return -1;
-			}
-			if (sched_setaffinity(bt, sizeof(all_cpus), &all_cpus)) {
-				fprintf(stderr, "overhead: cannot unpin benchtrace: %s\n",
-					strerror(errno));
-				return -1;
-			}
-			return 0;
-		}
-		if (!bt_pid_alive(bt))
-			return -1;
-		bt_sleep_ms(1);
-	}
-	fprintf(stderr, "overhead: benchtrace started no command within 30 s\n");
-	return -1;
-}
-
-static double minimum(const double *v, int n)
-{
-	double m = v[0];
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (v[i] < m)
-			m = v[i];
-	return m;
-}
-
-static double maximum(const double *v, int n)
-{
-	double m = v[0];
-	int i;
-
-	for (i = 1; i < n; i++)
-		if (v[i] > m)
-			m = v[i];
-	return m;
-}
-
-/*
  * One run of the workload, under benchtrace (with -i @interval if given)
  * when @traced; *ms is the time the workload printed.  A traced run also
  * has to have produced a complete run directory with samples.
@@ -499,8 +173,8 @@ static int workload_run(struct workload *w, unsigned long size, bool traced, con
 	char sz[32], run_dir[BT_PATH_MAX], err[512];
 	const char *argv[16];
 	struct bt_rundir rd;
-	struct child c;
-	struct ended e;
+	struct bench_child c;
+	struct bench_ended e;
 	__u64 ns;
 	int n = 0;
 
@@ -509,7 +183,7 @@ static int workload_run(struct workload *w, unsigned long size, bool traced, con
 		argv[n++] = bt_benchtrace();
 		argv[n++] = "-q";
 		argv[n++] = "-o";
-		argv[n++] = next_run_dir(run_dir);
+		argv[n++] = bench_next_run_dir(run_dir);
 		if (interval) {
 			argv[n++] = "-i";
 			argv[n++] = interval;
@@ -524,19 +198,19 @@ static int workload_run(struct workload *w, unsigned long size, bool traced, con
 
 	if (!traced)
 		check_alone();
-	if (spawn(&c, argv, pin_cpu))
+	if (bench_spawn(&c, argv, bench_pin_cpu))
 		return -1;
-	if (traced && pin_cpu >= 0 && release_tracer(c.pid)) {
-		stop_and_reap(&c);
-		show_stderr(&c, "benchtrace", -1);
+	if (traced && bench_pin_cpu >= 0 && bench_release_tracer(c.pid)) {
+		bench_stop(&c);
+		bench_show_stderr(&c, "benchtrace", -1);
 		return -1;
 	}
-	reap(&c, RUN_TIMEOUT, &e);
+	bench_reap(&c, RUN_TIMEOUT, &e);
 	if (e.status) {
-		show_stderr(&c, traced ? "benchtrace" : w->name, e.status);
+		bench_show_stderr(&c, traced ? "benchtrace" : w->name, e.status);
 		return -1;
 	}
-	if (last_number(c.out, &ns)) {
+	if (bench_last_number(c.out, &ns)) {
 		fprintf(stderr, "overhead: %s printed no elapsed time\n", w->name);
 		return -1;
 	}
@@ -550,7 +224,7 @@ static int workload_run(struct workload *w, unsigned long size, bool traced, con
 	}
 	n = bt_samples_rows(&rd, -1);
 	bt_rundir_free(&rd);
-	rm_tree(run_dir);
+	bench_rm_tree(run_dir);
 	if (n < 1) {
 		fprintf(stderr, "overhead: the traced %s run recorded no samples\n", w->name);
 		return -1;
@@ -584,7 +258,7 @@ static int compare(struct workload *w, const char *interval, int pairs, double *
 		    workload_run(w, w->size, true, interval, &traced[i]))
 			return -1;
 	}
-	*ratio = median(traced, pairs) / median(untraced, pairs);
+	*ratio = bench_median(traced, pairs) / bench_median(untraced, pairs);
 	return 0;
 }
 
@@ -597,15 +271,15 @@ static void print_runs(const double *untraced, const double *traced, int pairs, 
 		printf("  %-6d %12.1f %12.1f %7.3fx\n", i + 1, untraced[i], traced[i],
 		       traced[i] / untraced[i]);
 	printf("  %-6s %12.1f %12.1f %7.3fx  (ratio of medians)\n", "median",
-	       median(untraced, pairs), median(traced, pairs),
-	       median(traced, pairs) / median(untraced, pairs));
+	       bench_median(untraced, pairs), bench_median(traced, pairs),
+	       bench_median(traced, pairs) / bench_median(untraced, pairs));
 	printf("  %-6s %12.1f %12.1f %7.3fx  (ratio of the least disturbed runs)\n", "min",
-	       minimum(untraced, pairs), minimum(traced, pairs),
-	       minimum(traced, pairs) / minimum(untraced, pairs));
+	       bench_minimum(untraced, pairs), bench_minimum(traced, pairs),
+	       bench_minimum(traced, pairs) / bench_minimum(untraced, pairs));
 	/* how far apart identical untraced runs are: the resolution of the ratio */
 	printf("  noise: untraced runs span %.1f%% of their median\n",
-	       100.0 * (maximum(untraced, pairs) - minimum(untraced, pairs)) /
-		   median(untraced, pairs));
+	       100.0 * (bench_maximum(untraced, pairs) - bench_minimum(untraced, pairs)) /
+		   bench_median(untraced, pairs));
 }
 
 static int bench_workload(struct workload *w, int num)
@@ -617,21 +291,21 @@ static int bench_workload(struct workload *w, int num)
 	snprintf(target, sizeof(target), "<= %.2fx", w->target);
 	printf("\n== %d. %s: %s ==\n", num, w->title, w->name);
 	if (calibrate(w)) {
-		figure_missing(name, target);
+		bench_figure_missing(name, target);
 		return -1;
 	}
 	printf("  %s %s%s%lu (%s), %d alternating pairs, default interval (auto)\n", w->name,
 	       w->fixed ? w->fixed : "", w->fixed ? " " : "", w->size, w->unit, PAIRS);
 	if (compare(w, NULL, PAIRS, w->untraced, w->traced, &w->ratio)) {
-		figure_missing(name, target);
+		bench_figure_missing(name, target);
 		return -1;
 	}
-	w->median_u = median(w->untraced, PAIRS);
-	w->median_t = median(w->traced, PAIRS);
+	w->median_u = bench_median(w->untraced, PAIRS);
+	w->median_t = bench_median(w->traced, PAIRS);
 	print_runs(w->untraced, w->traced, PAIRS, "traced ms");
 	printf("  %s: %.3fx, target %s: %s\n", name, w->ratio, target,
-	       verdict(w->ratio > w->target));
-	figure_add(name, w->ratio > w->target, target, "%.3fx", w->ratio);
+	       bench_verdict(w->ratio > w->target));
+	bench_figure_add(name, w->ratio > w->target, target, "%.3fx", w->ratio);
 	return 0;
 }
 
@@ -666,13 +340,13 @@ static int idle_cost(const char *interval, double window_s, struct idle_result *
 	char sleeper[BT_PATH_MAX], pid[16], run_dir[BT_PATH_MAX], err[512];
 	const char *sargv[] = {bt_workload(sleeper, "sleeper"), "3600", NULL};
 	const char *bargv[12];
-	struct child s, bt;
+	struct bench_child s, bt;
 	struct bt_rundir rd;
-	struct ended e;
+	struct bench_ended e;
 	__u64 c0, c1, t0, t1;
 	int n = 0, ret = -1;
 
-	if (spawn(&s, sargv, -1))
+	if (bench_spawn(&s, sargv, -1))
 		return -1;
 	if (wait_exec(s.pid, sleeper))
 		goto out_sleeper;
@@ -680,7 +354,7 @@ static int idle_cost(const char *interval, double window_s, struct idle_result *
 	bargv[n++] = bt_benchtrace();
 	bargv[n++] = "-q";
 	bargv[n++] = "-o";
-	bargv[n++] = next_run_dir(run_dir);
+	bargv[n++] = bench_next_run_dir(run_dir);
 	if (interval) {
 		bargv[n++] = "-i";
 		bargv[n++] = interval;
@@ -688,29 +362,29 @@ static int idle_cost(const char *interval, double window_s, struct idle_result *
 	bargv[n++] = "-p";
 	bargv[n++] = pid;
 	bargv[n] = NULL;
-	if (spawn(&bt, bargv, -1))
+	if (bench_spawn(&bt, bargv, -1))
 		goto out_sleeper;
 	if (wait_tracing(&bt, run_dir, 30)) {
-		reap(&bt, 5, &e);
-		show_stderr(&bt, "benchtrace -p", e.status);
+		bench_reap(&bt, 5, &e);
+		bench_show_stderr(&bt, "benchtrace -p", e.status);
 		goto out_sleeper;
 	}
 	bt_sleep_ms(300); /* past start-up and the first ticks */
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	c0 = proc_cpu_ns(bt.pid);
 	bt_sleep_ms(window_s * 1000);
 	c1 = proc_cpu_ns(bt.pid);
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	kill(bt.pid, SIGINT);
-	reap(&bt, 30, &e);
+	bench_reap(&bt, 30, &e);
 	if (e.status || !c0 || !c1) {
-		show_stderr(&bt, "benchtrace -p", e.status);
+		bench_show_stderr(&bt, "benchtrace -p", e.status);
 		goto out_sleeper;
 	}
 	res->window_s = (t1 - t0) / 1e9;
 	res->cpu_pct = 100.0 * (c1 - c0) / (t1 - t0);
 	res->total_cpu_s = ru_cpu_s(&e.ru);
-	res->total_wall_s = (now_ns() - bt.fork_ns) / 1e9;
+	res->total_wall_s = (bench_now_ns() - bt.fork_ns) / 1e9;
 	res->maxrss_kb = e.ru.ru_maxrss;
 	if (bt_rundir_load(&rd, run_dir, err, sizeof(err))) {
 		fprintf(stderr, "overhead: benchtrace -p left a bad run directory: %s\n", err);
@@ -718,12 +392,12 @@ static int idle_cost(const char *interval, double window_s, struct idle_result *
 	}
 	res->samples = bt_samples_rows(&rd, s.pid);
 	bt_rundir_free(&rd);
-	rm_tree(run_dir);
+	bench_rm_tree(run_dir);
 	ret = res->samples > 0 ? 0 : -1;
 	if (ret)
 		fprintf(stderr, "overhead: benchtrace -p recorded no samples of the sleeper\n");
 out_sleeper:
-	stop_and_reap(&s);
+	bench_stop(&s);
 	return ret;
 }
 
@@ -744,13 +418,13 @@ static long bench_idle(int num)
 		snprintf(name, sizeof(name), "benchtrace CPU, idle, %s", runs[i].label);
 		if (idle_cost(runs[i].interval, IDLE_WINDOW, &r)) {
 			printf("  %-8s could not be measured\n", runs[i].label);
-			figure_missing(name, "<= 1% of a CPU");
+			bench_figure_missing(name, "<= 1% of a CPU");
 			continue;
 		}
 		printf("  %-8s %10.2f %9.3f%% %14.3f %12.2f %5.1f MiB  (%d rows)\n", runs[i].label,
 		       r.window_s, r.cpu_pct, r.total_cpu_s, r.total_wall_s, r.maxrss_kb / 1024.0,
 		       r.samples);
-		figure_add(name, r.cpu_pct > 1.0, "<= 1% of a CPU", "%.3f%%", r.cpu_pct);
+		bench_figure_add(name, r.cpu_pct > 1.0, "<= 1% of a CPU", "%.3f%%", r.cpu_pct);
 		if (r.maxrss_kb > maxrss)
 			maxrss = r.maxrss_kb;
 	}
@@ -769,14 +443,14 @@ static int first_row(const char *run_dir, __u64 *start_ns, double *t_s)
 	struct csv_table *t;
 	int col;
 
-	pathf(path, "%s/meta.json", run_dir);
+	bench_pathf(path, "%s/meta.json", run_dir);
 	if (bt_json_get(path, "start", start, sizeof(start)) ||
 	    !(p = strstr(start, "\"monotonic_ns\"")) || !(p = strchr(p, ':'))) {
 		fprintf(stderr, "overhead: no start.monotonic_ns in %s\n", path);
 		return -1;
 	}
 	*start_ns = strtoull(p + 1, NULL, 10);
-	pathf(path, "%s/samples.csv", run_dir);
+	bench_pathf(path, "%s/samples.csv", run_dir);
 	t = csv_table__load(path, err, sizeof(err));
 	if (!t) {
 		fprintf(stderr, "overhead: %s\n", err);
@@ -799,8 +473,8 @@ static int latency_run(bool pid_mode, double *startup_ms, double *first_ms)
 	char sleeper[BT_PATH_MAX], pid[16], run_dir[BT_PATH_MAX];
 	const char *sargv[] = {bt_workload(sleeper, "sleeper"), "3600", NULL};
 	const char *bargv[12];
-	struct child s = {.pid = -1}, bt;
-	struct ended e;
+	struct bench_child s = {.pid = -1}, bt;
+	struct bench_ended e;
 	__u64 start;
 	double t_s;
 	int n = 0, ret = -1;
@@ -808,9 +482,9 @@ static int latency_run(bool pid_mode, double *startup_ms, double *first_ms)
 	bargv[n++] = bt_benchtrace();
 	bargv[n++] = "-q";
 	bargv[n++] = "-o";
-	bargv[n++] = next_run_dir(run_dir);
+	bargv[n++] = bench_next_run_dir(run_dir);
 	if (pid_mode) {
-		if (spawn(&s, sargv, -1) || wait_exec(s.pid, sleeper))
+		if (bench_spawn(&s, sargv, -1) || wait_exec(s.pid, sleeper))
 			goto out;
 		snprintf(pid, sizeof(pid), "%d", (int)s.pid);
 		bargv[n++] = "-d";
@@ -823,22 +497,22 @@ static int latency_run(bool pid_mode, double *startup_ms, double *first_ms)
 		bargv[n++] = "0.3";
 	}
 	bargv[n] = NULL;
-	if (spawn(&bt, bargv, -1))
+	if (bench_spawn(&bt, bargv, -1))
 		goto out;
-	reap(&bt, RUN_TIMEOUT, &e);
+	bench_reap(&bt, RUN_TIMEOUT, &e);
 	if (e.status) {
-		show_stderr(&bt, "benchtrace", e.status);
+		bench_show_stderr(&bt, "benchtrace", e.status);
 		goto out;
 	}
 	if (first_row(run_dir, &start, &t_s))
 		goto out;
 	*startup_ms = ((double)start - (double)bt.fork_ns) / 1e6;
 	*first_ms = *startup_ms + t_s * 1e3;
-	rm_tree(run_dir);
+	bench_rm_tree(run_dir);
 	ret = 0;
 out:
 	if (s.pid > 0)
-		stop_and_reap(&s);
+		bench_stop(&s);
 	return ret;
 }
 
@@ -866,11 +540,13 @@ static void bench_latency(int num)
 			printf("  %-6d %14.1f %14.1f\n", i + 1, startup[i], first[i]);
 		}
 		if (i < modes[m].runs) {
-			figure_missing(name, "<= 200 ms");
+			bench_figure_missing(name, "<= 200 ms");
 			continue;
 		}
-		printf("  %-6s %14.1f %14.1f\n", "median", median(startup, i), median(first, i));
-		figure_add(name, median(first, i) > 200, "<= 200 ms", "%.1f ms", median(first, i));
+		printf("  %-6s %14.1f %14.1f\n", "median", bench_median(startup, i),
+		       bench_median(first, i));
+		bench_figure_add(name, bench_median(first, i) > 200, "<= 200 ms", "%.1f ms",
+				 bench_median(first, i));
 	}
 	printf("  (start-up: fork+exec to the run start in meta.json; first row: plus its t_s)\n");
 }
@@ -882,32 +558,6 @@ struct prog_stat {
 	char name[64];
 	__u64 cnt, ns;
 };
-
-/* The full function name from the program's BTF (info.name stops at 15 chars). */
-static void prog_name(int fd, const struct bpf_prog_info *info, char *buf, size_t len)
-{
-	struct bpf_func_info finfo = {};
-	struct bpf_prog_info i2 = {};
-	__u32 len2 = sizeof(i2);
-	const struct btf_type *t;
-	struct btf *btf;
-
-	snprintf(buf, len, "%s", info->name);
-	if (!info->btf_id || !info->nr_func_info)
-		return;
-	i2.nr_func_info = 1;
-	i2.func_info_rec_size = sizeof(finfo);
-	i2.func_info = (__u64)(unsigned long)&finfo;
-	if (bpf_obj_get_info_by_fd(fd, &i2, &len2))
-		return;
-	btf = btf__load_from_kernel_by_id(info->btf_id);
-	if (!btf)
-		return;
-	t = btf__type_by_id(btf, finfo.type_id);
-	if (t)
-		snprintf(buf, len, "%s", btf__name_by_offset(btf, t->name_off));
-	btf__free(btf);
-}
 
 /*
  * The programs process @pid holds (prog_id in the fdinfo of its program
@@ -930,7 +580,7 @@ static int prog_snapshot(struct prog_stat *ps, pid_t pid)
 		return 0;
 	while (n < MAX_PROGS && (de = readdir(d))) {
 		if (de->d_name[0] == '.' ||
-		    slurp(pathf(path, "%s/%s", dir, de->d_name), buf, sizeof(buf)) ||
+		    bench_slurp(bench_pathf(path, "%s/%s", dir, de->d_name), buf, sizeof(buf)) ||
 		    !(p = strstr(buf, "prog_id:")))
 			continue;
 		id = strtoul(p + strlen("prog_id:"), NULL, 10);
@@ -949,7 +599,7 @@ static int prog_snapshot(struct prog_stat *ps, pid_t pid)
 				ps[n].id = id;
 				ps[n].cnt = info.run_cnt;
 				ps[n].ns = info.run_time_ns;
-				prog_name(fd, &info, ps[n].name, sizeof(ps[n].name));
+				bench_prog_name(fd, &info, ps[n].name, sizeof(ps[n].name));
 				n++;
 			}
 		}
@@ -969,7 +619,7 @@ static __u64 threads_sum(pid_t pid, const char *key)
 	/* pingpong has two threads, tid pid and the next ones: enough to look at a few */
 	for (tid = pid; tid < pid + 8; tid++) {
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, tid);
-		if (slurp(path, buf, sizeof(buf)))
+		if (bench_slurp(path, buf, sizeof(buf)))
 			continue;
 		p = strstr(buf, key);
 		if (p)
@@ -985,7 +635,7 @@ static __u64 proc_minflt(pid_t pid)
 	unsigned long long v = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (slurp(path, buf, sizeof(buf)) || !(p = strrchr(buf, ')')))
+	if (bench_slurp(path, buf, sizeof(buf)) || !(p = strrchr(buf, ')')))
 		return 0;
 	sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %llu", &v);
 	return v;
@@ -1020,11 +670,11 @@ static double bpf_costs(const char *label, const char *const argv[], int cpu, en
 	const char *bargv[8];
 	int n0, n1, i, j;
 	__u64 t0, t1, w0, w1, c0, c1, units, total = 0;
-	struct child tgt, bt;
-	struct ended e;
+	struct bench_child tgt, bt;
+	struct bench_ended e;
 	double secs, per_unit = 0;
 
-	if (spawn(&tgt, argv, cpu))
+	if (bench_spawn(&tgt, argv, cpu))
 		return -1;
 	if (wait_exec(tgt.pid, argv[0]))
 		goto fail_tgt;
@@ -1033,19 +683,19 @@ static double bpf_costs(const char *label, const char *const argv[], int cpu, en
 	bargv[0] = bt_benchtrace();
 	bargv[1] = "-q";
 	bargv[2] = "-o";
-	bargv[3] = next_run_dir(run_dir);
+	bargv[3] = bench_next_run_dir(run_dir);
 	bargv[4] = "-p";
 	bargv[5] = pid;
 	bargv[6] = NULL;
-	if (spawn(&bt, bargv, -1))
+	if (bench_spawn(&bt, bargv, -1))
 		goto fail_tgt;
 	if (wait_tracing(&bt, run_dir, 30)) {
-		reap(&bt, 5, &e);
-		show_stderr(&bt, "benchtrace -p", e.status);
+		bench_reap(&bt, 5, &e);
+		bench_show_stderr(&bt, "benchtrace -p", e.status);
 		goto fail_tgt;
 	}
 	bt_sleep_ms(200);
-	t0 = now_ns();
+	t0 = bench_now_ns();
 	w0 = work_done(tgt.pid, w);
 	c0 = proc_cpu_ns(bt.pid);
 	n0 = prog_snapshot(s0, bt.pid);
@@ -1053,13 +703,13 @@ static double bpf_costs(const char *label, const char *const argv[], int cpu, en
 	n1 = prog_snapshot(s1, bt.pid);
 	c1 = proc_cpu_ns(bt.pid);
 	w1 = work_done(tgt.pid, w);
-	t1 = now_ns();
+	t1 = bench_now_ns();
 	kill(bt.pid, SIGINT);
-	reap(&bt, 30, &e);
-	stop_and_reap(&tgt);
-	rm_tree(run_dir);
+	bench_reap(&bt, 30, &e);
+	bench_stop(&tgt);
+	bench_rm_tree(run_dir);
 	if (e.status || !n1) {
-		show_stderr(&bt, "benchtrace -p", e.status);
+		bench_show_stderr(&bt, "benchtrace -p", e.status);
 		return -1;
 	}
 	secs = (t1 - t0) / 1e9;
@@ -1104,7 +754,7 @@ static double bpf_costs(const char *label, const char *const argv[], int cpu, en
 	return per_unit;
 
 fail_tgt:
-	stop_and_reap(&tgt);
+	bench_stop(&tgt);
 	return -1;
 }
 
@@ -1131,12 +781,12 @@ static void bench_diagnostics(const struct workload *pp, const struct workload *
 		trip_ns = pp->median_u * 1e6 / pp->size;
 	if (fl->size && fl->median_u > 0)
 		fault_ns = fl->median_u * 1e6 / (64.0 * 1024 * 1024 / getpagesize() * fl->size);
-	v = bpf_costs("pingpong (-p, auto interval)", pargv, pin_cpu, WORK_ROUND_TRIPS,
+	v = bpf_costs("pingpong (-p, auto interval)", pargv, bench_pin_cpu, WORK_ROUND_TRIPS,
 		      "round trip", trip_ns);
 	if (v > 0 && trip_ns > 0)
 		bpf_share_trip = v / trip_ns;
-	v = bpf_costs("faulter 64 MiB rounds (-p, auto interval)", fargv, pin_cpu, WORK_FAULTS,
-		      "fault", fault_ns);
+	v = bpf_costs("faulter 64 MiB rounds (-p, auto interval)", fargv, bench_pin_cpu,
+		      WORK_FAULTS, "fault", fault_ns);
 	if (v > 0 && fault_ns > 0)
 		bpf_share_fault = v / fault_ns;
 	bpf_costs("sleeper, idle system (-p, auto interval)", sargv, -1, WORK_NONE, NULL, 0);
@@ -1168,9 +818,9 @@ int main(int argc, char **argv)
 	};
 	char why[256], path[BT_PATH_MAX];
 	const char *needed[] = {"pingpong", "faulter", "sleeper"};
-	__u64 t_start = now_ns();
-	int i, over = 0;
+	__u64 t_start = bench_now_ns();
 	long maxrss;
+	int i;
 
 	if (bt_init(argc, argv))
 		return 1;
@@ -1204,14 +854,10 @@ int main(int argc, char **argv)
 	 * timing is steady and the tracer's per-switch cost is entirely on the
 	 * critical path; benchtrace itself runs anywhere.
 	 */
-	if (!sched_getaffinity(0, sizeof(all_cpus), &all_cpus) && CPU_COUNT(&all_cpus) >= 2) {
-		for (i = 0; i < CPU_SETSIZE; i++)
-			if (CPU_ISSET(i, &all_cpus))
-				pin_cpu = i;
-	}
-	printf("benchtrace overhead benchmark: %d CPUs, workloads on ", CPU_COUNT(&all_cpus));
-	if (pin_cpu >= 0)
-		printf("CPU %d only", pin_cpu);
+	bench_setup(tmp.dir);
+	printf("benchtrace overhead benchmark: %d CPUs, workloads on ", CPU_COUNT(&bench_all_cpus));
+	if (bench_pin_cpu >= 0)
+		printf("CPU %d only", bench_pin_cpu);
 	else
 		printf("any CPU");
 	printf(", benchtrace on any CPU; ratios against untraced runs made in between\n");
@@ -1220,13 +866,13 @@ int main(int argc, char **argv)
 	bench_workload(&faulter, 2);
 	maxrss = bench_idle(3);
 	if (maxrss < 0) {
-		figure_missing("benchtrace max RSS (-p, idle)", "<= 32 MiB");
+		bench_figure_missing("benchtrace max RSS (-p, idle)", "<= 32 MiB");
 	} else {
 		printf("\n== 4. benchtrace max RSS: %.1f MiB (largest ru_maxrss of the runs "
 		       "above) ==\n",
 		       maxrss / 1024.0);
-		figure_add("benchtrace max RSS (-p, idle)", maxrss > 32 * 1024, "<= 32 MiB",
-			   "%.1f MiB", maxrss / 1024.0);
+		bench_figure_add("benchtrace max RSS (-p, idle)", maxrss > 32 * 1024, "<= 32 MiB",
+				 "%.1f MiB", maxrss / 1024.0);
 	}
 	bench_latency(5);
 
@@ -1236,15 +882,8 @@ int main(int argc, char **argv)
 		slow_tick_check(&faulter);
 	bench_diagnostics(&pingpong, &faulter);
 
-	printf("\n== summary (%.0f s) ==\n", (now_ns() - t_start) / 1e9);
-	printf("  %-40s %14s %16s  %s\n", "figure", "measured", "target", "result");
-	for (i = 0; i < nfigures; i++) {
-		printf("  %-40s %14s %16s  %s\n", figures[i].name, figures[i].value,
-		       figures[i].target,
-		       !strcmp(figures[i].value, "not measured") ? "NOT MEASURED"
-								 : verdict(figures[i].over));
-		over += figures[i].over;
-	}
+	printf("\n== summary (%.0f s) ==\n", (bench_now_ns() - t_start) / 1e9);
+	bench_print_figures();
 	if (bpf_share_trip > 0 || bpf_share_fault > 0)
 		printf(
 		    "  BPF run time alone (diagnostics, stats on): %.1f%% of an untraced pingpong "
@@ -1257,11 +896,5 @@ int main(int argc, char **argv)
 		       shared_runs, checked_runs);
 	bt_reap_strays();
 	bt_tmp_cleanup(&tmp);
-	if (unmeasured)
-		printf("overhead: %d of %d figures could not be measured\n", unmeasured, nfigures);
-	else if (over)
-		printf("overhead: %d of %d figures OVER TARGET\n", over, nfigures);
-	else
-		printf("overhead: all %d figures within target\n", nfigures);
-	return unmeasured ? 1 : 0;
+	return bench_conclude();
 }
