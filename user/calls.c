@@ -19,6 +19,43 @@ static void col_u64(struct out *o, __u64 v)
 	out__u64(o, v);
 }
 
+int calls__init(struct calls *c, struct out *out, const struct probes *p, __u64 start_ns,
+		long page_size)
+{
+	size_t len;
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	c->out = out;
+	c->probes = p;
+	c->start_ns = start_ns;
+	c->page_size = page_size;
+	c->names = calloc(p->n ? p->n : 1, sizeof(*c->names));
+	c->name_lens = calloc(p->n ? p->n : 1, sizeof(*c->name_lens));
+	if (!c->names || !c->name_lens)
+		return -ENOMEM;
+	for (i = 0; i < p->n; i++) {
+		len = csv_escape(NULL, 0, p->p[i].func);
+		c->names[i] = malloc(len + 1);
+		if (!c->names[i])
+			return -ENOMEM;
+		c->name_lens[i] = csv_escape(c->names[i], len + 1, p->p[i].func);
+	}
+	return 0;
+}
+
+void calls__free(struct calls *c)
+{
+	int i;
+
+	for (i = 0; c->names && i < c->probes->n; i++)
+		free(c->names[i]);
+	free(c->names);
+	free(c->name_lens);
+	c->names = NULL;
+	c->name_lens = NULL;
+}
+
 static void call_row(struct calls *c, const struct bt_call *e)
 {
 	struct out *o = c->out;
@@ -35,7 +72,7 @@ static void call_row(struct calls *c, const struct bt_call *e)
 	col_u64(o, e->pid);
 	col_u64(o, e->tid);
 	out__putc(o, ',');
-	out__csv_str(o, c->probes->p[e->func].func);
+	out__write(o, c->names[e->func], c->name_lens[e->func]);
 	col_u64(o, e->depth);
 	col_u64(o, e->cpu_ns);
 	col_u64(o, e->runq_ns);

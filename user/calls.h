@@ -25,6 +25,8 @@ struct func_summary {
 struct calls {
 	struct out *out; /* calls.csv */
 	const struct probes *probes;
+	char **names; /* each function's name as a CSV field, escaped once */
+	size_t *name_lens;
 	__u64 start_ns; /* CLOCK_MONOTONIC of t_s = 0 */
 	long page_size;
 	__u64 rows; /* calls.csv rows written */
@@ -34,6 +36,10 @@ struct calls {
 
 extern const char *const calls_header;
 extern const char *const functions_header;
+
+int calls__init(struct calls *c, struct out *out, const struct probes *p, __u64 start_ns,
+		long page_size);
+void calls__free(struct calls *c);
 
 /* ring_buffer callback for batches of struct bt_call rows (ctx: struct calls);
  * also takes the batches left staged at the end (tracer__calls_staged()). */

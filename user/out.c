@@ -497,13 +497,12 @@ static void escape_text(struct sink *k, const char *str, size_t n, enum escape_m
 		sink_put(k, str + start, i - start);
 }
 
-void out__csv_strn(struct out *o, const char *s, size_t len)
+static void csv_field(struct sink *k, const char *s, size_t len)
 {
-	struct sink k = {.o = o};
 	bool defuse, quote;
 	size_t i;
 
-	if (!s || !len || o->err)
+	if (!s || !len)
 		return;
 	/* Spreadsheets run cells starting with these as formulas (and ' is ours). */
 	defuse = memchr("=+-@\t\r'", s[0], 7) != NULL;
@@ -511,12 +510,31 @@ void out__csv_strn(struct out *o, const char *s, size_t len)
 	for (i = 0; i < len && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n' || s[i] == '\t';
 	if (quote)
-		out__putc(o, '"');
+		sink_put(k, "\"", 1);
 	if (defuse)
-		out__putc(o, '\'');
-	escape_text(&k, s, len, ESC_CSV);
+		sink_put(k, "'", 1);
+	escape_text(k, s, len, ESC_CSV);
 	if (quote)
-		out__putc(o, '"');
+		sink_put(k, "\"", 1);
+}
+
+void out__csv_strn(struct out *o, const char *s, size_t len)
+{
+	struct sink k = {.o = o};
+
+	if (!o->err)
+		csv_field(&k, s, len);
+}
+
+size_t csv_escape(char *dst, size_t len, const char *src)
+{
+	struct sink k = {.dst = dst, .len = len};
+
+	if (src)
+		csv_field(&k, src, strlen(src));
+	if (len)
+		dst[k.copied] = '\0';
+	return k.pos;
 }
 
 void out__csv_str(struct out *o, const char *s)

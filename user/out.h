@@ -84,6 +84,8 @@ void out__time_s(struct out *o, __u64 ns);
  */
 void out__csv_str(struct out *o, const char *s);
 void out__csv_strn(struct out *o, const char *s, size_t len);
+/* The same field into a buffer, as html_escape() below does it. */
+size_t csv_escape(char *dst, size_t len, const char *src);
 
 /* Text escaped for HTML element content and quoted attributes: & < > " '. */
 void out__html_str(struct out *o, const char *s);

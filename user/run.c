@@ -633,6 +633,7 @@ static void cleanup(struct run *r)
 	for (i = 0; i < r->nprocs; i++)
 		proc_info__free(&r->procs[i]);
 	free(r->procs);
+	calls__free(&r->calls);
 	probes__free(&r->probes);
 	free(r->funcs);
 }
@@ -843,10 +844,10 @@ int run__main(const struct opts *o)
 	r.sampler = sampler__new(r.tracer, r.samples, r.start_mono_ns, sysconf(_SC_PAGESIZE));
 	el.out = r.events;
 	el.start_ns = r.start_mono_ns;
-	r.calls.out = r.calls_out;
-	r.calls.probes = &r.probes;
-	r.calls.start_ns = r.start_mono_ns;
-	r.calls.page_size = sysconf(_SC_PAGESIZE);
+	if (calls__init(&r.calls, r.calls_out, &r.probes, r.start_mono_ns, sysconf(_SC_PAGESIZE))) {
+		warn("out of memory");
+		goto discard;
+	}
 	for (i = 0; i < r.nprocs && o->mode != BT_MODE_ALL; i++)
 		eventlog__add_root(&el, r.procs[i].pid);
 	if (!r.sampler || meta__write(&r, false)) {

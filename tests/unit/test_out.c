@@ -274,11 +274,17 @@ static char *csv_of(const char *s, size_t len)
 
 static void csv_case(const char *in, const char *want)
 {
-	char *got = csv_of(in, strlen(in));
+	char *got = csv_of(in, strlen(in)), buf[256];
+	size_t n;
 
 	if (strcmp(got, want))
 		fail_msg("csv(\"%s\") = [%s], want [%s]", in, got, want);
 	free(got);
+	/* the buffer form (escaped once, written many times) is the same */
+	n = csv_escape(buf, sizeof(buf), in);
+	if (strcmp(buf, want) || n != strlen(want))
+		fail_msg("csv_escape(\"%s\") = [%s] (%zu), want [%s]", in, buf, n, want);
+	assert_int_equal(csv_escape(NULL, 0, in), strlen(want));
 }
 
 static void test_csv_quoting(void **state)
