@@ -667,6 +667,59 @@ static void test_probe_errors(void **state)
 	fclose(f);
 	snprintf(spec, sizeof(spec), "%s:main", notelf);
 	refused(c, "not an ELF file", "ELF", spec, cmd);
+	/* Debian ships its programs stripped */
+	if (access("/usr/bin/true", X_OK))
+		fail_msg("/usr/bin/true is missing");
+	refused(c, "stripped binary", "stripped", "/usr/bin/true:main", cmd);
+}
+
+/* -p: a library is looked up in what the process has mapped. */
+static void test_library_not_mapped(void **state)
+{
+	struct bt_ctx *c = *state;
+	const char *argv[] = {NULL, "spin", "3", NULL};
+	char w[BT_PATH_MAX], pid[16];
+	struct bt_proc wl;
+	struct bt_result wr;
+
+	bt_require_bpf();
+	argv[0] = bt_workload(w, "calls");
+	assert_int_equal(bt_spawn(&wl, NULL, argv), 0);
+	bt_sleep_ms(200);
+	snprintf(pid, sizeof(pid), "%d", wl.pid);
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-q", "-o", c->tmp.run_dir, "-u", "libz:deflate",
+	       "-p", pid, NULL);
+	expect_refusal(&c->res, 1, 1, "library not mapped");
+	if (!strstr(c->res.err, "not mapped"))
+		fail_msg("stderr does not say the library is not mapped");
+	expect_no_run_dir(c, "library not mapped");
+	kill(wl.pid, SIGKILL);
+	bt_wait(&wl, &wr, 10);
+}
+
+/* -z: calls.csv.gz and functions.csv.gz, read back like the plain files. */
+static void test_gzip_calls(void **state)
+{
+	struct bt_ctx *c = *state;
+	char w[BT_PATH_MAX], path[BT_PATH_MAX + 32], err[256];
+	struct csv_table *t;
+
+	bt_require_bpf();
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-q", "-z", "-o", c->tmp.run_dir, "-u", "fib", "--",
+	       bt_workload(w, "calls"), "fib", "12", NULL);
+	assert_int_equal(c->res.status, 0);
+	snprintf(path, sizeof(path), "%s/calls.csv.gz", c->tmp.run_dir);
+	t = csv_table__load(path, err, sizeof(err));
+	if (!t)
+		fail_msg("%s", err);
+	assert_int_equal(csv_table__rows(t), 465); /* fib(12): 465 calls */
+	csv_table__free(t);
+	snprintf(path, sizeof(path), "%s/functions.csv.gz", c->tmp.run_dir);
+	t = csv_table__load(path, err, sizeof(err));
+	if (!t)
+		fail_msg("%s", err);
+	assert_int_equal(csv_table__u64(t, 0, csv_table__col(t, "calls")), 465);
+	csv_table__free(t);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, bt_ctx_setup, bt_ctx_teardown)
@@ -692,6 +745,8 @@ int main(int argc, char **argv)
 	    T(test_raw_tp_flavour),
 	    T(test_perf_event_uprobes_fallback),
 	    T(test_probe_errors),
+	    T(test_library_not_mapped),
+	    T(test_gzip_calls),
 	};
 
 	if (bt_init(argc, argv))
