@@ -166,8 +166,8 @@ __noinline int call_record(struct bt_call *c)
 	 */
 	if (bpf_ringbuf_output(&calls_rb, st->rows, n * sizeof(struct bt_call),
 			       bpf_ringbuf_query(&calls_rb, BPF_RB_AVAIL_DATA) > targ_calls_wake
-				       ? BPF_RB_FORCE_WAKEUP
-				       : BPF_RB_NO_WAKEUP))
+				   ? BPF_RB_FORCE_WAKEUP
+				   : BPF_RB_NO_WAKEUP))
 		stat_add(BT_STAT_CALL_DROPS, n);
 	for (i = 0; i < BT_STAGE_ROWS; i++)
 		st->rows[i].type = 0;

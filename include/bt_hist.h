@@ -12,10 +12,10 @@
 #ifndef BT_HIST_H
 #define BT_HIST_H
 
-#define BT_HIST_SUB_BITS  5
-#define BT_HIST_SUB	  (1U << BT_HIST_SUB_BITS)
-#define BT_HIST_LINEAR	  (2 * BT_HIST_SUB) /* values 0..63 exactly */
-#define BT_HIST_MAX_LOG2  48
+#define BT_HIST_SUB_BITS 5
+#define BT_HIST_SUB	 (1U << BT_HIST_SUB_BITS)
+#define BT_HIST_LINEAR	 (2 * BT_HIST_SUB) /* values 0..63 exactly */
+#define BT_HIST_MAX_LOG2 48
 #define BT_HIST_BUCKETS                                                                            \
 	(BT_HIST_LINEAR + (BT_HIST_MAX_LOG2 - BT_HIST_SUB_BITS - 1) * BT_HIST_SUB + 1)
 
@@ -24,12 +24,28 @@ static inline __attribute__((always_inline)) unsigned int bt_log2(__u64 v)
 {
 	unsigned int r = 0;
 
-	if (v >> 32) { v >>= 32; r += 32; }
-	if (v >> 16) { v >>= 16; r += 16; }
-	if (v >> 8) { v >>= 8; r += 8; }
-	if (v >> 4) { v >>= 4; r += 4; }
-	if (v >> 2) { v >>= 2; r += 2; }
-	if (v >> 1) r += 1;
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1)
+		r += 1;
 	return r;
 }
 

@@ -31,7 +31,7 @@ struct calls {
 	long page_size;
 	__u64 rows; /* calls.csv rows written */
 	__u64 seen; /* ring-buffer records, for the calls/s status */
-	__u64 bad; /* records that were not a call of a known function */
+	__u64 bad;  /* records that were not a call of a known function */
 };
 
 extern const char *const calls_header;

@@ -18,9 +18,9 @@
 #include "exits.h"
 #include "symtab.h"
 
-#define FOLLOW_DEPTH 2 /* jumps followed out of the function */
+#define FOLLOW_DEPTH 2		  /* jumps followed out of the function */
 #define MAX_CODE     (256 * 1024) /* bytes disassembled per region */
-#define COLD_SWEEP   4096 /* bytes swept from a jump into code of no known function */
+#define COLD_SWEEP   4096	  /* bytes swept from a jump into code of no known function */
 #define MAX_REGIONS  64
 
 struct code {
@@ -236,7 +236,7 @@ static int walk(struct code *c, __u64 lo, __u64 hi, int depth)
 int exits__find(const struct symtab *st, const struct bt_sym *sym, __u64 **offs, char *err,
 		size_t errlen)
 {
-	struct code c = { .st = st };
+	struct code c = {.st = st};
 	cs_arch arch;
 	cs_mode mode;
 	int ret;
@@ -269,8 +269,8 @@ int exits__find(const struct symtab *st, const struct bt_sym *sym, __u64 **offs,
 	close(c.fd);
 	if (ret) {
 		free(c.offs);
-		snprintf(err, errlen, "cannot disassemble %s in %s: %s", sym->name, symtab__path(st),
-			 strerror(-ret));
+		snprintf(err, errlen, "cannot disassemble %s in %s: %s", sym->name,
+			 symtab__path(st), strerror(-ret));
 		return ret;
 	}
 	/* a function that is one return instruction: its entry probe is there */

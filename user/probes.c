@@ -18,8 +18,7 @@ struct symcache {
 	int n;
 };
 
-static struct symtab *symcache__get(struct symcache *c, const char *path, char *err,
-				    size_t errlen)
+static struct symtab *symcache__get(struct symcache *c, const char *path, char *err, size_t errlen)
 {
 	struct symtab *st, **n;
 	int i;
@@ -140,8 +139,8 @@ static int disambiguate(struct probes *ps)
 	return 0;
 }
 
-static int resolve_one(struct probes *ps, struct symcache *cache, const char *spec,
-		       const char *exe, pid_t pid, bool cxx, char *err, size_t errlen)
+static int resolve_one(struct probes *ps, struct symcache *cache, const char *spec, const char *exe,
+		       pid_t pid, bool cxx, char *err, size_t errlen)
 {
 	struct probe_target *t = NULL;
 	struct probe_spec s;
@@ -167,7 +166,8 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 	for (i = 0, ret = 0; i < n && !ret; i++)
 		ret = add_probe(ps, spec, &t[i], cxx, cache, why, sizeof(why));
 	if (ret == -E2BIG)
-		snprintf(err, errlen, "--uprobe '%s': more than %d functions to trace; narrow the "
+		snprintf(err, errlen,
+			 "--uprobe '%s': more than %d functions to trace; narrow the "
 			 "pattern",
 			 spec, BT_MAX_FUNCS);
 	else if (ret == -ENOMEM)
@@ -183,13 +183,13 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 
 bool probes__target_cxx(const char *exe, pid_t pid)
 {
-	static const char *const runtimes[] = { "libstdc++", "libc++" };
+	static const char *const runtimes[] = {"libstdc++", "libc++"};
 	char path[4096], err[512];
 	size_t i;
 
 	for (i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++) {
-		if (pid > 0 && !lib__find_mapped(pid, runtimes[i], path, sizeof(path), err,
-						 sizeof(err)))
+		if (pid > 0 &&
+		    !lib__find_mapped(pid, runtimes[i], path, sizeof(path), err, sizeof(err)))
 			return true;
 		if (pid <= 0 && exe &&
 		    !lib__find_for_exe(exe, runtimes[i], path, sizeof(path), err, sizeof(err)))

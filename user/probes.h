@@ -15,11 +15,11 @@
 #define BT_PROBES_MANY 100
 
 struct probe {
-	char *spec; /* as the user wrote it */
-	char *func; /* the name calls.csv and functions.csv use */
-	char *path; /* the file to attach to ("/proc/PID/exe" for a -p target's program) */
+	char *spec;   /* as the user wrote it */
+	char *func;   /* the name calls.csv and functions.csv use */
+	char *path;   /* the file to attach to ("/proc/PID/exe" for a -p target's program) */
 	char *binary; /* its real path, for people and the files */
-	__u64 addr; /* the symbol's value in the ELF file */
+	__u64 addr;   /* the symbol's value in the ELF file */
 	__u64 offset; /* file offset of its first instruction */
 	/* where its calls end, when a uretprobe is unsafe (exits.h); NULL:
 	 * a uretprobe times its returns */

@@ -199,8 +199,8 @@ static void test_threads_exact_count(void **state)
 	int i, ntids = 0, tids[16];
 
 	bt_require_bpf();
-	trace(c, &cr, 0, "-u", "work_item", "--", bt_workload(w, "calls"), "threads", "4",
-	      "100000", NULL);
+	trace(c, &cr, 0, "-u", "work_item", "--", bt_workload(w, "calls"), "threads", "4", "100000",
+	      NULL);
 	load_meta(c);
 	dropped = meta_nested(c, "lost_events", "calls_ringbuf");
 	print_message("4 threads x 100000 calls: functions.csv %llu, calls.csv %d rows, %lld "
@@ -539,9 +539,9 @@ static void test_percentiles_bracket_the_calls(void **state)
 	p50 = func_val(&cr, "fib", "p50_ns");
 	p90 = func_val(&cr, "fib", "p90_ns");
 	p99 = func_val(&cr, "fib", "p99_ns");
-	print_message("fib(16), %d calls: p50 %llu (exact %llu), p90 %llu (%llu), p99 %llu (%llu)\n",
-		      n, p50, d[(n + 1) / 2 - 1], p90, d[(9 * n + 9) / 10 - 1], p99,
-		      d[(99 * n + 99) / 100 - 1]);
+	print_message(
+	    "fib(16), %d calls: p50 %llu (exact %llu), p90 %llu (%llu), p99 %llu (%llu)\n", n, p50,
+	    d[(n + 1) / 2 - 1], p90, d[(9 * n + 9) / 10 - 1], p99, d[(99 * n + 99) / 100 - 1]);
 	/* log-linear buckets: within 1/64 of the exact order statistic, +1 ns */
 	expect_close("p50", "calls.csv", "ns", 1, p50, d[(n + 1) / 2 - 1], 0.016, 1);
 	expect_close("p90", "calls.csv", "ns", 1, p90, d[(9 * n + 9) / 10 - 1], 0.016, 1);
@@ -605,8 +605,7 @@ static void test_perf_event_uprobes_fallback(void **state)
 
 	bt_require_bpf();
 	setenv("BENCHTRACE_NO_UPROBE_MULTI", "1", 1);
-	trace(c, &cr, 0, "-u", "bt::Trainer::step", "--", bt_workload(w, "cxx_calls"), "100",
-	      NULL);
+	trace(c, &cr, 0, "-u", "bt::Trainer::step", "--", bt_workload(w, "cxx_calls"), "100", NULL);
 	unsetenv("BENCHTRACE_NO_UPROBE_MULTI");
 	load_meta(c);
 	assert_int_equal(bt_json_get(c->rd.meta, "kernel_features", w, sizeof(w)), 0);
@@ -687,8 +686,8 @@ static void test_library_not_mapped(void **state)
 	assert_int_equal(bt_spawn(&wl, NULL, argv), 0);
 	bt_sleep_ms(200);
 	snprintf(pid, sizeof(pid), "%d", wl.pid);
-	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-q", "-o", c->tmp.run_dir, "-u", "libz:deflate",
-	       "-p", pid, NULL);
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-q", "-o", c->tmp.run_dir, "-u", "libz:deflate", "-p",
+	       pid, NULL);
 	expect_refusal(&c->res, 1, 1, "library not mapped");
 	if (!strstr(c->res.err, "not mapped"))
 		fail_msg("stderr does not say the library is not mapped");

@@ -23,8 +23,9 @@ static inline void show_stderr(const struct bt_result *r)
  * Print "WHAT: traced X UNIT vs SOURCE Y UNIT (+d%)" and fail if
  * |traced - truth| > max(rel * truth, abs_slack).
  */
-static inline void expect_close(const char *what, const char *source, const char *unit, double scale,
-			 double traced, double truth, double rel, double abs_slack)
+static inline void expect_close(const char *what, const char *source, const char *unit,
+				double scale, double traced, double truth, double rel,
+				double abs_slack)
 {
 	double diff = traced - truth, tol = fmax(rel * truth, abs_slack);
 	double pct = truth ? 100.0 * diff / truth : 0;
@@ -42,7 +43,8 @@ static inline void expect_close(const char *what, const char *source, const char
 }
 
 /* One line on stderr, and the exit status of a refused run. */
-static inline void expect_refusal(const struct bt_result *r, int want_lo, int want_hi, const char *what)
+static inline void expect_refusal(const struct bt_result *r, int want_lo, int want_hi,
+				  const char *what)
 {
 	print_message("%s: exit %d, stderr: %s", what, r->status, r->err[0] ? r->err : "(empty)\n");
 	if (r->status < want_lo || r->status > want_hi) {
