@@ -204,6 +204,8 @@ static void write_end(struct out *o, const struct run *r, bool final)
 		kv_u64(o, "min_duration_ns", r->opts->min_duration_ns);
 		/* left by longjmp() or an exception: counted, not timed */
 		kv_u64(o, "unwound", r->lost[BT_STAT_UNWOUND]);
+		/* ring-buffer records that were not a call of a traced function */
+		kv_u64(o, "malformed_rows", r->calls.bad);
 		json__end_object(o);
 	}
 	json__key(o, "totals");

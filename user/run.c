@@ -681,15 +681,20 @@ static int attach_probes(struct run *r)
 	const struct probe *p;
 	__u64 *offs[3], *cookies[3];
 	int n[3], i, j, k, e, ret = 0;
+	size_t nexits;
 	char err[1024];
 	pid_t pid = -1;
 
 	if (o->no_children && ((o->mode == BT_MODE_COMMAND && r->child.pid > 0) ||
 			       (o->mode == BT_MODE_PIDS && r->nprocs == 1)))
 		pid = r->procs[0].pid;
+	for (i = 0, nexits = 0; i < r->probes.n; i++)
+		nexits += r->probes.p[i].nexits;
 	for (k = 0; k < 3; k++) {
-		offs[k] = calloc(r->probes.n * (k == BT_PROBE_EXIT ? 64 : 1) + 1, sizeof(__u64));
-		cookies[k] = calloc(r->probes.n * (k == BT_PROBE_EXIT ? 64 : 1) + 1, sizeof(__u64));
+		size_t room = (k == BT_PROBE_EXIT ? nexits : (size_t)r->probes.n) + 1;
+
+		offs[k] = calloc(room, sizeof(__u64));
+		cookies[k] = calloc(room, sizeof(__u64));
 		if (!offs[k] || !cookies[k])
 			ret = -ENOMEM;
 	}
@@ -715,7 +720,7 @@ static int attach_probes(struct run *r)
 				cookies[BT_PROBE_RETURN][n[BT_PROBE_RETURN]++] = j;
 			}
 			/* exits pair by stack pointer: each instruction once */
-			for (e = 0; e < p->nexits && n[BT_PROBE_EXIT] < r->probes.n * 64; e++)
+			for (e = 0; e < p->nexits; e++)
 				if (!contains(offs[BT_PROBE_EXIT], n[BT_PROBE_EXIT], p->exits[e])) {
 					offs[BT_PROBE_EXIT][n[BT_PROBE_EXIT]] = p->exits[e];
 					cookies[BT_PROBE_EXIT][n[BT_PROBE_EXIT]++] = j;
