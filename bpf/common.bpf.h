@@ -108,15 +108,20 @@ BT_EXTERN struct {
 
 /*
  * Per CPU: bpf_ktime_get_ns() minus the scheduler's task clock, measured at
- * each context switch (see clock_calibrate() in sched.bpf.c), so that a
- * uprobe can tell how much CPU time the running thread used since the
- * scheduler last updated se.sum_exec_runtime.
+ * a context switch (clock_calibrate() in calls.bpf.h), so that a uprobe can
+ * tell how much CPU time the running thread used since the scheduler last
+ * updated se.sum_exec_runtime.
  */
+struct bt_clock_off {
+	__s64 off;
+	__u64 jiffies; /* when it was measured */
+};
+
 BT_EXTERN struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __s64);
+	__type(value, struct bt_clock_off);
 } clock_off SEC(".maps");
 
 BT_EXTERN struct {

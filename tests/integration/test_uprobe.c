@@ -283,6 +283,43 @@ static void test_cpu_of_a_burning_call(void **state)
 	calls_run_free(&cr);
 }
 
+/*
+ * Calls far shorter than a scheduler tick (4 ms at HZ=250) that make no
+ * system call: without the correction for the time since the scheduler
+ * last updated the thread's runtime, each would read as 0 or a whole tick
+ * (checked by disabling it: 0.000 to 4.005 ms).
+ */
+static void test_cpu_of_short_calls(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+	unsigned long long v, lo = ~0ULL, hi = 0, sum = 0, own;
+	int i, rows;
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "busy_wait", "--", bt_workload(w, "calls"), "busy", "0.5", "200",
+	      NULL);
+	rows = call_rows(&cr, "busy_wait");
+	assert_int_equal(rows, 200);
+	for (i = 0; i < rows; i++) {
+		v = call_val(&cr, i, "cpu_ns");
+		lo = v < lo ? v : lo;
+		hi = v > hi ? v : hi;
+		sum += v;
+	}
+	assert_int_equal(bt_report_load(&c->rep, c->tmp.report), 0);
+	assert_int_equal(bt_report_get(&c->rep, "call_cpu_ns", &own), 0);
+	print_message("200 calls spinning 0.5 ms each: cpu_ns from %.3f to %.3f ms\n", lo / 1e6,
+		      hi / 1e6);
+	/* each is at most its 0.5 ms and a little (less if it was preempted),
+	 * never a whole 4 ms tick, and the calls hold the thread's CPU time */
+	assert_true(hi <= 600000);
+	expect_close("200 calls' cpu_ns", "the thread's own CPU clock", "ms", 1e6, sum, own, 0.02,
+		     0);
+	calls_run_free(&cr);
+}
+
 static void test_sleeping_call_is_blocked(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -731,6 +768,7 @@ int main(int argc, char **argv)
 	    T(test_library_built_here),
 	    T(test_libc_in_foreign_program),
 	    T(test_cpu_of_a_burning_call),
+	    T(test_cpu_of_short_calls),
 	    T(test_sleeping_call_is_blocked),
 	    T(test_touching_call_faults_and_grows),
 	    T(test_peak_inside_nested_calls),

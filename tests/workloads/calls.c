@@ -5,8 +5,11 @@
  *
  *   fib N              naive recursive fib(N): fib(20) is 21891 calls, 19 deep
  *   threads T N        T threads (main included) each call work_item() N times
- *   burn MS            burn_cpu() uses MS ms of CPU (thread CPU clock)
- *   sleep MS           sleep_in() sleeps MS ms
+ *   burn MS [COUNT]    COUNT calls (default 1) of burn_cpu(), which uses MS ms
+ *                      of CPU (thread CPU clock)
+ *   sleep MS [COUNT]   COUNT calls of sleep_in(), which sleeps MS ms
+ *   busy MS COUNT      COUNT calls of busy_wait(), which spins MS ms of wall
+ *                      time without a system call
  *   touch MB           touch_mem() maps and writes MB MiB, keeps them mapped
  *   jump N             N calls of jump_out() leave by longjmp(); then one
  *                      call of leaf() that returns normally
@@ -56,6 +59,19 @@ NOINLINE void work_item(unsigned long i)
 NOINLINE void burn_cpu(unsigned long long ns)
 {
 	burn_cpu_ns(ns);
+}
+
+/*
+ * Spin for ns of wall time by the vDSO's CLOCK_MONOTONIC: no system call,
+ * so nothing brings the scheduler's runtime of this thread up to date
+ * (CLOCK_THREAD_CPUTIME_ID would: burn_cpu() cannot test that).
+ */
+NOINLINE void busy_wait(unsigned long long ns)
+{
+	unsigned long long end = ts_ns(CLOCK_MONOTONIC) + ns;
+
+	while (ts_ns(CLOCK_MONOTONIC) < end)
+		;
 }
 
 NOINLINE void sleep_in(unsigned long long ns)
@@ -159,14 +175,26 @@ int main(int argc, char **argv)
 		worker(NULL);
 		for (i = 1; i < n; i++)
 			pthread_join(tids[i], NULL);
+	} else if (!strcmp(argv[1], "busy")) {
+		unsigned long long ns = arg_num(argv[2], "MS") * 1e6;
+
+		n = argc > 3 ? arg_num(argv[3], "COUNT") : 1;
+		t0 = ts_ns(CLOCK_THREAD_CPUTIME_ID);
+		for (i = 0; i < n; i++)
+			busy_wait(ns);
+		snprintf(extra, sizeof(extra), "call_cpu_ns %llu\n",
+			 ts_ns(CLOCK_THREAD_CPUTIME_ID) - t0);
 	} else if (!strcmp(argv[1], "burn") || !strcmp(argv[1], "sleep")) {
 		unsigned long long ns = arg_num(argv[2], "MS") * 1e6;
 
+		n = argc > 3 ? arg_num(argv[3], "COUNT") : 1;
 		t0 = ts_ns(CLOCK_THREAD_CPUTIME_ID);
-		if (argv[1][0] == 'b')
-			burn_cpu(ns);
-		else
-			sleep_in(ns);
+		for (i = 0; i < n; i++) {
+			if (argv[1][0] == 'b')
+				burn_cpu(ns);
+			else
+				sleep_in(ns);
+		}
 		snprintf(extra, sizeof(extra), "call_cpu_ns %llu\n",
 			 ts_ns(CLOCK_THREAD_CPUTIME_ID) - t0);
 	} else if (!strcmp(argv[1], "touch")) {
