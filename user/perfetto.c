@@ -165,40 +165,6 @@ static int set_name(struct ent *e, const char *name)
 	return 0;
 }
 
-/*
- * t_s as written (seconds, any number of decimals up to nine), exactly in
- * ns: a float round trip would move calls by a few ns and could make a
- * child seem to outlast its parent.
- */
-static int parse_time_ns(const char *s, __u64 *ns)
-{
-	const char *dot = strchr(s, '.');
-	char whole[24];
-	__u64 sec, frac = 0;
-	size_t n, i;
-
-	n = dot ? (size_t)(dot - s) : strlen(s);
-	if (n == 0 || n >= sizeof(whole))
-		return -EINVAL;
-	memcpy(whole, s, n);
-	whole[n] = '\0';
-	if (parse_u64(whole, 0, UINT64_MAX / NSEC - 1, &sec))
-		return -EINVAL;
-	if (dot) {
-		for (i = 1; dot[i]; i++) {
-			if (i > 9 || dot[i] < '0' || dot[i] > '9')
-				return -EINVAL;
-			frac = frac * 10 + (dot[i] - '0');
-		}
-		if (i == 1)
-			return -EINVAL;
-		for (; i <= 9; i++)
-			frac *= 10;
-	}
-	*ns = sec * NSEC + frac;
-	return 0;
-}
-
 static int parse_s64(const char *s, __s64 *v)
 {
 	__u64 u;
@@ -238,11 +204,16 @@ static int bad_field(struct conv *c, const char *name, const char *text)
 	return row_error(c, "bad %s '%.40s'", name, text);
 }
 
+/*
+ * t_s as written (seconds, up to nine decimals), exactly in ns: a float
+ * round trip would move calls by a few ns and could make a child seem to
+ * outlast its parent.
+ */
 static int get_time(struct conv *c, const struct csv_row *t, int i, const char *name, __u64 *ns)
 {
 	const char *s = field(t, c, i);
 
-	return parse_time_ns(s, ns) ? bad_field(c, name, s) : 0;
+	return parse_fixed(s, 9, ns) ? bad_field(c, name, s) : 0;
 }
 
 static int get_u64(struct conv *c, const struct csv_row *t, int i, const char *name, __u64 *v)
