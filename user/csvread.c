@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <math.h>
@@ -9,12 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "csvread.h"
 #include "parse.h"
+#include "safefile.h"
 
 /*
  * All field text lives in one arena, NUL-terminated; cells are 32-bit offsets
@@ -535,29 +534,12 @@ static bool parse_eof(struct csv_parser *p)
 
 static gzFile csv_open(const char *path, char *err, size_t errlen)
 {
-	struct stat st;
 	gzFile gz;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ELOOP)
-			snprintf(err, errlen, "'%s' is a symlink (refusing to follow it)", path);
-		else
-			snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+	fd = safefile__open(path, 0, 0, NULL, err, errlen);
+	if (fd < 0)
 		return NULL;
-	}
-	/* O_NONBLOCK only so that a planted FIFO cannot hang open(). */
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "'%s' is not a regular file", path);
-		close(fd);
-		return NULL;
-	}
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
 		snprintf(err, errlen, "cannot read '%s': out of memory", path);

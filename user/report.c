@@ -242,7 +242,7 @@ static int load_meta(struct run *r, char *err, size_t errlen)
 	size_t i;
 
 	snprintf(path, sizeof(path), "%s/meta.json", r->dir);
-	r->meta = json_doc__load(path, err, errlen);
+	r->meta = json_doc__load(path, NULL, err, errlen);
 	if (!r->meta) {
 		if (errno == ENOENT && strstr(err, "cannot open"))
 			snprintf(err, errlen,

@@ -24,8 +24,8 @@
 #include "csvread.h"
 #include "report.h"
 #include "svg.h"
+#include "testutil.h"
 
-static char tmpdir[] = "/tmp/test_report.XXXXXX";
 static char fixtures[PATH_MAX];
 static char errbuf[512];
 static char *summary;
@@ -37,18 +37,14 @@ static int setup(void **state)
 
 	(void)state;
 	snprintf(fixtures, sizeof(fixtures), "%s", f ? f : "tests/fixtures/runs");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return bt_scratch_setup(state);
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
 	free(summary);
 	free(html);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return bt_scratch_teardown(state);
 }
 
 static const char *fixture(const char *name)
@@ -61,35 +57,10 @@ static const char *fixture(const char *name)
 	return path[i];
 }
 
-static const char *tmp_path(const char *name)
-{
-	static char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	return path;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long len;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
-
-/* Run the report on dirs into tmpdir/out.html; 0 or -1 (errbuf). */
+/* Run the report on dirs into out.html in the scratch directory; 0 or -1 (errbuf). */
 static int report(int n, const char *const *dirs)
 {
-	struct report_opts o = {.dirs = dirs, .ndirs = n, .output = tmp_path("out.html")};
+	struct report_opts o = {.dirs = dirs, .ndirs = n, .output = bt_scratch_path("out.html")};
 	size_t len;
 	FILE *s;
 	int ret;
@@ -104,7 +75,7 @@ static int report(int n, const char *const *dirs)
 	ret = report__generate(&o, s, errbuf, sizeof(errbuf));
 	fclose(s);
 	if (!ret)
-		html = slurp(o.output);
+		html = bt_read_file(o.output, NULL);
 	else
 		assert_int_equal(access(o.output, F_OK), -1); /* nothing half-written */
 	return ret;
@@ -326,12 +297,10 @@ static void test_truncated(void **state)
 
 static void copy_file(const char *from, const char *to)
 {
-	char *data = slurp(from);
-	FILE *f = fopen(to, "w");
+	size_t len;
+	char *data = bt_read_file(from, &len);
 
-	assert_non_null(f);
-	fputs(data, f);
-	fclose(f);
+	bt_write_file(to, data, len);
 	free(data);
 }
 
@@ -344,7 +313,7 @@ static void test_calls_after_last_sample(void **state)
 	size_t i;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", tmp_path("late"));
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("late"));
 	assert_int_equal(mkdir(dir, 0755), 0);
 	for (i = 0; i < 3; i++) {
 		snprintf(from, sizeof(from), "%s/%s", fixture("truncated"), files[i]);
@@ -439,7 +408,7 @@ static void test_reduction(void **state)
 	char *c;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", tmp_path("long"));
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("long"));
 	assert_int_equal(mkdir(dir, 0755), 0);
 	snprintf(path, sizeof(path), "%s/meta.json", dirs[0]);
 	f = fopen(path, "w");
@@ -482,7 +451,7 @@ static void test_many_processes(void **state)
 	char *c;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", tmp_path("many"));
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("many"));
 	assert_int_equal(mkdir(dir, 0755), 0);
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
 	f = fopen(path, "w");
@@ -527,7 +496,7 @@ static void test_many_functions(void **state)
 	FILE *f;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", tmp_path("funcs"));
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("funcs"));
 	assert_int_equal(mkdir(dir, 0755), 0);
 	for (i = 0; i < 3; i++) {
 		snprintf(from, sizeof(from), "%s/%s", fixture("train"), files[i]);
@@ -561,15 +530,15 @@ static void test_output_file(void **state)
 
 	(void)state;
 	/* A symlink at the output path is replaced, never written through. */
-	snprintf(target, sizeof(target), "%s", tmp_path("victim"));
+	snprintf(target, sizeof(target), "%s", bt_scratch_path("victim"));
 	f = fopen(target, "w");
 	fputs("precious", f);
 	fclose(f);
-	snprintf(link, sizeof(link), "%s", tmp_path("link.html"));
+	snprintf(link, sizeof(link), "%s", bt_scratch_path("link.html"));
 	assert_int_equal(symlink(target, link), 0);
 	o.output = link;
 	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), 0);
-	victim = slurp(target);
+	victim = bt_read_file(target, NULL);
 	assert_string_equal(victim, "precious");
 	free(victim);
 	assert_int_equal(lstat(link, &st), 0);
@@ -581,17 +550,17 @@ static void test_output_file(void **state)
 	/* No temporary files left behind. */
 	assert_int_equal(system("ls -A /tmp/test_report.*/ | grep -q tmp"), 256);
 	/* A missing directory is a clear error. */
-	o.output = tmp_path("nope/report.html");
+	o.output = bt_scratch_path("nope/report.html");
 	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
 	assert_contains(errbuf, "cannot open directory");
 
 	/* meta.json as a symlink (planted by another user) is refused. */
-	assert_int_equal(mkdir(tmp_path("sym"), 0755), 0);
-	snprintf(link, sizeof(link), "%.4000s/meta.json", tmp_path("sym"));
+	assert_int_equal(mkdir(bt_scratch_path("sym"), 0755), 0);
+	snprintf(link, sizeof(link), "%.4000s/meta.json", bt_scratch_path("sym"));
 	snprintf(target, sizeof(target), "%.4000s/meta.json", fixture("train"));
 	assert_non_null(realpath(target, real));
 	assert_int_equal(symlink(real, link), 0);
-	dirs[0] = tmp_path("sym");
+	dirs[0] = bt_scratch_path("sym");
 	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
 	assert_contains(errbuf, "meta.json' is a symlink");
 }
@@ -686,7 +655,7 @@ static int stop_silently(const struct csv_row *row, void *ctx)
 
 static void test_stream_errors(void **state)
 {
-	const char *p = tmp_path("s.csv");
+	const char *p = bt_scratch_path("s.csv");
 	FILE *f = fopen(p, "w");
 
 	(void)state;
