@@ -12,6 +12,7 @@
 #include <zlib.h>
 
 #include "csvread.h"
+#include "log.h"
 #include "parse.h"
 #include "safefile.h"
 
@@ -807,19 +808,10 @@ long csv_stream__read(const char *path, const struct csv_opts *opts, csv_row_fn 
 void csv_row__error(const struct csv_row *row, const char *fmt, ...)
 {
 	struct csv_parser *p = row->parser;
-	size_t n;
 	va_list ap;
 
-	if (p->failed)
-		return;
-	p->failed = true;
-	if (!p->err || !p->errlen)
-		return;
-	n = (size_t)snprintf(p->err, p->errlen, "%s:%lu: ", p->path, row->line);
-	if (n >= p->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	log_error_at(p->err, p->errlen, &p->failed, p->path, row->line, fmt, ap);
 	va_end(ap);
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonread.h"
+#include "log.h"
 #include "parse.h"
 #include "safefile.h"
 
@@ -36,19 +37,10 @@ struct jparser {
 
 static void __attribute__((format(printf, 2, 3))) jerror(struct jparser *p, const char *fmt, ...)
 {
-	size_t n;
 	va_list ap;
 
-	if (p->failed)
-		return;
-	p->failed = true;
-	if (!p->err || !p->errlen)
-		return;
-	n = (size_t)snprintf(p->err, p->errlen, "%s:%lu: ", p->name, p->line);
-	if (n >= p->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	log_error_at(p->err, p->errlen, &p->failed, p->name, p->line, fmt, ap);
 	va_end(ap);
 }
 

@@ -65,17 +65,17 @@ static void run_traced(struct bt_ctx *c, const char *const opts[], const char *c
 	c->pid = (int)pid;
 }
 
-static struct json_doc *load_trace(struct bt_ctx *c)
+/* run/trace.json's top-level value; *doc to free. */
+static const struct json_value *load_trace(struct bt_ctx *c, struct json_doc **doc)
 {
 	char path[BT_PATH_MAX], err[256];
-	struct json_doc *doc;
 
-	doc = trace_load(bt_tmp_path(&c->tmp, "run/trace.json", path), err, sizeof(err));
-	if (!doc)
+	*doc = trace_load(bt_tmp_path(&c->tmp, "run/trace.json", path), err, sizeof(err));
+	if (!*doc)
 		fail_msg("trace.json: %s", err);
-	if (trace_check(json_doc__root(doc), err, sizeof(err)))
+	if (trace_check(json_doc__root(*doc), err, sizeof(err)))
 		fail_msg("trace.json is not a loadable trace: %s", err);
-	return doc;
+	return json_doc__root(*doc);
 }
 
 static struct csv_table *load_csv(struct bt_ctx *c, const char *name)
@@ -170,15 +170,13 @@ static void test_cpu_burn_trace(void **state)
 	const char *const opts[] = {"-i", "10ms", NULL};
 	const char *const cmd[] = {"cpu_burn", "0.3", "2", NULL};
 	char meta[BT_PATH_MAX], val[64];
-	const struct json_value *evs, *e;
+	const struct json_value *root, *evs, *e;
 	struct csv_table *s;
-	const struct json_value *root;
 	struct json_doc *doc;
 
 	bt_require_bpf();
 	run_traced(c, opts, cmd);
-	doc = load_trace(c);
-	root = json_doc__root(doc);
+	root = load_trace(c, &doc);
 	evs = trace_events(root);
 	s = load_csv(c, "run/samples.csv");
 	expect_counters(evs, s, c->pid);
@@ -222,8 +220,7 @@ static void test_gzip_run_with_children(void **state)
 
 	bt_require_bpf();
 	run_traced(c, opts, cmd);
-	doc = load_trace(c);
-	evs = trace_events(json_doc__root(doc));
+	evs = trace_events(load_trace(c, &doc));
 	s = load_csv(c, "run/samples.csv.gz");
 	ev = load_csv(c, "run/events.csv.gz");
 	expect_counters(evs, s, c->pid);
@@ -255,14 +252,12 @@ static void test_uprobe_calls_become_slices(void **state)
 	const char *const cmd[] = {"calls", "fib", "16", NULL};
 	int tc, fc, r, rows;
 	struct csv_table *calls;
-	const struct json_value *evs, *e;
-	const struct json_value *root;
+	const struct json_value *root, *evs, *e;
 	struct json_doc *doc;
 
 	bt_require_bpf();
 	run_traced(c, opts, cmd);
-	doc = load_trace(c);
-	root = json_doc__root(doc);
+	root = load_trace(c, &doc);
 	evs = trace_events(root);
 	calls = load_csv(c, "run/calls.csv");
 	rows = csv_table__rows(calls);
