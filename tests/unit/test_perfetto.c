@@ -507,6 +507,10 @@ static void test_rounded_calls_nest(void **state)
 		   "0.000021,200,1,4,q,0\n");
 	doc = convert_parse(dir, "overhang.json");
 	evs = check_structure(json_doc__root(doc));
+	/* only in calls.csv: no name recorded, the pid stands in */
+	assert_string_equal(trace_str(trace_meta(evs, "process_name", 1, 1), "name"), "pid 1");
+	assert_string_equal(trace_str(trace_meta(evs, "thread_name", 1, 1), "name"), "pid 1");
+	assert_string_equal(trace_str(trace_meta(evs, "thread_name", 1, 2), "name"), "thread 2");
 
 	expect_drawn(evs, "inner", 1, 0, "11.000", "1.600", false, false);
 	expect_drawn(evs, "mid", 1, 0, "10.000", "2.600", false, true);
