@@ -222,6 +222,14 @@ const char *bt_write_file(const char *path, const void *data, size_t len)
 	return path;
 }
 
+void bt_write_text(const char *dir, const char *name, const char *text)
+{
+	char path[BT_PATH_MAX];
+
+	fmt(path, sizeof(path), "%s/%s", dir, name);
+	bt_write_file(path, text, strlen(text));
+}
+
 char *bt_read_file(const char *path, size_t *len)
 {
 	char *buf, err[BT_PATH_MAX + 64];

@@ -71,6 +71,8 @@ const char *bt_scratch_path(const char *name);
  * failed test: both abort() with a message.
  */
 const char *bt_write_file(const char *path, const void *data, size_t len);
+/* DIR/NAME holding the string @text; same as bt_write_file(). */
+void bt_write_text(const char *dir, const char *name, const char *text);
 /* The whole file, malloc'ed and NUL-terminated; its length in *len (may be NULL). */
 char *bt_read_file(const char *path, size_t *len);
 /* BUILD/tests/fixtures/elf/NAME (bt_build_dir()), in one of 8 static buffers used in turn. */

@@ -51,14 +51,6 @@ static const char *fixture_dir(void)
 	return path;
 }
 
-static void write_file(const char *dir, const char *name, const char *text)
-{
-	char path[2 * PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	bt_write_file(path, text, strlen(text));
-}
-
 /* A fresh directory in the scratch directory; its path stays valid for the whole run. */
 static const char *new_dir(const char *name)
 {
@@ -388,21 +380,21 @@ static void test_hostile_names(void **state)
 	char *raw;
 
 	(void)state;
-	write_file(
+	bt_write_text(
 	    dir, "samples.csv",
 	    "t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
 	    "rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,"
 	    "read_bytes,write_bytes,io_ops,io_wait_ns,threads\n"
 	    "0.010000,7,\"</script><b>\"\"\\\",1,0.0,0,0,0,0,0,4096,4096,0,4096,0,0,0,0,0,0,1\n");
-	write_file(dir, "events.csv",
-		   "t_s,pid,tid,event,detail\n"
-		   "0.001000,7,7,exec,\"</script><b>\"\"\\\"\n"
-		   "0.002000,8,8,exec,\"a\x01\x1b[2J\xc3\x28\"\n");
-	write_file(dir, "calls.csv",
-		   "t_s,dur_ns,pid,tid,func,depth\n"
-		   "0.001000,10,7,7,\"f\xff\xfeg\",0\n"
-		   "0.002000,10,7,7,\"\"\"},{\"\"ph\"\":\"\"X\",0\n"
-		   "0.003000,10,7,7,caf\xc3\xa9\\u0000,0\n");
+	bt_write_text(dir, "events.csv",
+		      "t_s,pid,tid,event,detail\n"
+		      "0.001000,7,7,exec,\"</script><b>\"\"\\\"\n"
+		      "0.002000,8,8,exec,\"a\x01\x1b[2J\xc3\x28\"\n");
+	bt_write_text(dir, "calls.csv",
+		      "t_s,dur_ns,pid,tid,func,depth\n"
+		      "0.001000,10,7,7,\"f\xff\xfeg\",0\n"
+		      "0.002000,10,7,7,\"\"\"},{\"\"ph\"\":\"\"X\",0\n"
+		      "0.003000,10,7,7,caf\xc3\xa9\\u0000,0\n");
 	doc = convert_parse(dir, "hostile.json");
 	evs = check_structure(json_doc__root(doc));
 	raw = bt_read_file(bt_scratch_path("hostile.json"), &len);
@@ -480,31 +472,31 @@ static void test_rounded_calls_nest(void **state)
 	struct json_doc *doc;
 
 	(void)state;
-	write_file(dir, "samples.csv", samples_hdr);
-	write_file(dir, "events.csv", "t_s,pid,tid,event,detail\n");
-	write_file(dir, "calls.csv",
-		   "t_s,dur_ns,pid,tid,func,depth\n"
-		   /* tid 1: inner ends 600 ns after mid, mid 400 ns after outer,
-		    * and outer starts with mid: outer must come first */
-		   "0.000011,1600,1,1,inner,2\n"
-		   "0.000010,2000,1,1,mid,1\n"
-		   "0.000010,1600,1,1,outer,0\n"
-		   /* tid 2: 5 us over is not rounding */
-		   "0.000011,6000,1,2,inner,1\n"
-		   "0.000010,2000,1,2,outer,0\n"
-		   /* tid 3: early, a callee that began before first, is not
-		    * first's; properly nested ones stay as they are */
-		   "0.000001,2500,1,3,early,1\n"
-		   "0.000002,1000,1,3,first,0\n"
-		   "0.000011,500,1,3,inner,1\n"
-		   "0.000010,2000,1,3,outer,0\n"
-		   /* tid 4: two short calls in the same microsecond, and their
-		    * caller, all rounded to 20 us; then the next caller */
-		   "0.000020,300,1,4,a,1\n"
-		   "0.000020,300,1,4,b,1\n"
-		   "0.000020,900,1,4,p,0\n"
-		   "0.000021,100,1,4,c,1\n"
-		   "0.000021,200,1,4,q,0\n");
+	bt_write_text(dir, "samples.csv", samples_hdr);
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(dir, "calls.csv",
+		      "t_s,dur_ns,pid,tid,func,depth\n"
+		      /* tid 1: inner ends 600 ns after mid, mid 400 ns after outer,
+		       * and outer starts with mid: outer must come first */
+		      "0.000011,1600,1,1,inner,2\n"
+		      "0.000010,2000,1,1,mid,1\n"
+		      "0.000010,1600,1,1,outer,0\n"
+		      /* tid 2: 5 us over is not rounding */
+		      "0.000011,6000,1,2,inner,1\n"
+		      "0.000010,2000,1,2,outer,0\n"
+		      /* tid 3: early, a callee that began before first, is not
+		       * first's; properly nested ones stay as they are */
+		      "0.000001,2500,1,3,early,1\n"
+		      "0.000002,1000,1,3,first,0\n"
+		      "0.000011,500,1,3,inner,1\n"
+		      "0.000010,2000,1,3,outer,0\n"
+		      /* tid 4: two short calls in the same microsecond, and their
+		       * caller, all rounded to 20 us; then the next caller */
+		      "0.000020,300,1,4,a,1\n"
+		      "0.000020,300,1,4,b,1\n"
+		      "0.000020,900,1,4,p,0\n"
+		      "0.000021,100,1,4,c,1\n"
+		      "0.000021,200,1,4,q,0\n");
 	doc = convert_parse(dir, "overhang.json");
 	evs = check_structure(json_doc__root(doc));
 	/* only in calls.csv: no name recorded, the pid stands in */
@@ -624,8 +616,8 @@ static void test_random_rounded_trees_nest(void **state)
 	int k;
 
 	(void)state;
-	write_file(dir, "samples.csv", samples_hdr);
-	write_file(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(dir, "samples.csv", samples_hdr);
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
 	snprintf(path, sizeof(path), "%s/calls.csv", dir);
 	g.f = fopen(path, "we");
 	assert_non_null(g.f);
@@ -668,11 +660,11 @@ static void test_without_calls(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/samples.csv", fixture_dir());
 	data = bt_read_file(path, &len);
-	write_file(dir, "samples.csv", data);
+	bt_write_text(dir, "samples.csv", data);
 	free(data);
 	snprintf(path, sizeof(path), "%s/events.csv", fixture_dir());
 	data = bt_read_file(path, &len);
-	write_file(dir, "events.csv", data);
+	bt_write_text(dir, "events.csv", data);
 	free(data);
 	doc = convert_parse(dir, "nocalls.json");
 	root = json_doc__root(doc);
@@ -700,21 +692,21 @@ static void test_bad_inputs(void **state)
 	assert_int_equal(convert(d1, "bad1.json"), -EINVAL);
 	assert_string_equal(errbuf, "no samples.csv or samples.csv.gz");
 
-	write_file(d2, "samples.csv", samples_hdr);
-	write_file(d2, "events.csv", "t_s,pid,tid,event,detail\n");
-	write_file(d2, "calls.csv", "t_s,dur_ns,pid,tid,func\n0.1,5,1,1,f\n1e3,5,1,1,f\n");
+	bt_write_text(d2, "samples.csv", samples_hdr);
+	bt_write_text(d2, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(d2, "calls.csv", "t_s,dur_ns,pid,tid,func\n0.1,5,1,1,f\n1e3,5,1,1,f\n");
 	assert_int_equal(convert(d2, "bad2.json"), -EINVAL);
 	expect_err_tail("/bad2/calls.csv:3: bad t_s '1e3'");
 
-	write_file(d3, "samples.csv", samples_hdr);
-	write_file(d3, "events.csv", "t_s,pid,tid,event,detail\n");
-	write_file(d3, "calls.csv", "t_s,dur_ns,pid,func\n0.1,5,1,f\n");
+	bt_write_text(d3, "samples.csv", samples_hdr);
+	bt_write_text(d3, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(d3, "calls.csv", "t_s,dur_ns,pid,func\n0.1,5,1,f\n");
 	assert_int_equal(convert(d3, "bad3.json"), -EINVAL);
 	expect_err_tail("/bad3/calls.csv:1: no 'tid' column");
 
 	/* the reader's own message for malformed CSV */
-	write_file(d4, "samples.csv", samples_hdr);
-	write_file(d4, "events.csv", "t_s,pid,tid,event,detail\n0.1,1,1\n");
+	bt_write_text(d4, "samples.csv", samples_hdr);
+	bt_write_text(d4, "events.csv", "t_s,pid,tid,event,detail\n0.1,1,1\n");
 	assert_int_equal(convert(d4, "bad4.json"), -EINVAL);
 	expect_err_tail("/bad4/events.csv:2: 3 fields, header has 5");
 }
@@ -731,8 +723,8 @@ static void test_write_error_stops(void **state)
 	(void)state;
 	if (access("/dev/full", W_OK))
 		fail_msg("/dev/full is needed for this test");
-	write_file(dir, "samples.csv", samples_hdr);
-	write_file(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(dir, "samples.csv", samples_hdr);
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
 	snprintf(path, sizeof(path), "%s/calls.csv", dir);
 	f = fopen(path, "we");
 	assert_non_null(f);

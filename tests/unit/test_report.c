@@ -295,34 +295,39 @@ static void test_truncated(void **state)
 	assert_contains(summary_line("truncated"), "9.95 s");
 }
 
-static void copy_file(const char *from, const char *to)
+/* FROM_DIR/NAME copied to DIR/NAME. */
+static void copy_file(const char *from_dir, const char *dir, const char *name)
 {
+	char from[PATH_MAX + 128], to[PATH_MAX + 128];
 	size_t len;
-	char *data = bt_read_file(from, &len);
+	char *data;
 
+	snprintf(from, sizeof(from), "%s/%s", from_dir, name);
+	snprintf(to, sizeof(to), "%s/%s", dir, name);
+	data = bt_read_file(from, &len);
 	bt_write_file(to, data, len);
 	free(data);
+}
+
+/* A new run directory NAME (its path into dir) with the fixture run's files but calls.csv. */
+static void run_like(const char *fixture_run, const char *name, char *dir, size_t len)
+{
+	snprintf(dir, len, "%s", bt_scratch_path(name));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	copy_file(fixture(fixture_run), dir, "meta.json");
+	copy_file(fixture(fixture_run), dir, "samples.csv");
+	copy_file(fixture(fixture_run), dir, "events.csv");
 }
 
 /* Calls after the last sample (the tracer died between them): counted, not drawn. */
 static void test_calls_after_last_sample(void **state)
 {
-	static const char *const files[] = {"meta.json", "samples.csv", "events.csv"};
-	char dir[PATH_MAX + 64], from[PATH_MAX + 128], to[PATH_MAX + 128];
+	char dir[PATH_MAX + 64];
 	const char *dirs[] = {dir};
-	size_t i;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("late"));
-	assert_int_equal(mkdir(dir, 0755), 0);
-	for (i = 0; i < 3; i++) {
-		snprintf(from, sizeof(from), "%s/%s", fixture("truncated"), files[i]);
-		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
-		copy_file(from, to);
-	}
-	snprintf(from, sizeof(from), "%s/calls.csv", fixture("train"));
-	snprintf(to, sizeof(to), "%s/calls.csv", dir);
-	copy_file(from, to);
+	run_like("truncated", "late", dir, sizeof(dir));
+	copy_file(fixture("train"), dir, "calls.csv");
 	must_report(1, dirs);
 	/* samples end at 9.95 s; train's calls run to 19.9 s. */
 	assert_contains(html,
@@ -410,14 +415,9 @@ static void test_reduction(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("long"));
 	assert_int_equal(mkdir(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/meta.json", dirs[0]);
-	f = fopen(path, "w");
-	fputs("{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":5000}", f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/events.csv", dirs[0]);
-	f = fopen(path, "w");
-	fputs("t_s,pid,tid,event,detail\n", f);
-	fclose(f);
+	bt_write_text(dirs[0], "meta.json",
+		      "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":5000}");
+	bt_write_text(dirs[0], "events.csv", "t_s,pid,tid,event,detail\n");
 	snprintf(path, sizeof(path), "%s/samples.csv", dirs[0]);
 	f = fopen(path, "w");
 	fputs("t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
@@ -453,14 +453,8 @@ static void test_many_processes(void **state)
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("many"));
 	assert_int_equal(mkdir(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	f = fopen(path, "w");
-	fputs("{\"outcome\":\"detached\",\"wall_s\":10}", f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/events.csv", dir);
-	f = fopen(path, "w");
-	fputs("t_s,pid,tid,event,detail\n", f);
-	fclose(f);
+	bt_write_text(dir, "meta.json", "{\"outcome\":\"detached\",\"wall_s\":10}");
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
 	snprintf(path, sizeof(path), "%s/samples.csv", dir);
 	f = fopen(path, "w");
 	fputs("t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
@@ -489,20 +483,13 @@ static void test_many_processes(void **state)
 /* A hostile calls.csv with 1100 function names: 1024 kept apart, the rest lumped. */
 static void test_many_functions(void **state)
 {
-	static const char *const files[] = {"meta.json", "samples.csv", "events.csv"};
-	char dir[PATH_MAX + 64], from[PATH_MAX + 128], to[PATH_MAX + 128];
+	char dir[PATH_MAX + 64], to[PATH_MAX + 128];
 	const char *dirs[] = {dir};
 	size_t i;
 	FILE *f;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("funcs"));
-	assert_int_equal(mkdir(dir, 0755), 0);
-	for (i = 0; i < 3; i++) {
-		snprintf(from, sizeof(from), "%s/%s", fixture("train"), files[i]);
-		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
-		copy_file(from, to);
-	}
+	run_like("train", "funcs", dir, sizeof(dir));
 	snprintf(to, sizeof(to), "%s/calls.csv", dir);
 	f = fopen(to, "w");
 	assert_non_null(f);
