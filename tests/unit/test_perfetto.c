@@ -382,9 +382,8 @@ static void test_hostile_names(void **state)
 	(void)state;
 	bt_write_text(
 	    dir, "samples.csv",
-	    "t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
-	    "rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,"
-	    "read_bytes,write_bytes,io_ops,io_wait_ns,threads\n"
+	    BT_SAMPLES_HEADER
+	    "\n"
 	    "0.010000,7,\"</script><b>\"\"\\\",1,0.0,0,0,0,0,0,4096,4096,0,4096,0,0,0,0,0,0,1\n");
 	bt_write_text(dir, "events.csv",
 		      "t_s,pid,tid,event,detail\n"
@@ -424,10 +423,7 @@ static void test_hostile_names(void **state)
 	json_doc__free(doc);
 }
 
-static const char samples_hdr[] =
-    "t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
-    "rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,read_bytes,"
-    "write_bytes,io_ops,io_wait_ns,threads\n";
+static const char samples_hdr[] = BT_SAMPLES_HEADER "\n";
 
 /* The X event of the n-th call named func on tid. */
 static const struct json_value *call_on(const struct json_value *evs, const char *func, int tid,

@@ -420,10 +420,7 @@ static void test_reduction(void **state)
 	bt_write_text(dirs[0], "events.csv", "t_s,pid,tid,event,detail\n");
 	snprintf(path, sizeof(path), "%s/samples.csv", dirs[0]);
 	f = fopen(path, "w");
-	fputs("t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
-	      "rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,read_bytes,"
-	      "write_bytes,io_ops,io_wait_ns,threads\n",
-	      f);
+	fputs(BT_SAMPLES_HEADER "\n", f);
 	for (i = 1; i <= 50000; i++)
 		fprintf(f, "%d.%d00000,7,long,%d,%d.0,0,0,0,0,0,%d,%d,0,0,0,0,0,0,0,0,1\n", i / 10,
 			i % 10, 100000000, 50 + i % 3, 1 << 20, i == 31234 ? 1 << 30 : 1 << 20);
@@ -457,10 +454,7 @@ static void test_many_processes(void **state)
 	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
 	snprintf(path, sizeof(path), "%s/samples.csv", dir);
 	f = fopen(path, "w");
-	fputs("t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
-	      "rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,read_bytes,"
-	      "write_bytes,io_ops,io_wait_ns,threads\n",
-	      f);
+	fputs(BT_SAMPLES_HEADER "\n", f);
 	/* 3000 processes, 10 ticks; process 2500 is the busiest. */
 	for (k = 1; k <= 10; k++)
 		for (i = 0; i < 3000; i++)
