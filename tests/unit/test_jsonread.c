@@ -182,6 +182,7 @@ static void test_strict(void **state)
 	struct json_doc *d;
 	const struct json_value *a;
 	size_t i;
+	double v;
 
 	(void)state;
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -208,6 +209,8 @@ static void test_strict(void **state)
 		fail_msg("%s", errbuf);
 	a = json_value__member(json_doc__root(d), "a");
 	assert_int_equal(json_value__len(a), 6);
+	assert_int_equal(json_value__num(json_value__at(a, 1), &v), 0);
+	assert_true(v == -2500);
 	assert_string_equal(json_value__text(json_value__at(a, 1)), "-2.5e3");
 	assert_string_equal(json_value__str(json_value__at(a, 2)), "\xc3\xa9\xf0\x9f\x98\x80\n");
 	assert_string_equal(json_value__str(json_value__at(a, 5)),
