@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <math.h>
@@ -9,12 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "csvread.h"
+#include "log.h"
 #include "parse.h"
+#include "safefile.h"
 
 /*
  * All field text lives in one arena, NUL-terminated; cells are 32-bit offsets
@@ -535,29 +535,12 @@ static bool parse_eof(struct csv_parser *p)
 
 static gzFile csv_open(const char *path, char *err, size_t errlen)
 {
-	struct stat st;
 	gzFile gz;
 	int fd;
 
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ELOOP)
-			snprintf(err, errlen, "'%s' is a symlink (refusing to follow it)", path);
-		else
-			snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+	fd = safefile__open(path, 0, 0, NULL, err, errlen);
+	if (fd < 0)
 		return NULL;
-	}
-	/* O_NONBLOCK only so that a planted FIFO cannot hang open(). */
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "'%s' is not a regular file", path);
-		close(fd);
-		return NULL;
-	}
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-		close(fd);
-		return NULL;
-	}
 	gz = gzdopen(fd, "rb");
 	if (!gz) {
 		snprintf(err, errlen, "cannot read '%s': out of memory", path);
@@ -825,19 +808,10 @@ long csv_stream__read(const char *path, const struct csv_opts *opts, csv_row_fn 
 void csv_row__error(const struct csv_row *row, const char *fmt, ...)
 {
 	struct csv_parser *p = row->parser;
-	size_t n;
 	va_list ap;
 
-	if (p->failed)
-		return;
-	p->failed = true;
-	if (!p->err || !p->errlen)
-		return;
-	n = (size_t)snprintf(p->err, p->errlen, "%s:%lu: ", p->path, row->line);
-	if (n >= p->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	log_error_at(p->err, p->errlen, &p->failed, p->path, row->line, fmt, ap);
 	va_end(ap);
 }
 

@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "jsonread.h"
+#include "log.h"
 #include "parse.h"
+#include "safefile.h"
 
 struct json_value {
 	enum json_type type;
@@ -33,24 +31,16 @@ struct jparser {
 	unsigned long line;
 	char *err;
 	size_t errlen;
+	bool strict;
 	bool failed;
 };
 
 static void __attribute__((format(printf, 2, 3))) jerror(struct jparser *p, const char *fmt, ...)
 {
-	size_t n;
 	va_list ap;
 
-	if (p->failed)
-		return;
-	p->failed = true;
-	if (!p->err || !p->errlen)
-		return;
-	n = (size_t)snprintf(p->err, p->errlen, "%s:%lu: ", p->name, p->line);
-	if (n >= p->errlen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	log_error_at(p->err, p->errlen, &p->failed, p->name, p->line, fmt, ap);
 	va_end(ap);
 }
 
@@ -122,6 +112,42 @@ static int hex4(const char *s, const char *end)
 	return v;
 }
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (Unicode table 3-7: no
+ * overlongs, no surrogates, nothing above U+10FFFF), or 0.  Not out.c's
+ * check on purpose: tests read what out.c writes with this reader.
+ */
+static size_t utf8_len(const unsigned char *s, const unsigned char *end)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		need = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		need = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (end - s < (ptrdiff_t)need || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < need; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return need;
+}
+
 /* At the opening quote; returns a malloc'ed decoded string. */
 static char *parse_string(struct jparser *p)
 {
@@ -149,6 +175,19 @@ static char *parse_string(struct jparser *p)
 			jerror(p, "control character in a string (escape it)");
 			free(out);
 			return NULL;
+		}
+		if (c >= 0x80 && p->strict) {
+			size_t len = utf8_len((const unsigned char *)s, (const unsigned char *)q);
+
+			if (!len) {
+				jerror(p, "invalid UTF-8 in a string");
+				free(out);
+				return NULL;
+			}
+			memcpy(out + n, s, len);
+			n += len;
+			s += len;
+			continue;
 		}
 		if (c != '\\') {
 			out[n++] = (char)c;
@@ -191,7 +230,12 @@ static char *parse_string(struct jparser *p)
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 				s += 6;
 			} else if (cp >= 0xd800 && cp < 0xe000) {
-				cp = 0xfffd; /* a lone surrogate */
+				if (p->strict) {
+					jerror(p, "lone surrogate \\u%04x in a string", cp);
+					free(out);
+					return NULL;
+				}
+				cp = 0xfffd;
 			}
 			if (cp == 0)
 				cp = 0xfffd; /* keep C strings whole */
@@ -253,6 +297,10 @@ static bool parse_number(struct jparser *p, struct json_value *v)
 		return false;
 	}
 	v->num = strtod(v->str, &end);
+	if (p->strict && !isfinite(v->num)) {
+		jerror(p, "number out of range: %.40s", v->str);
+		return false;
+	}
 	p->s = s;
 	return true;
 }
@@ -296,6 +344,44 @@ oom:
 	free(key);
 	jerror(p, "out of memory");
 	return false;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool printable(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			return false;
+	return true;
+}
+
+/* Sorted copies: a planted object with a million keys costs n log n, not n^2. */
+static bool keys_unique(struct jparser *p, const struct json_value *v)
+{
+	char **keys;
+	size_t i;
+
+	if (v->n < 2)
+		return true;
+	keys = malloc(v->n * sizeof(*keys));
+	if (!keys) {
+		jerror(p, "out of memory");
+		return false;
+	}
+	memcpy(keys, v->keys, v->n * sizeof(*keys));
+	qsort(keys, v->n, sizeof(*keys), key_cmp);
+	for (i = 1; i < v->n && strcmp(keys[i - 1], keys[i]); i++)
+		;
+	if (i < v->n && printable(keys[i]))
+		jerror(p, "duplicate key \"%.40s\" in the object that ends here", keys[i]);
+	else if (i < v->n)
+		jerror(p, "duplicate key in the object that ends here");
+	free(keys);
+	return i >= v->n;
 }
 
 static bool parse_value(struct jparser *p, struct json_value *v, int depth);
@@ -347,7 +433,7 @@ static bool parse_container(struct jparser *p, struct json_value *v, int depth)
 		}
 		if (p->s < p->end && *p->s == close) {
 			p->s++;
-			return true;
+			return !obj || keys_unique(p, v);
 		}
 		if (p->s >= p->end)
 			jerror(p, "unexpected end of input (cut off?)");
@@ -388,8 +474,13 @@ static bool parse_value(struct jparser *p, struct json_value *v, int depth)
 	}
 }
 
-struct json_doc *json_doc__parse(const char *text, size_t len, const char *name, char *err,
-				 size_t errlen)
+static size_t max_bytes(const struct json_opts *opts)
+{
+	return opts && opts->max_bytes ? opts->max_bytes : JSONREAD_MAX_BYTES;
+}
+
+struct json_doc *json_doc__parse(const char *text, size_t len, const char *name,
+				 const struct json_opts *opts, char *err, size_t errlen)
 {
 	struct jparser p = {
 	    .s = text,
@@ -398,11 +489,12 @@ struct json_doc *json_doc__parse(const char *text, size_t len, const char *name,
 	    .line = 1,
 	    .err = err,
 	    .errlen = errlen,
+	    .strict = opts && opts->strict,
 	};
 	struct json_doc *doc;
 
-	if (len > JSONREAD_MAX_BYTES) {
-		jerror(&p, "more than %u bytes", JSONREAD_MAX_BYTES);
+	if (len > max_bytes(opts)) {
+		jerror(&p, "more than %zu bytes", max_bytes(opts));
 		return NULL;
 	}
 	if (memchr(text, '\0', len)) {
@@ -415,7 +507,8 @@ struct json_doc *json_doc__parse(const char *text, size_t len, const char *name,
 		jerror(&p, "out of memory");
 		return NULL;
 	}
-	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+	/* RFC 8259: a reader may ignore a byte order mark; a writer must not add one. */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0 && !p.strict)
 		p.s += 3;
 	if (parse_value(&p, &doc->root, 0)) {
 		skip_ws(&p);
@@ -429,54 +522,19 @@ struct json_doc *json_doc__parse(const char *text, size_t len, const char *name,
 	return doc;
 }
 
-struct json_doc *json_doc__load(const char *path, char *err, size_t errlen)
+struct json_doc *json_doc__load(const char *path, const struct json_opts *opts, char *err,
+				size_t errlen)
 {
-	struct json_doc *doc = NULL;
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	int fd;
+	struct json_doc *doc;
+	char *buf;
+	size_t len;
 
-	/* Report may run as root on files another user wrote: no symlinks, no FIFOs. */
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ELOOP)
-			snprintf(err, errlen, "'%s' is a symlink (refusing to follow it)", path);
-		else
-			snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+	/* SIZE_MAX: as large as memory allows (safefile's 0) */
+	if (safefile__read(path, 0, max_bytes(opts) > INT64_MAX ? 0 : (off_t)max_bytes(opts), &buf,
+			   &len, err, errlen))
 		return NULL;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "'%s' is not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > JSONREAD_MAX_BYTES) {
-		snprintf(err, errlen, "%s: more than %u bytes (not a meta.json?)", path,
-			 JSONREAD_MAX_BYTES);
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while (len < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + len, (size_t)st.st_size - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	doc = json_doc__parse(buf, len, path, err, errlen);
-out:
+	doc = json_doc__parse(buf, len, path, opts, err, errlen);
 	free(buf);
-	close(fd);
 	return doc;
 }
 
@@ -554,6 +612,11 @@ int json_value__num(const struct json_value *v, double *out)
 		return -1;
 	*out = v->num;
 	return 0;
+}
+
+const char *json_value__text(const struct json_value *v)
+{
+	return v && v->type == JSON_NUMBER ? v->str : NULL;
 }
 
 int json_value__u64(const struct json_value *v, unsigned long long *out)

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "libpath.h"
+#include "symtab.h"
 
 bool lib__name_matches(const char *lib, const char *base)
 {
@@ -324,25 +325,14 @@ static int dso_read(const char *path, struct dso *d, char *err, size_t errlen)
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 	size_t nph, i, fsize;
-	struct stat sb;
 	Elf *elf = NULL;
 	int fd, ret = 0;
+	off_t size;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path,
-			 ret == -ENOENT	  ? "no such file; check the path"
-			 : ret == -EACCES ? "permission denied; run as a user who can read it"
-					  : strerror(-ret));
-		return ret;
-	}
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file, so not an ELF binary", path);
-		ret = -ENOEXEC;
-		goto out;
-	}
-	fsize = sb.st_size;
+	fd = symtab__open_elf(path, &size, err, errlen);
+	if (fd < 0)
+		return fd;
+	fsize = (size_t)size;
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {

@@ -58,3 +58,18 @@ void info(const char *fmt, ...)
 	log_vprint(fmt, ap);
 	va_end(ap);
 }
+
+void log_error_at(char *err, size_t errlen, bool *failed, const char *name, unsigned long line,
+		  const char *fmt, va_list ap)
+{
+	size_t n;
+
+	if (*failed)
+		return;
+	*failed = true;
+	if (!err || !errlen)
+		return;
+	n = (size_t)snprintf(err, errlen, "%s:%lu: ", name, line);
+	if (n < errlen)
+		vsnprintf(err + n, errlen - n, fmt, ap);
+}

@@ -47,6 +47,39 @@ int parse_u64(const char *s, __u64 min, __u64 max, __u64 *out)
 	return parse_u64_span(s, strlen(s), min, max, out);
 }
 
+int parse_fixed(const char *s, unsigned int decimals, __u64 *out)
+{
+	const char *dot = s ? strchr(s, '.') : NULL;
+	__u64 ip, frac = 0, scale = 1;
+	size_t frac_len = 0, i;
+	int err;
+
+	if (!s || decimals > 19)
+		return -EINVAL;
+	/* Syntax first, so that garbage is -EINVAL even when it is also huge. */
+	if (dot) {
+		frac_len = strlen(dot + 1);
+		if (frac_len == 0 || frac_len > decimals)
+			return -EINVAL;
+		for (i = 1; i <= frac_len; i++) {
+			if (!is_digit(dot[i]))
+				return -EINVAL;
+			frac = frac * 10 + (__u64)(dot[i] - '0');
+		}
+	}
+	err = parse_u64_span(s, dot ? (size_t)(dot - s) : strlen(s), 0, UINT64_MAX, &ip);
+	if (err)
+		return err;
+	for (i = 0; i < decimals; i++)
+		scale *= 10;
+	for (i = frac_len; i < decimals; i++)
+		frac *= 10;
+	if (ip > (UINT64_MAX - frac) / scale)
+		return -ERANGE;
+	*out = ip * scale + frac;
+	return 0;
+}
+
 int parse_pid(const char *s, pid_t *pid)
 {
 	__u64 v;

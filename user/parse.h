@@ -48,6 +48,15 @@ int parse_pid_list(const char *s, pid_t *pids, int max, int *n);
 int parse_u64(const char *s, __u64 min, __u64 max, __u64 *out);
 
 /*
+ * DIGITS[.DIGITS] with at most @decimals (<= 19) decimals, scaled by
+ * 10^decimals exactly: ("1234.567", 3) -> 1234567, ("0.5", 9) -> 500000000.
+ * Times written in s or us read back in ns without a float round trip, which
+ * would move them by a few ns.  -EINVAL: malformed ("1.", ".5", "1e3", "-1")
+ * or more decimals; -ERANGE: more than UINT64_MAX.
+ */
+int parse_fixed(const char *s, unsigned int decimals, __u64 *out);
+
+/*
  * Shortest exact form with the largest unit that divides ns:
  * 10000000 -> "10ms", 1500000000 -> "1500ms", 120000000000 -> "2m",
  * 0 -> "0s".  parse_duration() reads every result back to the same value.

@@ -165,40 +165,6 @@ static int set_name(struct ent *e, const char *name)
 	return 0;
 }
 
-/*
- * t_s as written (seconds, any number of decimals up to nine), exactly in
- * ns: a float round trip would move calls by a few ns and could make a
- * child seem to outlast its parent.
- */
-static int parse_time_ns(const char *s, __u64 *ns)
-{
-	const char *dot = strchr(s, '.');
-	char whole[24];
-	__u64 sec, frac = 0;
-	size_t n, i;
-
-	n = dot ? (size_t)(dot - s) : strlen(s);
-	if (n == 0 || n >= sizeof(whole))
-		return -EINVAL;
-	memcpy(whole, s, n);
-	whole[n] = '\0';
-	if (parse_u64(whole, 0, UINT64_MAX / NSEC - 1, &sec))
-		return -EINVAL;
-	if (dot) {
-		for (i = 1; dot[i]; i++) {
-			if (i > 9 || dot[i] < '0' || dot[i] > '9')
-				return -EINVAL;
-			frac = frac * 10 + (dot[i] - '0');
-		}
-		if (i == 1)
-			return -EINVAL;
-		for (; i <= 9; i++)
-			frac *= 10;
-	}
-	*ns = sec * NSEC + frac;
-	return 0;
-}
-
 static int parse_s64(const char *s, __s64 *v)
 {
 	__u64 u;
@@ -238,11 +204,16 @@ static int bad_field(struct conv *c, const char *name, const char *text)
 	return row_error(c, "bad %s '%.40s'", name, text);
 }
 
+/*
+ * t_s as written (seconds, up to nine decimals), exactly in ns: a float
+ * round trip would move calls by a few ns and could make a child seem to
+ * outlast its parent.
+ */
 static int get_time(struct conv *c, const struct csv_row *t, int i, const char *name, __u64 *ns)
 {
 	const char *s = field(t, c, i);
 
-	return parse_time_ns(s, ns) ? bad_field(c, name, s) : 0;
+	return parse_fixed(s, 9, ns) ? bad_field(c, name, s) : 0;
 }
 
 static int get_u64(struct conv *c, const struct csv_row *t, int i, const char *name, __u64 *v)
@@ -640,10 +611,28 @@ static int read_csv(struct conv *c, const char *dir, const char *name, csv_row_f
 	return 0;
 }
 
+/* An M event NAME whose args hold KEY: the string str, or the number n when str is NULL. */
+static void metadata_event(struct out *o, __u32 pid, __u32 tid, const char *name, const char *key,
+			   const char *str, __u64 n)
+{
+	event_begin(o, "M", 0, pid, tid);
+	json__key(o, "name");
+	json__str(o, name);
+	json__key(o, "args");
+	json__begin_object(o);
+	json__key(o, key);
+	if (str)
+		json__str(o, str);
+	else
+		json__u64(o, n);
+	json__end_object(o);
+	json__end_object(o);
+}
+
 static void metadata_events(struct conv *c)
 {
 	const char *pname = NULL;
-	char buf[32];
+	char buf[32], tbuf[32]; /* pname may be buf */
 	size_t i;
 
 	for (i = 0; i < c->nents; i++) {
@@ -653,42 +642,14 @@ static void metadata_events(struct conv *c)
 		if (!tid) {
 			snprintf(buf, sizeof(buf), "pid %u", pid);
 			pname = e->name ? e->name : buf;
-			event_begin(c->o, "M", 0, pid, pid);
-			json__key(c->o, "name");
-			json__str(c->o, "process_name");
-			json__key(c->o, "args");
-			json__begin_object(c->o);
-			json__key(c->o, "name");
-			json__str(c->o, pname);
-			json__end_object(c->o);
-			json__end_object(c->o);
-
-			event_begin(c->o, "M", 0, pid, pid);
-			json__key(c->o, "name");
-			json__str(c->o, "process_sort_index");
-			json__key(c->o, "args");
-			json__begin_object(c->o);
-			json__key(c->o, "sort_index");
-			json__u64(c->o, e->order);
-			json__end_object(c->o);
-			json__end_object(c->o);
+			metadata_event(c->o, pid, pid, "process_name", "name", pname, 0);
+			metadata_event(c->o, pid, pid, "process_sort_index", "sort_index", NULL,
+				       e->order);
 			continue;
 		}
 		/* the main thread is the process; the kernel keeps no name for the others here */
-		event_begin(c->o, "M", 0, pid, tid);
-		json__key(c->o, "name");
-		json__str(c->o, "thread_name");
-		json__key(c->o, "args");
-		json__begin_object(c->o);
-		json__key(c->o, "name");
-		if (tid == pid) {
-			json__str(c->o, pname);
-		} else {
-			snprintf(buf, sizeof(buf), "thread %u", tid);
-			json__str(c->o, buf);
-		}
-		json__end_object(c->o);
-		json__end_object(c->o);
+		snprintf(tbuf, sizeof(tbuf), "thread %u", tid);
+		metadata_event(c->o, pid, tid, "thread_name", "name", tid == pid ? pname : tbuf, 0);
 	}
 }
 

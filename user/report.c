@@ -232,6 +232,19 @@ static bool find_csv(const char *dir, const char *name, char *path, size_t len)
 	return false;
 }
 
+/* Every row of PATH through fn; a cut-off last line is dropped, with a warning. */
+static int read_csv(struct run *r, const char *path, csv_row_fn fn, void *ctx, char *err,
+		    size_t errlen)
+{
+	int trunc = 0;
+
+	if (csv_stream__read(path, NULL, fn, ctx, &trunc, err, errlen) < 0)
+		return -1;
+	if (trunc)
+		run_warn(r, "%s: the last line was cut off (dropped).", path);
+	return 0;
+}
+
 /* ---- meta.json ------------------------------------------------------------ */
 
 static int load_meta(struct run *r, char *err, size_t errlen)
@@ -242,7 +255,7 @@ static int load_meta(struct run *r, char *err, size_t errlen)
 	size_t i;
 
 	snprintf(path, sizeof(path), "%s/meta.json", r->dir);
-	r->meta = json_doc__load(path, err, errlen);
+	r->meta = json_doc__load(path, NULL, err, errlen);
 	if (!r->meta) {
 		if (errno == ENOENT && strstr(err, "cannot open"))
 			snprintf(err, errlen,
@@ -478,30 +491,28 @@ static int proc_cmp_cpu(const void *a, const void *b)
 	return x->pid < y->pid ? -1 : x->pid > y->pid;
 }
 
+static const struct colmap samples_cols[S_NCOLS] = {
+    {"t_s", -1, true},	      {"pid", -1, true},	 {"comm", -1, true},
+    {"cpu_ns", -1, true},     {"cpu_pct", -1, true},	 {"minflt", -1, true},
+    {"majflt", -1, true},     {"rss_bytes", -1, true},	 {"rss_peak_bytes", -1, true},
+    {"read_bytes", -1, true}, {"write_bytes", -1, true},
+};
+
 static int load_samples(struct run *r, char *err, size_t errlen)
 {
 	struct samples_ctx x = {.r = r};
-	static const struct colmap cols[S_NCOLS] = {
-	    {"t_s", -1, true},	      {"pid", -1, true},	 {"comm", -1, true},
-	    {"cpu_ns", -1, true},     {"cpu_pct", -1, true},	 {"minflt", -1, true},
-	    {"majflt", -1, true},     {"rss_bytes", -1, true},	 {"rss_peak_bytes", -1, true},
-	    {"read_bytes", -1, true}, {"write_bytes", -1, true},
-	};
-	int trunc = 0;
 
 	if (!find_csv(r->dir, "samples", r->samples_path, sizeof(r->samples_path))) {
 		snprintf(err, errlen, "no samples.csv or samples.csv.gz in '%s'", r->dir);
 		return -1;
 	}
 	/* Pass 1: check every row, totals per process, the time range. */
-	memcpy(x.c, cols, sizeof(cols));
+	memcpy(x.c, samples_cols, sizeof(samples_cols));
 	x.pass = 1;
 	x.last_proc = -1;
-	if (csv_stream__read(r->samples_path, NULL, samples_row, &x, &trunc, err, errlen) < 0)
+	if (read_csv(r, r->samples_path, samples_row, &x, err, errlen))
 		return -1;
 	tick_flush(&x);
-	if (trunc)
-		run_warn(r, "%s: the last line was cut off (dropped).", r->samples_path);
 	return 0;
 }
 
@@ -509,12 +520,6 @@ static int load_samples(struct run *r, char *err, size_t errlen)
 static int draw_samples(struct run *r, double t_end, char *err, size_t errlen)
 {
 	struct samples_ctx x = {.r = r};
-	static const struct colmap cols[S_NCOLS] = {
-	    {"t_s", -1, true},	      {"pid", -1, true},	 {"comm", -1, true},
-	    {"cpu_ns", -1, true},     {"cpu_pct", -1, true},	 {"minflt", -1, true},
-	    {"majflt", -1, true},     {"rss_bytes", -1, true},	 {"rss_peak_bytes", -1, true},
-	    {"read_bytes", -1, true}, {"write_bytes", -1, true},
-	};
 	struct proc **order;
 	int i, n = SVG_PLOT_W;
 
@@ -546,7 +551,7 @@ static int draw_samples(struct run *r, double t_end, char *err, size_t errlen)
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-	memcpy(x.c, cols, sizeof(cols));
+	memcpy(x.c, samples_cols, sizeof(samples_cols));
 	x.pass = 2;
 	x.last_proc = -1;
 	if (csv_stream__read(r->samples_path, NULL, samples_row, &x, NULL, err, errlen) < 0)
@@ -609,16 +614,13 @@ static int load_events(struct run *r, char *err, size_t errlen)
 		  {"detail", -1, true}},
 	};
 	char path[PATH_MAX];
-	int trunc = 0;
 
 	if (!find_csv(r->dir, "events", path, sizeof(path))) {
 		run_warn(r, "No events.csv in this run directory: no process events shown.");
 		return 0;
 	}
-	if (csv_stream__read(path, NULL, events_row, &x, &trunc, err, errlen) < 0)
+	if (read_csv(r, path, events_row, &x, err, errlen))
 		return -1;
-	if (trunc)
-		run_warn(r, "%s: the last line was cut off (dropped).", path);
 	return 0;
 }
 
@@ -747,15 +749,12 @@ static int load_functions(struct run *r, char *err, size_t errlen)
 		  {"write_bytes", -1, false}},
 	};
 	char path[PATH_MAX];
-	int trunc = 0;
 
 	if (!find_csv(r->dir, "functions", path, sizeof(path)))
 		return 0;
 	r->have_funcs = true;
-	if (csv_stream__read(path, NULL, functions_row, &x, &trunc, err, errlen) < 0)
+	if (read_csv(r, path, functions_row, &x, err, errlen))
 		return -1;
-	if (trunc)
-		run_warn(r, "%s: the last line was cut off (dropped).", path);
 	return 0;
 }
 
@@ -864,16 +863,13 @@ static int load_calls(struct run *r, double t_end, char *err, size_t errlen)
 		  {"write_bytes", -1, false}},
 	};
 	char path[PATH_MAX];
-	int trunc = 0;
 
 	span_grid__init(&r->spans, SVG_PLOT_W, 0, t_end);
 	if (!find_csv(r->dir, "calls", path, sizeof(path)))
 		return 0;
 	r->have_calls = true;
-	if (csv_stream__read(path, NULL, calls_row, &x, &trunc, err, errlen) < 0)
+	if (read_csv(r, path, calls_row, &x, err, errlen))
 		return -1;
-	if (trunc)
-		run_warn(r, "%s: the last line was cut off (dropped).", path);
 	if (r->calls_late)
 		run_warn(r,
 			 "%llu calls started after the last sample (%.3f s): counted in the "
@@ -1221,13 +1217,15 @@ static double top_of(const struct svg_chart *ch)
 	return top > 0 ? top : 1;
 }
 
+/* y from 0 to the data's top; the lines, r's event markers (r may be NULL), hover areas. */
 static void finish_chart(struct svg_chart *ch, const struct run *r)
 {
 	ch->y0 = 0;
 	ch->y1 = top_of(ch);
 	svg_chart__begin(ch);
 	svg_chart__lines(ch);
-	add_markers(ch, r);
+	if (r)
+		add_markers(ch, r);
 	svg_chart__hover(ch, 8);
 	svg_chart__end(ch);
 }
@@ -1412,12 +1410,7 @@ static void func_charts(struct out *o, const struct run *r, int k)
 	ch.ylabel = "duration";
 	ch.plot_h = 120;
 	svg_chart__add(&ch, &f->byidx, f->name, svg_color(k), false, false);
-	ch.y0 = 0;
-	ch.y1 = top_of(&ch);
-	svg_chart__begin(&ch);
-	svg_chart__lines(&ch);
-	svg_chart__hover(&ch, 8);
-	svg_chart__end(&ch);
+	finish_chart(&ch, NULL);
 }
 
 static void figures_table(struct out *o, const struct run *r)
@@ -1637,19 +1630,11 @@ static void compare_section(struct out *o, const struct run *runs, int n)
 		snprintf(names[i], sizeof(names[i]), "run %d", i + 1);
 		svg_chart__add(&ch, &runs[i].cpu_total, names[i], svg_color(i), false, false);
 	}
-	ch.y1 = top_of(&ch);
-	svg_chart__begin(&ch);
-	svg_chart__lines(&ch);
-	svg_chart__hover(&ch, 8);
-	svg_chart__end(&ch);
+	finish_chart(&ch, NULL);
 	chart_time(&ch, o, "RSS, all processes, per run", tmax, SVG_BYTES, "RSS");
 	for (i = 0; i < n && i < SVG_MAX_SERIES; i++)
 		svg_chart__add(&ch, &runs[i].rss_total, names[i], svg_color(i), false, false);
-	ch.y1 = top_of(&ch);
-	svg_chart__begin(&ch);
-	svg_chart__lines(&ch);
-	svg_chart__hover(&ch, 8);
-	svg_chart__end(&ch);
+	finish_chart(&ch, NULL);
 	out__puts(o, "</section>\n");
 }
 

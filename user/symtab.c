@@ -10,7 +10,6 @@
  * no gain.  The prototype is declared here because <cxxabi.h> is C++.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <gelf.h>
@@ -18,9 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "safefile.h"
 #include "suggest.h"
 #include "symtab.h"
 
@@ -473,14 +472,15 @@ static bool debug_open(struct debug_elf *de, const char *path, const char *want_
 {
 	char id[2 * 64 + 1];
 	Elf_Scn *scn = NULL;
-	struct stat sb;
+	off_t size;
 
-	de->fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Symlinks followed: /usr/lib/debug/.build-id/xx/yyy.debug is one. */
+	de->fd = safefile__open(path, SAFEFILE_FOLLOW, 0, &size, NULL, 0);
 	if (de->fd < 0)
 		return false;
-	if (fstat(de->fd, &sb) || !S_ISREG(sb.st_mode) || (check_crc && !file_crc_is(de->fd, crc)))
+	if (check_crc && !file_crc_is(de->fd, crc))
 		goto fail;
-	de->fsize = sb.st_size;
+	de->fsize = size;
 	de->elf = elf_begin(de->fd, ELF_C_READ_MMAP, NULL);
 	if (!de->elf || elf_kind(de->elf) != ELF_K_ELF)
 		goto fail;
@@ -641,46 +641,38 @@ static int load_elf(struct load_ctx *c, struct symtab *st)
 	return 0;
 }
 
+int symtab__open_elf(const char *path, off_t *size, char *err, size_t errlen)
+{
+	int ret = safefile__open(path, SAFEFILE_FOLLOW, 0, size, err, errlen);
+
+	/* What to do about it, instead of safefile's plain messages. */
+	if (ret == -ENOENT)
+		snprintf(err, errlen, "%s: no such file; check the path", path);
+	else if (ret == -EACCES)
+		snprintf(err, errlen,
+			 "%s: permission denied; run as a user who can read it (e.g. with sudo)",
+			 path);
+	else if (ret == -EISDIR)
+		snprintf(err, errlen, "%s: is a directory; give the program or library file", path);
+	else if (ret == -EINVAL)
+		snprintf(err, errlen, "%s: not a regular file, so not an ELF binary", path);
+	return ret == -EINVAL ? -ENOEXEC : ret;
+}
+
 int symtab__load(const char *path, struct symtab **out, char *err, size_t errlen)
 {
 	struct load_ctx c = {.path = path, .err = err, .errlen = errlen};
 	struct symtab *st = NULL;
-	struct stat sb;
+	off_t size;
 	int fd, ret, i, j;
 
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ret = -errno;
-		if (ret == -ENOENT)
-			snprintf(err, errlen, "%s: no such file; check the path", path);
-		else if (ret == -EACCES)
-			snprintf(err, errlen,
-				 "%s: permission denied; run as a user who can read it (e.g. "
-				 "with sudo)",
-				 path);
-		else
-			snprintf(err, errlen, "%s: cannot open: %s", path, strerror(-ret));
-		return ret;
-	}
-	if (fstat(fd, &sb)) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(-ret));
-		goto out;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		snprintf(err, errlen, "%s: is a directory; give the program or library file", path);
-		ret = -EISDIR;
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file, so not an ELF binary", path);
-		ret = -ENOEXEC;
-		goto out;
-	}
-	c.fsize = sb.st_size;
+	fd = symtab__open_elf(path, &size, err, errlen);
+	if (fd < 0)
+		return fd;
+	c.fsize = size;
 	if (elf_version(EV_CURRENT) == EV_NONE) {
 		snprintf(err, errlen, "libelf: %s", elf_errmsg(-1));
 		ret = -EINVAL;

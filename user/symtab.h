@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <linux/types.h>
 
 struct bt_sym {
@@ -34,6 +35,14 @@ struct symtab;
  * -ENODATA no function symbols at all (stripped); -ENOMEM.
  */
 int symtab__load(const char *path, struct symtab **out, char *err, size_t errlen);
+
+/*
+ * Open a program or library the user named (symlinks followed, regular
+ * files only, safefile.h), with the messages above: the descriptor and the
+ * file's size in *size, or -ENOENT, -EACCES, -EISDIR, -ENOEXEC (not a
+ * regular file) or another -errno.
+ */
+int symtab__open_elf(const char *path, off_t *size, char *err, size_t errlen);
 /*
  * No .symtab, only .dynsym: only exported functions are known.  False when a
  * separate debug file supplied the .symtab (see symtab__debug_file).

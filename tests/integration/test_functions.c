@@ -29,16 +29,6 @@
 
 static struct bt_result res;
 
-static const char *fix(const char *name)
-{
-	static char bufs[8][PATH_MAX];
-	static int next;
-	char *p = bufs[next++ % 8];
-
-	snprintf(p, PATH_MAX, "%s/tests/fixtures/elf/%s", bt_build_dir(), name);
-	return p;
-}
-
 static void run(int want, const char *a1, const char *a2, const char *a3)
 {
 	const char *args[] = {"functions", a1, a2, a3, NULL};
@@ -107,7 +97,7 @@ static void assert_sorted_unique(const char *out)
 static void test_lists_binary(void **state)
 {
 	(void)state;
-	run(0, fix("prog_pie"), NULL, NULL);
+	run(0, bt_elf_fixture("prog_pie"), NULL, NULL);
 	assert_sorted_unique(res.out);
 	assert_true(has_line(res.out, "train_step"));
 	assert_true(has_line(res.out, "local_helper"));
@@ -117,7 +107,7 @@ static void test_lists_binary(void **state)
 	assert_false(has_line(res.out, "train_step.cold")); /* a fragment */
 	assert_string_equal(res.err, "");
 
-	run(0, fix("prog_nopie"), "train_*", NULL);
+	run(0, bt_elf_fixture("prog_nopie"), "train_*", NULL);
 	assert_string_equal(res.out, "train_begin\ntrain_step\ntrain_stop\n");
 }
 
@@ -128,7 +118,7 @@ static void test_cxx_names_round_trip(void **state)
 	int n = 0;
 
 	(void)state;
-	run(0, fix("cxx"), NULL, NULL);
+	run(0, bt_elf_fixture("cxx"), NULL, NULL);
 	assert_true(has_line(res.out, "ns::Cls::step(int)"));
 	assert_true(has_line(res.out, "ns::Vec::operator[](int) const"));
 	assert_true(has_line(res.out, "int ns::pick<int>(int)"));
@@ -136,38 +126,38 @@ static void test_cxx_names_round_trip(void **state)
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char want[1024];
 
-		run(0, fix("cxx"), line, NULL);
+		run(0, bt_elf_fixture("cxx"), line, NULL);
 		snprintf(want, sizeof(want), "%s\n", line);
 		assert_string_equal(res.out, want);
 		n++;
 	}
 	assert_true(n >= 10);
-	run(0, fix("cxx"), "ns::Cls::step", NULL);
+	run(0, bt_elf_fixture("cxx"), "ns::Cls::step", NULL);
 	assert_string_equal(res.out, "ns::Cls::step(double)\nns::Cls::step(int)\n");
 }
 
 static void test_errors(void **state)
 {
 	(void)state;
-	run(1, fix("prog_pie"), "trian_step", NULL);
+	run(1, bt_elf_fixture("prog_pie"), "trian_step", NULL);
 	assert_non_null(strstr(res.err, "no function named 'trian_step'"));
 	assert_non_null(strstr(res.err, "did you mean 'train_step'"));
 	assert_string_equal(res.out, "");
 	assert_int_equal(bt_count_lines(res.err), 1);
 
-	run(1, fix("prog_stripped"), NULL, NULL);
+	run(1, bt_elf_fixture("prog_stripped"), NULL, NULL);
 	assert_non_null(strstr(res.err, "stripped"));
-	run(1, fix("notelf"), NULL, NULL);
+	run(1, bt_elf_fixture("notelf"), NULL, NULL);
 	assert_non_null(strstr(res.err, "not an ELF file"));
-	run(1, fix("truncated"), NULL, NULL);
+	run(1, bt_elf_fixture("truncated"), NULL, NULL);
 	assert_non_null(strstr(res.err, "truncated or corrupt"));
-	run(1, fix("nosuch"), NULL, NULL);
+	run(1, bt_elf_fixture("nosuch"), NULL, NULL);
 	assert_non_null(strstr(res.err, "no such file"));
-	run(1, fix("prog_pie"), "fast", NULL);
+	run(1, bt_elf_fixture("prog_pie"), "fast", NULL);
 	assert_non_null(strstr(res.err, "IFUNC"));
 
 	run(2, NULL, NULL, NULL);
-	run(2, fix("prog_pie"), "a", "b");
+	run(2, bt_elf_fixture("prog_pie"), "a", "b");
 	run(2, "-p", "12abc", NULL);
 	run(2, "--bogus", NULL, NULL);
 	run(0, "--help", NULL, NULL);
@@ -178,7 +168,7 @@ static void test_errors(void **state)
 static void test_stripped_library(void **state)
 {
 	(void)state;
-	run(0, fix("libbtfix_stripped.so"), NULL, NULL);
+	run(0, bt_elf_fixture("libbtfix_stripped.so"), NULL, NULL);
 	assert_string_equal(res.out, "bt_fix_add\nbt_fix_mul\nbt_fix_mul_alias\nbt_fix_old\n"
 				     "bt_fix_old@BTFIX_1\n");
 	assert_non_null(strstr(res.err, "stripped"));
@@ -232,7 +222,7 @@ static void test_no_root_needed(void **state)
 
 	(void)state;
 	if (getuid() != 0) {
-		run(0, fix("prog_pie"), "train_step", NULL);
+		run(0, bt_elf_fixture("prog_pie"), "train_step", NULL);
 		assert_string_equal(res.out, "train_step\n");
 		return;
 	}
@@ -241,7 +231,7 @@ static void test_no_root_needed(void **state)
 	snprintf(bin, sizeof(bin), "%s/benchtrace", dir);
 	snprintf(prog, sizeof(prog), "%s/prog", dir);
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && cp '%s' '%s' && chmod 755 '%s' '%s'",
-		 bt_benchtrace(), bin, fix("prog_pie"), prog, bin, prog);
+		 bt_benchtrace(), bin, bt_elf_fixture("prog_pie"), prog, bin, prog);
 	assert_int_equal(system(cmd), 0);
 	pid = fork();
 	assert_true(pid >= 0);

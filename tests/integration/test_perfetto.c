@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "csvread.h"
-#include "jsonparse.h"
+#include "jsonread.h"
 #include "testutil.h"
 #include "tracecheck.h"
 
@@ -65,17 +65,17 @@ static void run_traced(struct bt_ctx *c, const char *const opts[], const char *c
 	c->pid = (int)pid;
 }
 
-static struct jv *load_trace(struct bt_ctx *c)
+/* run/trace.json's top-level value; *doc to free. */
+static const struct json_value *load_trace(struct bt_ctx *c, struct json_doc **doc)
 {
 	char path[BT_PATH_MAX], err[256];
-	struct jv *root;
 
-	root = jv_parse_file(bt_tmp_path(&c->tmp, "run/trace.json", path), err, sizeof(err));
-	if (!root)
+	*doc = trace_load(bt_tmp_path(&c->tmp, "run/trace.json", path), err, sizeof(err));
+	if (!*doc)
 		fail_msg("trace.json: %s", err);
-	if (trace_check(root, err, sizeof(err)))
+	if (trace_check(json_doc__root(*doc), err, sizeof(err)))
 		fail_msg("trace.json is not a loadable trace: %s", err);
-	return root;
+	return json_doc__root(*doc);
 }
 
 static struct csv_table *load_csv(struct bt_ctx *c, const char *name)
@@ -102,7 +102,7 @@ static int rows_of(const struct csv_table *t, long pid)
  * The process's counter tracks: RSS once per samples.csv row, with the
  * row's value; the interval counters once per row plus their final 0.
  */
-static void expect_counters(const struct jv *evs, const struct csv_table *s, long pid)
+static void expect_counters(const struct json_value *evs, const struct csv_table *s, long pid)
 {
 	static const char *const per_interval[] = {"CPU", "RSS peak", "Read", "Write"};
 	int rows = rows_of(s, pid), r, k = 0;
@@ -118,12 +118,13 @@ static void expect_counters(const struct jv *evs, const struct csv_table *s, lon
 				 trace_count(evs, "C", per_interval[i], pid), per_interval[i],
 				 rows);
 	for (r = 0; r < csv_table__rows(s); r++) {
-		const struct jv *e;
+		const struct json_value *e;
 
 		if ((long)csv_table__u64(s, r, pc) != pid)
 			continue;
 		e = trace_nth(evs, "C", "RSS", pid, k++);
-		assert_true(jv_num(jv_get(e, "args"), "bytes") == (double)csv_table__u64(s, r, rc));
+		assert_true(trace_num(json_value__member(e, "args"), "bytes") ==
+			    (double)csv_table__u64(s, r, rc));
 	}
 }
 
@@ -131,18 +132,18 @@ static void expect_counters(const struct jv *evs, const struct csv_table *s, lon
  * The CPU % track drawn over time holds the CPU time samples.csv counted:
  * each value times the span until the next one.
  */
-static void expect_cpu_integral(const struct jv *evs, const struct csv_table *s, long pid)
+static void expect_cpu_integral(const struct json_value *evs, const struct csv_table *s, long pid)
 {
 	size_t n = trace_count(evs, "C", "CPU", pid), i;
 	double area = 0, cpu = 0;
 	int r, pc = csv_table__col(s, "pid"), cc = csv_table__col(s, "cpu_ns");
 
 	for (i = 0; i + 1 < n; i++) {
-		const struct jv *a = trace_nth(evs, "C", "CPU", pid, i);
-		const struct jv *b = trace_nth(evs, "C", "CPU", pid, i + 1);
+		const struct json_value *a = trace_nth(evs, "C", "CPU", pid, i);
+		const struct json_value *b = trace_nth(evs, "C", "CPU", pid, i + 1);
 
-		area += jv_num(jv_get(a, "args"), "%") / 100 * (jv_num(b, "ts") - jv_num(a, "ts")) *
-			1000; /* ns */
+		area += trace_num(json_value__member(a, "args"), "%") / 100 *
+			(trace_num(b, "ts") - trace_num(a, "ts")) * 1000; /* ns */
 	}
 	for (r = 0; r < csv_table__rows(s); r++)
 		if ((long)csv_table__u64(s, r, pc) == pid)
@@ -169,13 +170,13 @@ static void test_cpu_burn_trace(void **state)
 	const char *const opts[] = {"-i", "10ms", NULL};
 	const char *const cmd[] = {"cpu_burn", "0.3", "2", NULL};
 	char meta[BT_PATH_MAX], val[64];
-	const struct jv *evs, *e;
+	const struct json_value *root, *evs, *e;
 	struct csv_table *s;
-	struct jv *root;
+	struct json_doc *doc;
 
 	bt_require_bpf();
 	run_traced(c, opts, cmd);
-	root = load_trace(c);
+	root = load_trace(c, &doc);
 	evs = trace_events(root);
 	s = load_csv(c, "run/samples.csv");
 	expect_counters(evs, s, c->pid);
@@ -183,17 +184,18 @@ static void test_cpu_burn_trace(void **state)
 	/* two threads busy: the track goes well above one CPU */
 	assert_true(trace_count(evs, "C", "CPU", c->pid) > 10);
 
-	assert_string_equal(jv_str(trace_meta(evs, "process_name", c->pid, c->pid), "name"),
+	assert_string_equal(trace_str(trace_meta(evs, "process_name", c->pid, c->pid), "name"),
 			    "cpu_burn");
-	assert_string_equal(jv_str(trace_meta(evs, "thread_name", c->pid, c->pid), "name"),
+	assert_string_equal(trace_str(trace_meta(evs, "thread_name", c->pid, c->pid), "name"),
 			    "cpu_burn");
 	/* exec and exit as instants, with what events.csv says */
 	e = trace_nth(evs, "i", "exit", c->pid, 0);
 	assert_non_null(e);
-	assert_string_equal(jv_str(jv_get(e, "args"), "detail"), "code=0");
+	assert_string_equal(trace_str(json_value__member(e, "args"), "detail"), "code=0");
 	assert_non_null(trace_nth(evs, "i", "exec", c->pid, 0));
 	assert_int_equal(trace_count(evs, "X", NULL, -1), 0); /* no --uprobe */
-	assert_true(jv_num(jv_get(root, "metadata"), "sample_rows") == csv_table__rows(s));
+	assert_true(trace_num(json_value__member(root, "metadata"), "sample_rows") ==
+		    csv_table__rows(s));
 
 	/* meta.json points at it */
 	assert_int_equal(bt_json_get(bt_tmp_path(&c->tmp, "run/meta.json", meta), "perfetto_trace",
@@ -201,7 +203,7 @@ static void test_cpu_burn_trace(void **state)
 			 0);
 	assert_string_equal(val, "trace.json");
 	csv_table__free(s);
-	jv_free(root);
+	json_doc__free(doc);
 }
 
 /* With -z the inputs are .csv.gz; the trace is the same kind of file. */
@@ -211,15 +213,14 @@ static void test_gzip_run_with_children(void **state)
 	const char *const opts[] = {"-z", "-i", "20ms", NULL};
 	const char *const cmd[] = {"forker", "3", NULL};
 	unsigned long long kids[8];
-	const struct jv *evs, *e;
+	const struct json_value *evs, *e;
 	struct csv_table *s, *ev;
-	struct jv *root;
+	struct json_doc *doc;
 	int n, i;
 
 	bt_require_bpf();
 	run_traced(c, opts, cmd);
-	root = load_trace(c);
-	evs = trace_events(root);
+	evs = trace_events(load_trace(c, &doc));
 	s = load_csv(c, "run/samples.csv.gz");
 	ev = load_csv(c, "run/events.csv.gz");
 	expect_counters(evs, s, c->pid);
@@ -239,7 +240,7 @@ static void test_gzip_run_with_children(void **state)
 				  count_events(ev, "exit") + count_events(ev, "oom_kill")));
 	csv_table__free(s);
 	csv_table__free(ev);
-	jv_free(root);
+	json_doc__free(doc);
 }
 
 /* Without the option there is no trace.json and meta.json does not name one. */
@@ -251,12 +252,12 @@ static void test_uprobe_calls_become_slices(void **state)
 	const char *const cmd[] = {"calls", "fib", "16", NULL};
 	int tc, fc, r, rows;
 	struct csv_table *calls;
-	const struct jv *evs, *e;
-	struct jv *root;
+	const struct json_value *root, *evs, *e;
+	struct json_doc *doc;
 
 	bt_require_bpf();
 	run_traced(c, opts, cmd);
-	root = load_trace(c);
+	root = load_trace(c, &doc);
 	evs = trace_events(root);
 	calls = load_csv(c, "run/calls.csv");
 	rows = csv_table__rows(calls);
@@ -268,13 +269,13 @@ static void test_uprobe_calls_become_slices(void **state)
 	fc = csv_table__col(calls, "cpu_ns");
 	for (r = 0; r < rows; r++) {
 		e = trace_nth(evs, "X", "fib", c->pid, r);
-		assert_true(jv_num(e, "tid") == (double)csv_table__u64(calls, r, tc));
-		assert_true(jv_num(jv_get(e, "args"), "cpu_ns") ==
+		assert_true(trace_num(e, "tid") == (double)csv_table__u64(calls, r, tc));
+		assert_true(trace_num(json_value__member(e, "args"), "cpu_ns") ==
 			    (double)csv_table__u64(calls, r, fc));
 	}
-	assert_true(jv_num(jv_get(root, "metadata"), "calls") == rows);
+	assert_true(trace_num(json_value__member(root, "metadata"), "calls") == rows);
 	csv_table__free(calls);
-	jv_free(root);
+	json_doc__free(doc);
 }
 
 static void test_no_trace_without_option(void **state)

@@ -21,6 +21,7 @@
 #include <linux/bpf.h>
 
 #include "csvread.h"
+#include "safefile.h"
 #include "testutil.h"
 
 static char build_dir[BT_PATH_MAX] = "build";
@@ -146,6 +147,101 @@ void bt_tmp_cleanup(struct bt_tmp *t)
 	if (t->dir[0] && nftw(t->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS))
 		fprintf(stderr, "warning: cannot remove %s: %s\n", t->dir, strerror(errno));
 	t->dir[0] = 0;
+}
+
+/* ---- files for unit tests ---- */
+
+static char scratch_dir[BT_PATH_MAX];
+
+int bt_scratch_setup(void **state)
+{
+	(void)state;
+	fmt(scratch_dir, sizeof(scratch_dir), "/tmp/%s.XXXXXX", program_invocation_short_name);
+	return mkdtemp(scratch_dir) ? 0 : -1;
+}
+
+int bt_scratch_teardown(void **state)
+{
+	(void)state;
+	return nftw(scratch_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS) ? -1 : 0;
+}
+
+const char *bt_scratch_dir(void)
+{
+	return scratch_dir;
+}
+
+static char *next_buf(void)
+{
+	static char bufs[8][BT_PATH_MAX];
+	static unsigned int next;
+
+	return bufs[next++ % 8];
+}
+
+const char *bt_scratch_path(const char *name)
+{
+	char *p = next_buf();
+
+	fmt(p, BT_PATH_MAX, "%s/%s", scratch_dir, name);
+	return p;
+}
+
+const char *bt_elf_fixture(const char *name)
+{
+	char *p = next_buf();
+
+	fmt(p, BT_PATH_MAX, "%s/tests/fixtures/elf/%s", bt_build_dir(), name);
+	return p;
+}
+
+static void __attribute__((noreturn)) broken(const char *what, const char *path)
+{
+	fprintf(stderr, "testutil: cannot %s %s: %s\n", what, path, strerror(errno));
+	abort();
+}
+
+const char *bt_write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t done = 0;
+
+	if (fd < 0)
+		broken("create", path);
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			broken("write", path);
+		done += (size_t)n;
+	}
+	if (close(fd))
+		broken("write", path);
+	return path;
+}
+
+void bt_write_text(const char *dir, const char *name, const char *text)
+{
+	char path[BT_PATH_MAX];
+
+	fmt(path, sizeof(path), "%s/%s", dir, name);
+	bt_write_file(path, text, strlen(text));
+}
+
+char *bt_read_file(const char *path, size_t *len)
+{
+	char *buf, err[BT_PATH_MAX + 64];
+	size_t n;
+
+	if (safefile__read(path, SAFEFILE_FOLLOW, 0, &buf, &n, err, sizeof(err))) {
+		fprintf(stderr, "testutil: %s\n", err);
+		abort();
+	}
+	if (len)
+		*len = n;
+	return buf;
 }
 
 /* ---- running processes ---- */
@@ -449,34 +545,6 @@ int bt_report_all(const struct bt_report *rep, const char *key, unsigned long lo
 
 /* ---- meta.json ---- */
 
-static char *read_file(const char *path)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return NULL;
-	for (;;) {
-		if (cap - len < 4096) {
-			char *nb = realloc(buf, cap = cap * 2 + 8192);
-
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	if (buf)
-		buf[len] = 0;
-	return buf;
-}
-
 /* Past the JSON string starting at the quote @s. */
 static const char *skip_string(const char *s)
 {
@@ -533,13 +601,15 @@ static void copy_value(const char *v, const char *end, char *out, size_t len)
 
 int bt_json_get(const char *path, const char *key, char *out, size_t len)
 {
-	char *buf = read_file(path);
 	const char *s, *k, *v, *end;
-	size_t klen = strlen(key);
-	int err = -ENOENT;
+	size_t klen = strlen(key), buflen;
+	char *buf;
+	int err;
 
-	if (!buf)
-		return -errno ? -errno : -ENOMEM;
+	err = safefile__read(path, SAFEFILE_FOLLOW, 0, &buf, &buflen, NULL, 0);
+	if (err)
+		return err;
+	err = -ENOENT;
 	s = strchr(buf, '{');
 	while (s && *s && *s != '}') {
 		/* s is at '{' or ',' before a member of the top-level object. */

@@ -54,6 +54,30 @@ char *bt_tmp_path(const struct bt_tmp *t, const char *name, char *buf);
 /* Remove the directory and everything in it. */
 void bt_tmp_cleanup(struct bt_tmp *t);
 
+/*
+ * For unit tests: one scratch directory per test program, /tmp/PROG.XXXXXX,
+ * made by bt_scratch_setup() and removed with all in it by
+ * bt_scratch_teardown() (cmocka group setup and teardown functions).
+ */
+int bt_scratch_setup(void **state);
+int bt_scratch_teardown(void **state);
+const char *bt_scratch_dir(void);
+/* bt_scratch_dir()/NAME, in one of 8 static buffers used in turn. */
+const char *bt_scratch_path(const char *name);
+
+/*
+ * Write @len bytes to @path (created or truncated, mode 0644); returns @path.
+ * A test's own files that cannot be written are a broken machine, not a
+ * failed test: both abort() with a message.
+ */
+const char *bt_write_file(const char *path, const void *data, size_t len);
+/* DIR/NAME holding the string @text; same as bt_write_file(). */
+void bt_write_text(const char *dir, const char *name, const char *text);
+/* The whole file, malloc'ed and NUL-terminated; its length in *len (may be NULL). */
+char *bt_read_file(const char *path, size_t *len);
+/* BUILD/tests/fixtures/elf/NAME (bt_build_dir()), in one of 8 static buffers used in turn. */
+const char *bt_elf_fixture(const char *name);
+
 /* A process started by bt_spawn(), its stdout and stderr captured. */
 struct bt_proc {
 	pid_t pid; /* also its process group */

@@ -18,43 +18,14 @@
 
 #include "csvread.h"
 #include "out.h"
+#include "testutil.h"
 
-static char tmpdir[] = "/tmp/test_csvread.XXXXXX";
 static char errbuf[512];
 
-static int setup(void **state)
-{
-	(void)state;
-	return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* Path of a scratch file; static buffer, one at a time. */
-static const char *tmp_path(const char *name)
-{
-	static char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	return path;
-}
-
+/* NAME in the scratch directory, written; returns its path. */
 static const char *write_file(const char *name, const void *data, size_t len)
 {
-	const char *path = tmp_path(name);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, data, len), (ssize_t)len);
-	assert_int_equal(close(fd), 0);
-	return path;
+	return bt_write_file(bt_scratch_path(name), data, len);
 }
 
 static struct csv_table *load_str(const char *text)
@@ -74,9 +45,9 @@ static struct csv_table *must_load_str(const char *text)
 /* The error message with the temporary directory cut off the front. */
 static const char *err_tail(void)
 {
-	size_t n = strlen(tmpdir);
+	size_t n = strlen(bt_scratch_dir());
 
-	if (strncmp(errbuf, tmpdir, n) == 0 && errbuf[n] == '/')
+	if (strncmp(errbuf, bt_scratch_dir(), n) == 0 && errbuf[n] == '/')
 		return errbuf + n + 1;
 	return errbuf;
 }
@@ -351,7 +322,7 @@ static void test_gzip_bomb_is_bounded(void **state)
 
 	(void)state;
 	/* 8 MiB of "0,0\n" compresses to a few KiB. */
-	gz = gzopen(tmp_path("bomb.csv.gz"), "wb9");
+	gz = gzopen(bt_scratch_path("bomb.csv.gz"), "wb9");
 	assert_non_null(gz);
 	gzputs(gz, "a,b\n");
 	for (i = 0; i < (int)sizeof(zeros); i += 4)
@@ -360,12 +331,12 @@ static void test_gzip_bomb_is_bounded(void **state)
 		assert_int_equal(gzwrite(gz, zeros, sizeof(zeros)), sizeof(zeros));
 	assert_int_equal(gzclose(gz), Z_OK);
 
-	t = csv_table__load_opts(tmp_path("bomb.csv.gz"), &opts, errbuf, sizeof(errbuf));
+	t = csv_table__load_opts(bt_scratch_path("bomb.csv.gz"), &opts, errbuf, sizeof(errbuf));
 	assert_null(t);
 	assert_string_equal(err_tail(),
 			    "bomb.csv.gz: more than 1048576 bytes of CSV text (the limit)");
 	/* Under the default limit it loads. */
-	t = csv_table__load(tmp_path("bomb.csv.gz"), errbuf, sizeof(errbuf));
+	t = csv_table__load(bt_scratch_path("bomb.csv.gz"), errbuf, sizeof(errbuf));
 	assert_non_null(t);
 	assert_int_equal(csv_table__rows(t), 2048 * 1024);
 	assert_string_equal(csv_table__get(t, 2048 * 1024 - 1, 1), "0");
@@ -378,30 +349,30 @@ static void test_refuses_non_regular_files(void **state)
 	char target[PATH_MAX];
 
 	(void)state;
-	t = csv_table__load(tmp_path("missing.csv"), errbuf, sizeof(errbuf));
+	t = csv_table__load(bt_scratch_path("missing.csv"), errbuf, sizeof(errbuf));
 	assert_null(t);
 	assert_non_null(strstr(errbuf, "cannot open '"));
 	assert_non_null(strstr(errbuf, "missing.csv': No such file or directory"));
 
 	write_file("real.csv", "a\n1\n", 4);
-	snprintf(target, sizeof(target), "%s", tmp_path("real.csv"));
-	assert_int_equal(symlink(target, tmp_path("link.csv")), 0);
-	t = csv_table__load(tmp_path("link.csv"), errbuf, sizeof(errbuf));
+	snprintf(target, sizeof(target), "%s", bt_scratch_path("real.csv"));
+	assert_int_equal(symlink(target, bt_scratch_path("link.csv")), 0);
+	t = csv_table__load(bt_scratch_path("link.csv"), errbuf, sizeof(errbuf));
 	assert_null(t);
 	assert_non_null(strstr(errbuf, "link.csv' is a symlink (refusing to follow it)"));
 
-	t = csv_table__load(tmpdir, errbuf, sizeof(errbuf));
+	t = csv_table__load(bt_scratch_dir(), errbuf, sizeof(errbuf));
 	assert_null(t);
 	assert_non_null(strstr(errbuf, "' is not a regular file"));
 
 	/* A FIFO must neither hang open() nor be read. */
-	assert_int_equal(mkfifo(tmp_path("fifo.csv"), 0600), 0);
-	t = csv_table__load(tmp_path("fifo.csv"), errbuf, sizeof(errbuf));
+	assert_int_equal(mkfifo(bt_scratch_path("fifo.csv"), 0600), 0);
+	t = csv_table__load(bt_scratch_path("fifo.csv"), errbuf, sizeof(errbuf));
 	assert_null(t);
 	assert_non_null(strstr(errbuf, "fifo.csv' is not a regular file"));
 
 	/* NULL error buffer is allowed. */
-	assert_null(csv_table__load(tmp_path("missing.csv"), NULL, 0));
+	assert_null(csv_table__load(bt_scratch_path("missing.csv"), NULL, 0));
 }
 
 static void test_corrupt_gzip(void **state)
@@ -449,7 +420,7 @@ static void round_trip(bool gzip)
 	struct out *o;
 	int fd;
 
-	fd = open(tmp_path(name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(bt_scratch_path(name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	assert_true(fd >= 0);
 	o = out__open_fd(fd, gzip);
 	assert_non_null(o);
@@ -465,7 +436,7 @@ static void round_trip(bool gzip)
 	}
 	assert_int_equal(out__close(o), 0);
 
-	t = csv_table__load(tmp_path(name), errbuf, sizeof(errbuf));
+	t = csv_table__load(bt_scratch_path(name), errbuf, sizeof(errbuf));
 	if (!t)
 		fail_msg("%s", errbuf);
 	assert_int_equal(csv_table__rows(t), n * ROUND_TRIP_REPS);
@@ -493,7 +464,7 @@ static void test_round_trip_gzip(void **state)
 
 	(void)state;
 	round_trip(true);
-	fd = open(tmp_path("rt.csv.gz"), O_RDONLY | O_CLOEXEC);
+	fd = open(bt_scratch_path("rt.csv.gz"), O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
 	assert_int_equal(read(fd, magic, 2), 2);
 	close(fd);
@@ -516,7 +487,7 @@ static void test_gzip_crash_prefix(void **state)
 	off_t cut, header_end;
 
 	(void)state;
-	fd = open(tmp_path("crash.csv.gz"), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(bt_scratch_path("crash.csv.gz"), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	assert_true(fd >= 0);
 	o = out__open_fd(dup(fd), true);
 	assert_non_null(o);
@@ -529,7 +500,7 @@ static void test_gzip_crash_prefix(void **state)
 	assert_int_equal(out__flush(o), 0);
 
 	/* As the crash left it: no trailer. */
-	t = csv_table__load(tmp_path("crash.csv.gz"), errbuf, sizeof(errbuf));
+	t = csv_table__load(bt_scratch_path("crash.csv.gz"), errbuf, sizeof(errbuf));
 	if (!t)
 		fail_msg("%s", errbuf);
 	assert_int_equal(csv_table__rows(t), 1000);
@@ -645,5 +616,5 @@ int main(void)
 	    cmocka_unit_test(test_fixture_cut_samples),
 	};
 
-	return cmocka_run_group_tests_name("csvread", tests, setup, teardown);
+	return cmocka_run_group_tests_name("csvread", tests, bt_scratch_setup, bt_scratch_teardown);
 }

@@ -280,6 +280,47 @@ static void test_u64(void **state)
 	assert_int_equal(parse_u64("٣", 0, 10, &v), -EINVAL); /* Arabic-Indic digit */
 }
 
+static void test_fixed(void **state)
+{
+	__u64 v = 7;
+
+	(void)state;
+	assert_int_equal(parse_fixed("1234.567", 3, &v), 0);
+	assert_true(v == 1234567);
+	assert_int_equal(parse_fixed("0.5", 9, &v), 0);
+	assert_true(v == 500000000);
+	assert_int_equal(parse_fixed("12", 3, &v), 0);
+	assert_true(v == 12000);
+	assert_int_equal(parse_fixed("0", 0, &v), 0);
+	assert_true(v == 0);
+	/* exact where a double is not: 2^53 + 1 */
+	assert_int_equal(parse_fixed("9007199.254740993", 9, &v), 0);
+	assert_true(v == 9007199254740993ULL);
+	assert_int_equal(parse_fixed("18446744073.709551615", 9, &v), 0);
+	assert_true(v == UINT64_MAX);
+	assert_int_equal(parse_fixed("1844674407370955161.5", 1, &v), 0);
+	assert_true(v == UINT64_MAX);
+	v = 7;
+	assert_int_equal(parse_fixed("18446744073.709551616", 9, &v), -ERANGE);
+	assert_int_equal(parse_fixed("18446744074", 9, &v), -ERANGE);
+	assert_int_equal(parse_fixed("99999999999999999999999", 0, &v), -ERANGE);
+	assert_int_equal(parse_fixed("1.2345", 3, &v), -EINVAL); /* too fine */
+	assert_int_equal(parse_fixed("1.5", 0, &v), -EINVAL);
+	assert_int_equal(parse_fixed("1.", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed(".5", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed("", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed("-1", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed("+1", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed("1e3", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed("1.2.3", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed(" 1", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed("1.x", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed("99999999999999999999x.5", 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed(NULL, 3, &v), -EINVAL);
+	assert_int_equal(parse_fixed("1", 20, &v), -EINVAL);
+	assert_true(v == 7); /* untouched on error */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +335,7 @@ int main(void)
 	    cmocka_unit_test(test_pid_list),
 	    cmocka_unit_test(test_pid_list_rejects),
 	    cmocka_unit_test(test_u64),
+	    cmocka_unit_test(test_fixed),
 	};
 
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);

@@ -25,16 +25,6 @@
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 #include "testutil.h"
 
-static const char *fix(const char *name)
-{
-	static char bufs[8][PATH_MAX];
-	static int next;
-	char *p = bufs[next++ % 8];
-
-	snprintf(p, PATH_MAX, "%s/tests/fixtures/elf/%s", bt_build_dir(), name);
-	return p;
-}
-
 static void parse_ok(const char *s, const char *where, bool is_lib, const char *func)
 {
 	struct probe_spec ps;
@@ -179,12 +169,12 @@ static void test_find_mapped_self(void **state)
 	assert_non_null(strstr(err, "libc.so.6"));
 
 	/* Once dlopen()ed, it is. */
-	h = dlopen(fix("lib/libbtfix.so.1"), RTLD_NOW | RTLD_LOCAL);
+	h = dlopen(bt_elf_fixture("lib/libbtfix.so.1"), RTLD_NOW | RTLD_LOCAL);
 	assert_non_null(h);
 	ret = lib__find_mapped(getpid(), "libbtfix", path, sizeof(path), err, sizeof(err));
 	if (ret)
 		fail_msg("after dlopen: %d: %s", ret, err);
-	assert_same_file(path, fix("lib/libbtfix.so.1"));
+	assert_same_file(path, bt_elf_fixture("lib/libbtfix.so.1"));
 	dlclose(h);
 }
 
@@ -237,9 +227,10 @@ static void test_find_for_exe_origin(void **state)
 {
 	(void)state;
 	/* lib/ next to the program, reachable only through $ORIGIN/lib. */
-	find_exe_ok(fix("uselib"), "libbtfix", fix("lib/libbtfix.so.1"));
-	find_exe_ok(fix("uselib"), "libbtfix.so.1", fix("lib/libbtfix.so.1"));
-	find_exe_ok(fix("uselib_rpath"), "libbtfix", fix("lib/libbtfix.so.1"));
+	find_exe_ok(bt_elf_fixture("uselib"), "libbtfix", bt_elf_fixture("lib/libbtfix.so.1"));
+	find_exe_ok(bt_elf_fixture("uselib"), "libbtfix.so.1", bt_elf_fixture("lib/libbtfix.so.1"));
+	find_exe_ok(bt_elf_fixture("uselib_rpath"), "libbtfix",
+		    bt_elf_fixture("lib/libbtfix.so.1"));
 }
 
 static void test_find_for_exe_libc(void **state)
@@ -250,14 +241,14 @@ static void test_find_for_exe_libc(void **state)
 	(void)state;
 	/* The fixtures run with the same libc as this test. */
 	loaded_file((const void *)gnu_get_libc_version, libc);
-	find_exe_ok(fix("uselib"), "libc", libc);
-	find_exe_ok(fix("prog_pie"), "libc.so.6", libc);
+	find_exe_ok(bt_elf_fixture("uselib"), "libc", libc);
+	find_exe_ok(bt_elf_fixture("prog_pie"), "libc.so.6", libc);
 	/* This test links libstdc++ too (for __cxa_demangle). */
 	loaded_file((const void *)__cxa_demangle, cxxlib);
-	find_exe_ok(fix("cxx"), "libstdc++", cxxlib);
+	find_exe_ok(bt_elf_fixture("cxx"), "libstdc++", cxxlib);
 	/* The dynamic loader is always loaded, from PT_INTERP. */
 	snprintf(cmd, sizeof(cmd), "readelf -lW '%s' | sed -n 's/.*interpreter: \\(.*\\)]$/\\1/p'",
-		 fix("prog_pie"));
+		 bt_elf_fixture("prog_pie"));
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(interp, sizeof(interp), p));
@@ -266,7 +257,7 @@ static void test_find_for_exe_libc(void **state)
 	/* "ld-linux-x86-64" for "/lib64/ld-linux-x86-64.so.2" */
 	snprintf(ld, sizeof(ld), "%s", strrchr(interp, '/') + 1);
 	*strstr(ld, ".so") = '\0';
-	find_exe_ok(fix("prog_pie"), ld, interp);
+	find_exe_ok(bt_elf_fixture("prog_pie"), ld, interp);
 }
 
 static void test_find_for_exe_ld_library_path(void **state)
@@ -278,15 +269,15 @@ static void test_find_for_exe_ld_library_path(void **state)
 
 	(void)state;
 	unsetenv("LD_LIBRARY_PATH");
-	ret = lib__find_for_exe(fix("uselib_norpath"), "libbtfix", path, sizeof(path), err,
-				sizeof(err));
+	ret = lib__find_for_exe(bt_elf_fixture("uselib_norpath"), "libbtfix", path, sizeof(path),
+				err, sizeof(err));
 	assert_int_equal(ret, -ENOENT);
 	assert_non_null(strstr(err, "not found: libbtfix.so.1"));
 	assert_non_null(strstr(err, "libc.so.6"));
-	snprintf(dir, sizeof(dir), "/nonexistent:%s", fix("lib"));
+	snprintf(dir, sizeof(dir), "/nonexistent:%s", bt_elf_fixture("lib"));
 	setenv("LD_LIBRARY_PATH", dir, 1);
-	ret = lib__find_for_exe(fix("uselib_norpath"), "libbtfix", path, sizeof(path), err,
-				sizeof(err));
+	ret = lib__find_for_exe(bt_elf_fixture("uselib_norpath"), "libbtfix", path, sizeof(path),
+				err, sizeof(err));
 	if (saved)
 		setenv("LD_LIBRARY_PATH", saved, 1);
 	else
@@ -294,7 +285,7 @@ static void test_find_for_exe_ld_library_path(void **state)
 	free(saved);
 	if (ret)
 		fail_msg("with LD_LIBRARY_PATH: %d: %s", ret, err);
-	assert_same_file(path, fix("lib/libbtfix.so.1"));
+	assert_same_file(path, bt_elf_fixture("lib/libbtfix.so.1"));
 }
 
 static void test_find_for_exe_errors(void **state)
@@ -303,7 +294,8 @@ static void test_find_for_exe_errors(void **state)
 	int ret;
 
 	(void)state;
-	ret = lib__find_for_exe(fix("uselib"), "libnothere", path, sizeof(path), err, sizeof(err));
+	ret = lib__find_for_exe(bt_elf_fixture("uselib"), "libnothere", path, sizeof(path), err,
+				sizeof(err));
 	assert_int_equal(ret, -ENOENT);
 	assert_non_null(strstr(err, "library 'libnothere' is not linked by"));
 	assert_non_null(strstr(err, "it links: "));
@@ -311,16 +303,17 @@ static void test_find_for_exe_errors(void **state)
 	assert_non_null(strstr(err, "libc.so.6"));
 	assert_null(strstr(err, "not found:"));
 
-	ret = lib__find_for_exe(fix("prog_static"), "libc", path, sizeof(path), err, sizeof(err));
+	ret = lib__find_for_exe(bt_elf_fixture("prog_static"), "libc", path, sizeof(path), err,
+				sizeof(err));
 	assert_int_equal(ret, -ENOENT);
 	assert_non_null(strstr(err, "statically linked"));
 
-	assert_int_equal(
-	    lib__find_for_exe(fix("notelf"), "libc", path, sizeof(path), err, sizeof(err)),
-	    -ENOEXEC);
-	assert_int_equal(
-	    lib__find_for_exe(fix("nosuch"), "libc", path, sizeof(path), err, sizeof(err)),
-	    -ENOENT);
+	assert_int_equal(lib__find_for_exe(bt_elf_fixture("notelf"), "libc", path, sizeof(path),
+					   err, sizeof(err)),
+			 -ENOEXEC);
+	assert_int_equal(lib__find_for_exe(bt_elf_fixture("nosuch"), "libc", path, sizeof(path),
+					   err, sizeof(err)),
+			 -ENOENT);
 	assert_non_null(strstr(err, "no such file"));
 }
 
@@ -396,7 +389,7 @@ static void test_damaged_inputs(void **state)
 	snprintf(exe, sizeof(exe), "%s/uselib", dir);
 	snprintf(cache, sizeof(cache), "%s/ld.so.cache", dir);
 
-	img = slurp(fix("uselib"), &len);
+	img = slurp(bt_elf_fixture("uselib"), &len);
 	copy = malloc(len);
 	assert_non_null(copy);
 	for (int round = 0; round < 200; round++) {
@@ -464,24 +457,24 @@ static void test_resolve_command(void **state)
 
 	(void)state;
 	spec("train_*", &ps);
-	n = probe_spec__resolve(&ps, 0, fix("prog_pie"), 100, &t, err, sizeof(err));
+	n = probe_spec__resolve(&ps, 0, bt_elf_fixture("prog_pie"), 100, &t, err, sizeof(err));
 	if (n != 3)
 		fail_msg("resolve train_* = %d: %s", n, err);
 	assert_string_equal(t[0].func, "train_begin");
 	assert_string_equal(t[2].func, "train_stop");
-	assert_string_equal(t[1].binary, fix("prog_pie"));
-	assert_same_file(t[1].shown, fix("prog_pie"));
+	assert_string_equal(t[1].binary, bt_elf_fixture("prog_pie"));
+	assert_same_file(t[1].shown, bt_elf_fixture("prog_pie"));
 	assert_true(t[0].offset != t[1].offset && t[1].offset != t[2].offset);
 	free(t);
 
 	/* A library of the command, found through RUNPATH $ORIGIN; offset checked in memory. */
 	spec("libbtfix:bt_fix_mul", &ps);
-	n = probe_spec__resolve(&ps, 0, fix("uselib"), 100, &t, err, sizeof(err));
+	n = probe_spec__resolve(&ps, 0, bt_elf_fixture("uselib"), 100, &t, err, sizeof(err));
 	if (n != 1)
 		fail_msg("resolve libbtfix:bt_fix_mul = %d: %s", n, err);
-	assert_same_file(t[0].binary, fix("lib/libbtfix.so.1"));
+	assert_same_file(t[0].binary, bt_elf_fixture("lib/libbtfix.so.1"));
 	{
-		void *h = dlopen(fix("lib/libbtfix.so.1"), RTLD_NOW | RTLD_LOCAL);
+		void *h = dlopen(bt_elf_fixture("lib/libbtfix.so.1"), RTLD_NOW | RTLD_LOCAL);
 
 		assert_non_null(h);
 		assert_file_bytes(t[0].binary, t[0].offset, dlsym(h, "bt_fix_mul"), 16);
@@ -541,13 +534,14 @@ static void test_resolve_errors(void **state)
 	char cwd[PATH_MAX], dir[PATH_MAX];
 
 	(void)state;
-	resolve_err("trian_step", 0, fix("prog_pie"), 10, -ENOENT,
+	resolve_err("trian_step", 0, bt_elf_fixture("prog_pie"), 10, -ENOENT,
 		    "no function named 'trian_step' in ");
-	resolve_err("trian_step", 0, fix("prog_pie"), 10, -ENOENT, "did you mean 'train_step'");
-	resolve_err("train_*", 0, fix("prog_pie"), 2, -E2BIG, "matches 3 functions");
-	resolve_err("main", 0, fix("prog_stripped"), 10, -ENODATA, "stripped");
-	resolve_err("main", 0, fix("notelf"), 10, -ENOEXEC, "not an ELF file");
-	resolve_err("libnothere:f", 0, fix("uselib"), 10, -ENOENT, "it links: ");
+	resolve_err("trian_step", 0, bt_elf_fixture("prog_pie"), 10, -ENOENT,
+		    "did you mean 'train_step'");
+	resolve_err("train_*", 0, bt_elf_fixture("prog_pie"), 2, -E2BIG, "matches 3 functions");
+	resolve_err("main", 0, bt_elf_fixture("prog_stripped"), 10, -ENODATA, "stripped");
+	resolve_err("main", 0, bt_elf_fixture("notelf"), 10, -ENOEXEC, "not an ELF file");
+	resolve_err("libnothere:f", 0, bt_elf_fixture("uselib"), 10, -ENOENT, "it links: ");
 	resolve_err("libnothere:f", getpid(), NULL, 10, -ENOENT, "is not mapped in PID");
 	resolve_err("f", bt_unused_pid(), NULL, 10, -ESRCH, "no process with PID");
 	/* A kernel thread, where there is one to see (not in a PID namespace). */
@@ -565,9 +559,10 @@ static void test_resolve_errors(void **state)
 	}
 	/* "prog_pie:main" read as a library name, with prog_pie right here */
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	snprintf(dir, sizeof(dir), "%s", fix(""));
+	snprintf(dir, sizeof(dir), "%s", bt_elf_fixture(""));
 	assert_int_equal(chdir(dir), 0);
-	resolve_err("prog_pie:main", 0, fix("uselib"), 10, -ENOENT, "write './prog_pie:main'");
+	resolve_err("prog_pie:main", 0, bt_elf_fixture("uselib"), 10, -ENOENT,
+		    "write './prog_pie:main'");
 	assert_int_equal(chdir(cwd), 0);
 }
 

@@ -24,8 +24,8 @@
 #include "csvread.h"
 #include "report.h"
 #include "svg.h"
+#include "testutil.h"
 
-static char tmpdir[] = "/tmp/test_report.XXXXXX";
 static char fixtures[PATH_MAX];
 static char errbuf[512];
 static char *summary;
@@ -37,18 +37,14 @@ static int setup(void **state)
 
 	(void)state;
 	snprintf(fixtures, sizeof(fixtures), "%s", f ? f : "tests/fixtures/runs");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return bt_scratch_setup(state);
 }
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
 	free(summary);
 	free(html);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return bt_scratch_teardown(state);
 }
 
 static const char *fixture(const char *name)
@@ -61,35 +57,10 @@ static const char *fixture(const char *name)
 	return path[i];
 }
 
-static const char *tmp_path(const char *name)
-{
-	static char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	return path;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long len;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	buf = calloc(1, (size_t)len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
-	fclose(f);
-	return buf;
-}
-
-/* Run the report on dirs into tmpdir/out.html; 0 or -1 (errbuf). */
+/* Run the report on dirs into out.html in the scratch directory; 0 or -1 (errbuf). */
 static int report(int n, const char *const *dirs)
 {
-	struct report_opts o = {.dirs = dirs, .ndirs = n, .output = tmp_path("out.html")};
+	struct report_opts o = {.dirs = dirs, .ndirs = n, .output = bt_scratch_path("out.html")};
 	size_t len;
 	FILE *s;
 	int ret;
@@ -104,7 +75,7 @@ static int report(int n, const char *const *dirs)
 	ret = report__generate(&o, s, errbuf, sizeof(errbuf));
 	fclose(s);
 	if (!ret)
-		html = slurp(o.output);
+		html = bt_read_file(o.output, NULL);
 	else
 		assert_int_equal(access(o.output, F_OK), -1); /* nothing half-written */
 	return ret;
@@ -324,36 +295,39 @@ static void test_truncated(void **state)
 	assert_contains(summary_line("truncated"), "9.95 s");
 }
 
-static void copy_file(const char *from, const char *to)
+/* FROM_DIR/NAME copied to DIR/NAME. */
+static void copy_file(const char *from_dir, const char *dir, const char *name)
 {
-	char *data = slurp(from);
-	FILE *f = fopen(to, "w");
+	char from[PATH_MAX + 128], to[PATH_MAX + 128];
+	size_t len;
+	char *data;
 
-	assert_non_null(f);
-	fputs(data, f);
-	fclose(f);
+	snprintf(from, sizeof(from), "%s/%s", from_dir, name);
+	snprintf(to, sizeof(to), "%s/%s", dir, name);
+	data = bt_read_file(from, &len);
+	bt_write_file(to, data, len);
 	free(data);
+}
+
+/* A new run directory NAME (its path into dir) with the fixture run's files but calls.csv. */
+static void run_like(const char *fixture_run, const char *name, char *dir, size_t len)
+{
+	snprintf(dir, len, "%s", bt_scratch_path(name));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	copy_file(fixture(fixture_run), dir, "meta.json");
+	copy_file(fixture(fixture_run), dir, "samples.csv");
+	copy_file(fixture(fixture_run), dir, "events.csv");
 }
 
 /* Calls after the last sample (the tracer died between them): counted, not drawn. */
 static void test_calls_after_last_sample(void **state)
 {
-	static const char *const files[] = {"meta.json", "samples.csv", "events.csv"};
-	char dir[PATH_MAX + 64], from[PATH_MAX + 128], to[PATH_MAX + 128];
+	char dir[PATH_MAX + 64];
 	const char *dirs[] = {dir};
-	size_t i;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", tmp_path("late"));
-	assert_int_equal(mkdir(dir, 0755), 0);
-	for (i = 0; i < 3; i++) {
-		snprintf(from, sizeof(from), "%s/%s", fixture("truncated"), files[i]);
-		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
-		copy_file(from, to);
-	}
-	snprintf(from, sizeof(from), "%s/calls.csv", fixture("train"));
-	snprintf(to, sizeof(to), "%s/calls.csv", dir);
-	copy_file(from, to);
+	run_like("truncated", "late", dir, sizeof(dir));
+	copy_file(fixture("train"), dir, "calls.csv");
 	must_report(1, dirs);
 	/* samples end at 9.95 s; train's calls run to 19.9 s. */
 	assert_contains(html,
@@ -439,22 +413,14 @@ static void test_reduction(void **state)
 	char *c;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", tmp_path("long"));
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("long"));
 	assert_int_equal(mkdir(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/meta.json", dirs[0]);
-	f = fopen(path, "w");
-	fputs("{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":5000}", f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/events.csv", dirs[0]);
-	f = fopen(path, "w");
-	fputs("t_s,pid,tid,event,detail\n", f);
-	fclose(f);
+	bt_write_text(dirs[0], "meta.json",
+		      "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":5000}");
+	bt_write_text(dirs[0], "events.csv", "t_s,pid,tid,event,detail\n");
 	snprintf(path, sizeof(path), "%s/samples.csv", dirs[0]);
 	f = fopen(path, "w");
-	fputs("t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
-	      "rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,read_bytes,"
-	      "write_bytes,io_ops,io_wait_ns,threads\n",
-	      f);
+	fputs(BT_SAMPLES_HEADER "\n", f);
 	for (i = 1; i <= 50000; i++)
 		fprintf(f, "%d.%d00000,7,long,%d,%d.0,0,0,0,0,0,%d,%d,0,0,0,0,0,0,0,0,1\n", i / 10,
 			i % 10, 100000000, 50 + i % 3, 1 << 20, i == 31234 ? 1 << 30 : 1 << 20);
@@ -482,22 +448,13 @@ static void test_many_processes(void **state)
 	char *c;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", tmp_path("many"));
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("many"));
 	assert_int_equal(mkdir(dir, 0755), 0);
-	snprintf(path, sizeof(path), "%s/meta.json", dir);
-	f = fopen(path, "w");
-	fputs("{\"outcome\":\"detached\",\"wall_s\":10}", f);
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/events.csv", dir);
-	f = fopen(path, "w");
-	fputs("t_s,pid,tid,event,detail\n", f);
-	fclose(f);
+	bt_write_text(dir, "meta.json", "{\"outcome\":\"detached\",\"wall_s\":10}");
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
 	snprintf(path, sizeof(path), "%s/samples.csv", dir);
 	f = fopen(path, "w");
-	fputs("t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
-	      "rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,read_bytes,"
-	      "write_bytes,io_ops,io_wait_ns,threads\n",
-	      f);
+	fputs(BT_SAMPLES_HEADER "\n", f);
 	/* 3000 processes, 10 ticks; process 2500 is the busiest. */
 	for (k = 1; k <= 10; k++)
 		for (i = 0; i < 3000; i++)
@@ -520,20 +477,13 @@ static void test_many_processes(void **state)
 /* A hostile calls.csv with 1100 function names: 1024 kept apart, the rest lumped. */
 static void test_many_functions(void **state)
 {
-	static const char *const files[] = {"meta.json", "samples.csv", "events.csv"};
-	char dir[PATH_MAX + 64], from[PATH_MAX + 128], to[PATH_MAX + 128];
+	char dir[PATH_MAX + 64], to[PATH_MAX + 128];
 	const char *dirs[] = {dir};
 	size_t i;
 	FILE *f;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", tmp_path("funcs"));
-	assert_int_equal(mkdir(dir, 0755), 0);
-	for (i = 0; i < 3; i++) {
-		snprintf(from, sizeof(from), "%s/%s", fixture("train"), files[i]);
-		snprintf(to, sizeof(to), "%s/%s", dir, files[i]);
-		copy_file(from, to);
-	}
+	run_like("train", "funcs", dir, sizeof(dir));
 	snprintf(to, sizeof(to), "%s/calls.csv", dir);
 	f = fopen(to, "w");
 	assert_non_null(f);
@@ -561,15 +511,15 @@ static void test_output_file(void **state)
 
 	(void)state;
 	/* A symlink at the output path is replaced, never written through. */
-	snprintf(target, sizeof(target), "%s", tmp_path("victim"));
+	snprintf(target, sizeof(target), "%s", bt_scratch_path("victim"));
 	f = fopen(target, "w");
 	fputs("precious", f);
 	fclose(f);
-	snprintf(link, sizeof(link), "%s", tmp_path("link.html"));
+	snprintf(link, sizeof(link), "%s", bt_scratch_path("link.html"));
 	assert_int_equal(symlink(target, link), 0);
 	o.output = link;
 	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), 0);
-	victim = slurp(target);
+	victim = bt_read_file(target, NULL);
 	assert_string_equal(victim, "precious");
 	free(victim);
 	assert_int_equal(lstat(link, &st), 0);
@@ -581,17 +531,17 @@ static void test_output_file(void **state)
 	/* No temporary files left behind. */
 	assert_int_equal(system("ls -A /tmp/test_report.*/ | grep -q tmp"), 256);
 	/* A missing directory is a clear error. */
-	o.output = tmp_path("nope/report.html");
+	o.output = bt_scratch_path("nope/report.html");
 	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
 	assert_contains(errbuf, "cannot open directory");
 
 	/* meta.json as a symlink (planted by another user) is refused. */
-	assert_int_equal(mkdir(tmp_path("sym"), 0755), 0);
-	snprintf(link, sizeof(link), "%.4000s/meta.json", tmp_path("sym"));
+	assert_int_equal(mkdir(bt_scratch_path("sym"), 0755), 0);
+	snprintf(link, sizeof(link), "%.4000s/meta.json", bt_scratch_path("sym"));
 	snprintf(target, sizeof(target), "%.4000s/meta.json", fixture("train"));
 	assert_non_null(realpath(target, real));
 	assert_int_equal(symlink(real, link), 0);
-	dirs[0] = tmp_path("sym");
+	dirs[0] = bt_scratch_path("sym");
 	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
 	assert_contains(errbuf, "meta.json' is a symlink");
 }
@@ -686,7 +636,7 @@ static int stop_silently(const struct csv_row *row, void *ctx)
 
 static void test_stream_errors(void **state)
 {
-	const char *p = tmp_path("s.csv");
+	const char *p = bt_scratch_path("s.csv");
 	FILE *f = fopen(p, "w");
 
 	(void)state;

@@ -17,39 +17,19 @@
 #include <cmocka.h>
 
 #include "rundir.h"
+#include "testutil.h"
 
 #define OTHER_ID 12345 /* an id nobody on the test machine is likely to use */
 
-static char tmpdir[] = "/tmp/test_rundir.XXXXXX";
 static char errbuf[512];
 
 static int setup(void **state)
 {
-	(void)state;
 	umask(022);
-	if (!mkdtemp(tmpdir))
+	if (bt_scratch_setup(state))
 		return -1;
 	/* Let an unprivileged child traverse it (the permission test). */
-	return chmod(tmpdir, 0755);
-}
-
-static int teardown(void **state)
-{
-	char cmd[PATH_MAX + 16];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *tpath(const char *name)
-{
-	static char bufs[4][PATH_MAX];
-	static int next;
-	char *p = bufs[next++ % 4];
-
-	snprintf(p, PATH_MAX, "%s/%s", tmpdir, name);
-	return p;
+	return chmod(bt_scratch_dir(), 0755);
 }
 
 static void make_file(const char *path, const char *content)
@@ -113,7 +93,7 @@ static void expect_refused(const char *path, const char *want_substr)
 
 static void test_create_new(void **state)
 {
-	const char *path = tpath("run1");
+	const char *path = bt_scratch_path("run1");
 	struct rundir *rd;
 	struct stat st;
 
@@ -138,7 +118,7 @@ static void test_create_new(void **state)
 
 static void test_existing_empty_dir(void **state)
 {
-	const char *path = tpath("empty");
+	const char *path = bt_scratch_path("empty");
 	struct rundir *rd;
 	int fd;
 
@@ -161,42 +141,43 @@ static void test_refusals(void **state)
 	char want[PATH_MAX + 128];
 
 	(void)state;
-	assert_int_equal(mkdir(tpath("full"), 0755), 0);
-	make_file(tpath("full/old.csv"), "x\n");
+	assert_int_equal(mkdir(bt_scratch_path("full"), 0755), 0);
+	make_file(bt_scratch_path("full/old.csv"), "x\n");
 	snprintf(want, sizeof(want),
 		 "output directory '%s' exists and is not empty (choose another -o)",
-		 tpath("full"));
-	expect_refused(tpath("full"), want);
-	assert_string_equal(read_file(tpath("full/old.csv")), "x\n");
+		 bt_scratch_path("full"));
+	expect_refused(bt_scratch_path("full"), want);
+	assert_string_equal(read_file(bt_scratch_path("full/old.csv")), "x\n");
 
 	/* Hidden files count. */
-	assert_int_equal(mkdir(tpath("hidden"), 0755), 0);
-	make_file(tpath("hidden/.x"), "");
-	expect_refused(tpath("hidden"), "exists and is not empty");
+	assert_int_equal(mkdir(bt_scratch_path("hidden"), 0755), 0);
+	make_file(bt_scratch_path("hidden/.x"), "");
+	expect_refused(bt_scratch_path("hidden"), "exists and is not empty");
 
-	make_file(tpath("afile"), "data");
-	snprintf(want, sizeof(want), "'%s' is a file, not a directory", tpath("afile"));
-	expect_refused(tpath("afile"), want);
-	assert_string_equal(read_file(tpath("afile")), "data");
+	make_file(bt_scratch_path("afile"), "data");
+	snprintf(want, sizeof(want), "'%s' is a file, not a directory", bt_scratch_path("afile"));
+	expect_refused(bt_scratch_path("afile"), want);
+	assert_string_equal(read_file(bt_scratch_path("afile")), "data");
 
 	/* A symlink, even to an empty directory, is not followed. */
-	assert_int_equal(mkdir(tpath("target"), 0755), 0);
-	assert_int_equal(symlink(tpath("target"), tpath("link")), 0);
-	snprintf(want, sizeof(want), "'%s' is a symlink (refusing to follow it)", tpath("link"));
-	expect_refused(tpath("link"), want);
-	assert_int_equal(symlink(tpath("nowhere"), tpath("dangling")), 0);
-	expect_refused(tpath("dangling"), "is a symlink (refusing to follow it)");
-	assert_int_equal(access(tpath("nowhere"), F_OK), -1);
+	assert_int_equal(mkdir(bt_scratch_path("target"), 0755), 0);
+	assert_int_equal(symlink(bt_scratch_path("target"), bt_scratch_path("link")), 0);
+	snprintf(want, sizeof(want), "'%s' is a symlink (refusing to follow it)",
+		 bt_scratch_path("link"));
+	expect_refused(bt_scratch_path("link"), want);
+	assert_int_equal(symlink(bt_scratch_path("nowhere"), bt_scratch_path("dangling")), 0);
+	expect_refused(bt_scratch_path("dangling"), "is a symlink (refusing to follow it)");
+	assert_int_equal(access(bt_scratch_path("nowhere"), F_OK), -1);
 
-	assert_int_equal(mkfifo(tpath("fifo"), 0644), 0);
-	expect_refused(tpath("fifo"), "is not a directory");
+	assert_int_equal(mkfifo(bt_scratch_path("fifo"), 0644), 0);
+	expect_refused(bt_scratch_path("fifo"), "is not a directory");
 
 	snprintf(want, sizeof(want),
 		 "cannot create '%s': No such file or directory (create the parent directory "
 		 "first)",
-		 tpath("no/such"));
-	expect_refused(tpath("no/such"), want);
-	expect_refused(tpath("afile/sub"), "Not a directory");
+		 bt_scratch_path("no/such"));
+	expect_refused(bt_scratch_path("no/such"), want);
+	expect_refused(bt_scratch_path("afile/sub"), "Not a directory");
 	expect_refused("", "output directory name is empty");
 }
 
@@ -209,8 +190,8 @@ static void test_permission_denied(void **state)
 	pid_t pid;
 
 	(void)state;
-	assert_int_equal(mkdir(tpath("ro"), 0555), 0);
-	assert_int_equal(chmod(tpath("ro"), 0555), 0);
+	assert_int_equal(mkdir(bt_scratch_path("ro"), 0555), 0);
+	assert_int_equal(chmod(bt_scratch_path("ro"), 0555), 0);
 	assert_int_equal(pipe(pipefd), 0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -221,7 +202,8 @@ static void test_permission_denied(void **state)
 		/* root ignores mode bits: become nobody first. */
 		if (geteuid() == 0 && (setgid(65534) || setuid(65534)))
 			_exit(2);
-		rd = rundir__create(tpath("ro/run"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
+		rd = rundir__create(bt_scratch_path("ro/run"), (uid_t)-1, (gid_t)-1, errbuf,
+				    sizeof(errbuf));
 		if (rd)
 			_exit(1);
 		n = write(pipefd[1], errbuf, strlen(errbuf));
@@ -235,10 +217,11 @@ static void test_permission_denied(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 	assert_true(n > 0);
 	errbuf[n] = '\0';
-	snprintf(want, sizeof(want), "cannot create '%s': Permission denied", tpath("ro/run"));
+	snprintf(want, sizeof(want), "cannot create '%s': Permission denied",
+		 bt_scratch_path("ro/run"));
 	if (strncmp(errbuf, want, strlen(want)))
 		fail_msg("error \"%s\", want \"%s...\"", errbuf, want);
-	assert_int_equal(access(tpath("ro/run"), F_OK), -1);
+	assert_int_equal(access(bt_scratch_path("ro/run"), F_OK), -1);
 }
 
 static void test_open_files(void **state)
@@ -248,7 +231,7 @@ static void test_open_files(void **state)
 	int fd, fd2;
 
 	(void)state;
-	rd = rundir__create(tpath("files"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
+	rd = rundir__create(bt_scratch_path("files"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
 	assert_non_null(rd);
 	fd = rundir__open(rd, "samples.csv", 0);
 	assert_true(fd >= 0);
@@ -262,13 +245,13 @@ static void test_open_files(void **state)
 	/* Never clobbers. */
 	assert_int_equal(rundir__open(rd, "samples.csv", 0), -EEXIST);
 	assert_int_equal(rundir__open(rd, "samples.csv", O_TRUNC), -EEXIST);
-	assert_string_equal(read_file(tpath("files/samples.csv")), "a\n");
+	assert_string_equal(read_file(bt_scratch_path("files/samples.csv")), "a\n");
 
 	/* Never follows a planted symlink. */
-	make_file(tpath("victim"), "precious");
-	assert_int_equal(symlink(tpath("victim"), tpath("files/calls.csv")), 0);
+	make_file(bt_scratch_path("victim"), "precious");
+	assert_int_equal(symlink(bt_scratch_path("victim"), bt_scratch_path("files/calls.csv")), 0);
 	assert_int_equal(rundir__open(rd, "calls.csv", 0), -EEXIST);
-	assert_string_equal(read_file(tpath("victim")), "precious");
+	assert_string_equal(read_file(bt_scratch_path("victim")), "precious");
 
 	assert_int_equal(rundir__open(rd, "../escape", 0), -EINVAL);
 	assert_int_equal(rundir__open(rd, "sub/x", 0), -EINVAL);
@@ -276,7 +259,7 @@ static void test_open_files(void **state)
 	assert_int_equal(rundir__open(rd, ".", 0), -EINVAL);
 	assert_int_equal(rundir__open(rd, "..", 0), -EINVAL);
 	assert_int_equal(rundir__open(rd, NULL, 0), -EINVAL);
-	assert_int_equal(access(tpath("escape"), F_OK), -1);
+	assert_int_equal(access(bt_scratch_path("escape"), F_OK), -1);
 
 	/* Extra flags are passed on. */
 	fd2 = rundir__open(rd, "events.csv", O_APPEND);
@@ -285,11 +268,11 @@ static void test_open_files(void **state)
 	close(fd2);
 
 	/* Files follow the directory, not its old name. */
-	assert_int_equal(rename(tpath("files"), tpath("files-moved")), 0);
+	assert_int_equal(rename(bt_scratch_path("files"), bt_scratch_path("files-moved")), 0);
 	fd = rundir__open(rd, "late.csv", 0);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(access(tpath("files-moved/late.csv"), F_OK), 0);
+	assert_int_equal(access(bt_scratch_path("files-moved/late.csv"), F_OK), 0);
 	rundir__close(rd);
 }
 
@@ -299,15 +282,15 @@ static void test_replace(void **state)
 	int fd;
 
 	(void)state;
-	rd = rundir__create(tpath("rep"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
+	rd = rundir__create(bt_scratch_path("rep"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
 	assert_non_null(rd);
 	assert_int_equal(rundir__replace(rd, "meta.json", "{\"v\": 1}\n", 9), 0);
-	assert_string_equal(read_file(tpath("rep/meta.json")), "{\"v\": 1}\n");
+	assert_string_equal(read_file(bt_scratch_path("rep/meta.json")), "{\"v\": 1}\n");
 	assert_int_equal(rundir__replace(rd, "meta.json", "{\"v\": 22}\n", 10), 0);
-	assert_string_equal(read_file(tpath("rep/meta.json")), "{\"v\": 22}\n");
+	assert_string_equal(read_file(bt_scratch_path("rep/meta.json")), "{\"v\": 22}\n");
 	assert_int_equal(rundir__replace(rd, "empty", "", 0), 0);
-	assert_string_equal(read_file(tpath("rep/empty")), "");
-	assert_string_equal(list_dir(tpath("rep")), "empty|meta.json");
+	assert_string_equal(read_file(bt_scratch_path("rep/empty")), "");
+	assert_string_equal(list_dir(bt_scratch_path("rep")), "empty|meta.json");
 
 	/* Over a file made with rundir__open. */
 	fd = rundir__open(rd, "x.json", 0);
@@ -315,20 +298,21 @@ static void test_replace(void **state)
 	assert_int_equal(write(fd, "old", 3), 3);
 	close(fd);
 	assert_int_equal(rundir__replace(rd, "x.json", "new", 3), 0);
-	assert_string_equal(read_file(tpath("rep/x.json")), "new");
+	assert_string_equal(read_file(bt_scratch_path("rep/x.json")), "new");
 
 	/* A planted symlink is replaced, its target left alone. */
-	make_file(tpath("victim2"), "precious");
-	assert_int_equal(symlink(tpath("victim2"), tpath("rep/trap.json")), 0);
+	make_file(bt_scratch_path("victim2"), "precious");
+	assert_int_equal(symlink(bt_scratch_path("victim2"), bt_scratch_path("rep/trap.json")), 0);
 	assert_int_equal(rundir__replace(rd, "trap.json", "mine", 4), 0);
-	assert_string_equal(read_file(tpath("victim2")), "precious");
-	assert_string_equal(read_file(tpath("rep/trap.json")), "mine");
+	assert_string_equal(read_file(bt_scratch_path("victim2")), "precious");
+	assert_string_equal(read_file(bt_scratch_path("rep/trap.json")), "mine");
 
 	/* Failure leaves no temporary file behind. */
 	assert_int_equal(mkdirat(rundir__dirfd(rd), "adir", 0755), 0);
 	assert_int_equal(rundir__replace(rd, "adir", "x", 1), -EISDIR);
 	assert_int_equal(rundir__replace(rd, "a/b", "x", 1), -EINVAL);
-	assert_string_equal(list_dir(tpath("rep")), "adir|empty|meta.json|trap.json|x.json");
+	assert_string_equal(list_dir(bt_scratch_path("rep")),
+			    "adir|empty|meta.json|trap.json|x.json");
 	rundir__close(rd);
 }
 
@@ -338,24 +322,24 @@ static void test_discard(void **state)
 	int fd;
 
 	(void)state;
-	rd = rundir__create(tpath("gone"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
+	rd = rundir__create(bt_scratch_path("gone"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
 	assert_non_null(rd);
 	fd = rundir__open(rd, "samples.csv", 0);
 	assert_true(fd >= 0);
 	close(fd);
 	assert_int_equal(rundir__replace(rd, "meta.json", "{}", 2), 0);
 	rundir__discard(rd);
-	assert_int_equal(access(tpath("gone"), F_OK), -1);
+	assert_int_equal(access(bt_scratch_path("gone"), F_OK), -1);
 
 	/* Files it did not create keep the directory alive. */
-	rd = rundir__create(tpath("kept"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
+	rd = rundir__create(bt_scratch_path("kept"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
 	assert_non_null(rd);
 	fd = rundir__open(rd, "samples.csv", 0);
 	assert_true(fd >= 0);
 	close(fd);
-	make_file(tpath("kept/user-notes.txt"), "mine");
+	make_file(bt_scratch_path("kept/user-notes.txt"), "mine");
 	rundir__discard(rd);
-	assert_string_equal(list_dir(tpath("kept")), "user-notes.txt");
+	assert_string_equal(list_dir(bt_scratch_path("kept")), "user-notes.txt");
 	rundir__discard(NULL);
 }
 
@@ -382,8 +366,8 @@ static void test_default_name(void **state)
 
 	(void)state;
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	assert_int_equal(mkdir(tpath("default"), 0755), 0);
-	assert_int_equal(chdir(tpath("default")), 0);
+	assert_int_equal(mkdir(bt_scratch_path("default"), 0755), 0);
+	assert_int_equal(chdir(bt_scratch_path("default")), 0);
 
 	rd1 = rundir__create(NULL, (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
 	if (!rd1)
@@ -433,48 +417,51 @@ static void test_chown(void **state)
 	(void)state;
 	if (geteuid() != 0) {
 		/* Unprivileged: giving away must fail cleanly and leave nothing. */
-		rd = rundir__create(tpath("own"), OTHER_ID, OTHER_ID, errbuf, sizeof(errbuf));
+		rd = rundir__create(bt_scratch_path("own"), OTHER_ID, OTHER_ID, errbuf,
+				    sizeof(errbuf));
 		assert_null(rd);
 		assert_non_null(strstr(errbuf, "cannot give '"));
-		assert_int_equal(access(tpath("own"), F_OK), -1);
+		assert_int_equal(access(bt_scratch_path("own"), F_OK), -1);
 		return;
 	}
-	rd = rundir__create(tpath("own"), OTHER_ID, OTHER_ID, errbuf, sizeof(errbuf));
+	rd = rundir__create(bt_scratch_path("own"), OTHER_ID, OTHER_ID, errbuf, sizeof(errbuf));
 	if (!rd)
 		fail_msg("%s", errbuf);
-	assert_int_equal(stat(tpath("own"), &st), 0);
+	assert_int_equal(stat(bt_scratch_path("own"), &st), 0);
 	assert_int_equal(st.st_uid, OTHER_ID);
 	assert_int_equal(st.st_gid, OTHER_ID);
 	fd = rundir__open(rd, "samples.csv", 0);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(stat(tpath("own/samples.csv"), &st), 0);
+	assert_int_equal(stat(bt_scratch_path("own/samples.csv"), &st), 0);
 	assert_int_equal(st.st_uid, OTHER_ID);
 	assert_int_equal(st.st_gid, OTHER_ID);
 	assert_int_equal(rundir__replace(rd, "meta.json", "{}", 2), 0);
-	assert_int_equal(stat(tpath("own/meta.json"), &st), 0);
+	assert_int_equal(stat(bt_scratch_path("own/meta.json"), &st), 0);
 	assert_int_equal(st.st_uid, OTHER_ID);
 	assert_int_equal(st.st_gid, OTHER_ID);
 	rundir__close(rd);
 
 	/* Only the uid: the gid stays. */
-	rd = rundir__create(tpath("own-uid"), OTHER_ID, (gid_t)-1, errbuf, sizeof(errbuf));
+	rd =
+	    rundir__create(bt_scratch_path("own-uid"), OTHER_ID, (gid_t)-1, errbuf, sizeof(errbuf));
 	assert_non_null(rd);
-	assert_int_equal(stat(tpath("own-uid"), &st), 0);
+	assert_int_equal(stat(bt_scratch_path("own-uid"), &st), 0);
 	assert_int_equal(st.st_uid, OTHER_ID);
 	assert_int_equal(st.st_gid, getegid());
 	rundir__close(rd);
 
 	/* An existing empty directory keeps its owner; new files are given away. */
-	assert_int_equal(mkdir(tpath("own-existing"), 0755), 0);
-	rd = rundir__create(tpath("own-existing"), OTHER_ID, OTHER_ID, errbuf, sizeof(errbuf));
+	assert_int_equal(mkdir(bt_scratch_path("own-existing"), 0755), 0);
+	rd = rundir__create(bt_scratch_path("own-existing"), OTHER_ID, OTHER_ID, errbuf,
+			    sizeof(errbuf));
 	assert_non_null(rd);
-	assert_int_equal(stat(tpath("own-existing"), &st), 0);
+	assert_int_equal(stat(bt_scratch_path("own-existing"), &st), 0);
 	assert_int_equal(st.st_uid, 0);
 	fd = rundir__open(rd, "a", 0);
 	assert_true(fd >= 0);
 	close(fd);
-	assert_int_equal(stat(tpath("own-existing/a"), &st), 0);
+	assert_int_equal(stat(bt_scratch_path("own-existing/a"), &st), 0);
 	assert_int_equal(st.st_uid, OTHER_ID);
 	rundir__close(rd);
 }
@@ -489,5 +476,5 @@ int main(void)
 	    cmocka_unit_test(test_chown),
 	};
 
-	return cmocka_run_group_tests_name("rundir", tests, setup, teardown);
+	return cmocka_run_group_tests_name("rundir", tests, setup, bt_scratch_teardown);
 }

@@ -24,16 +24,6 @@
 #include "symtab.h"
 #include "testutil.h"
 
-static const char *fix(const char *name)
-{
-	static char bufs[8][PATH_MAX];
-	static int next;
-	char *p = bufs[next++ % 8];
-
-	snprintf(p, PATH_MAX, "%s/tests/fixtures/elf/%s", bt_build_dir(), name);
-	return p;
-}
-
 static struct symtab *load(const char *path)
 {
 	struct symtab *st = NULL;
@@ -140,36 +130,36 @@ static int check_dump(const char *path, const struct symtab *st, bool absolute)
 
 static void test_offsets_nopie(void **state)
 {
-	struct symtab *st = load(fix("prog_nopie"));
+	struct symtab *st = load(bt_elf_fixture("prog_nopie"));
 
 	(void)state;
 	assert_false(symtab__stripped(st));
-	assert_int_equal(check_dump(fix("prog_nopie"), st, true), 6);
+	assert_int_equal(check_dump(bt_elf_fixture("prog_nopie"), st, true), 6);
 	symtab__free(st);
 }
 
 static void test_offsets_pie(void **state)
 {
-	struct symtab *st = load(fix("prog_pie"));
+	struct symtab *st = load(bt_elf_fixture("prog_pie"));
 
 	(void)state;
-	assert_int_equal(check_dump(fix("prog_pie"), st, false), 6);
+	assert_int_equal(check_dump(bt_elf_fixture("prog_pie"), st, false), 6);
 	symtab__free(st);
 }
 
 /* A stripped program whose .symtab is in a separate debug file. */
 static void test_debug_file(void **state)
 {
-	struct symtab *st = load(fix("prog_dbglink"));
+	struct symtab *st = load(bt_elf_fixture("prog_dbglink"));
 	const char *df = symtab__debug_file(st);
-	struct symtab *full = load(fix("prog_pie"));
+	struct symtab *full = load(bt_elf_fixture("prog_pie"));
 
 	(void)state;
 	assert_false(symtab__stripped(st));
 	assert_non_null(df);
 	assert_string_equal(strrchr(df, '/'), "/prog_dbglink.debug");
 	/* The stripped program really runs these bytes at these offsets. */
-	assert_int_equal(check_dump(fix("prog_dbglink"), st, false), 6);
+	assert_int_equal(check_dump(bt_elf_fixture("prog_dbglink"), st, false), 6);
 	/* The same functions as the unstripped build. */
 	assert_int_equal(symtab__count(st), symtab__count(full));
 	for (int i = 0; i < symtab__count(st); i++) {
@@ -180,15 +170,15 @@ static void test_debug_file(void **state)
 	symtab__free(full);
 	symtab__free(st);
 	/* A debug file of another build is not used: CRC mismatch, so stripped. */
-	load_err(fix("prog_dbgwrong"), -ENODATA, "stripped");
+	load_err(bt_elf_fixture("prog_dbgwrong"), -ENODATA, "stripped");
 }
 
 static void test_offsets_cxx(void **state)
 {
-	struct symtab *st = load(fix("cxx"));
+	struct symtab *st = load(bt_elf_fixture("cxx"));
 
 	(void)state;
-	assert_int_equal(check_dump(fix("cxx"), st, false), 7);
+	assert_int_equal(check_dump(bt_elf_fixture("cxx"), st, false), 7);
 	symtab__free(st);
 }
 
@@ -211,7 +201,7 @@ static void check_lib_symbol(const struct symtab *st, const char *path, const vo
 
 static void test_offsets_shared_lib(void **state)
 {
-	const char *path = fix("lib/libbtfix.so.1");
+	const char *path = bt_elf_fixture("lib/libbtfix.so.1");
 	void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	struct symtab *st, *sst;
 	Dl_info di;
@@ -224,7 +214,7 @@ static void test_offsets_shared_lib(void **state)
 	check_lib_symbol(st, path, dlsym(h, "bt_fix_mul"), "bt_fix_mul");
 	check_lib_symbol(st, path, dlvsym(h, "bt_fix_old", "BTFIX_2"), "bt_fix_old");
 	/* The same symbols from the stripped copy, through .dynsym alone. */
-	sst = load(fix("libbtfix_stripped.so"));
+	sst = load(bt_elf_fixture("libbtfix_stripped.so"));
 	assert_true(symtab__stripped(sst));
 	check_lib_symbol(sst, path, dlsym(h, "bt_fix_add"), "bt_fix_add");
 	check_lib_symbol(sst, path, dlvsym(h, "bt_fix_old", "BTFIX_1"), "bt_fix_old@BTFIX_1");
@@ -286,15 +276,15 @@ static void check_nm(const char *path)
 static void test_addresses_match_nm(void **state)
 {
 	(void)state;
-	check_nm(fix("prog_nopie"));
-	check_nm(fix("prog_pie"));
-	check_nm(fix("cxx"));
-	check_nm(fix("lib/libbtfix.so.1"));
+	check_nm(bt_elf_fixture("prog_nopie"));
+	check_nm(bt_elf_fixture("prog_pie"));
+	check_nm(bt_elf_fixture("cxx"));
+	check_nm(bt_elf_fixture("lib/libbtfix.so.1"));
 }
 
 static void test_sorted_unique(void **state)
 {
-	struct symtab *st = load(fix("cxx"));
+	struct symtab *st = load(bt_elf_fixture("cxx"));
 	int i;
 
 	(void)state;
@@ -308,13 +298,13 @@ static void test_sorted_unique(void **state)
 	}
 	assert_null(symtab__get(st, symtab__count(st)));
 	assert_null(symtab__get(st, -1));
-	assert_string_equal(symtab__path(st), fix("cxx"));
+	assert_string_equal(symtab__path(st), bt_elf_fixture("cxx"));
 	symtab__free(st);
 }
 
 static void test_cxx_matching(void **state)
 {
-	struct symtab *st = load(fix("cxx"));
+	struct symtab *st = load(bt_elf_fixture("cxx"));
 	const struct bt_sym *out[8], *s;
 	int n;
 
@@ -348,7 +338,7 @@ static void test_cxx_matching(void **state)
 
 static void test_globs(void **state)
 {
-	struct symtab *st = load(fix("prog_pie"));
+	struct symtab *st = load(bt_elf_fixture("prog_pie"));
 	const struct bt_sym *out[8];
 	int n;
 
@@ -374,7 +364,7 @@ static void test_globs(void **state)
 
 static void test_alias_dedupe(void **state)
 {
-	struct symtab *st = load(fix("prog_nopie"));
+	struct symtab *st = load(bt_elf_fixture("prog_nopie"));
 	const struct bt_sym *out[8];
 
 	(void)state;
@@ -393,7 +383,7 @@ static void test_alias_dedupe(void **state)
 
 static void test_ifunc_and_cold_excluded(void **state)
 {
-	struct symtab *st = load(fix("prog_pie"));
+	struct symtab *st = load(bt_elf_fixture("prog_pie"));
 	char err[512];
 	int i;
 
@@ -412,7 +402,7 @@ static void test_ifunc_and_cold_excluded(void **state)
 		char cmd[PATH_MAX + 64];
 
 		snprintf(cmd, sizeof(cmd), "nm '%s' | grep -q 'train_step\\.cold'",
-			 fix("prog_pie"));
+			 bt_elf_fixture("prog_pie"));
 		assert_int_equal(system(cmd), 0);
 	}
 	symtab__free(st);
@@ -420,7 +410,7 @@ static void test_ifunc_and_cold_excluded(void **state)
 
 static void test_suggest(void **state)
 {
-	struct symtab *st = load(fix("prog_pie")), *cx = load(fix("cxx"));
+	struct symtab *st = load(bt_elf_fixture("prog_pie")), *cx = load(bt_elf_fixture("cxx"));
 	char buf[256], err[512];
 
 	(void)state;
@@ -469,15 +459,15 @@ static void test_errors(void **state)
 	int n = -1;
 
 	(void)state;
-	load_err(fix("no-such-file"), -ENOENT, "no such file");
-	load_err(fix("notelf"), -ENOEXEC, "not an ELF file");
-	load_err(fix("truncated"), -ENOEXEC, "truncated or corrupt");
-	load_err(fix("cut"), -ENOEXEC, "truncated or corrupt");
-	load_err(fix("lib"), -EISDIR, "directory");
-	load_err(fix("prog_stripped"), -ENODATA, "stripped");
+	load_err(bt_elf_fixture("no-such-file"), -ENOENT, "no such file");
+	load_err(bt_elf_fixture("notelf"), -ENOEXEC, "not an ELF file");
+	load_err(bt_elf_fixture("truncated"), -ENOEXEC, "truncated or corrupt");
+	load_err(bt_elf_fixture("cut"), -ENOEXEC, "truncated or corrupt");
+	load_err(bt_elf_fixture("lib"), -EISDIR, "directory");
+	load_err(bt_elf_fixture("prog_stripped"), -ENODATA, "stripped");
 	/* The message gives the number of dynamic symbols: as readelf counts them. */
 	snprintf(cmd, sizeof(cmd), "readelf --dyn-syms -W '%s' | grep -cE '^ +[0-9]+:'",
-		 fix("prog_stripped"));
+		 bt_elf_fixture("prog_stripped"));
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_int_equal(fscanf(p, "%d", &n), 1);
@@ -485,7 +475,7 @@ static void test_errors(void **state)
 	assert_true(n > 1);
 	/* readelf also lists entry 0, the null symbol */
 	snprintf(dynsyms, sizeof(dynsyms), "its %d dynamic symbols", n - 1);
-	load_err(fix("prog_stripped"), -ENODATA, dynsyms);
+	load_err(bt_elf_fixture("prog_stripped"), -ENODATA, dynsyms);
 }
 
 /* EACCES: root reads anything, so try it as nobody in a child. */
@@ -502,8 +492,8 @@ static void test_eacces(void **state)
 	{
 		char cmd[3 * PATH_MAX + 64];
 
-		snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 600 '%s'", fix("prog_pie"), path,
-			 path);
+		snprintf(cmd, sizeof(cmd), "cp '%s' '%s' && chmod 600 '%s'",
+			 bt_elf_fixture("prog_pie"), path, path);
 		assert_int_equal(system(cmd), 0);
 	}
 	pid = fork();
@@ -565,7 +555,7 @@ static void test_damaged_files(void **state)
 	snprintf(path, sizeof(path), "%s/damaged", dir);
 	for (size_t k = 0; k < sizeof(srcs) / sizeof(srcs[0]); k++) {
 		unsigned char *img, *copy;
-		FILE *f = fopen(fix(srcs[k]), "re");
+		FILE *f = fopen(bt_elf_fixture(srcs[k]), "re");
 		long len;
 
 		assert_non_null(f);
