@@ -312,9 +312,12 @@ static void test_cpu_of_short_calls(void **state)
 	assert_int_equal(bt_report_get(&c->rep, "call_cpu_ns", &own), 0);
 	print_message("200 calls spinning 0.5 ms each: cpu_ns from %.3f to %.3f ms\n", lo / 1e6,
 		      hi / 1e6);
-	/* each is at most its 0.5 ms and a little (less if it was preempted),
-	 * never a whole 4 ms tick, and the calls hold the thread's CPU time */
-	assert_true(hi <= 600000);
+	/* each is at most its 0.5 ms and a little (less if it was preempted;
+	 * more by the hypervisor's steal time since the CPU's clock offset was
+	 * last measured, which the scheduler's clock leaves out: seen up to
+	 * 0.15 ms here), never a whole 4 ms tick, and together the calls hold
+	 * the thread's CPU time */
+	assert_true(hi <= 800000);
 	expect_close("200 calls' cpu_ns", "the thread's own CPU clock", "ms", 1e6, sum, own, 0.02,
 		     0);
 	calls_run_free(&cr);
