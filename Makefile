@@ -265,8 +265,9 @@ run-bench: $(OUT)/benchtrace $(BENCH_BINS) $(WORKLOAD_BINS)
 
 run-demo: $(OUT)/benchtrace $(WORKLOAD_BINS)
 	$(Q)rm -rf demo-run
-	./$(OUT)/benchtrace -o demo-run -- ./$(OUT)/tests/workloads/demo
-	@echo "run directory: demo-run/ (samples.csv, events.csv, meta.json)"
+	./$(OUT)/benchtrace -o demo-run -u 'demo_*' -- ./$(OUT)/tests/workloads/demo
+	./$(OUT)/benchtrace report demo-run
+	@echo "run directory: demo-run/ (samples.csv, events.csv, calls.csv, functions.csv, meta.json, report.html)"
 
 format:
 	clang-format -i bpf/*.c user/*.c user/*.h include/*.h tests/*/*.c

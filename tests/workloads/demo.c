@@ -9,7 +9,8 @@
  *   3. file I/O: 32 MiB written and fsynced to an unlinked temporary file in
  *      $TMPDIR (default /var/tmp), dropped from the cache and read back,
  *   4. a forked child that burns 0.3 s of CPU while the parent sleeps.
- * Short pauses between the phases keep them apart on a plot.
+ * Short pauses between the phases keep them apart on a plot.  Each phase is
+ * a function of its own (demo_*), for `--uprobe 'demo_*'`.
  */
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -22,7 +23,7 @@ static void pause_between(void)
 	sleep_ns(150 * 1000000ull);
 }
 
-static void memory_spike(size_t len)
+__attribute__((noinline)) void demo_memory_spike(size_t len)
 {
 	size_t off, page = sysconf(_SC_PAGESIZE);
 	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -37,7 +38,7 @@ static void memory_spike(size_t len)
 	munmap(p, len);
 }
 
-static void file_io(size_t len)
+__attribute__((noinline)) void demo_file_io(size_t len)
 {
 	const char *dir = getenv("TMPDIR");
 	static char buf[MiB];
@@ -67,21 +68,31 @@ static void file_io(size_t len)
 	close(fd);
 }
 
+__attribute__((noinline)) void demo_cpu_burst(unsigned long long ns)
+{
+	burn_cpu_ns(ns);
+}
+
+__attribute__((noinline)) void demo_child(unsigned long long ns)
+{
+	burn_cpu_ns(ns);
+}
+
 int main(void)
 {
 	pid_t child;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("demo: CPU burst, 0.5 s\n");
-	burn_cpu_ns(500 * 1000000ull);
+	demo_cpu_burst(500 * 1000000ull);
 	pause_between();
 
 	printf("demo: memory spike, 256 MiB for 200 ms\n");
-	memory_spike(256 * MiB);
+	demo_memory_spike(256 * MiB);
 	pause_between();
 
 	printf("demo: file I/O, 32 MiB written, fsynced and read back\n");
-	file_io(32 * MiB);
+	demo_file_io(32 * MiB);
 	pause_between();
 
 	printf("demo: forked child burns 0.3 s of CPU\n");
@@ -92,7 +103,7 @@ int main(void)
 		return 1;
 	}
 	if (child == 0) {
-		burn_cpu_ns(300 * 1000000ull);
+		demo_child(300 * 1000000ull);
 		_exit(0);
 	}
 	waitpid(child, NULL, 0);
