@@ -1365,8 +1365,8 @@ static void func_charts(struct out *o, const struct run *r, int k)
 	}
 	memset(&ch, 0, sizeof(ch));
 	ch.o = o;
-	snprintf(title, sizeof(title), "Duration histogram (%llu calls in calls.csv, log scale)",
-		 (unsigned long long)f->n);
+	snprintf(title, sizeof(title), "Duration histogram (%llu call%s in calls.csv, log scale)",
+		 (unsigned long long)f->n, f->n == 1 ? "" : "s");
 	ch.title = title;
 	ch.xlog = true;
 	/* From a 1-2-5 step below the shortest call to one above the longest. */
@@ -1398,6 +1398,8 @@ static void func_charts(struct out *o, const struct run *r, int k)
 		svg_chart__bar(&ch, x, x2, (double)cnt, svg_color(k), tip);
 	}
 	svg_chart__end(&ch);
+	if (f->n < 2)
+		return; /* one call: no trend to see */
 
 	memset(&ch, 0, sizeof(ch));
 	ch.o = o;
