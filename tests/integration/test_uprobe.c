@@ -535,6 +535,38 @@ static void test_pid_mode(void **state)
 	calls_run_free(&cr);
 }
 
+/* -a: no default program, BINARY:FUNC names it; every process running it counts. */
+static void test_all_mode(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	const char *argv[] = {NULL, "spin", "4", NULL};
+	char w[BT_PATH_MAX], spec[BT_PATH_MAX + 16];
+	struct bt_proc wl;
+	struct bt_result wr;
+	unsigned long long own, seen;
+
+	bt_require_bpf();
+	argv[0] = bt_workload(w, "calls");
+	snprintf(spec, sizeof(spec), "%s:work_item", w);
+	assert_int_equal(bt_spawn(&wl, c->tmp.report, argv), 0);
+	trace(c, &cr, 0, "-a", "-d", "1s", "-u", spec, NULL);
+	bt_wait(&wl, &wr, 30);
+	assert_int_equal(bt_report_load(&c->rep, c->tmp.report), 0);
+	assert_int_equal(bt_report_get(&c->rep, "calls", &own), 0);
+	seen = func_val(&cr, "work_item", "calls");
+	print_message("-a for 1 s of a 4 s run: %llu of the %llu calls\n", seen, own);
+	assert_true(seen > own / 8 && seen < own / 2);
+	calls_run_free(&cr);
+	/* a bare FUNC has no program to look in */
+	bt_tmp_cleanup(&c->tmp);
+	assert_int_equal(bt_tmp_init(&c->tmp), 0);
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-q", "-a", "-d", "1s", "-o", c->tmp.run_dir, "-u",
+	       "work_item", NULL);
+	expect_refusal(&c->res, 1, 1, "-a with a bare FUNC");
+	assert_non_null(strstr(c->res.err, "BINARY:FUNC"));
+}
+
 /* ---- options ---- */
 
 static void test_min_duration_keeps_stats_exact(void **state)
@@ -779,6 +811,7 @@ int main(int argc, char **argv)
 	    T(test_cxx_exceptions_and_names),
 	    T(test_children_and_exec),
 	    T(test_pid_mode),
+	    T(test_all_mode),
 	    T(test_min_duration_keeps_stats_exact),
 	    T(test_percentiles_bracket_the_calls),
 	    T(test_glob_matching_many),
