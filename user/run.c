@@ -638,8 +638,8 @@ static void cleanup(struct run *r)
 	free(r->funcs);
 }
 
-/* Whether probe i's file came with an earlier probe (and was attached then). */
-static bool shared_noted(const struct run *r, int i)
+/* Whether probe i's file came with an earlier probe (and was attached with it). */
+static bool file_attached_before(const struct run *r, int i)
 {
 	int j;
 
@@ -701,7 +701,7 @@ static int attach_probes(struct run *r)
 	/* one set of links per file: every probe whose file is the first one
 	 * not yet attached */
 	for (i = 0; i < r->probes.n && !ret; i++) {
-		if (shared_noted(r, i))
+		if (file_attached_before(r, i))
 			continue; /* its file was done with an earlier probe's */
 		if (pid < 0 && !o->quiet && o->mode != BT_MODE_ALL && !is_target_program(r, i))
 			warn("note: %s is shared: its probes fire in every process that uses it "
