@@ -7,6 +7,7 @@
 #include "bt_abi.h"
 #include "exits.h"
 #include "libpath.h"
+#include "loader.h"
 #include "log.h"
 #include "probes.h"
 #include "probespec.h"
@@ -229,4 +230,97 @@ void probes__free(struct probes *ps)
 	free(ps->p);
 	ps->p = NULL;
 	ps->n = 0;
+}
+
+/* Whether probe i's file came with an earlier probe (and was attached with it). */
+static bool file_attached_before(const struct probes *ps, int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(ps->p[j].path, ps->p[i].path))
+			return true;
+	return false;
+}
+
+/* Whether probe i is in the target's own program, not a library others use. */
+static bool is_target_program(const struct probes *ps, int i, const char *target_exe)
+{
+	const char *bin = ps->p[i].binary;
+
+	if (target_exe && !strcmp(bin, target_exe))
+		return true;
+	return !strstr(bin, ".so");
+}
+
+static bool contains(const __u64 *v, int n, __u64 x)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+int probes__attach(const struct probes *ps, struct tracer *t, pid_t pid, const char *target_exe,
+		   bool note)
+{
+	const struct probe *p;
+	__u64 *offs[3], *cookies[3];
+	int n[3], i, j, k, e, ret = 0;
+	size_t nexits;
+	char err[1024];
+
+	for (i = 0, nexits = 0; i < ps->n; i++)
+		nexits += ps->p[i].nexits;
+	for (k = 0; k < 3; k++) {
+		size_t room = (k == BT_PROBE_EXIT ? nexits : (size_t)ps->n) + 1;
+
+		offs[k] = calloc(room, sizeof(__u64));
+		cookies[k] = calloc(room, sizeof(__u64));
+		if (!offs[k] || !cookies[k])
+			ret = -ENOMEM;
+	}
+	/* one set of links per file: every probe whose file is the first one
+	 * not yet attached */
+	for (i = 0; i < ps->n && !ret; i++) {
+		if (file_attached_before(ps, i))
+			continue; /* its file was done with an earlier probe's */
+		if (note && !is_target_program(ps, i, target_exe))
+			warn("note: %s is shared: its probes fire in every process that uses it "
+			     "(only the traced ones' calls are kept, but the others pay about a "
+			     "microsecond a call); --no-children confines them to the target",
+			     ps->p[i].binary);
+		memset(n, 0, sizeof(n));
+		for (j = i; j < ps->n; j++) {
+			p = &ps->p[j];
+			if (strcmp(p->path, ps->p[i].path))
+				continue;
+			offs[BT_PROBE_ENTRY][n[BT_PROBE_ENTRY]] = p->offset;
+			cookies[BT_PROBE_ENTRY][n[BT_PROBE_ENTRY]++] = j;
+			if (!p->nexits) {
+				offs[BT_PROBE_RETURN][n[BT_PROBE_RETURN]] = p->offset;
+				cookies[BT_PROBE_RETURN][n[BT_PROBE_RETURN]++] = j;
+			}
+			/* exits pair by stack pointer: each instruction once */
+			for (e = 0; e < p->nexits; e++)
+				if (!contains(offs[BT_PROBE_EXIT], n[BT_PROBE_EXIT], p->exits[e])) {
+					offs[BT_PROBE_EXIT][n[BT_PROBE_EXIT]] = p->exits[e];
+					cookies[BT_PROBE_EXIT][n[BT_PROBE_EXIT]++] = j;
+				}
+		}
+		for (k = 0; k < 3 && !ret; k++)
+			ret = tracer__attach_probes(t, k, ps->p[i].path, offs[k], cookies[k], n[k],
+						    pid, err, sizeof(err));
+		if (ret)
+			warn("%s", err);
+	}
+	if (ret == -ENOMEM)
+		warn("out of memory attaching the probes");
+	for (k = 0; k < 3; k++) {
+		free(offs[k]);
+		free(cookies[k]);
+	}
+	return ret;
 }

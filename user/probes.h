@@ -42,6 +42,17 @@ struct probes {
  */
 int probes__resolve(struct probes *ps, char *const *specs, int nspecs, const char *exe, pid_t pid,
 		    bool cxx, char *err, size_t errlen);
+struct tracer;
+
+/*
+ * Attach every probe through t: in process pid alone (> 0), or in every
+ * process that maps its file (-1), the BPF side keeping the traced ones.
+ * One set of links per file.  With note, say so once for each shared
+ * library (a file other than target_exe that other programs may use).
+ * Errors are printed; returns 0 or -errno.
+ */
+int probes__attach(const struct probes *ps, struct tracer *t, pid_t pid, const char *target_exe,
+		   bool note);
 /* Whether the target can throw C++ exceptions: it links a C++ runtime. */
 bool probes__target_cxx(const char *exe, pid_t pid);
 void probes__free(struct probes *ps);

@@ -638,37 +638,6 @@ static void cleanup(struct run *r)
 	free(r->funcs);
 }
 
-/* Whether probe i's file came with an earlier probe (and was attached with it). */
-static bool file_attached_before(const struct run *r, int i)
-{
-	int j;
-
-	for (j = 0; j < i; j++)
-		if (!strcmp(r->probes.p[j].path, r->probes.p[i].path))
-			return true;
-	return false;
-}
-
-/* Whether probe i is in the target's own program, not a library others use. */
-static bool is_target_program(const struct run *r, int i)
-{
-	const char *bin = r->probes.p[i].binary;
-
-	if (r->nprocs && r->procs[0].exe && !strcmp(bin, r->procs[0].exe))
-		return true;
-	return !strstr(bin, ".so");
-}
-
-static bool contains(const __u64 *v, int n, __u64 x)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (v[i] == x)
-			return true;
-	return false;
-}
-
 /*
  * Attach the uprobes.  In one process without its children the kernel can
  * place them in that process alone; otherwise they go into every process
@@ -678,67 +647,13 @@ static bool contains(const __u64 *v, int n, __u64 x)
 static int attach_probes(struct run *r)
 {
 	const struct opts *o = r->opts;
-	const struct probe *p;
-	__u64 *offs[3], *cookies[3];
-	int n[3], i, j, k, e, ret = 0;
-	size_t nexits;
-	char err[1024];
 	pid_t pid = -1;
 
 	if (o->no_children && ((o->mode == BT_MODE_COMMAND && r->child.pid > 0) ||
 			       (o->mode == BT_MODE_PIDS && r->nprocs == 1)))
 		pid = r->procs[0].pid;
-	for (i = 0, nexits = 0; i < r->probes.n; i++)
-		nexits += r->probes.p[i].nexits;
-	for (k = 0; k < 3; k++) {
-		size_t room = (k == BT_PROBE_EXIT ? nexits : (size_t)r->probes.n) + 1;
-
-		offs[k] = calloc(room, sizeof(__u64));
-		cookies[k] = calloc(room, sizeof(__u64));
-		if (!offs[k] || !cookies[k])
-			ret = -ENOMEM;
-	}
-	/* one set of links per file: every probe whose file is the first one
-	 * not yet attached */
-	for (i = 0; i < r->probes.n && !ret; i++) {
-		if (file_attached_before(r, i))
-			continue; /* its file was done with an earlier probe's */
-		if (pid < 0 && !o->quiet && o->mode != BT_MODE_ALL && !is_target_program(r, i))
-			warn("note: %s is shared: its probes fire in every process that uses it "
-			     "(only the traced ones' calls are kept, but the others pay about a "
-			     "microsecond a call); --no-children confines them to the target",
-			     r->probes.p[i].binary);
-		memset(n, 0, sizeof(n));
-		for (j = i; j < r->probes.n; j++) {
-			p = &r->probes.p[j];
-			if (strcmp(p->path, r->probes.p[i].path))
-				continue;
-			offs[BT_PROBE_ENTRY][n[BT_PROBE_ENTRY]] = p->offset;
-			cookies[BT_PROBE_ENTRY][n[BT_PROBE_ENTRY]++] = j;
-			if (!p->nexits) {
-				offs[BT_PROBE_RETURN][n[BT_PROBE_RETURN]] = p->offset;
-				cookies[BT_PROBE_RETURN][n[BT_PROBE_RETURN]++] = j;
-			}
-			/* exits pair by stack pointer: each instruction once */
-			for (e = 0; e < p->nexits; e++)
-				if (!contains(offs[BT_PROBE_EXIT], n[BT_PROBE_EXIT], p->exits[e])) {
-					offs[BT_PROBE_EXIT][n[BT_PROBE_EXIT]] = p->exits[e];
-					cookies[BT_PROBE_EXIT][n[BT_PROBE_EXIT]++] = j;
-				}
-		}
-		for (k = 0; k < 3 && !ret; k++)
-			ret = tracer__attach_probes(r->tracer, k, r->probes.p[i].path, offs[k],
-						    cookies[k], n[k], pid, err, sizeof(err));
-		if (ret)
-			warn("%s", err);
-	}
-	if (ret == -ENOMEM)
-		warn("out of memory attaching the probes");
-	for (k = 0; k < 3; k++) {
-		free(offs[k]);
-		free(cookies[k]);
-	}
-	return ret;
+	return probes__attach(&r->probes, r->tracer, pid, r->nprocs ? r->procs[0].exe : NULL,
+			      pid < 0 && !o->quiet && o->mode != BT_MODE_ALL);
 }
 
 /* functions.csv, at the end: the kernel's exact totals. */
