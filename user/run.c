@@ -36,6 +36,8 @@
 #define CHILD_GRACE_NS (NSEC / 2)
 /* calls.csv rows in flight: 16 MiB holds about 160000 calls */
 #define CALLS_RB_BYTES (16U << 20)
+/* kernel memory for per-function statistics, all CPUs together */
+#define FUNC_STATS_MAX (512ULL << 20)
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t child_changed;
@@ -175,7 +177,7 @@ static int resolve_probes(struct run *r)
 	char err[1024], exe[4096];
 	const char *base = NULL;
 	pid_t pid = 0;
-	int ret;
+	int ret, ncpus;
 
 	if (!o->nuprobes)
 		return 0;
@@ -196,6 +198,18 @@ static int resolve_probes(struct run *r)
 	if (ret) {
 		warn("%s", err);
 		return ret;
+	}
+	/* each function's totals and histogram are kept per CPU (5.6 KiB) */
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus > 0 && (__u64)r->probes.n * ncpus * sizeof(struct bt_func_stats) > FUNC_STATS_MAX) {
+		warn("--uprobe: %d functions need %llu MiB of per-CPU statistics on %d CPUs, more "
+		     "than %llu MiB; narrow the pattern to at most %llu functions",
+		     r->probes.n,
+		     (unsigned long long)((__u64)r->probes.n * ncpus * sizeof(struct bt_func_stats) >>
+					  20),
+		     ncpus, FUNC_STATS_MAX >> 20,
+		     (unsigned long long)(FUNC_STATS_MAX / ncpus / sizeof(struct bt_func_stats)));
+		return -E2BIG;
 	}
 	info("--uprobe: %d function%s to trace", r->probes.n, r->probes.n == 1 ? "" : "s");
 	return 0;
