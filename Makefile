@@ -139,7 +139,7 @@ ELF_FIX := $(OUT)/tests/fixtures/elf
 ELF_FIXTURES := $(addprefix $(ELF_FIX)/,prog_nopie prog_pie prog_static prog_stripped cxx \
 	prog_dbglink prog_dbgwrong \
 	lib/libbtfix.so.1 libbtfix_stripped.so uselib uselib_rpath uselib_norpath notelf \
-	truncated cut)
+	truncated cut prog_gofake)
 FIX_CFLAGS := -O2 -g -Wall -Wextra -Werror
 FIX_LIB := -L$(ELF_FIX)/lib -l:libbtfix.so.1
 
@@ -215,6 +215,13 @@ $(ELF_FIX)/truncated: $(ELF_FIX)/prog_pie
 
 $(ELF_FIX)/cut: $(ELF_FIX)/prog_pie
 	$(Q)head -c $$(($$(stat -c %s $<) - 64)) $< > $@
+
+# A program with the section every Go binary has (tests/unit/test_exits.c).
+$(ELF_FIX)/prog_gofake: $(ELF_FIX)/prog_pie
+	$(call msg,OBJCOPY,$@)
+	$(Q)printf 'go build info' > $@.sec
+	$(Q)objcopy --add-section .go.buildinfo=$@.sec $< $@
+	$(Q)rm -f $@.sec
 
 $(OUT)/tests/bench/%: tests/bench/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC,$@)

@@ -49,44 +49,83 @@ static int elf_open(const char *path, int *fd, Elf **elf)
 	return 0;
 }
 
-static Elf_Scn *section_at(Elf *elf, __u64 addr, GElf_Shdr *sh, const char **name)
+/* The name of the allocated section holding addr, or NULL. */
+static const char *section_at(Elf *elf, __u64 addr)
 {
 	Elf_Scn *scn = NULL;
 	size_t shstrndx;
+	GElf_Shdr sh;
 
 	if (elf_getshdrstrndx(elf, &shstrndx))
 		return NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, sh))
-			continue;
-		if (name && addr == ~0ULL) { /* by name */
-			const char *n = elf_strptr(elf, shstrndx, sh->sh_name);
-
-			if (n && !strcmp(n, *name))
-				return scn;
-			continue;
-		}
-		if ((sh->sh_flags & SHF_ALLOC) && addr >= sh->sh_addr &&
-		    addr < sh->sh_addr + sh->sh_size) {
-			if (name)
-				*name = elf_strptr(elf, shstrndx, sh->sh_name);
-			return scn;
-		}
-	}
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_ALLOC) && addr >= sh.sh_addr &&
+		    addr < sh.sh_addr + sh.sh_size)
+			return elf_strptr(elf, shstrndx, sh.sh_name);
 	return NULL;
 }
 
-bool exits__has_eh_tables(const char *path)
+static bool has_section(Elf *elf, const char *name)
 {
-	const char *want = ".gcc_except_table";
+	Elf_Scn *scn = NULL;
+	const char *n;
+	size_t shstrndx;
 	GElf_Shdr sh;
-	bool found;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return false;
+	while ((scn = elf_nextscn(elf, scn))) {
+		n = gelf_getshdr(scn, &sh) ? elf_strptr(elf, shstrndx, sh.sh_name) : NULL;
+		if (n && !strcmp(n, name))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the file links a C++ runtime (DT_NEEDED libstdc++ or libc++). */
+static bool links_cxx_runtime(Elf *elf)
+{
+	Elf_Scn *scn = NULL;
+	const char *name;
+	Elf_Data *data;
+	GElf_Shdr sh;
+	GElf_Dyn dyn;
+	size_t i;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		for (i = 0; data && i < sh.sh_size / sh.sh_entsize; i++) {
+			if (!gelf_getdyn(data, i, &dyn) || dyn.d_tag != DT_NEEDED)
+				continue;
+			name = elf_strptr(elf, sh.sh_link, dyn.d_un.d_val);
+			if (name && (!strncmp(name, "libstdc++", 9) || !strncmp(name, "libc++", 6)))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Code a uretprobe would break: C++ (exceptions unwind through any frame,
+ * whether or not its own file has handlers), also what glibc's thread
+ * cancellation unwinds with (.gcc_except_table); and Go, whose runtime
+ * copies goroutine stacks to grow them and walks them by return address.
+ */
+bool exits__needed(const char *path)
+{
+	static const char *const sections[] = {".gcc_except_table", ".go.buildinfo", ".gopclntab"};
+	bool found = false;
+	size_t i;
 	Elf *elf;
 	int fd;
 
 	if (elf_open(path, &fd, &elf))
 		return false;
-	found = section_at(elf, ~0ULL, &sh, &want) != NULL;
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]) && !found; i++)
+		found = has_section(elf, sections[i]);
+	found = found || links_cxx_runtime(elf);
 	elf_end(elf);
 	close(fd);
 	return found;
@@ -165,8 +204,7 @@ static int walk(struct code *c, __u64 lo, __u64 hi, int depth);
 static int follow(struct code *c, __u64 addr, __u64 target, int depth)
 {
 	const struct bt_sym *s;
-	const char *sec = NULL;
-	GElf_Shdr sh;
+	const char *sec;
 
 	if (depth >= FOLLOW_DEPTH)
 		return add_exit(c, addr); /* as far as we follow: the call ends here */
@@ -175,7 +213,8 @@ static int follow(struct code *c, __u64 addr, __u64 target, int depth)
 		return walk(c, s->addr, s->addr + s->size, depth + 1);
 	if (s) /* into the middle of another function: cannot tell, end here */
 		return add_exit(c, addr);
-	if (section_at(c->elf, target, &sh, &sec) && sec && !strncmp(sec, ".plt", 4))
+	sec = section_at(c->elf, target);
+	if (sec && !strncmp(sec, ".plt", 4))
 		return add_exit(c, addr); /* a tail call into another file */
 	/* code of no known function: the .cold part of this one */
 	return walk(c, target, target + COLD_SWEEP, depth + 1);

@@ -18,8 +18,12 @@
 struct bt_sym;
 struct symtab;
 
-/* Whether the ELF file has C++ exception tables (.gcc_except_table). */
-bool exits__has_eh_tables(const char *path);
+/*
+ * Whether a uretprobe is unsafe in the ELF file: it has C++ exception
+ * tables (.gcc_except_table) or links a C++ runtime, or it is a Go program
+ * (.go.buildinfo, .gopclntab), whose runtime moves goroutine stacks.
+ */
+bool exits__needed(const char *path);
 
 /*
  * File offsets of the instructions where a call of @sym in @st's binary

@@ -163,7 +163,7 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 	n = probe_spec__resolve(&s, pid, exe, BT_MAX_FUNCS - ps->n, &t, err, errlen);
 	if (n < 0)
 		return n;
-	cxx = cxx || exits__has_eh_tables(t[0].binary);
+	cxx = cxx || exits__needed(t[0].binary);
 	for (i = 0, ret = 0; i < n && !ret; i++)
 		ret = add_probe(ps, spec, &t[i], cxx, cache, why, sizeof(why));
 	if (ret == -E2BIG)
