@@ -770,13 +770,9 @@ static void bench_diagnostics(const struct workload *pp, const struct workload *
 	double fault_ns = 0, trip_ns = 0, v;
 	int fd;
 
-	printf("\n== diagnostics: BPF program cost (BPF_ENABLE_STATS on; it adds ~2 clock "
-	       "reads per call) ==\n");
-	fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	if (fd < 0) {
-		printf("  BPF run-time statistics unavailable: %s\n", strerror(errno));
+	fd = bench_stats_begin();
+	if (fd < 0)
 		return;
-	}
 	if (pp->size && pp->median_u > 0)
 		trip_ns = pp->median_u * 1e6 / pp->size;
 	if (fl->size && fl->median_u > 0)

@@ -677,13 +677,9 @@ static void bench_diagnostics(struct variant *vs, int nv)
 {
 	int fd, i;
 
-	printf("\n== diagnostics: BPF program cost (BPF_ENABLE_STATS on; it adds ~2 clock "
-	       "reads per call) ==\n");
-	fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	if (fd < 0) {
-		printf("  BPF run-time statistics unavailable: %s\n", strerror(errno));
+	fd = bench_stats_begin();
+	if (fd < 0)
 		return;
-	}
 	for (i = 0; i < nv; i++)
 		if (vs[i].n)
 			diag_variant(&vs[i]);

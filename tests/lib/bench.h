@@ -98,5 +98,11 @@ double bench_maximum(const double *v, int n);
 /* The full function name from the program's BTF (info.name stops at 15 chars). */
 struct bpf_prog_info;
 void bench_prog_name(int fd, const struct bpf_prog_info *info, char *buf, size_t len);
+/*
+ * Print the diagnostics heading and turn BPF run-time statistics on (they
+ * stay on while the returned fd is open); -1, with a line saying so, when
+ * the kernel will not.
+ */
+int bench_stats_begin(void);
 
 #endif /* BT_BENCH_H */
