@@ -99,6 +99,18 @@ static __always_inline __u64 rss_total_btf(struct mm_struct *mm)
 }
 
 /*
+ * The highest RSS the process has had, given its RSS now: the kernel keeps
+ * mm->hiwater_rss (VmHWM) up to date only when the RSS is about to fall,
+ * so the current RSS may be above it.
+ */
+static __always_inline __u64 rss_hiwater_btf(struct mm_struct *mm, __u64 rss)
+{
+	__u64 hw = mm->hiwater_rss;
+
+	return hw > rss ? hw : rss;
+}
+
+/*
  * The thread group is gone: record the status wait(2) will report (as
  * wait_task_zombie() computes it) and whether the OOM killer chose it.
  * Returns false if another CPU got there first.

@@ -53,6 +53,7 @@ int handle_uprobe(struct pt_regs *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct bt_callstack *cs;
+	struct mm_struct *mm;
 	struct bt_frame *f;
 	__u64 sp = PT_REGS_SP(ctx), now;
 	__u32 d;
@@ -88,8 +89,10 @@ int handle_uprobe(struct pt_regs *ctx)
 		f->read_bytes = task->ioac.read_bytes;
 		f->write_bytes = task->ioac.write_bytes;
 	}
-	f->rss = task->mm ? rss_total_btf(task->mm) : 0;
+	mm = task->mm;
+	f->rss = mm ? rss_total_btf(mm) : 0;
 	f->peak = f->rss;
+	f->hiwater = mm ? rss_hiwater_btf(mm, f->rss) : 0;
 	cs->depth = d + 1;
 	/* last, so that the time spent here is not charged to the call */
 	now = bpf_ktime_get_ns();
@@ -189,7 +192,8 @@ static __always_inline __u64 sub0(__u64 a, __u64 b)
 static __always_inline int call_return(__u64 target)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 now = bpf_ktime_get_ns(), rss;
+	__u64 now = bpf_ktime_get_ns(), rss, hiwater;
+	struct mm_struct *mm;
 	struct bt_callstack *cs;
 	struct bt_frame *f, *parent;
 	struct bt_call c = {};
@@ -226,9 +230,16 @@ static __always_inline int call_return(__u64 target)
 		c.read_bytes = sub0(task->ioac.read_bytes, f->read_bytes);
 		c.write_bytes = sub0(task->ioac.write_bytes, f->write_bytes);
 	}
-	rss = task->mm ? rss_total_btf(task->mm) : 0;
+	mm = task->mm;
+	rss = mm ? rss_total_btf(mm) : 0;
 	c.rss_delta = (__s64)rss - (__s64)f->rss;
 	c.rss_peak = f->peak > rss ? f->peak : rss;
+	/* a new high for the process since the entry was reached during the
+	 * call, whichever thread made it (rss_stat raised f->peak only for
+	 * this thread's own changes) */
+	hiwater = mm ? rss_hiwater_btf(mm, rss) : 0;
+	if (hiwater > f->hiwater && hiwater > c.rss_peak)
+		c.rss_peak = hiwater;
 	/* the caller's window contains this call's */
 	if (d >= 2) {
 		parent = FRAME(cs, d - 2);

@@ -121,6 +121,7 @@ struct bt_frame {
 	/* the process's RSS (pages) at entry, and the highest since */
 	__u64 rss;
 	__u64 peak;
+	__u64 hiwater; /* the process's highest RSS so far, at entry */
 	__u32 func;
 	__u32 pad;
 };

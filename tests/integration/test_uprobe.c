@@ -418,6 +418,33 @@ static void test_peak_inside_nested_calls(void **state)
 	calls_run_free(&cr);
 }
 
+/*
+ * The peak a call sees includes what other threads of the process do
+ * during it: here the calling thread only waits while another one maps,
+ * touches and frees 64 MiB.  (A new high for the process: the kernel's
+ * high-water mark shows it; rss_stat alone feeds the calling thread's.)
+ */
+static void test_peak_made_by_another_thread(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+	unsigned long long before, peak;
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "wait_for_allocator", "--", bt_workload(w, "calls"), "crossthread",
+	      "64", NULL);
+	assert_int_equal(call_rows(&cr, "wait_for_allocator"), 1);
+	assert_int_equal(bt_report_load(&c->rep, c->tmp.report), 0);
+	assert_int_equal(bt_report_get(&c->rep, "rss_before_bytes", &before), 0);
+	peak = call_val(&cr, 0, "rss_peak_bytes");
+	print_message("RSS before %.2f MiB; peak during the waiting call %.2f MiB\n", before / MiB,
+		      peak / MiB);
+	/* 64 MiB above where it started, less the counters' per-CPU slack */
+	assert_true(peak + 1024 * 1024 >= before + 64 * 1024 * 1024);
+	calls_run_free(&cr);
+}
+
 /* ---- calls that do not return, C++ ---- */
 
 static void test_longjmp_leaves_no_stale_frames(void **state)
@@ -807,6 +834,7 @@ int main(int argc, char **argv)
 	    T(test_sleeping_call_is_blocked),
 	    T(test_touching_call_faults_and_grows),
 	    T(test_peak_inside_nested_calls),
+	    T(test_peak_made_by_another_thread),
 	    T(test_longjmp_leaves_no_stale_frames),
 	    T(test_cxx_exceptions_and_names),
 	    T(test_children_and_exec),

@@ -17,6 +17,8 @@
  *                      unmaps 1 MiB; reports `rss_before_bytes` (VmRSS before)
  *   exec PATH ARGS     call leaf() once, then exec PATH (the test checks calls
  *                      after exec are still seen)
+ *   crossthread MB     wait_for_allocator() waits while another thread maps,
+ *                      touches and unmaps MB MiB; reports `rss_before_bytes`
  *   spin S             call work_item() every 100 us for S seconds (for -p);
  *                      reports `calls N`
  *   fork N             N children, each calls leaf() once and exits
@@ -134,6 +136,24 @@ static void jumps(long n)
 	leaf();
 }
 
+static size_t alloc_bytes;
+
+static void *allocator(void *arg)
+{
+	(void)arg;
+	munmap(touch_mem(alloc_bytes), alloc_bytes);
+	return NULL;
+}
+
+/* Another thread makes the RSS peak while this call waits for it. */
+NOINLINE void wait_for_allocator(void)
+{
+	pthread_t t;
+
+	if (!pthread_create(&t, NULL, allocator, NULL))
+		pthread_join(t, NULL);
+}
+
 static long per_thread;
 
 static void *worker(void *arg)
@@ -206,6 +226,11 @@ int main(int argc, char **argv)
 		snprintf(extra, sizeof(extra), "rss_before_bytes %llu\n",
 			 proc_field("/proc/self/status", "VmRSS:") * 1024ull);
 		outer(arg_num(argv[2], "N"));
+	} else if (!strcmp(argv[1], "crossthread")) {
+		alloc_bytes = (size_t)arg_num(argv[2], "MB") << 20;
+		snprintf(extra, sizeof(extra), "rss_before_bytes %llu\n",
+			 proc_field("/proc/self/status", "VmRSS:") * 1024ull);
+		wait_for_allocator();
 	} else if (!strcmp(argv[1], "spin")) {
 		unsigned long long end = ts_ns(CLOCK_MONOTONIC) + arg_num(argv[2], "S") * 1e9;
 
