@@ -142,6 +142,32 @@ static bool field_append(struct csv_parser *p, const char *src, size_t len)
 	return true;
 }
 
+/* Room for n more cells. */
+static bool cell_reserve(struct csv_parser *p, size_t n)
+{
+	struct csv_table *t = p->t;
+	size_t cap = t->cell_cap ? t->cell_cap : 1024;
+	__u32 *cell;
+
+	if (t->cell_cap - t->ncell >= n)
+		return true;
+	while (cap - t->ncell < n) {
+		if (cap > SIZE_MAX / 2 / sizeof(*cell)) {
+			csv_error(p, "%s: out of memory", p->path);
+			return false;
+		}
+		cap *= 2;
+	}
+	cell = realloc(t->cell, cap * sizeof(*cell));
+	if (!cell) {
+		csv_error(p, "%s: out of memory", p->path);
+		return false;
+	}
+	t->cell = cell;
+	t->cell_cap = cap;
+	return true;
+}
+
 static bool field_end(struct csv_parser *p)
 {
 	struct csv_table *t = p->t;
@@ -167,22 +193,8 @@ static bool field_end(struct csv_parser *p)
 		return false;
 	t->text[t->text_len++] = '\0';
 
-	if (t->ncell == t->cell_cap) {
-		size_t cap = t->cell_cap ? t->cell_cap * 2 : 1024;
-		__u32 *cell;
-
-		if (cap > SIZE_MAX / sizeof(*cell)) {
-			csv_error(p, "%s: out of memory", p->path);
-			return false;
-		}
-		cell = realloc(t->cell, cap * sizeof(*cell));
-		if (!cell) {
-			csv_error(p, "%s: out of memory", p->path);
-			return false;
-		}
-		t->cell = cell;
-		t->cell_cap = cap;
-	}
+	if (!cell_reserve(p, 1))
+		return false;
 	t->cell[t->ncell++] = (__u32)p->field_start;
 	p->nfields++;
 	p->field_start = t->text_len;
@@ -372,32 +384,6 @@ static bool parse_byte(struct csv_parser *p, char c)
 static bool is_special(unsigned char c, bool quoted)
 {
 	return c == '"' || c == '\n' || c == '\r' || c == '\0' || (!quoted && c == ',');
-}
-
-/* Room for n more cells. */
-static bool cell_reserve(struct csv_parser *p, size_t n)
-{
-	struct csv_table *t = p->t;
-	size_t cap = t->cell_cap ? t->cell_cap : 1024;
-	__u32 *cell;
-
-	if (t->cell_cap - t->ncell >= n)
-		return true;
-	while (cap - t->ncell < n) {
-		if (cap > SIZE_MAX / 2 / sizeof(*cell)) {
-			csv_error(p, "%s: out of memory", p->path);
-			return false;
-		}
-		cap *= 2;
-	}
-	cell = realloc(t->cell, cap * sizeof(*cell));
-	if (!cell) {
-		csv_error(p, "%s: out of memory", p->path);
-		return false;
-	}
-	t->cell = cell;
-	t->cell_cap = cap;
-	return true;
 }
 
 /*
