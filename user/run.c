@@ -630,8 +630,10 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 	 * after this, and the rows of the calls before it are read below */
 	tracer__detach_funcs(r->tracer);
 	ring_buffer__consume(rb);
-	if (r->probes.n)
-		tracer__calls_staged(r->tracer, calls__handle, &r->calls);
+	if (r->probes.n && tracer__calls_staged(r->tracer, calls__handle, &r->calls))
+		warn("cannot read the last calls staged in the kernel: calls.csv misses up to %d "
+		     "rows a CPU (functions.csv still counts them)",
+		     BT_STAGE_ROWS);
 	ring_buffer__free(rb);
 	return ret;
 }
