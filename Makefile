@@ -8,6 +8,7 @@
 #   make asan       ASan+UBSan build under build-asan/ and its unit tests
 #   make bench      overhead benchmarks (root), ratios against untraced runs
 #   make demo       build, then trace a small workload into ./demo-run
+#   make soak       an hour tracing a busy program: memory flat, log size as predicted
 
 OUT ?= build
 CC ?= gcc
@@ -45,7 +46,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SUFFIXES:
-.PHONY: all clean test unit integration asan bench demo format deps run-test run-bench run-demo
+.PHONY: all clean test unit integration asan bench demo soak format deps run-test run-bench run-demo run-soak
 
 BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -223,6 +224,11 @@ $(ELF_FIX)/prog_gofake: $(ELF_FIX)/prog_pie
 	$(Q)objcopy --add-section .go.buildinfo=$@.sec $< $@
 	$(Q)rm -f $@.sec
 
+$(OUT)/tests/soak/%: tests/soak/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/lib $(LDFLAGS) $(filter %.c %.o,$^) $(LDLIBS) -o $@
+
 $(OUT)/tests/bench/%: tests/bench/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
@@ -245,7 +251,7 @@ deps:
 
 # The user-facing targets install what is missing, then re-enter make so the
 # real build sees the tools (pkg-config, bpftool) that were just installed.
-test demo bench: deps
+test demo bench soak: deps
 	$(Q)$(MAKE) --no-print-directory run-$@
 
 unit: $(UNIT_BINS)
@@ -269,6 +275,11 @@ asan:
 
 run-bench: $(OUT)/benchtrace $(BENCH_BINS) $(WORKLOAD_BINS)
 	$(Q)for b in $(BENCH_BINS); do $$b $(OUT) || exit 1; done
+
+# An hour of tracing a busy program (SOAK_S to change it): not in CI.
+SOAK_S ?= 3600
+run-soak: $(OUT)/benchtrace $(OUT)/tests/soak/soak $(WORKLOAD_BINS)
+	$(Q)$(OUT)/tests/soak/soak $(OUT) $(SOAK_S)
 
 run-demo: $(OUT)/benchtrace $(WORKLOAD_BINS)
 	$(Q)rm -rf demo-run
