@@ -35,7 +35,7 @@
 #include "interval.h"
 #include "testutil.h"
 
-#define MIB (1024.0 * 1024.0)
+#define MIB    (1024.0 * 1024.0)
 #define POLL_S 10
 
 struct mem {
@@ -98,8 +98,8 @@ static int cmp_u64(const void *a, const void *b)
 static int busiest_rows(const char *dir, int *rows, int *total)
 {
 	char path[BT_PATH_MAX], err[256];
-	struct csv_table *t = csv_table__load(bench_pathf(path, "%s/samples.csv", dir), err,
-					      sizeof(err));
+	struct csv_table *t =
+	    csv_table__load(bench_pathf(path, "%s/samples.csv", dir), err, sizeof(err));
 	int r, n = 0, col, run = 0;
 	__u64 *pids;
 
@@ -133,8 +133,8 @@ static int busiest_rows(const char *dir, int *rows, int *total)
 static int calls_counted(const char *dir, __u64 *count)
 {
 	char path[BT_PATH_MAX], err[256];
-	struct csv_table *t = csv_table__load(bench_pathf(path, "%s/functions.csv", dir), err,
-					      sizeof(err));
+	struct csv_table *t =
+	    csv_table__load(bench_pathf(path, "%s/functions.csv", dir), err, sizeof(err));
 	int r, fcol, ccol, found = -1;
 
 	if (!t) {
@@ -183,8 +183,8 @@ int main(int argc, char **argv)
 	printf("soak: tracing soak_busy for %.0f s (auto interval, --uprobe soak_step) into %s\n",
 	       secs, run);
 	{
-		const char *argv_bt[] = {bt, "-q", "-o", run, "-u", "soak_step", "--", work,
-					 secs_arg, NULL};
+		const char *argv_bt[] = {bt,	      "-q", "-o", run,	    "-u",
+					 "soak_step", "--", work, secs_arg, NULL};
 
 		t0 = bt_now();
 		if (bench_spawn(&c, argv_bt, -1))
@@ -216,7 +216,7 @@ int main(int argc, char **argv)
 	}
 	printf("\nbenchtrace memory every %d s (KiB):\n  %8s %10s %10s\n", POLL_S, "t_s", "VmRSS",
 	       "RssAnon");
-	for (i = 0; i < nmem; i += nmem > 40 ? nmem / 20 : 1)
+	for (i = 0; i<nmem; i += nmem> 40 ? nmem / 20 : 1)
 		printf("  %8.0f %10ld %10ld\n", mem[i].t_s, mem[i].rss_kib, mem[i].anon_kib);
 	if (nmem)
 		printf("  %8.0f %10ld %10ld  (last)\n", mem[nmem - 1].t_s, mem[nmem - 1].rss_kib,

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include "report.h"
 
-#define MiB (1024 * 1024)
+#define MiB	(1024 * 1024)
 #define STEP_NS (10 * 1000000ull)
 
 static int io_fd = -1;
