@@ -6,6 +6,7 @@
 #   make test       unit tests (no root) + integration tests (root, real BPF)
 #   make unit       unit tests only
 #   make asan       ASan+UBSan build under build-asan/ and its unit tests
+#   make valgrind   the unit tests under valgrind (memcheck, leaks)
 #   make bench      overhead benchmarks (root), ratios against untraced runs
 #   make demo       build, then trace a small workload into ./demo-run
 #   make soak       an hour tracing a busy program: memory flat, log size as predicted
@@ -46,7 +47,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SUFFIXES:
-.PHONY: all clean test unit integration asan bench demo soak format deps run-test run-bench run-demo run-soak
+.PHONY: all clean test unit integration asan valgrind bench demo soak format deps run-test run-bench run-demo run-soak
 
 BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -261,10 +262,11 @@ integration: $(OUT)/benchtrace $(INTEG_BINS) $(WORKLOAD_BINS)
 	$(Q)tests/run-tests $(OUT) integration
 
 # The sanitizer build first (unit tests, and integration tests driving an
-# ASan+UBSan benchtrace), then the plain build: the last summary line is
-# the whole suite's.
+# ASan+UBSan benchtrace), the unit tests under valgrind, then the plain
+# build: the last summary line is the whole suite's.
 run-test: $(OUT)/benchtrace $(UNIT_BINS) $(INTEG_BINS) $(WORKLOAD_BINS)
 	$(Q)$(MAKE) --no-print-directory asan ASAN_INTEGRATION=1
+	$(Q)$(MAKE) --no-print-directory valgrind
 	$(Q)tests/run-tests $(OUT) all
 
 asan:
@@ -272,6 +274,12 @@ asan:
 	$(Q)$(MAKE) --no-print-directory OUT=build-asan \
 		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" unit $(if $(ASAN_INTEGRATION),integration)
+
+# The unit tests under valgrind's memcheck: any error or definite leak fails.
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+valgrind: $(UNIT_BINS)
+	$(Q)BT_TEST_WRAPPER="$(VALGRIND)" tests/run-tests $(OUT) unit
 
 run-bench: $(OUT)/benchtrace $(BENCH_BINS) $(WORKLOAD_BINS)
 	$(Q)for b in $(BENCH_BINS); do $$b $(OUT) || exit 1; done
