@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "eventlog.h"
+#include "fscred.h"
 #include "interval.h"
 #include "loader.h"
 #include "log.h"
@@ -349,19 +350,22 @@ static int setup_files(struct run *r)
 	char err[512];
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
-	__u64 v;
+	struct fscred fc = {};
+	int ret;
 
-	/* under sudo the files belong to the user who asked for them */
-	if (!r->opts->no_chown && geteuid() == 0 && su && sg &&
-	    !parse_u64(su, 0, UINT32_MAX - 1, &v)) {
-		uid = v;
-		if (!parse_u64(sg, 0, UINT32_MAX - 1, &v))
-			gid = v;
-		else
-			uid = (uid_t)-1;
+	/*
+	 * Under sudo the files belong to the user who asked for them, and the
+	 * directory is made where that user could make it (fscred.h).
+	 */
+	if (!r->opts->no_chown && fscred__sudo_user(&uid, &gid)) {
+		ret = fscred__enter(&fc, uid, gid, err, sizeof(err));
+		if (ret) {
+			warn("%s", err);
+			return ret;
+		}
 	}
 	r->rd = rundir__create(r->opts->output, uid, gid, err, sizeof(err));
+	fscred__leave(&fc);
 	if (!r->rd) {
 		warn("%s", err);
 		return -EEXIST;

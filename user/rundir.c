@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -117,9 +118,10 @@ static struct rundir *rundir_finish(const char *path, bool created, uid_t uid, g
 	if (created) {
 		/*
 		 * In a shared parent (/tmp) another user could swap our fresh
-		 * directory for theirs between mkdir() and open(): it would not be ours.
+		 * directory for theirs between mkdir() and open(): it would not be
+		 * ours.  Ours is owned by whom we act as on files (fscred.h).
 		 */
-		if (st.st_uid != geteuid()) {
+		if (st.st_uid != (uid_t)setfsuid((uid_t)-1)) {
 			snprintf(err, errlen,
 				 "'%s' was replaced by another user's directory while being "
 				 "created (use a private location for -o)",
@@ -139,7 +141,8 @@ static struct rundir *rundir_finish(const char *path, bool created, uid_t uid, g
 			    path);
 			goto fail;
 		}
-		if (euidaccess(path, W_OK | X_OK)) {
+		/* AT_EACCESS: as the file-system uid in force, not the real uid */
+		if (faccessat(fd, ".", W_OK | X_OK, AT_EACCESS)) {
 			snprintf(err, errlen,
 				 "output directory '%s' is not writable: %s (choose another -o)",
 				 path, strerror(errno));
