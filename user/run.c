@@ -113,15 +113,17 @@ __u64 run__lost_total(const struct run *r)
 	return n;
 }
 
-/* Root, or CAP_BPF + CAP_PERFMON (with CAP_SYS_RESOURCE not needed). */
+/*
+ * CAP_BPF and CAP_PERFMON (v5.8+), or CAP_SYS_ADMIN, which implies both.
+ * Root is not enough by itself: a container or capsh may have dropped them.
+ */
 static int check_privileges(void)
 {
-	char line[256];
+	const unsigned long long sys_admin = 1ULL << 21, perfmon = 1ULL << 38, bpf = 1ULL << 39;
 	unsigned long long caps = 0;
+	char line[256];
 	FILE *f;
 
-	if (geteuid() == 0)
-		return 0;
 	f = fopen("/proc/self/status", "re");
 	if (f) {
 		while (fgets(line, sizeof(line), f))
@@ -129,10 +131,14 @@ static int check_privileges(void)
 				break;
 		fclose(f);
 	}
-	if ((caps & (1ULL << 39)) && (caps & (1ULL << 38))) /* CAP_BPF, CAP_PERFMON */
+	if ((caps & sys_admin) || ((caps & bpf) && (caps & perfmon)))
 		return 0;
-	warn("tracing needs root or the CAP_BPF and CAP_PERFMON capabilities (try: sudo "
-	     "benchtrace ...)");
+	if (geteuid() == 0)
+		warn("missing CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): this root process had "
+		     "them dropped (by a container, capsh or setpriv?), and tracing needs them");
+	else
+		warn("tracing needs root or the CAP_BPF and CAP_PERFMON capabilities (try: sudo "
+		     "benchtrace ...)");
 	return -EPERM;
 }
 
