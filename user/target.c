@@ -145,9 +145,25 @@ static int check_exec(const char *path)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
-	if (!S_ISREG(st.st_mode) || access(path, X_OK))
+	if (!S_ISREG(st.st_mode))
+		return -ENOEXEC;
+	if (access(path, X_OK))
 		return -EACCES;
 	return 0;
+}
+
+static const char *exec_problem(int err)
+{
+	switch (err) {
+	case -EISDIR:
+		return "it is a directory";
+	case -ENOEXEC:
+		return "not a regular file";
+	case -EACCES:
+		return "no execute permission";
+	default:
+		return strerror(-err);
+	}
 }
 
 int command__resolve(const char *name, char *path, size_t len, char *err, size_t errlen)
@@ -162,8 +178,7 @@ int command__resolve(const char *name, char *path, size_t len, char *err, size_t
 	if (strchr(name, '/')) {
 		ret = check_exec(name);
 		if (ret) {
-			snprintf(err, errlen, "cannot run '%s': %s", name,
-				 ret == -EACCES ? "not an executable file" : strerror(-ret));
+			snprintf(err, errlen, "cannot run '%s': %s", name, exec_problem(ret));
 			return ret;
 		}
 		snprintf(path, len, "%s", name);
@@ -184,8 +199,10 @@ int command__resolve(const char *name, char *path, size_t len, char *err, size_t
 		if (ret != -ENOENT && first == -ENOENT)
 			first = ret;
 	}
-	snprintf(err, errlen, first == -ENOENT ? "command not found: %s" : "cannot run '%s': %s",
-		 name, first == -EACCES ? "not an executable file" : strerror(-first));
+	if (first == -ENOENT)
+		snprintf(err, errlen, "command not found: %s (not in PATH)", name);
+	else
+		snprintf(err, errlen, "cannot run '%s': %s", name, exec_problem(first));
 	return first;
 }
 
