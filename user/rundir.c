@@ -32,13 +32,24 @@ static bool rundir_chowns(const struct rundir *rd)
 	return rd->uid != (uid_t)-1 || rd->gid != (gid_t)-1;
 }
 
-static const char *mkdir_hint(int err)
+static const char *mkdir_hint(int err, uid_t uid)
 {
+	static char hint[128];
+
 	switch (err) {
 	case ENOENT:
 		return " (create the parent directory first)";
 	case EACCES:
 	case EPERM:
+		/* the caller acts as the user who will own the files (fscred.h) */
+		if (uid != (uid_t)-1 && uid != 0) {
+			snprintf(hint, sizeof(hint),
+				 " (as uid %u, who will own the run: choose a place they may "
+				 "write with -o)",
+				 (unsigned int)uid);
+			return hint;
+		}
+		return " (choose a writable location with -o)";
 	case EROFS:
 		return " (choose a writable location with -o)";
 	default:
@@ -143,9 +154,8 @@ static struct rundir *rundir_finish(const char *path, bool created, uid_t uid, g
 		}
 		/* AT_EACCESS: as the file-system uid in force, not the real uid */
 		if (faccessat(fd, ".", W_OK | X_OK, AT_EACCESS)) {
-			snprintf(err, errlen,
-				 "output directory '%s' is not writable: %s (choose another -o)",
-				 path, strerror(errno));
+			snprintf(err, errlen, "output directory '%s' is not writable: %s%s", path,
+				 strerror(errno), mkdir_hint(errno, uid));
 			goto fail;
 		}
 	}
@@ -195,7 +205,7 @@ struct rundir *rundir__create(const char *path, uid_t uid, gid_t gid, char *err,
 			return rundir_finish(path, true, uid, gid, err, errlen);
 		if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot create '%s': %s%s", path, strerror(errno),
-				 mkdir_hint(errno));
+				 mkdir_hint(errno, uid));
 			return NULL;
 		}
 		return rundir_finish(path, false, uid, gid, err, errlen);
@@ -216,7 +226,7 @@ struct rundir *rundir__create(const char *path, uid_t uid, gid_t gid, char *err,
 			return rundir_finish(name, true, uid, gid, err, errlen);
 		if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot create '%s': %s%s", name, strerror(errno),
-				 mkdir_hint(errno));
+				 mkdir_hint(errno, uid));
 			return NULL;
 		}
 	}

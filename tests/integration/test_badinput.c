@@ -141,9 +141,10 @@ static const struct bad_case cases[] = {
 	  { "-o", "@OUT", "--", "@W/exit_with", "0" } },
 	{ "-o empty directory on a read-only mount", 1, "is not writable",
 	  READ_ONLY, EMPTY_DIR, NULL, { "-o", "@OUT", "--", "@W/exit_with", "0" } },
-	{ "-o where the sudo user may not write", 1, "Permission denied",
+	{ "-o where the sudo user may not write", 1, "Permission denied (as uid 65534",
 	  SUDO_NOBODY, NOTHING, "@T/rootonly/run", { "-o", "@OUT", "--", "@W/exit_with", "0" } },
-	{ "-o empty directory the sudo user may not write", 1, "is not writable",
+	{ "-o empty directory the sudo user may not write", 1,
+	  "not writable: Permission denied (as uid 65534",
 	  SUDO_NOBODY, EMPTY_DIR, "@T/rootonly/run", { "-o", "@OUT", "--", "@W/exit_with", "0" } },
 	/* functions and binaries */
 	{ "-u function not found", 1, "did you mean 'fib'", AS_ROOT, NOTHING, NULL,
