@@ -134,6 +134,8 @@ int run_as__resolve(struct run_as *ra, const char *user, char *err, size_t errle
 	ra->uid = pw->pw_uid;
 	ra->gid = pw->pw_gid;
 	snprintf(ra->name, sizeof(ra->name), "%s", pw->pw_name);
+	if (strlen(pw->pw_dir) < sizeof(ra->home))
+		snprintf(ra->home, sizeof(ra->home), "%s", pw->pw_dir);
 	return 0;
 }
 
@@ -240,6 +242,16 @@ int child__spawn(struct child *c, const char *path, char *const argv[], const st
 				e = errno;
 			if (!e && ra->uid != 0 && setuid(0) == 0)
 				e = EPERM; /* could regain root: refuse to run */
+			/*
+			 * sudo left root's HOME, USER and LOGNAME: the command
+			 * gets its own user's, as su and login give them.
+			 */
+			if (!e && ra->has_passwd) {
+				if (ra->home[0])
+					setenv("HOME", ra->home, 1);
+				setenv("USER", ra->name, 1);
+				setenv("LOGNAME", ra->name, 1);
+			}
 		}
 		/* wait for the tracer: EOF on the go pipe means start */
 		if (read(go[0], &byte, 1) < 0)

@@ -568,7 +568,9 @@ static bool user_with_groups(uid_t *uid, gid_t *gid, gid_t *extra)
 	return found;
 }
 
-#define SHOW_IDS "echo uid=$(id -u) gid=$(id -g); grep '^Groups:' /proc/self/status"
+#define SHOW_IDS                                                                                   \
+	"echo uid=$(id -u) gid=$(id -g); echo user=$USER logname=$LOGNAME home=$HOME; "            \
+	"grep '^Groups:' /proc/self/status"
 
 /*
  * Under sudo the command runs with the invoking user's uid, gid and
@@ -581,6 +583,7 @@ static void test_sudo_command_has_user_ids_and_groups(void **state)
 	uid_t uid = 65534;
 	gid_t gid = 65534, extra = 65534, gids[64];
 	char want[BT_PATH_MAX + 16];
+	struct passwd *pw;
 	int n;
 
 	bt_require_bpf();
@@ -591,6 +594,12 @@ static void test_sudo_command_has_user_ids_and_groups(void **state)
 	assert_int_equal(c->res.status, 0);
 	print_message("uid %u: %s", (unsigned int)uid, c->res.out);
 	snprintf(want, sizeof(want), "uid=%u gid=%u\n", (unsigned int)uid, (unsigned int)gid);
+	assert_non_null(strstr(c->res.out, want));
+	/* and its name and home, not root's that sudo left in the environment */
+	pw = getpwuid(uid);
+	assert_non_null(pw);
+	snprintf(want, sizeof(want), "user=%s logname=%s home=%s\n", pw->pw_name, pw->pw_name,
+		 pw->pw_dir);
 	assert_non_null(strstr(c->res.out, want));
 	n = parse_groups(c->res.out, gids, 64);
 	assert_true(has_gid(gids, n, gid));
