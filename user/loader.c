@@ -262,8 +262,16 @@ int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, si
 		ret = open_and_load(t, o, false);
 	}
 	if (ret) {
+		/*
+		 * EPERM with CAP_BPF and CAP_PERFMON (run__main checked them):
+		 * libbpf looks for kernel types that vmlinux lacks (mm_rss_stat
+		 * since v6.2) in module BTF, and listing BTF objects takes
+		 * CAP_SYS_ADMIN.
+		 */
 		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-ret),
-			 ret == -EPERM ? " (run as root, or with CAP_BPF and CAP_PERFMON)"
+			 ret == -EPERM ? " (libbpf also needs CAP_SYS_ADMIN here, to search kernel "
+					 "module BTF: run as root with all capabilities; -v for "
+					 "details)"
 				       : " (run with -v for the verifier's log)");
 		free(t);
 		return ret;

@@ -38,11 +38,12 @@
 /* How benchtrace is started. */
 enum wrap {
 	AS_ROOT,
-	AS_NOBODY,   /* setpriv: uid and gid 65534, no groups, no capabilities */
-	NO_CAPS,     /* root, with CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN dropped */
-	NO_BTF,	     /* in a mount namespace where /sys/kernel/btf is an empty tmpfs */
-	READ_ONLY,   /* in a mount namespace where the test directory is read-only */
-	SUDO_NOBODY, /* root with SUDO_UID/SUDO_GID=65534, as sudo leaves them */
+	AS_NOBODY,    /* setpriv: uid and gid 65534, no groups, no capabilities */
+	NO_CAPS,      /* root, with CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN dropped */
+	NO_SYS_ADMIN, /* root with CAP_BPF and CAP_PERFMON, without CAP_SYS_ADMIN */
+	NO_BTF,	      /* in a mount namespace where /sys/kernel/btf is an empty tmpfs */
+	READ_ONLY,    /* in a mount namespace where the test directory is read-only */
+	SUDO_NOBODY,  /* root with SUDO_UID/SUDO_GID=65534, as sudo leaves them */
 };
 
 /* What is at the output path before the run (it must be there, unchanged, after). */
@@ -82,6 +83,9 @@ static const struct bad_case cases[] = {
 	  { "-o", "@OUT", "--", "@W/exit_with", "0" } },
 	{ "root without CAP_BPF/CAP_PERFMON/CAP_SYS_ADMIN", 1, "missing CAP_BPF and CAP_PERFMON",
 	  NO_CAPS, NOTHING, NULL, { "-o", "@OUT", "--", "@W/exit_with", "0" } },
+	{ "root with CAP_BPF+CAP_PERFMON, without CAP_SYS_ADMIN", 1,
+	  "libbpf also needs CAP_SYS_ADMIN", NO_SYS_ADMIN, NOTHING, NULL,
+	  { "-o", "@OUT", "--", "@W/exit_with", "0" } },
 	{ "kernel BTF not visible", 1, "/sys/kernel/btf/vmlinux", NO_BTF, NOTHING, NULL,
 	  { "-o", "@OUT", "--", "@W/exit_with", "0" } },
 	/* PIDs */
@@ -390,6 +394,11 @@ static int run_case(struct bt_ctx *c, const struct bad_case *k)
 		argv[n++] = "/usr/bin/setpriv";
 		argv[n++] = "--inh-caps=-all";
 		argv[n++] = "--bounding-set=-bpf,-perfmon,-sys_admin";
+		break;
+	case NO_SYS_ADMIN:
+		argv[n++] = "/usr/bin/setpriv";
+		argv[n++] = "--inh-caps=-all";
+		argv[n++] = "--bounding-set=-sys_admin";
 		break;
 	case NO_BTF:
 	case READ_ONLY:
