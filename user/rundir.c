@@ -94,15 +94,21 @@ static void describe_open_failure(const char *path, int err, char *errbuf, size_
 
 	if (lstat(path, &st) == 0) {
 		if (S_ISLNK(st.st_mode)) {
-			snprintf(errbuf, errlen, "'%s' is a symlink (refusing to follow it)", path);
+			/* one planted by another user would send root's writes anywhere */
+			snprintf(errbuf, errlen,
+				 "'%s' is a symlink (refusing to follow it: give the directory "
+				 "itself with -o)",
+				 path);
 			return;
 		}
 		if (S_ISREG(st.st_mode)) {
-			snprintf(errbuf, errlen, "'%s' is a file, not a directory", path);
+			snprintf(errbuf, errlen,
+				 "'%s' is a file, not a directory (choose another -o)", path);
 			return;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			snprintf(errbuf, errlen, "'%s' is not a directory", path);
+			snprintf(errbuf, errlen, "'%s' is not a directory (choose another -o)",
+				 path);
 			return;
 		}
 	}
