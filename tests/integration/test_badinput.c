@@ -245,6 +245,18 @@ static void expand(struct bt_ctx *c, const char *arg, const char *out, char *buf
 	}
 }
 
+/* printf to the end of the string in buf, cut off at len */
+static void __attribute__((format(printf, 3, 4)))
+append(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t at = strlen(buf);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + at, len - at, fmt, ap);
+	va_end(ap);
+}
+
 /*
  * What is at @path, in enough detail to see any change: type, mode, size,
  * modification time, a symlink's target and a directory's entries.
@@ -254,7 +266,6 @@ static void describe(const char *path, char *buf, size_t len)
 	struct dirent **names;
 	char sub[BT_PATH_MAX + 300], target[BT_PATH_MAX];
 	struct stat st;
-	size_t at;
 	ssize_t n;
 	int i, k;
 
@@ -262,24 +273,21 @@ static void describe(const char *path, char *buf, size_t len)
 		snprintf(buf, len, "absent");
 		return;
 	}
-	at = snprintf(buf, len, "mode %o size %lld mtime %lld.%09ld", st.st_mode,
-		      (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	snprintf(buf, len, "mode %o size %lld mtime %lld.%09ld", st.st_mode, (long long)st.st_size,
+		 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	if (S_ISLNK(st.st_mode)) {
 		n = readlink(path, target, sizeof(target) - 1);
 		target[n > 0 ? n : 0] = '\0';
-		at += snprintf(buf + at, len - at, " -> %s: ", target);
-		describe(target, buf + at, len - at);
+		append(buf, len, " -> %s: ", target);
+		describe(target, buf + strlen(buf), len - strlen(buf));
 	} else if (S_ISDIR(st.st_mode)) {
 		k = scandir(path, &names, NULL, alphasort);
 		for (i = 0; i < k; i++) {
-			if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..") &&
-			    at < len) {
+			if (strcmp(names[i]->d_name, ".") && strcmp(names[i]->d_name, "..")) {
 				snprintf(sub, sizeof(sub), "%s/%s", path, names[i]->d_name);
-				at += snprintf(buf + at, len - at, " [%s ", names[i]->d_name);
-				if (at < len)
-					describe(sub, buf + at, len - at);
-				at = strlen(buf);
-				at += snprintf(buf + at, len - at, "]");
+				append(buf, len, " [%s ", names[i]->d_name);
+				describe(sub, buf + strlen(buf), len - strlen(buf));
+				append(buf, len, "]");
 			}
 			free(names[i]);
 		}
