@@ -190,6 +190,34 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 	return 0;
 }
 
+/*
+ * Whether the kernel has BTF of its own: it lists it as BTF object
+ * "vmlinux" to the bpf() syscall even where /sys/kernel/btf is hidden.
+ */
+static bool kernel_has_btf(void)
+{
+	struct bpf_btf_info info;
+	char name[16];
+	__u32 id = 0, len;
+	bool found = false;
+	int fd;
+
+	while (!found && !bpf_btf_get_next_id(id, &id)) {
+		fd = bpf_btf_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		name[0] = '\0';
+		info.name = (__u64)(unsigned long)name;
+		info.name_len = sizeof(name);
+		len = sizeof(info);
+		found = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.kernel_btf &&
+			!strcmp(name, "vmlinux");
+		close(fd);
+	}
+	return found;
+}
+
 int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen)
 {
 	struct tracer *t;
@@ -201,9 +229,22 @@ int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, si
 		return -ENOMEM;
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux) {
-		snprintf(err, errlen,
-			 "the kernel has no BTF (/sys/kernel/btf/vmlinux): benchtrace needs a "
-			 "kernel built with CONFIG_DEBUG_INFO_BTF=y");
+		/*
+		 * libbpf looks for it there (or as /boot/vmlinux-RELEASE and a few
+		 * other files), for CO-RE and to load the task iterator and tp_btf
+		 * programs, whose attach points the kernel checks against its own
+		 * BTF: a BTF file from elsewhere (btf_custom_path) cannot stand
+		 * in for it.
+		 */
+		if (kernel_has_btf())
+			snprintf(err, errlen,
+				 "the kernel has BTF, but /sys/kernel/btf/vmlinux is not visible "
+				 "here (a container or mount namespace hiding /sys/kernel/btf?): "
+				 "libbpf needs it to load benchtrace's programs; make it visible");
+		else
+			snprintf(err, errlen,
+				 "the kernel has no BTF (no /sys/kernel/btf/vmlinux): benchtrace "
+				 "needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 		free(t);
 		return -ENOENT;
 	}
@@ -221,8 +262,16 @@ int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, si
 		ret = open_and_load(t, o, false);
 	}
 	if (ret) {
+		/*
+		 * EPERM with CAP_BPF and CAP_PERFMON (run__main checked them):
+		 * libbpf looks for kernel types that vmlinux lacks (mm_rss_stat
+		 * since v6.2) in module BTF, and listing BTF objects takes
+		 * CAP_SYS_ADMIN.
+		 */
 		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-ret),
-			 ret == -EPERM ? " (run as root, or with CAP_BPF and CAP_PERFMON)"
+			 ret == -EPERM ? " (libbpf also needs CAP_SYS_ADMIN here, to search kernel "
+					 "module BTF: run as root with all capabilities; -v for "
+					 "details)"
 				       : " (run with -v for the verifier's log)");
 		free(t);
 		return ret;

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,14 +67,15 @@ void opts__usage(FILE *f)
 		"                         BINARY:FUNC or LIB:FUNC (libc:malloc); FUNC may be a\n"
 		"                         glob (train_*); default binary: the target's program\n"
 		"      --min-duration DUR calls.csv rows only for calls at least DUR long\n"
-		"                         (functions.csv still counts every call)\n"
+		"                         (0: every call; functions.csv counts every call)\n"
 		"  -z, --gzip             write the CSV logs gzip-compressed (*.csv.gz)\n"
 		"      --perfetto         also write trace.json (Chrome Trace Event Format,\n"
 		"                         for ui.perfetto.dev and chrome://tracing)\n"
 		"      --user USER        run COMMAND as USER (default under sudo: the\n"
 		"                         invoking user)\n"
 		"      --no-children      do not follow children of traced processes\n"
-		"      --no-chown         leave the run directory owned by root under sudo\n"
+		"      --no-chown         under sudo, make the run directory as root and leave\n"
+		"                         it root's (default: as the invoking user, theirs)\n"
 		"      --max-procs N      processes tracked at once (default 4096)\n"
 		"      --max-threads N    threads tracked at once (default 65536)\n"
 		"  -q, --quiet            no status line and no summary\n"
@@ -95,6 +98,23 @@ static int __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ..
 	va_end(ap);
 	warn("%s (see benchtrace --help)", msg);
 	return 2;
+}
+
+/* A well-formed duration that parse_duration() found out of range: is it zero? */
+static bool is_zero(const char *arg)
+{
+	return arg[strcspn(arg, "123456789")] == '\0';
+}
+
+static int duration_error(const char *opt, const char *arg, int err, const char *examples)
+{
+	if (err == -ERANGE && is_zero(arg))
+		return usage_error("%s %s: the duration must be more than 0", opt, arg);
+	if (err == -ERANGE)
+		return usage_error("%s %s: more than the 584 years a duration can be", opt, arg);
+	return usage_error("invalid %s duration '%s' (a positive number with ns, us, ms, s, m "
+			   "or h, e.g. %s)",
+			   opt, arg, examples);
 }
 
 static int parse_count(const char *arg, const char *name, __u32 *out)
@@ -125,6 +145,11 @@ int opts__parse(struct opts *o, int argc, char **argv)
 			if (o->mode == BT_MODE_PIDS)
 				return usage_error("give one -p with a comma-separated list");
 			ret = parse_pid_list(optarg, o->pids, BT_MAX_PIDS, &o->npids);
+			if (ret == -ERANGE)
+				return usage_error("-p %s: PIDs are whole numbers from 1 to %d", optarg,
+						   BT_PID_MAX);
+			if (ret == -E2BIG)
+				return usage_error("-p: more than %d PIDs", BT_MAX_PIDS);
 			if (ret)
 				return usage_error("invalid PID list '%s' (expected PID[,PID...], "
 						   "e.g. -p 1234,5678)",
@@ -144,18 +169,17 @@ int opts__parse(struct opts *o, int argc, char **argv)
 				o->interval_ns = 0;
 				break;
 			}
-			if (parse_duration(optarg, &o->interval_ns))
-				return usage_error("invalid interval '%s' (e.g. 500us, 10ms, 1s, "
-						   "or auto)",
-						   optarg);
+			ret = parse_duration(optarg, &o->interval_ns);
+			if (ret)
+				return duration_error("-i", optarg, ret, "500us, 10ms, 1s, or auto");
 			if (o->interval_ns < 100000)
 				return usage_error("interval '%s' is below the 100us minimum",
 						   optarg);
 			break;
 		case 'd':
-			if (parse_duration(optarg, &o->duration_ns))
-				return usage_error("invalid duration '%s' (e.g. 30s, 5m, 1h)",
-						   optarg);
+			ret = parse_duration(optarg, &o->duration_ns);
+			if (ret)
+				return duration_error("-d", optarg, ret, "30s, 5m, 1h");
 			break;
 		case 'z':
 			o->gzip = true;
@@ -195,9 +219,12 @@ int opts__parse(struct opts *o, int argc, char **argv)
 			o->uprobes[o->nuprobes++] = optarg;
 			break;
 		case OPT_MIN_DURATION:
-			if (parse_duration(optarg, &o->min_duration_ns))
-				return usage_error("invalid --min-duration '%s' (e.g. 100us, 5ms)",
-						   optarg);
+			/* 0 is every call, as without the option */
+			ret = parse_duration(optarg, &o->min_duration_ns);
+			if (ret == -ERANGE && is_zero(optarg))
+				o->min_duration_ns = 0;
+			else if (ret)
+				return duration_error("--min-duration", optarg, ret, "100us, 5ms");
 			break;
 		case OPT_LATER:
 			return usage_error("%s is not available in this version of benchtrace",
@@ -218,6 +245,8 @@ int opts__parse(struct opts *o, int argc, char **argv)
 		if (o->mode != BT_MODE_NONE)
 			return usage_error("%s: give either -p/-a or a command, not both",
 					   argv[optind]);
+		if (!*argv[optind])
+			return usage_error("empty command name");
 		o->mode = BT_MODE_COMMAND;
 		o->cmd = &argv[optind];
 	} else if (optind > 1 && !strcmp(argv[optind - 1], "--") && o->mode == BT_MODE_NONE) {

@@ -11,12 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fscred.h"
 #include "jsonread.h"
 #include "log.h"
 #include "out.h"
-#include "parse.h"
 #include "report.h"
 #include "report_load.h"
 #include "svg.h"
@@ -756,13 +757,16 @@ static void page_write(struct out *o, const struct run *runs, int n)
 /*
  * Write to a fresh temporary file next to the target (O_EXCL|O_NOFOLLOW: a
  * planted file or symlink is never written through) and rename it over the
- * target, which replaces a previous report, or a symlink, without following.
+ * target, which replaces a previous report atomically.  A symlink or
+ * anything but a regular file at the target is refused: the user named a
+ * file to write, and a link someone planted there is not it.
  */
 static int output_open(const char *path, int *dirfd, char *tmp, size_t tmplen, char *name,
 		       size_t namelen, char *err, size_t errlen)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
+	struct stat st;
 	int fd = -1, tries;
 
 	const char *base = slash ? slash + 1 : path;
@@ -788,6 +792,14 @@ static int output_open(const char *path, int *dirfd, char *tmp, size_t tmplen, c
 		snprintf(err, errlen, "cannot open directory '%s': %s", dir, strerror(errno));
 		return -1;
 	}
+	if (!fstatat(*dirfd, name, &st, AT_SYMLINK_NOFOLLOW) && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is %s (refusing to replace it; choose another -o)", path,
+			 S_ISLNK(st.st_mode)   ? "a symlink"
+			 : S_ISDIR(st.st_mode) ? "a directory"
+					       : "not a regular file");
+		close(*dirfd);
+		return -1;
+	}
 	for (tries = 0; tries < 100; tries++) {
 		unsigned int rnd = 0;
 
@@ -800,25 +812,12 @@ static int output_open(const char *path, int *dirfd, char *tmp, size_t tmplen, c
 			break;
 	}
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot create a file in '%s': %s", dir, strerror(errno));
+		snprintf(err, errlen, "cannot create a file in '%s': %s (choose another place with -o)",
+			 dir, strerror(errno));
 		close(*dirfd);
 		return -1;
 	}
 	return fd;
-}
-
-/* Under sudo, the report belongs to the user who asked for it, like the run. */
-static void output_chown(int fd)
-{
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
-	__u64 uid, gid;
-
-	if (geteuid() != 0 || !su || !sg || parse_u64(su, 0, UINT32_MAX - 1, &uid) ||
-	    parse_u64(sg, 0, UINT32_MAX - 1, &gid))
-		return;
-	if (fchown(fd, (uid_t)uid, (gid_t)gid))
-		info("cannot give the report to uid %llu: %s", (unsigned long long)uid,
-		     strerror(errno));
 }
 
 int report__generate(const struct report_opts *opts, FILE *summary, char *err, size_t errlen)
@@ -826,6 +825,9 @@ int report__generate(const struct report_opts *opts, FILE *summary, char *err, s
 	char path[PATH_MAX], tmp[NAME_MAX + 1], name[NAME_MAX + 1];
 	struct run *runs;
 	struct out *o = NULL;
+	struct fscred fc = {};
+	uid_t uid;
+	gid_t gid;
 	int i, fd = -1, dirfd = -1, ret = -1, werr;
 
 	if (opts->ndirs < 1 || opts->ndirs > MAX_RUNS) {
@@ -845,10 +847,15 @@ int report__generate(const struct report_opts *opts, FILE *summary, char *err, s
 		snprintf(path, sizeof(path), "%s", opts->output);
 	else
 		snprintf(path, sizeof(path), "%s/report.html", opts->dirs[0]);
+	/*
+	 * Under sudo the report belongs to the user who asked for it, and is
+	 * written only where that user may write (fscred.h).
+	 */
+	if (fscred__sudo_user(&uid, &gid) && fscred__enter(&fc, uid, gid, err, errlen))
+		goto out;
 	fd = output_open(path, &dirfd, tmp, sizeof(tmp), name, sizeof(name), err, errlen);
 	if (fd < 0)
 		goto out;
-	output_chown(fd);
 	o = out__open_fd(fd, false);
 	if (!o) {
 		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
@@ -865,6 +872,7 @@ int report__generate(const struct report_opts *opts, FILE *summary, char *err, s
 		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
 		goto out_unlink;
 	}
+	fscred__leave(&fc);
 	if (summary) {
 		summary_print(summary, runs, opts->ndirs);
 		fprintf(summary, "\nreport: %s\n", path);
@@ -874,6 +882,7 @@ int report__generate(const struct report_opts *opts, FILE *summary, char *err, s
 out_unlink:
 	unlinkat(dirfd, tmp, 0);
 out:
+	fscred__leave(&fc);
 	if (dirfd >= 0)
 		close(dirfd);
 	for (i = 0; i < opts->ndirs; i++)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "eventlog.h"
+#include "fscred.h"
 #include "interval.h"
 #include "loader.h"
 #include "log.h"
@@ -112,15 +113,17 @@ __u64 run__lost_total(const struct run *r)
 	return n;
 }
 
-/* Root, or CAP_BPF + CAP_PERFMON (with CAP_SYS_RESOURCE not needed). */
+/*
+ * CAP_BPF and CAP_PERFMON (v5.8+), or CAP_SYS_ADMIN, which implies both.
+ * Root is not enough by itself: a container or capsh may have dropped them.
+ */
 static int check_privileges(void)
 {
-	char line[256];
+	const unsigned long long sys_admin = 1ULL << 21, perfmon = 1ULL << 38, bpf = 1ULL << 39;
 	unsigned long long caps = 0;
+	char line[256];
 	FILE *f;
 
-	if (geteuid() == 0)
-		return 0;
 	f = fopen("/proc/self/status", "re");
 	if (f) {
 		while (fgets(line, sizeof(line), f))
@@ -128,10 +131,14 @@ static int check_privileges(void)
 				break;
 		fclose(f);
 	}
-	if ((caps & (1ULL << 39)) && (caps & (1ULL << 38))) /* CAP_BPF, CAP_PERFMON */
+	if ((caps & sys_admin) || ((caps & bpf) && (caps & perfmon)))
 		return 0;
-	warn("tracing needs root or the CAP_BPF and CAP_PERFMON capabilities (try: sudo "
-	     "benchtrace ...)");
+	if (geteuid() == 0)
+		warn("missing CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN): this root process had "
+		     "them dropped (by a container, capsh or setpriv?), and tracing needs them");
+	else
+		warn("tracing needs root or the CAP_BPF and CAP_PERFMON capabilities (try: sudo "
+		     "benchtrace ...)");
 	return -EPERM;
 }
 
@@ -349,19 +356,22 @@ static int setup_files(struct run *r)
 	char err[512];
 	uid_t uid = (uid_t)-1;
 	gid_t gid = (gid_t)-1;
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
-	__u64 v;
+	struct fscred fc = {};
+	int ret;
 
-	/* under sudo the files belong to the user who asked for them */
-	if (!r->opts->no_chown && geteuid() == 0 && su && sg &&
-	    !parse_u64(su, 0, UINT32_MAX - 1, &v)) {
-		uid = v;
-		if (!parse_u64(sg, 0, UINT32_MAX - 1, &v))
-			gid = v;
-		else
-			uid = (uid_t)-1;
+	/*
+	 * Under sudo the files belong to the user who asked for them, and the
+	 * directory is made where that user could make it (fscred.h).
+	 */
+	if (!r->opts->no_chown && fscred__sudo_user(&uid, &gid)) {
+		ret = fscred__enter(&fc, uid, gid, err, sizeof(err));
+		if (ret) {
+			warn("%s", err);
+			return ret;
+		}
 	}
 	r->rd = rundir__create(r->opts->output, uid, gid, err, sizeof(err));
+	fscred__leave(&fc);
 	if (!r->rd) {
 		warn("%s", err);
 		return -EEXIST;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -31,13 +32,24 @@ static bool rundir_chowns(const struct rundir *rd)
 	return rd->uid != (uid_t)-1 || rd->gid != (gid_t)-1;
 }
 
-static const char *mkdir_hint(int err)
+static const char *mkdir_hint(int err, uid_t uid)
 {
+	static char hint[128];
+
 	switch (err) {
 	case ENOENT:
 		return " (create the parent directory first)";
 	case EACCES:
 	case EPERM:
+		/* the caller acts as the user who will own the files (fscred.h) */
+		if (uid != (uid_t)-1 && uid != 0) {
+			snprintf(hint, sizeof(hint),
+				 " (as uid %u, who will own the run: choose a place they may "
+				 "write with -o)",
+				 (unsigned int)uid);
+			return hint;
+		}
+		return " (choose a writable location with -o)";
 	case EROFS:
 		return " (choose a writable location with -o)";
 	default:
@@ -82,15 +94,21 @@ static void describe_open_failure(const char *path, int err, char *errbuf, size_
 
 	if (lstat(path, &st) == 0) {
 		if (S_ISLNK(st.st_mode)) {
-			snprintf(errbuf, errlen, "'%s' is a symlink (refusing to follow it)", path);
+			/* one planted by another user would send root's writes anywhere */
+			snprintf(errbuf, errlen,
+				 "'%s' is a symlink (refusing to follow it: give the directory "
+				 "itself with -o)",
+				 path);
 			return;
 		}
 		if (S_ISREG(st.st_mode)) {
-			snprintf(errbuf, errlen, "'%s' is a file, not a directory", path);
+			snprintf(errbuf, errlen,
+				 "'%s' is a file, not a directory (choose another -o)", path);
 			return;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			snprintf(errbuf, errlen, "'%s' is not a directory", path);
+			snprintf(errbuf, errlen, "'%s' is not a directory (choose another -o)",
+				 path);
 			return;
 		}
 	}
@@ -117,9 +135,10 @@ static struct rundir *rundir_finish(const char *path, bool created, uid_t uid, g
 	if (created) {
 		/*
 		 * In a shared parent (/tmp) another user could swap our fresh
-		 * directory for theirs between mkdir() and open(): it would not be ours.
+		 * directory for theirs between mkdir() and open(): it would not be
+		 * ours.  Ours is owned by whom we act as on files (fscred.h).
 		 */
-		if (st.st_uid != geteuid()) {
+		if (st.st_uid != (uid_t)setfsuid((uid_t)-1)) {
 			snprintf(err, errlen,
 				 "'%s' was replaced by another user's directory while being "
 				 "created (use a private location for -o)",
@@ -139,10 +158,10 @@ static struct rundir *rundir_finish(const char *path, bool created, uid_t uid, g
 			    path);
 			goto fail;
 		}
-		if (euidaccess(path, W_OK | X_OK)) {
-			snprintf(err, errlen,
-				 "output directory '%s' is not writable: %s (choose another -o)",
-				 path, strerror(errno));
+		/* AT_EACCESS: as the file-system uid in force, not the real uid */
+		if (faccessat(fd, ".", W_OK | X_OK, AT_EACCESS)) {
+			snprintf(err, errlen, "output directory '%s' is not writable: %s%s", path,
+				 strerror(errno), mkdir_hint(errno, uid));
 			goto fail;
 		}
 	}
@@ -192,7 +211,7 @@ struct rundir *rundir__create(const char *path, uid_t uid, gid_t gid, char *err,
 			return rundir_finish(path, true, uid, gid, err, errlen);
 		if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot create '%s': %s%s", path, strerror(errno),
-				 mkdir_hint(errno));
+				 mkdir_hint(errno, uid));
 			return NULL;
 		}
 		return rundir_finish(path, false, uid, gid, err, errlen);
@@ -213,7 +232,7 @@ struct rundir *rundir__create(const char *path, uid_t uid, gid_t gid, char *err,
 			return rundir_finish(name, true, uid, gid, err, errlen);
 		if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot create '%s': %s%s", name, strerror(errno),
-				 mkdir_hint(errno));
+				 mkdir_hint(errno, uid));
 			return NULL;
 		}
 	}

@@ -134,6 +134,8 @@ int run_as__resolve(struct run_as *ra, const char *user, char *err, size_t errle
 	ra->uid = pw->pw_uid;
 	ra->gid = pw->pw_gid;
 	snprintf(ra->name, sizeof(ra->name), "%s", pw->pw_name);
+	if (strlen(pw->pw_dir) < sizeof(ra->home))
+		snprintf(ra->home, sizeof(ra->home), "%s", pw->pw_dir);
 	return 0;
 }
 
@@ -145,9 +147,25 @@ static int check_exec(const char *path)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
-	if (!S_ISREG(st.st_mode) || access(path, X_OK))
+	if (!S_ISREG(st.st_mode))
+		return -ENOEXEC;
+	if (access(path, X_OK))
 		return -EACCES;
 	return 0;
+}
+
+static const char *exec_problem(int err)
+{
+	switch (err) {
+	case -EISDIR:
+		return "it is a directory";
+	case -ENOEXEC:
+		return "not a regular file";
+	case -EACCES:
+		return "no execute permission";
+	default:
+		return strerror(-err);
+	}
 }
 
 int command__resolve(const char *name, char *path, size_t len, char *err, size_t errlen)
@@ -162,8 +180,7 @@ int command__resolve(const char *name, char *path, size_t len, char *err, size_t
 	if (strchr(name, '/')) {
 		ret = check_exec(name);
 		if (ret) {
-			snprintf(err, errlen, "cannot run '%s': %s", name,
-				 ret == -EACCES ? "not an executable file" : strerror(-ret));
+			snprintf(err, errlen, "cannot run '%s': %s", name, exec_problem(ret));
 			return ret;
 		}
 		snprintf(path, len, "%s", name);
@@ -184,8 +201,10 @@ int command__resolve(const char *name, char *path, size_t len, char *err, size_t
 		if (ret != -ENOENT && first == -ENOENT)
 			first = ret;
 	}
-	snprintf(err, errlen, first == -ENOENT ? "command not found: %s" : "cannot run '%s': %s",
-		 name, first == -EACCES ? "not an executable file" : strerror(-first));
+	if (first == -ENOENT)
+		snprintf(err, errlen, "command not found: %s (not in PATH)", name);
+	else
+		snprintf(err, errlen, "cannot run '%s': %s", name, exec_problem(first));
 	return first;
 }
 
@@ -223,6 +242,16 @@ int child__spawn(struct child *c, const char *path, char *const argv[], const st
 				e = errno;
 			if (!e && ra->uid != 0 && setuid(0) == 0)
 				e = EPERM; /* could regain root: refuse to run */
+			/*
+			 * sudo left root's HOME, USER and LOGNAME: the command
+			 * gets its own user's, as su and login give them.
+			 */
+			if (!e && ra->has_passwd) {
+				if (ra->home[0])
+					setenv("HOME", ra->home, 1);
+				setenv("USER", ra->name, 1);
+				setenv("LOGNAME", ra->name, 1);
+			}
 		}
 		/* wait for the tracer: EOF on the go pipe means start */
 		if (read(go[0], &byte, 1) < 0)

@@ -30,6 +30,7 @@ struct run_as {
 	uid_t uid;
 	gid_t gid;
 	char name[64];
+	char home[256]; /* the passwd entry's, for $HOME; "" without one */
 };
 
 /* --user NAME|UID, else SUDO_UID/SUDO_GID when run through sudo as root. */

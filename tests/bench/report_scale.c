@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fscred.h"
 #include "out.h"
 #include "parse.h"
 #include "testutil.h"
@@ -62,8 +63,13 @@ static int write_run(const char *dir, unsigned long ncalls, bool gz)
 	__u64 rnd = 88172645463325252ULL;
 	FILE *m;
 	char path[BT_PATH_MAX + 32];
+	uid_t uid;
+	gid_t gid;
 
 	if (mkdir(dir, 0755))
+		return -1;
+	/* under sudo, report writes report.html here as the invoking user (fscred.h) */
+	if (fscred__sudo_user(&uid, &gid) && chown(dir, uid, gid))
 		return -1;
 	snprintf(path, sizeof(path), "%s/meta.json", dir);
 	m = fopen(path, "w");

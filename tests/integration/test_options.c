@@ -391,27 +391,6 @@ static void test_all_mode_follows_new_processes(void **state)
 	assert_int_equal(bt_events_count(&c->rd, pid, "exit", "code=0"), 1);
 }
 
-/* Not root and no capabilities: one line that says what to do, nothing created. */
-static void test_unprivileged_refused(void **state)
-{
-	struct bt_ctx *c = *state;
-	const char *args[] = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-			      "--clear-groups", bt_benchtrace(), "-o", c->tmp.run_dir, "--",
-			      "/bin/true", NULL};
-	struct bt_proc p;
-
-	if (access(args[0], X_OK))
-		skip(); /* util-linux's setpriv: how to drop root here */
-	assert_int_equal(chmod(c->tmp.dir, 0777), 0); /* so only privileges can stop it */
-	assert_int_equal(bt_spawn(&p, NULL, args), 0);
-	assert_int_equal(bt_wait(&p, &c->res, RUN_TIMEOUT_S), 0);
-	print_message("unprivileged: exit %d, stderr: %s", c->res.status, c->res.err);
-	assert_int_equal(c->res.status, 1);
-	assert_int_equal(bt_count_lines(c->res.err), 1);
-	assert_non_null(strstr(c->res.err, "sudo"));
-	assert_int_not_equal(access(c->tmp.run_dir, F_OK), 0);
-}
-
 /* kB of a /proc/PID/status field, or -1 */
 static long status_kb(pid_t pid, const char *field)
 {
@@ -496,21 +475,6 @@ static void test_first_row_reads_the_command_after_exec(void **state)
 	assert_true(first > 0 && first <= later);
 }
 
-/* kthreadd (PID 2) is a kernel thread: nothing to trace in user space. */
-static void test_kernel_thread_refused(void **state)
-{
-	struct bt_ctx *c = *state;
-	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-p", "2", NULL};
-
-	bt_require_bpf();
-	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
-	print_message("kthread: exit %d, stderr: %s", c->res.status, c->res.err);
-	assert_int_equal(c->res.status, 1);
-	assert_int_equal(bt_count_lines(c->res.err), 1);
-	assert_non_null(strstr(c->res.err, "kernel thread"));
-	assert_int_not_equal(access(c->tmp.run_dir, F_OK), 0);
-}
-
 /* -q: nothing on stderr; without it, the summary names the outcome. */
 static void test_quiet_and_summary(void **state)
 {
@@ -540,10 +504,8 @@ int main(int argc, char **argv)
 		T(test_no_children_traces_only_the_command),
 		T(test_two_pids_traced_until_both_exit),
 		T(test_zombie_target_exited_during_startup),
-		T(test_kernel_thread_refused),
 		T(test_first_row_reads_the_command_after_exec),
 		T(test_rss_levels_match_proc_status),
-		T(test_unprivileged_refused),
 		T(test_all_mode_follows_new_processes),
 		T(test_oom_kill_is_reported),
 		T(test_raw_tp_fallback_counts_the_same),

@@ -268,128 +268,7 @@ static void wait_tracing(struct bt_ctx *c, const struct bt_proc *p, struct bpf_w
 	}
 }
 
-/* ---- usage errors: no root needed ---- */
-
-static void run_refused(struct bt_ctx *c, int want, const char *what, const char *const args[])
-{
-	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
-	expect_refusal(&c->res, want, want, what);
-	expect_no_run_dir(c, what);
-}
-
-static void test_bad_interval_is_usage_error(void **state)
-{
-	struct bt_ctx *c = *state;
-	char wl[BT_PATH_MAX];
-	const char *args[] = {
-	    "-o", c->tmp.run_dir, "-i", "10parsecs", "--", bt_workload(wl, "exit_with"), "0", NULL};
-
-	run_refused(c, 2, "-i 10parsecs", args);
-}
-
-static void test_bad_duration_is_usage_error(void **state)
-{
-	struct bt_ctx *c = *state;
-	char wl[BT_PATH_MAX];
-	const char *zero[] = {
-	    "-o", c->tmp.run_dir, "-d", "0", "--", bt_workload(wl, "exit_with"), "0", NULL};
-	const char *negative[] = {"-o", c->tmp.run_dir, "-d", "-1s", "--", wl, "0", NULL};
-
-	run_refused(c, 2, "-d 0", zero);
-	run_refused(c, 2, "-d -1s", negative);
-}
-
-static void test_bad_pid_is_usage_error(void **state)
-{
-	struct bt_ctx *c = *state;
-	const char *letters[] = {"-o", c->tmp.run_dir, "-p", "12abc", NULL};
-	const char *zero[] = {"-o", c->tmp.run_dir, "-p", "0", NULL};
-
-	run_refused(c, 2, "-p 12abc", letters);
-	run_refused(c, 2, "-p 0", zero);
-}
-
-/* ---- errors found while starting: need root, or they fail for that reason ---- */
-
-static void test_no_such_pid_fails(void **state)
-{
-	struct bt_ctx *c = *state;
-	pid_t pid;
-	char pidstr[32];
-	const char *args[] = {"-o", c->tmp.run_dir, "-p", pidstr, NULL};
-
-	bt_require_bpf();
-	pid = bt_unused_pid();
-	assert_true(pid > 0);
-	snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
-	run_refused(c, 1, "-p <no such pid>", args);
-}
-
-static void test_command_not_found_fails(void **state)
-{
-	struct bt_ctx *c = *state;
-	char noexec[BT_PATH_MAX];
-	const char *by_path[] = {"-o", c->tmp.run_dir, "--", "/nonexistent/benchtrace-no-such-cmd",
-				 NULL};
-	const char *by_name[] = {"-o", c->tmp.run_dir, "--", "benchtrace-no-such-command", NULL};
-	const char *not_exec[] = {"-o", c->tmp.run_dir, "--", noexec, NULL};
-	FILE *f;
-
-	bt_require_bpf();
-	run_refused(c, 1, "-- /nonexistent/cmd", by_path);
-	run_refused(c, 1, "-- cmd not in PATH", by_name);
-
-	f = fopen(bt_tmp_path(&c->tmp, "not-executable", noexec), "w");
-	assert_non_null(f);
-	fputs("#!/bin/sh\nexit 0\n", f);
-	fclose(f);
-	chmod(noexec, 0644);
-	run_refused(c, 1, "-- file without execute permission", not_exec);
-}
-
-static void test_nonempty_output_dir_refused(void **state)
-{
-	struct bt_ctx *c = *state;
-	char keep[BT_PATH_MAX], wl[BT_PATH_MAX], buf[64] = "";
-	const char *args[] = {"-o", c->tmp.run_dir, "--", bt_workload(wl, "exit_with"), "0", NULL};
-	struct stat before, after;
-	struct dirent *de;
-	int entries = 0;
-	DIR *d;
-	FILE *f;
-
-	bt_require_bpf();
-	assert_int_equal(mkdir(c->tmp.run_dir, 0755), 0);
-	f = fopen(bt_tmp_path(&c->tmp, "run/keep.txt", keep), "w");
-	assert_non_null(f);
-	fputs("precious\n", f);
-	fclose(f);
-	assert_int_equal(stat(keep, &before), 0);
-
-	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
-	expect_refusal(&c->res, 1, 2, "-o <non-empty dir>");
-
-	d = opendir(c->tmp.run_dir);
-	assert_non_null(d);
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			entries++;
-			if (strcmp(de->d_name, "keep.txt"))
-				fail_msg("benchtrace wrote %s into the existing directory",
-					 de->d_name);
-		}
-	}
-	closedir(d);
-	assert_int_equal(entries, 1);
-	assert_int_equal(stat(keep, &after), 0);
-	f = fopen(keep, "r");
-	assert_non_null(f);
-	assert_non_null(fgets(buf, sizeof(buf), f));
-	fclose(f);
-	assert_string_equal(buf, "precious\n");
-	assert_true(after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
-		    after.st_mtim.tv_nsec == before.st_mtim.tv_nsec);
-}
+/* bad input (usage errors, refusals at start): tests/integration/test_badinput.c */
 
 /* ---- accuracy against the kernel's own accounting ---- */
 
@@ -783,12 +662,6 @@ static void test_sigkill_with_uprobes_leaves_command_unharmed(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_bad_interval_is_usage_error),
-	    T(test_bad_duration_is_usage_error),
-	    T(test_bad_pid_is_usage_error),
-	    T(test_no_such_pid_fails),
-	    T(test_command_not_found_fails),
-	    T(test_nonempty_output_dir_refused),
 	    T(test_cpu_time_matches_rusage),
 	    T(test_rss_spike_between_samples_matches_vmhwm),
 	    T(test_io_bytes_match_proc_io),

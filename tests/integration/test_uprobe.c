@@ -730,47 +730,6 @@ static void test_perf_event_uprobes_fallback(void **state)
 
 /* ---- errors: one line, exit 1, no run directory ---- */
 
-static void refused(struct bt_ctx *c, const char *what, const char *needle, const char *spec,
-		    const char *const cmd[])
-{
-	const char *args[32] = {"-q", "-o", c->tmp.run_dir, "-u", spec, "--"};
-	int n = 6, i;
-
-	for (i = 0; cmd[i] && n < 31; i++)
-		args[n++] = cmd[i];
-	args[n] = NULL;
-	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
-	expect_refusal(&c->res, 1, 1, what);
-	if (!strstr(c->res.err, needle))
-		fail_msg("%s: stderr does not say '%s'", what, needle);
-	expect_no_run_dir(c, what);
-}
-
-static void test_probe_errors(void **state)
-{
-	struct bt_ctx *c = *state;
-	char w[BT_PATH_MAX], notelf[BT_PATH_MAX], spec[BT_PATH_MAX + 8];
-	const char *cmd[] = {NULL, "fib", "3", NULL};
-	FILE *f;
-
-	bt_require_bpf();
-	cmd[0] = bt_workload(w, "calls");
-	refused(c, "misspelt function", "did you mean 'fib'", "fibb", cmd);
-	refused(c, "glob matching nothing", "matches 'zz*'", "zz*", cmd);
-	refused(c, "library not linked", "libnosuch", "libnosuch:foo", cmd);
-	bt_tmp_path(&c->tmp, "notelf", notelf);
-	f = fopen(notelf, "we");
-	assert_non_null(f);
-	fputs("#!/bin/sh\necho not an ELF file\n", f);
-	fclose(f);
-	snprintf(spec, sizeof(spec), "%s:main", notelf);
-	refused(c, "not an ELF file", "ELF", spec, cmd);
-	/* Debian ships its programs stripped */
-	if (access("/usr/bin/true", X_OK))
-		fail_msg("/usr/bin/true is missing");
-	refused(c, "stripped binary", "stripped", "/usr/bin/true:main", cmd);
-}
-
 /* -p: a library is looked up in what the process has mapped. */
 static void test_library_not_mapped(void **state)
 {
@@ -845,7 +804,6 @@ int main(int argc, char **argv)
 	    T(test_glob_matching_many),
 	    T(test_raw_tp_flavour),
 	    T(test_perf_event_uprobes_fallback),
-	    T(test_probe_errors),
 	    T(test_library_not_mapped),
 	    T(test_gzip_calls),
 	};

@@ -507,10 +507,11 @@ static void test_output_file(void **state)
 	struct report_opts o = {.dirs = dirs, .ndirs = 1};
 	struct stat st;
 	char *victim;
+	ino_t ino;
 	FILE *f;
 
 	(void)state;
-	/* A symlink at the output path is replaced, never written through. */
+	/* A symlink at the output path is refused, never written through or replaced. */
 	snprintf(target, sizeof(target), "%s", bt_scratch_path("victim"));
 	f = fopen(target, "w");
 	fputs("precious", f);
@@ -518,16 +519,28 @@ static void test_output_file(void **state)
 	snprintf(link, sizeof(link), "%s", bt_scratch_path("link.html"));
 	assert_int_equal(symlink(target, link), 0);
 	o.output = link;
-	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), 0);
+	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
+	assert_contains(errbuf, "link.html' is a symlink (refusing to replace it");
 	victim = bt_read_file(target, NULL);
 	assert_string_equal(victim, "precious");
 	free(victim);
 	assert_int_equal(lstat(link, &st), 0);
-	assert_true(S_ISREG(st.st_mode));
-	/* A previous report is replaced. */
+	assert_true(S_ISLNK(st.st_mode));
+	/* So is a directory. */
+	o.output = bt_scratch_path("dir.html");
+	assert_int_equal(mkdir(o.output, 0755), 0);
+	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
+	assert_contains(errbuf, "dir.html' is a directory");
+	/* A previous report (a regular file) is replaced, through a new inode. */
+	o.output = bt_scratch_path("report.html");
 	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), 0);
-	assert_int_equal(lstat(link, &st), 0);
+	assert_int_equal(stat(o.output, &st), 0);
+	ino = st.st_ino;
+	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), 0);
+	assert_int_equal(lstat(o.output, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
 	assert_true(st.st_size > 10000);
+	assert_true(st.st_ino != ino);
 	/* No temporary files left behind. */
 	assert_int_equal(system("ls -A /tmp/test_report.*/ | grep -q tmp"), 256);
 	/* A missing directory is a clear error. */
@@ -678,5 +691,8 @@ int main(void)
 	    cmocka_unit_test(test_stream_errors),
 	};
 
+	/* `sudo make test`: write as root, not as the user (integration tests cover sudo) */
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -162,11 +162,12 @@ static void test_refusals(void **state)
 	/* A symlink, even to an empty directory, is not followed. */
 	assert_int_equal(mkdir(bt_scratch_path("target"), 0755), 0);
 	assert_int_equal(symlink(bt_scratch_path("target"), bt_scratch_path("link")), 0);
-	snprintf(want, sizeof(want), "'%s' is a symlink (refusing to follow it)",
+	snprintf(want, sizeof(want),
+		 "'%s' is a symlink (refusing to follow it: give the directory itself",
 		 bt_scratch_path("link"));
 	expect_refused(bt_scratch_path("link"), want);
 	assert_int_equal(symlink(bt_scratch_path("nowhere"), bt_scratch_path("dangling")), 0);
-	expect_refused(bt_scratch_path("dangling"), "is a symlink (refusing to follow it)");
+	expect_refused(bt_scratch_path("dangling"), "is a symlink (refusing to follow it:");
 	assert_int_equal(access(bt_scratch_path("nowhere"), F_OK), -1);
 
 	assert_int_equal(mkfifo(bt_scratch_path("fifo"), 0644), 0);
