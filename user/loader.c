@@ -16,6 +16,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "benchtrace.skel.h"
+#include "kbtf.h"
 #include "loader.h"
 #include "log.h"
 
@@ -191,10 +192,10 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 }
 
 /*
- * Whether the kernel has BTF of its own: it lists it as BTF object
- * "vmlinux" to the bpf() syscall even where /sys/kernel/btf is hidden.
+ * The ID of the kernel's own BTF, 0 if it has none: the bpf() syscall lists
+ * it as BTF object "vmlinux" even where /sys/kernel/btf is hidden.
  */
-static bool kernel_has_btf(void)
+static __u32 kernel_btf_id(void)
 {
 	struct bpf_btf_info info;
 	char name[16];
@@ -215,45 +216,70 @@ static bool kernel_has_btf(void)
 			!strcmp(name, "vmlinux");
 		close(fd);
 	}
-	return found;
+	return found ? id : 0;
 }
 
-int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen)
+/*
+ * The kernel's BTF, for probing features, and whether libbpf cannot find it
+ * (*hidden).  With --btf the file must be the kernel's BTF byte for byte:
+ * any other would give CO-RE wrong offsets.
+ */
+static struct btf *find_vmlinux_btf(const char *btf_path, bool *hidden, char *err, size_t errlen)
 {
-	struct tracer *t;
-	struct btf *vmlinux;
-	int ret;
+	struct btf *vmlinux, *file;
+	__u32 id;
 
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
 	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux) {
-		/*
-		 * libbpf looks for it there (or as /boot/vmlinux-RELEASE and a few
-		 * other files), for CO-RE and to load the task iterator and tp_btf
-		 * programs, whose attach points the kernel checks against its own
-		 * BTF: a BTF file from elsewhere (btf_custom_path) cannot stand
-		 * in for it.
-		 */
-		if (kernel_has_btf())
-			snprintf(err, errlen,
-				 "the kernel has BTF, but /sys/kernel/btf/vmlinux is not visible "
-				 "here (a container or mount namespace hiding /sys/kernel/btf?): "
-				 "libbpf needs it to load benchtrace's programs; make it visible");
-		else
-			snprintf(err, errlen,
-				 "the kernel has no BTF (no /sys/kernel/btf/vmlinux): benchtrace "
-				 "needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
-		free(t);
-		return -ENOENT;
-	}
-	probe_features(&t->feat, vmlinux);
+	*hidden = !vmlinux;
+	if (vmlinux && !btf_path)
+		return vmlinux;
 	btf__free(vmlinux);
-	info("features: tp_btf=%d task_iter=%d sched_info=%d io_accounting=%d "
-	     "oom_tracepoint=%d rss_percpu=%d rss_exact=%d uprobe_multi=%d",
-	     t->feat.tp_btf, t->feat.task_iter, t->feat.sched_info, t->feat.io_accounting,
-	     t->feat.oom_tracepoint, t->feat.rss_percpu, t->feat.rss_exact, t->feat.uprobe_multi);
+	/*
+	 * libbpf looks for it at /sys/kernel/btf/vmlinux (or /boot/vmlinux-
+	 * RELEASE and a few other files), for CO-RE and to load the task
+	 * iterator and tp_btf programs, whose attach points the kernel checks
+	 * against its own BTF: a file can show libbpf that BTF (kbtf.h), never
+	 * replace it.
+	 */
+	id = kernel_btf_id();
+	if (!id) {
+		snprintf(err, errlen,
+			 "the kernel has no BTF (no /sys/kernel/btf/vmlinux): benchtrace needs a "
+			 "kernel built with CONFIG_DEBUG_INFO_BTF=y (--btf cannot replace the "
+			 "kernel's own BTF, which it checks the programs against)");
+		return NULL;
+	}
+	if (!btf_path) {
+		snprintf(
+		    err, errlen,
+		    "the kernel has BTF, but /sys/kernel/btf/vmlinux is not visible here (a "
+		    "container or mount namespace hiding /sys/kernel/btf?): make it visible, or "
+		    "give a copy of it taken on this kernel with --btf FILE");
+		return NULL;
+	}
+	file = kbtf__load_file(btf_path, err, errlen);
+	if (!file)
+		return NULL;
+	vmlinux = btf__load_from_kernel_by_id(id);
+	if (!vmlinux) {
+		snprintf(err, errlen, "cannot read the kernel's BTF (BTF object %u): %s", id,
+			 strerror(errno));
+	} else if (!kbtf__same(file, vmlinux)) {
+		snprintf(err, errlen,
+			 "--btf %s: not this kernel's BTF (%u type%s, the kernel's has %u): give "
+			 "a copy of /sys/kernel/btf/vmlinux taken on this kernel",
+			 btf_path, btf__type_cnt(file) - 1, btf__type_cnt(file) == 2 ? "" : "s",
+			 btf__type_cnt(vmlinux) - 1);
+		btf__free(vmlinux);
+		vmlinux = NULL;
+	}
+	btf__free(file);
+	return vmlinux;
+}
+
+static int load(struct tracer *t, const struct tracer_opts *o, char *err, size_t errlen)
+{
+	int ret;
 
 	ret = open_and_load(t, o, t->feat.tp_btf);
 	if (ret && t->feat.tp_btf) {
@@ -261,7 +287,7 @@ int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, si
 		t->feat.tp_btf = false;
 		ret = open_and_load(t, o, false);
 	}
-	if (ret) {
+	if (ret)
 		/*
 		 * EPERM with CAP_BPF and CAP_PERFMON (run__main checked them):
 		 * libbpf looks for kernel types that vmlinux lacks (mm_rss_stat
@@ -273,6 +299,49 @@ int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, si
 					 "module BTF: run as root with all capabilities; -v for "
 					 "details)"
 				       : " (run with -v for the verifier's log)");
+	return ret;
+}
+
+int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen)
+{
+	struct kbtf_ns ns;
+	struct tracer *t;
+	struct btf *vmlinux;
+	bool hidden;
+	int ret;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	vmlinux = find_vmlinux_btf(o->btf_path, &hidden, err, errlen);
+	if (!vmlinux) {
+		free(t);
+		return -ENOENT;
+	}
+	probe_features(&t->feat, vmlinux);
+	info("features: tp_btf=%d task_iter=%d sched_info=%d io_accounting=%d "
+	     "oom_tracepoint=%d rss_percpu=%d rss_exact=%d uprobe_multi=%d",
+	     t->feat.tp_btf, t->feat.task_iter, t->feat.sched_info, t->feat.io_accounting,
+	     t->feat.oom_tracepoint, t->feat.rss_percpu, t->feat.rss_exact, t->feat.uprobe_multi);
+
+	/*
+	 * Loading is all that needs the BTF; output files, /proc and the
+	 * command stay in the user's mount namespace.
+	 */
+	ret = hidden ? kbtf__expose(&ns, vmlinux, err, errlen) : 0;
+	btf__free(vmlinux);
+	if (!ret) {
+		if (hidden)
+			info("the kernel's BTF (checked against --btf %s) is at "
+			     "/sys/kernel/btf/vmlinux in a private mount namespace while loading",
+			     o->btf_path);
+		ret = load(t, o, err, errlen);
+		if (hidden && kbtf__restore(&ns, ret ? NULL : err, ret ? 0 : errlen) && !ret)
+			ret = -EIO;
+	}
+	if (ret) {
+		if (t->skel)
+			benchtrace_bpf__destroy(t->skel);
 		free(t);
 		return ret;
 	}

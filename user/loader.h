@@ -19,6 +19,7 @@ struct tracer_opts {
 	__u32 nfuncs;
 	__u64 min_dur_ns; /* calls shorter than this get no calls.csv row */
 	__u32 calls_rb_bytes; /* calls ring buffer, a power of two */
+	const char *btf_path; /* --btf: the kernel's BTF as a file, or NULL */
 };
 
 /* What the kernel offered, found by probing at start (meta.json, -v). */

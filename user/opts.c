@@ -18,6 +18,7 @@ enum {
 	OPT_MAX_THREADS,
 	OPT_MIN_DURATION,
 	OPT_PERFETTO,
+	OPT_BTF,
 	OPT_LATER,
 };
 
@@ -39,6 +40,7 @@ static const struct option long_opts[] = {
 	{ "usdt", required_argument, NULL, OPT_LATER },
 	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
 	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
+	{ "btf", required_argument, NULL, OPT_BTF },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{}
@@ -78,6 +80,9 @@ void opts__usage(FILE *f)
 		"                         it root's (default: as the invoking user, theirs)\n"
 		"      --max-procs N      processes tracked at once (default 4096)\n"
 		"      --max-threads N    threads tracked at once (default 65536)\n"
+		"      --btf FILE         the kernel's BTF where /sys/kernel/btf is hidden (a\n"
+		"                         container): a copy of /sys/kernel/btf/vmlinux taken\n"
+		"                         on this kernel; checked against the kernel's own\n"
 		"  -q, --quiet            no status line and no summary\n"
 		"  -v, --verbose          libbpf and diagnostic messages\n"
 		"  -h, --help             this help\n"
@@ -201,6 +206,11 @@ int opts__parse(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_PERFETTO:
 			o->perfetto = true;
+			break;
+		case OPT_BTF:
+			if (!*optarg)
+				return usage_error("empty --btf file name");
+			o->btf = optarg;
 			break;
 		case OPT_MAX_PROCS:
 			if (parse_count(optarg, "--max-procs", &o->max_procs))

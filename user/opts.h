@@ -27,6 +27,7 @@ struct opts {
 	int npids;
 	char **cmd; /* argv of COMMAND, NULL-terminated */
 	const char *user;
+	const char *btf; /* --btf FILE */
 	bool gzip, quiet, no_children, no_chown, perfetto;
 	char *uprobes[BT_MAX_UPROBES]; /* --uprobe SPECs, in order */
 	int nuprobes;

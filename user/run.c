@@ -749,6 +749,7 @@ int run__main(const struct opts *o)
 	topts.nfuncs = r.probes.n;
 	topts.min_dur_ns = o->min_duration_ns;
 	topts.calls_rb_bytes = CALLS_RB_BYTES;
+	topts.btf_path = o->btf;
 	if (o->mode == BT_MODE_ALL && topts.max_procs < (unsigned)r.nprocs * 2)
 		topts.max_procs = r.nprocs * 2;
 	ret = tracer__open(&r.tracer, &topts, err, sizeof(err));

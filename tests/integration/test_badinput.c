@@ -29,6 +29,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include <bpf/btf.h>
+
 #include "testutil.h"
 #include "expect.h"
 
@@ -73,7 +75,9 @@ struct bad_case {
 /*
  * Prepared in the test directory: trunc100 and trunchalf (the calls
  * workload cut to 100 bytes and to half), noexec (a script without x
- * bits), rootonly/ (root's, 0755), linktarget/ (empty).
+ * bits), rootonly/ (root's, 0755), linktarget/ (empty); for --btf,
+ * vmlinux-half (the kernel's BTF cut in half), proc.bpf.o (a BPF object
+ * of the build, ELF with a .BTF section) and small.btf (raw BTF, one int).
  * One case a line or two: a table, not clang-format's one field a line.
  */
 /* clang-format off */
@@ -86,8 +90,27 @@ static const struct bad_case cases[] = {
 	{ "root with CAP_BPF+CAP_PERFMON, without CAP_SYS_ADMIN", 1,
 	  "libbpf also needs CAP_SYS_ADMIN", NO_SYS_ADMIN, NOTHING, NULL,
 	  { "-o", "@OUT", "--", "@W/exit_with", "0" } },
-	{ "kernel BTF not visible", 1, "/sys/kernel/btf/vmlinux", NO_BTF, NOTHING, NULL,
-	  { "-o", "@OUT", "--", "@W/exit_with", "0" } },
+	{ "kernel BTF not visible", 1, "give a copy of it taken on this kernel with --btf FILE",
+	  NO_BTF, NOTHING, NULL, { "-o", "@OUT", "--", "@W/exit_with", "0" } },
+	/* --btf FILE (it working where BTF is hidden: test_btf.c) */
+	{ "--btf ''", 2, "empty --btf file name", AS_ROOT, NOTHING, NULL,
+	  { "-o", "@OUT", "--btf", "", "--", "@W/exit_with", "0" } },
+	{ "--btf file does not exist", 1, "--btf: cannot open", NO_BTF, NOTHING, NULL,
+	  { "-o", "@OUT", "--btf", "@T/no-such.btf", "--", "@W/exit_with", "0" } },
+	{ "--btf not BTF", 1, "--btf /etc/passwd: not a BTF file", AS_ROOT, NOTHING, NULL,
+	  { "-o", "@OUT", "--btf", "/etc/passwd", "--", "@W/exit_with", "0" } },
+	{ "--btf not BTF, kernel BTF hidden", 1, "--btf /etc/passwd: not a BTF file", NO_BTF,
+	  NOTHING, NULL, { "-o", "@OUT", "--btf", "/etc/passwd", "--", "@W/exit_with", "0" } },
+	{ "--btf ELF without .BTF", 1, "--btf /usr/bin/true: not a BTF file", NO_BTF, NOTHING, NULL,
+	  { "-o", "@OUT", "--btf", "/usr/bin/true", "--", "@W/exit_with", "0" } },
+	{ "--btf kernel BTF cut in half", 1, "vmlinux-half: not a BTF file", NO_BTF, NOTHING, NULL,
+	  { "-o", "@OUT", "--btf", "@T/vmlinux-half", "--", "@W/exit_with", "0" } },
+	{ "--btf a BPF object's BTF (ELF)", 1, "proc.bpf.o: not this kernel's BTF", NO_BTF, NOTHING,
+	  NULL, { "-o", "@OUT", "--btf", "@T/proc.bpf.o", "--", "@W/exit_with", "0" } },
+	{ "--btf a one-type BTF", 1, "small.btf: not this kernel's BTF (1 type,", AS_ROOT, NOTHING,
+	  NULL, { "-o", "@OUT", "--btf", "@T/small.btf", "--", "@W/exit_with", "0" } },
+	{ "--btf a one-type BTF, kernel BTF hidden", 1, "small.btf: not this kernel's BTF", NO_BTF,
+	  NOTHING, NULL, { "-o", "@OUT", "--btf", "@T/small.btf", "--", "@W/exit_with", "0" } },
 	/* PIDs */
 	{ "-p PID that does not exist", 1, "no process with PID", AS_ROOT, NOTHING, NULL,
 	  { "-o", "@OUT", "-p", "@NOPID" } },
@@ -302,6 +325,32 @@ static void write_text(const char *path, const char *text, mode_t mode)
 	assert_int_equal(chmod(path, mode), 0);
 }
 
+static void prepare_btf_files(struct bt_ctx *c)
+{
+	char path[BT_PATH_MAX], obj[BT_PATH_MAX];
+	const void *raw;
+	struct btf *btf;
+	char *data;
+	size_t len;
+	__u32 n;
+
+	data = bt_read_file("/sys/kernel/btf/vmlinux", &len);
+	assert_true(len > 1000);
+	bt_write_file(bt_tmp_path(&c->tmp, "vmlinux-half", path), data, len / 2);
+	free(data);
+	snprintf(obj, sizeof(obj), "%s/bpf/proc.bpf.o", bt_build_dir());
+	data = bt_read_file(obj, &len);
+	bt_write_file(bt_tmp_path(&c->tmp, "proc.bpf.o", path), data, len);
+	free(data);
+	btf = btf__new_empty();
+	assert_non_null(btf);
+	assert_true(btf__add_int(btf, "int", 4, BTF_INT_SIGNED) > 0);
+	raw = btf__raw_data(btf, &n);
+	assert_non_null(raw);
+	bt_write_file(bt_tmp_path(&c->tmp, "small.btf", path), raw, n);
+	btf__free(btf);
+}
+
 static void prepare_files(struct bt_ctx *c)
 {
 	char wl[BT_PATH_MAX], path[BT_PATH_MAX], *elf;
@@ -314,6 +363,7 @@ static void prepare_files(struct bt_ctx *c)
 	bt_write_file(bt_tmp_path(&c->tmp, "trunchalf", path), elf, len / 2);
 	free(elf);
 	write_text(bt_tmp_path(&c->tmp, "noexec", path), "#!/bin/sh\nexit 0\n", 0644);
+	prepare_btf_files(c);
 	assert_int_equal(mkdir(bt_tmp_path(&c->tmp, "rootonly", path), 0755), 0);
 	assert_int_equal(chown(path, 0, 0), 0);
 	assert_int_equal(mkdir(bt_tmp_path(&c->tmp, "linktarget", path), 0755), 0);
