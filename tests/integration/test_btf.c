@@ -98,9 +98,27 @@ static void expect_mounts_unchanged(struct bt_ctx *c)
 	free(btf);
 }
 
+/* This process's mount table (a /proc file: its size says 0, read to EOF). */
 static char *own_mounts(void)
 {
-	return bt_read_file("/proc/self/mountinfo", NULL);
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	size_t len = 0, cap = 1 << 16, n;
+	char *buf = malloc(cap);
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (cap - len < 4096) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+	}
+	fclose(f);
+	buf[len] = '\0';
+	assert_true(bt_count_lines(buf) > 3);
+	return buf;
 }
 
 /* cpu_burn's CPU time, traced with the BTF from a file, is its rusage. */
@@ -175,7 +193,8 @@ static void test_btf_file_counts_calls(void **state)
 	ns_before = tmp_file(c, "ns.before");
 	ns_cmd = tmp_file(c, "ns.cmd");
 	btf_cmd = tmp_file(c, "btf.cmd");
-	print_message("namespace: shell %s command %s", ns_before, ns_cmd);
+	print_message("namespace: shell %.*s, command %s", (int)strcspn(ns_before, "\n"), ns_before,
+		      ns_cmd);
 	assert_true(strlen(ns_before) > 4);
 	assert_string_equal(ns_before, ns_cmd);
 	assert_string_equal(btf_cmd, "");
