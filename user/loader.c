@@ -245,8 +245,8 @@ static struct btf *find_vmlinux_btf(const char *btf_path, bool *hidden, char *er
 	if (!id) {
 		snprintf(err, errlen,
 			 "the kernel has no BTF (no /sys/kernel/btf/vmlinux): benchtrace needs a "
-			 "kernel built with CONFIG_DEBUG_INFO_BTF=y (--btf cannot replace the "
-			 "kernel's own BTF, which it checks the programs against)");
+			 "kernel built with CONFIG_DEBUG_INFO_BTF=y (a --btf file cannot replace "
+			 "it: the kernel checks the programs against its own BTF)");
 		return NULL;
 	}
 	if (!btf_path) {
