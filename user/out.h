@@ -8,6 +8,13 @@
  * report it as a negative errno.  Writers can therefore emit a whole row
  * without checking each call and check once per flush.
  *
+ * A failed write also cuts a regular file back to its last whole line, so a
+ * disk that fills up mid-row leaves only complete rows.  A gzip file is cut
+ * back to its last out__flush() that ended a line and still ends as a
+ * complete gzip stream (gzip -t passes): each such flush writes the 10-byte
+ * end of the stream after it, which later data overwrites, so cutting back
+ * to it needs no new disk block.
+ *
  * Text from traced programs (process names, command lines, function names)
  * is untrusted.  Every escaper below keeps its output valid UTF-8: each
  * ill-formed UTF-8 sequence (maximal subpart, as Unicode recommends) becomes
@@ -45,7 +52,20 @@ int out__flush(struct out *o);
 /* out__flush() and fsync(): survives a power loss. */
 int out__sync(struct out *o);
 
-/* Flush, finish the gzip trailer, close the fd, free; returns the sticky error. */
+/*
+ * Flush and end the stream (the gzip trailer); nothing is written after it.
+ * 0 or the sticky error.  out__close() does it if it was not done.
+ */
+int out__finish(struct out *o);
+
+/*
+ * Complete lines that reached the fd (gzip: went into the compressed stream)
+ * -- after a failed write, those the file was cut back to.  After
+ * out__finish(), the lines in the file.
+ */
+__u64 out__lines(const struct out *o);
+
+/* out__finish(), close the fd, free; returns the sticky error. */
 int out__close(struct out *o);
 
 /* 0 or the first error as a negative errno. */

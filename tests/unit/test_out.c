@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
@@ -63,6 +65,28 @@ static char *capture_close(struct capture *c, size_t *lenp)
 	buf = capture_read(c->fd, lenp);
 	close(c->fd);
 	return buf;
+}
+
+/* Close the stream expecting error @err and return the file's contents. */
+static char *capture_close_err(struct capture *c, int err)
+{
+	char *buf;
+
+	assert_int_equal(out__close(c->o), err);
+	c->o = NULL;
+	buf = capture_read(c->fd, NULL);
+	close(c->fd);
+	return buf;
+}
+
+/* Lines in s ('\n'-terminated ones). */
+static int bt_count(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
 }
 
 static void expect_output(struct capture *c, const char *want)
@@ -235,7 +259,7 @@ static void test_gzip_round_trip_and_sync_flush(void **state)
 	out__puts(c.o, "t_s,pid\n0.010000,42\n");
 	assert_int_equal(out__flush(c.o), 0);
 
-	/* A crash now: the file has no gzip trailer, but what was flushed reads back. */
+	/* A crash now: what was flushed reads back, as a complete stream. */
 	raw = capture_read(c.fd, &rawlen);
 	assert_true(rawlen > 2);
 	assert_int_equal((unsigned char)raw[0], 0x1f); /* gzip magic */
@@ -248,7 +272,7 @@ static void test_gzip_round_trip_and_sync_flush(void **state)
 	assert_int_equal(n, strlen("t_s,pid\n0.010000,42\n"));
 	buf[n] = '\0';
 	assert_string_equal(buf, "t_s,pid\n0.010000,42\n");
-	gzclose(gz);
+	assert_int_equal(gzclose(gz), Z_OK); /* trailer and CRC check */
 
 	out__puts(c.o, "0.020000,43\n");
 	assert_int_equal(out__close(c.o), 0);
@@ -261,6 +285,222 @@ static void test_gzip_round_trip_and_sync_flush(void **state)
 	assert_string_equal(buf, "t_s,pid\n0.010000,42\n0.020000,43\n");
 	assert_int_equal(gzclose(gz), Z_OK); /* complete stream: trailer and CRC check */
 	close(c.fd);
+}
+
+/*
+ * A disk that fills up, played by RLIMIT_FSIZE: writes past @limit bytes
+ * fail with EFBIG (a write across it is cut short first), as ENOSPC would.
+ */
+static struct rlimit saved_fsize;
+
+static void fsize_limit(off_t limit)
+{
+	struct rlimit rl;
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved_fsize), 0);
+	rl.rlim_cur = (rlim_t)limit;
+	rl.rlim_max = saved_fsize.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+static void fsize_unlimit(void)
+{
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved_fsize), 0);
+}
+
+/* Teardown: a failed test must not leave the limit to the next ones. */
+static int fsize_restore(void **state)
+{
+	(void)state;
+	if (saved_fsize.rlim_max)
+		setrlimit(RLIMIT_FSIZE, &saved_fsize);
+	return 0;
+}
+
+/* Rows "ROW n,xxxxxxxx...\n" of different lengths. */
+static void put_row(struct out *o, int i)
+{
+	int k;
+
+	out__printf(o, "%d,", i);
+	for (k = 0; k < 10 + i % 37; k++)
+		out__putc(o, (char)('a' + (i + k) % 26));
+	out__putc(o, '\n');
+}
+
+/* The text put_row() writes for rows 0..n-1. */
+static char *rows_text(int n)
+{
+	struct capture c;
+	char *text;
+	int i;
+
+	capture_open(&c, false);
+	for (i = 0; i < n; i++)
+		put_row(c.o, i);
+	text = capture_close(&c, NULL);
+	return text;
+}
+
+static void test_full_disk_plain_keeps_whole_rows(void **state)
+{
+	static const off_t limits[] = {1, 1000, 4096, 65536 + 17, 200000};
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		struct capture c;
+		char *got, *want;
+		int row, err = 0;
+
+		capture_open(&c, false);
+		fsize_limit(limits[i]);
+		for (row = 0; row < 20000 && !err; row++) {
+			put_row(c.o, row);
+			if (row % 1000 == 999)
+				err = out__flush(c.o);
+		}
+		if (!err)
+			err = out__flush(c.o);
+		assert_int_equal(err, -EFBIG);
+		assert_int_equal(out__close(c.o), -EFBIG);
+		fsize_unlimit();
+		got = capture_read(c.fd, &len);
+		close(c.fd);
+		/* every row that is there is whole, and they are the first ones */
+		assert_true((off_t)len <= limits[i]);
+		assert_true(len == 0 || got[len - 1] == '\n');
+		want = rows_text(bt_count(got));
+		assert_string_equal(got, want);
+		print_message("limit %lld: %zu bytes, %d rows kept\n", (long long)limits[i], len,
+			      bt_count(got));
+		free(want);
+		free(got);
+	}
+}
+
+static void test_full_disk_lines(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	capture_open(&c, false);
+	fsize_limit(22);
+	out__puts(c.o, "one\ntwo\nthree\n");
+	assert_int_equal(out__flush(c.o), 0);
+	assert_int_equal(out__lines(c.o), 3);
+	out__puts(c.o, "four\nfive\nsix\n"); /* "four\n" fits, "five" is cut */
+	assert_int_equal(out__flush(c.o), -EFBIG);
+	assert_int_equal(out__lines(c.o), 4);
+	assert_int_equal(out__finish(c.o), -EFBIG);
+	assert_int_equal(out__lines(c.o), 4);
+	fsize_unlimit();
+	{
+		char *got = capture_close_err(&c, -EFBIG);
+
+		assert_string_equal(got, "one\ntwo\nthree\nfour\n");
+		free(got);
+	}
+}
+
+/* Decompress the whole file: it must be a complete gzip stream. */
+static char *gunzip_fd(int fd, size_t *lenp)
+{
+	char path[64], *buf = NULL;
+	size_t len = 0, cap = 0;
+	gzFile gz;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	gz = gzopen(path, "rb");
+	assert_non_null(gz);
+	for (;;) {
+		if (cap - len < 65536) {
+			cap = cap * 2 + 65536;
+			buf = realloc(buf, cap + 1);
+			assert_non_null(buf);
+		}
+		n = gzread(gz, buf + len, 65536);
+		assert_true(n >= 0);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (gzclose(gz) != Z_OK) /* the trailer is there and the CRC matches */
+		fail_msg("not a complete gzip stream");
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+}
+
+static void test_full_disk_gzip_stays_complete(void **state)
+{
+	static const off_t limits[] = {5, 12, 30, 200, 1000, 4096, 20000, 70000};
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		struct capture c;
+		char *got, *want;
+		__u64 lines;
+		int row, err = 0;
+		off_t size;
+
+		capture_open(&c, true);
+		fsize_limit(limits[i]);
+		for (row = 0; row < 200000 && !err; row++) {
+			put_row(c.o, row);
+			if (row % 100 == 99)
+				err = out__flush(c.o);
+		}
+		assert_int_equal(err, -EFBIG);
+		lines = out__lines(c.o);
+		assert_int_equal(out__close(c.o), -EFBIG);
+		fsize_unlimit();
+		size = lseek(c.fd, 0, SEEK_END);
+		assert_true(size <= limits[i]);
+		if (size == 0) { /* not even the gzip header fitted */
+			assert_int_equal(lines, 0);
+			close(c.fd);
+			continue;
+		}
+		got = gunzip_fd(c.fd, &len);
+		close(c.fd);
+		/* whole rows, up to one of the flushes */
+		assert_int_equal(bt_count(got) % 100, 0);
+		assert_int_equal((__u64)bt_count(got), lines);
+		want = rows_text(bt_count(got));
+		assert_string_equal(got, want);
+		print_message("limit %lld: %lld bytes, %d rows kept\n", (long long)limits[i],
+			      (long long)size, bt_count(got));
+		free(want);
+		free(got);
+	}
+}
+
+/* Cut short at out__finish() (the trailer does not fit): the last flush stays. */
+static void test_full_disk_gzip_at_close(void **state)
+{
+	struct capture c;
+	char *got;
+	off_t size;
+
+	(void)state;
+	capture_open(&c, true);
+	out__puts(c.o, "t_s,pid\n1,2\n");
+	assert_int_equal(out__flush(c.o), 0);
+	size = lseek(c.fd, 0, SEEK_END);
+	fsize_limit(size); /* room for nothing more */
+	out__puts(c.o, "3,4\n");
+	assert_int_equal(out__close(c.o), -EFBIG);
+	fsize_unlimit();
+	assert_int_equal(lseek(c.fd, 0, SEEK_END), size);
+	got = gunzip_fd(c.fd, NULL);
+	close(c.fd);
+	assert_string_equal(got, "t_s,pid\n1,2\n");
+	free(got);
 }
 
 static char *csv_of(const char *s, size_t len)
@@ -656,6 +896,10 @@ int main(void)
 	    cmocka_unit_test(test_sticky_error),
 	    cmocka_unit_test(test_open_errors),
 	    cmocka_unit_test(test_gzip_round_trip_and_sync_flush),
+	    cmocka_unit_test_teardown(test_full_disk_plain_keeps_whole_rows, fsize_restore),
+	    cmocka_unit_test_teardown(test_full_disk_lines, fsize_restore),
+	    cmocka_unit_test_teardown(test_full_disk_gzip_stays_complete, fsize_restore),
+	    cmocka_unit_test_teardown(test_full_disk_gzip_at_close, fsize_restore),
 	    cmocka_unit_test(test_csv_quoting),
 	    cmocka_unit_test(test_csv_formula_injection),
 	    cmocka_unit_test(test_csv_utf8_and_controls),
