@@ -666,7 +666,8 @@ static const char *escape_ascii(enum escape_mode mode, unsigned char c, char *tm
 	case ESC_CSV:
 		if (c == '"')
 			return "\"\"";
-		if (control && c != '\t' && c != '\n' && c != '\r')
+		/* CR and LF too: each line of a benchtrace CSV file is one row */
+		if (control && c != '\t')
 			return replacement_char;
 		return NULL;
 	case ESC_HTML:
@@ -753,11 +754,14 @@ static void csv_field(struct sink *k, const char *s, size_t len)
 
 	if (!s || !len)
 		return;
-	/* Spreadsheets run cells starting with these as formulas (and ' is ours). */
-	defuse = memchr("=+-@\t\r'", s[0], 7) != NULL;
+	/*
+	 * Spreadsheets run cells starting with these as formulas (and ' is
+	 * ours); a leading CR is U+FFFD by then, which starts none.
+	 */
+	defuse = memchr("=+-@\t'", s[0], 6) != NULL;
 	quote = defuse || s[0] == ' ' || s[len - 1] == ' ';
 	for (i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n' || s[i] == '\t';
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\t';
 	if (quote)
 		sink_put(k, "\"", 1);
 	if (defuse)

@@ -19,7 +19,9 @@
  * is untrusted.  Every escaper below keeps its output valid UTF-8: each
  * ill-formed UTF-8 sequence (maximal subpart, as Unicode recommends) becomes
  * U+FFFD, and so does every C0 control character and DEL the format cannot
- * carry as it is (CSV and HTML keep TAB, LF and CR; JSON escapes them all).
+ * carry as it is (HTML keeps TAB, LF and CR, CSV only TAB, so that each line
+ * of a CSV file is one row, as line tools and gnuplot assume, and a file cut
+ * back to its last line ends on a whole row; JSON escapes them all).
  * U+FFFD rather than "\xNN" text keeps CSV, JSON and HTML consistent and
  * avoids making a literal backslash ambiguous.
  */
@@ -95,10 +97,13 @@ void out__time_s(struct out *o, __u64 ns);
 
 /*
  * One RFC 4180 field (no separator).  Quoted when it contains a comma, a
- * quote, CR, LF or TAB, or starts or ends with a space; inner quotes doubled.
- * Against spreadsheet formula injection, a field starting with = + - @ TAB
- * CR is quoted and gets a leading ' ("=1+1" -> "'=1+1"), and so does one
- * starting with ' itself, so that csvread can undo it exactly.
+ * quote or TAB, or starts or ends with a space; inner quotes doubled; CR, LF
+ * and the other control characters but TAB become U+FFFD (never a line
+ * break inside a field).  Against spreadsheet formula injection (OWASP), a
+ * field starting with = + - @ TAB is quoted and gets a leading '
+ * ("=1+1" -> "'=1+1"), and so does one starting with ' itself, so that
+ * csvread can undo it exactly.  Numbers are never written through here:
+ * a negative number in a numeric column stays as it is.
  * NULL writes an empty field.  Lines end with "\n" (the caller writes it):
  * pandas and gnuplot prefer it to CRLF, and csvread takes both.
  */
