@@ -293,10 +293,27 @@ static void out_raw(struct out *o, const char *p, size_t len)
 {
 	if (o->err || o->ended || !len)
 		return;
-	if (o->z)
-		gz_write(o, p, len, Z_NO_FLUSH);
-	else
+	if (o->z) {
+		/*
+		 * Each buffer's worth ends in a sync flush after its last whole
+		 * line, a point a full disk can cut back to (gz_mark_whole()):
+		 * about every 64 KiB of text, for a few bytes of compression.
+		 */
+		const char *nl = memrchr(p, '\n', len);
+		size_t head = nl ? (size_t)(nl - p) + 1 : 0;
+
+		if (head && o->seekable) {
+			gz_write(o, p, head, Z_SYNC_FLUSH);
+			if (!o->err)
+				gz_mark_whole(o);
+			p += head;
+			len -= head;
+		}
+		if (len)
+			gz_write(o, p, len, Z_NO_FLUSH);
+	} else {
 		plain_write(o, p, len);
+	}
 }
 
 static int out_drain(struct out *o)

@@ -468,8 +468,7 @@ static void test_full_disk_gzip_stays_complete(void **state)
 		}
 		got = gunzip_fd(c.fd, &len);
 		close(c.fd);
-		/* whole rows, up to one of the flushes */
-		assert_int_equal(bt_count(got) % 100, 0);
+		/* whole rows, the first ones, as many as out__lines() said */
 		assert_int_equal((__u64)bt_count(got), lines);
 		want = rows_text(bt_count(got));
 		assert_string_equal(got, want);
