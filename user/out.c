@@ -632,6 +632,7 @@ enum escape_mode {
 	ESC_CSV,
 	ESC_JSON,
 	ESC_HTML,
+	ESC_TERM,
 };
 
 static const char replacement_char[] = "\xef\xbf\xbd"; /* U+FFFD */
@@ -725,8 +726,36 @@ static const char *escape_ascii(enum escape_mode mode, unsigned char c, char *tm
 			return tmp;
 		}
 		return NULL;
+	case ESC_TERM:
+		if (control) {
+			snprintf(tmp, 7, "\\x%02x", c);
+			return tmp;
+		}
+		return NULL;
 	}
 	return NULL;
+}
+
+/*
+ * Terminal: a well-formed character that still acts on the display -- a C1
+ * control (U+0080..U+009F: 0x9b is CSI to many terminals) or a bidi
+ * override or isolate that reorders the rest of the line -- as \uXXXX.
+ */
+static bool term_unsafe(const unsigned char *s, size_t len, char *tmp)
+{
+	unsigned int cp;
+
+	if (len == 2)
+		cp = (s[0] & 0x1fU) << 6 | (s[1] & 0x3fU);
+	else if (len == 3)
+		cp = (s[0] & 0x0fU) << 12 | (s[1] & 0x3fU) << 6 | (s[2] & 0x3fU);
+	else
+		return false;
+	if (!(cp >= 0x80 && cp <= 0x9f) && !(cp >= 0x202a && cp <= 0x202e) &&
+	    !(cp >= 0x2066 && cp <= 0x2069))
+		return false;
+	snprintf(tmp, 8, "\\u%04x", cp);
+	return true;
 }
 
 static void escape_text(struct sink *k, const char *str, size_t n, enum escape_mode mode)
@@ -744,11 +773,22 @@ static void escape_text(struct sink *k, const char *str, size_t n, enum escape_m
 		} else {
 			size_t len = utf8_seq_len(s + i, n - i, &skip);
 
-			if (len) {
+			if (len && !(mode == ESC_TERM && term_unsafe(s + i, len, tmp))) {
 				i += len;
 				continue;
 			}
-			rep = replacement_char;
+			if (len) {
+				rep = tmp;
+				skip = len;
+			} else if (mode == ESC_TERM) {
+				/* the bytes themselves: a terminal shows them, a reader learns more
+				 */
+				snprintf(tmp, 7, "\\x%02x", s[i]);
+				rep = tmp;
+				skip = 1;
+			} else {
+				rep = replacement_char;
+			}
 		}
 		if (!rep) {
 			i++;
@@ -827,6 +867,17 @@ size_t html_escape(char *dst, size_t len, const char *src)
 
 	if (src)
 		escape_text(&k, src, strlen(src), ESC_HTML);
+	if (len)
+		dst[k.copied] = '\0';
+	return k.pos;
+}
+
+size_t term_escape(char *dst, size_t len, const char *src)
+{
+	struct sink k = {.dst = dst, .len = len};
+
+	if (src)
+		escape_text(&k, src, strlen(src), ESC_TERM);
 	if (len)
 		dst[k.copied] = '\0';
 	return k.pos;

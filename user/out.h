@@ -123,6 +123,15 @@ void out__html_str(struct out *o, const char *s);
 size_t html_escape(char *dst, size_t len, const char *src);
 
 /*
+ * Text for a terminal (stderr messages, summaries), in html_escape()'s
+ * buffer form: C0 controls, DEL and ill-formed UTF-8 bytes as \xNN, C1
+ * controls and bidi overrides and isolates as \uXXXX, so a process or
+ * function name cannot move the cursor, rewrite the screen, change the
+ * terminal's title or reorder the line it is printed in.
+ */
+size_t term_escape(char *dst, size_t len, const char *src);
+
+/*
  * JSON writer: pretty-printed, 2-space indent, commas and nesting handled.
  * Inside an object, call json__key() before each value.  Misuse (a value
  * without a key, a key in an array, unbalanced ends, nesting deeper than

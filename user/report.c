@@ -37,10 +37,11 @@ static const char *fmt(char *buf, size_t len, double v, enum svg_unit unit)
 /* Names for a terminal: control characters (escape sequences) become '?'. */
 static void term_str(FILE *f, const char *s, int width)
 {
-	int n = 0;
+	char buf[64]; /* names are cut: a table, not a listing */
+	int n;
 
-	for (; *s && n < 40; s++, n++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+	term_escape(buf, sizeof(buf), s);
+	n = fprintf(f, "%s", buf);
 	for (; n < width; n++)
 		fputc(' ', f);
 }
@@ -866,8 +867,11 @@ int report__generate(const struct report_opts *opts, FILE *summary, char *err, s
 		goto out_unlink;
 	}
 	if (summary) {
+		char shown[4 * sizeof(path)];
+
 		summary_print(summary, runs, opts->ndirs);
-		fprintf(summary, "\nreport: %s\n", path);
+		term_escape(shown, sizeof(shown), path);
+		fprintf(summary, "\nreport: %s\n", shown);
 	}
 	ret = 0;
 	goto out;

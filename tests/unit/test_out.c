@@ -890,6 +890,50 @@ static void test_html_escape(void **state)
 	expect_output(&c, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
 }
 
+static void term_case(const char *in, const char *want)
+{
+	char buf[256];
+	size_t n = term_escape(buf, sizeof(buf), in);
+
+	if (strcmp(buf, want) || n != strlen(want))
+		fail_msg("term_escape(\"%s\") = [%s] (%zu), want [%s]", in, buf, n, want);
+	assert_int_equal(term_escape(NULL, 0, in), strlen(want));
+}
+
+static void test_term_escape(void **state)
+{
+	char small[8];
+
+	(void)state;
+	term_case("python3", "python3");
+	term_case("caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac"); /* UTF-8 as it is */
+	term_case("</script><b>", "</script><b>");			   /* not HTML */
+	term_case("=cmd|' /C calc'!A0", "=cmd|' /C calc'!A0");
+	/* clear the screen, set the title, move the cursor: all shown, none done */
+	term_case("\x1b[2J\x1b]0;pwned\x07", "\\x1b[2J\\x1b]0;pwned\\x07");
+	term_case("a\nb\rc\td", "a\\x0ab\\x0dc\\x09d");
+	term_case("del\x7f", "del\\x7f");
+	/* C1 CSI, raw (not UTF-8) and as a character */
+	term_case("\x9b"
+		  "31m",
+		  "\\x9b"
+		  "31m");
+	term_case("\xc2\x9b"
+		  "31m",
+		  "\\u009b"
+		  "31m");
+	term_case("\xc2\xa0nbsp", "\xc2\xa0nbsp"); /* U+00A0 is no control */
+	/* bidi overrides and isolates reorder what follows */
+	term_case("evil\xe2\x80\xaegnp.exe", "evil\\u202egnp.exe");
+	term_case("\xe2\x81\xa6x\xe2\x81\xa9", "\\u2066x\\u2069");
+	term_case("\xe2\x80\x94", "\xe2\x80\x94"); /* an em dash stays */
+	term_case("cut\xe2\x82", "cut\\xe2\\x82");
+	assert_int_equal(term_escape(small, sizeof(small), "\x1b\x1b"), 8);
+	assert_string_equal(small, "\\x1b"); /* cut between escapes, never inside */
+	assert_int_equal(term_escape(small, sizeof(small), NULL), 0);
+	assert_string_equal(small, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -912,6 +956,7 @@ int main(void)
 	    cmocka_unit_test(test_json_double),
 	    cmocka_unit_test(test_json_misuse),
 	    cmocka_unit_test(test_html_escape),
+	    cmocka_unit_test(test_term_escape),
 	};
 
 	return cmocka_run_group_tests_name("out", tests, NULL, NULL);
