@@ -37,7 +37,7 @@ static void kv_bool(struct out *o, const char *k, bool v)
 
 static void write_target(struct out *o, const struct run *r)
 {
-	static const char *const modes[] = {"none", "command", "pids", "all"};
+	static const char *const modes[] = { "none", "command", "pids", "all" };
 	int i;
 
 	json__key(o, "target");

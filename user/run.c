@@ -30,7 +30,7 @@
 #include "sampler.h"
 #include "status.h"
 
-#define NSEC	 1000000000ULL
+#define NSEC 1000000000ULL
 #define FLUSH_NS NSEC
 /* after Ctrl-C, how long the command (which got the same SIGINT from the
  * terminal) may take to exit before we leave it running */
@@ -80,13 +80,10 @@ static __u64 clock_ns(clockid_t id)
 const char *outcome_name(enum bt_outcome o)
 {
 	static const char *const names[] = {
-	    [BT_RUNNING] = "running",
-	    [BT_COMPLETED] = "completed",
-	    [BT_FAILED] = "failed",
-	    [BT_KILLED] = "killed",
-	    [BT_OOM_KILLED] = "oom_killed",
-	    [BT_DETACHED] = "detached",
-	    [BT_TRACER_ERROR] = "tracer_error",
+		[BT_RUNNING] = "running",	  [BT_COMPLETED] = "completed",
+		[BT_FAILED] = "failed",		  [BT_KILLED] = "killed",
+		[BT_OOM_KILLED] = "oom_killed",	  [BT_DETACHED] = "detached",
+		[BT_TRACER_ERROR] = "tracer_error",
 	};
 	return names[o];
 }
@@ -94,13 +91,13 @@ const char *outcome_name(enum bt_outcome o)
 const char *lost_source_name(enum bt_stat idx)
 {
 	static const char *const names[BT_STAT_MAX] = {
-	    [BT_STAT_RB_DROPS] = "ringbuf",
-	    [BT_STAT_PROCS_FULL] = "procs_map_full",
-	    [BT_STAT_THREADS_FULL] = "threads_map_full",
-	    [BT_STAT_CALL_DROPS] = "calls_ringbuf",
-	    [BT_STAT_DEPTH_FULL] = "call_depth",
-	    [BT_STAT_STORAGE_FULL] = "call_stack_alloc",
-	    /* BT_STAT_UNWOUND: calls that never returned are not lost data */
+		[BT_STAT_RB_DROPS] = "ringbuf",
+		[BT_STAT_PROCS_FULL] = "procs_map_full",
+		[BT_STAT_THREADS_FULL] = "threads_map_full",
+		[BT_STAT_CALL_DROPS] = "calls_ringbuf",
+		[BT_STAT_DEPTH_FULL] = "call_depth",
+		[BT_STAT_STORAGE_FULL] = "call_stack_alloc",
+		/* BT_STAT_UNWOUND: calls that never returned are not lost data */
 	};
 	return idx < BT_STAT_MAX ? names[idx] : NULL;
 }
@@ -205,13 +202,11 @@ static int resolve_probes(struct run *r)
 	}
 	/* each function's totals and histogram are kept per CPU (5.6 KiB) */
 	ncpus = libbpf_num_possible_cpus();
-	if (ncpus > 0 &&
-	    (__u64)r->probes.n * ncpus * sizeof(struct bt_func_stats) > FUNC_STATS_MAX) {
+	if (ncpus > 0 && (__u64)r->probes.n * ncpus * sizeof(struct bt_func_stats) > FUNC_STATS_MAX) {
 		warn("--uprobe: %d functions need %llu MiB of per-CPU statistics on %d CPUs, more "
 		     "than %llu MiB; narrow the pattern to at most %llu functions",
 		     r->probes.n,
-		     (unsigned long long)((__u64)r->probes.n * ncpus *
-					      sizeof(struct bt_func_stats) >>
+		     (unsigned long long)((__u64)r->probes.n * ncpus * sizeof(struct bt_func_stats) >>
 					  20),
 		     ncpus, FUNC_STATS_MAX >> 20,
 		     (unsigned long long)(FUNC_STATS_MAX / ncpus / sizeof(struct bt_func_stats)));
@@ -229,8 +224,8 @@ static int check_target_procs(struct run *r)
 
 	switch (o->mode) {
 	case BT_MODE_COMMAND:
-		ret =
-		    command__resolve(o->cmd[0], r->cmd_path, sizeof(r->cmd_path), err, sizeof(err));
+		ret = command__resolve(o->cmd[0], r->cmd_path, sizeof(r->cmd_path), err,
+				       sizeof(err));
 		if (!ret)
 			ret = run_as__resolve(&r->run_as, o->user, err, sizeof(err));
 		if (ret) {
@@ -554,8 +549,7 @@ static int start_targets(struct run *r)
 		describe_command(r, &r->procs[r->nprocs - 1]);
 	}
 	for (i = 0; i < r->nprocs; i++) {
-		ret =
-		    tracer__add_proc(r->tracer, r->procs[i].pid, r->procs[i].start_ticks, clk_tck);
+		ret = tracer__add_proc(r->tracer, r->procs[i].pid, r->procs[i].start_ticks, clk_tck);
 		if (ret) {
 			warn("cannot track PID %d: %s (raise --max-procs?)", r->procs[i].pid,
 			     strerror(-ret));
@@ -664,8 +658,8 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 	int ret = 0, timeout;
 
 	rb = ring_buffer__new(tracer__events_fd(r->tracer), eventlog__handle, el, NULL);
-	if (!rb || (r->probes.n &&
-		    ring_buffer__add(rb, tracer__calls_fd(r->tracer), calls__handle, &r->calls))) {
+	if (!rb || (r->probes.n && ring_buffer__add(rb, tracer__calls_fd(r->tracer),
+						       calls__handle, &r->calls))) {
 		ret = -errno;
 		snprintf(r->error, sizeof(r->error), "cannot open the BPF ring buffer: %s",
 			 strerror(-ret));
@@ -876,8 +870,7 @@ int run__main(const struct opts *o)
 		/* the priming pass saw each target, and it was the one we named */
 		for (i = 0; i < r.nprocs; i++)
 			if (tracer__proc_flags(r.tracer, r.procs[i].pid, &flags) ||
-			    !(flags & BT_PROC_VERIFIED) ||
-			    (flags & (BT_PROC_GONE | BT_PROC_DEAD))) {
+			    !(flags & BT_PROC_VERIFIED) || (flags & (BT_PROC_GONE | BT_PROC_DEAD))) {
 				warn("PID %d exited during start-up; nothing to trace",
 				     r.procs[i].pid);
 				goto discard;

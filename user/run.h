@@ -38,7 +38,7 @@ struct run {
 	struct probes probes;
 	struct calls calls;
 	struct func_summary *funcs; /* at the end, by total time */
-	struct proc_info *procs;    /* the targets as /proc showed them at start */
+	struct proc_info *procs; /* the targets as /proc showed them at start */
 	int nprocs;
 	char cmd_path[4096];
 	struct run_as run_as;
@@ -50,11 +50,11 @@ struct run {
 
 	enum bt_outcome outcome;
 	int exit_code; /* -1 if none */
-	int signal;    /* 0 if none */
+	int signal; /* 0 if none */
 	bool reaped;
 	bool trace_written; /* trace.json (--perfetto) */
-	__s64 sample_rows;  /* rows left in samples.csv after a failed write; else -1 */
-	char error[256];    /* tracer_error: what went wrong */
+	__s64 sample_rows; /* rows left in samples.csv after a failed write; else -1 */
+	char error[256]; /* tracer_error: what went wrong */
 };
 
 const char *outcome_name(enum bt_outcome o);

@@ -30,7 +30,7 @@ struct status *status__new(bool quiet, bool calls)
 
 void status__bytes(char *buf, size_t len, double bytes)
 {
-	static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
 	int u = 0;
 
 	while (bytes >= 1024 && u < 4) {
@@ -56,13 +56,11 @@ void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *
 	status__bytes(rd, sizeof(rd), (st->read_bytes - s->last_read) / dt);
 	status__bytes(wr, sizeof(wr), (st->write_bytes - s->last_write) / dt);
 	if (s->calls)
-		snprintf(callrate, sizeof(callrate), "  calls %.0f/s",
-			 (calls - s->last_calls) / dt);
-	fprintf(
-	    stderr,
-	    "\r\033[Kbenchtrace %7.1fs  cpu %6.1f%%  rss %s  read %s/s  write %s/s%s  lost %llu",
-	    elapsed_ns / 1e9, 100.0 * (st->cpu_ns - s->last_cpu) / (dt * 1e9), rss, rd, wr,
-	    callrate, (unsigned long long)lost);
+		snprintf(callrate, sizeof(callrate), "  calls %.0f/s", (calls - s->last_calls) / dt);
+	fprintf(stderr,
+		"\r\033[Kbenchtrace %7.1fs  cpu %6.1f%%  rss %s  read %s/s  write %s/s%s  lost %llu",
+		elapsed_ns / 1e9, 100.0 * (st->cpu_ns - s->last_cpu) / (dt * 1e9), rss, rd, wr,
+		callrate, (unsigned long long)lost);
 	s->last_calls = calls;
 	s->drawn = true;
 	s->last_elapsed = elapsed_ns;
@@ -137,8 +135,7 @@ static void summary_functions(const struct run *r)
 			p99);
 	}
 	if (r->probes.n > SUMMARY_TOP_FUNCS)
-		fprintf(stderr, "    ... %d more in functions.csv\n",
-			r->probes.n - SUMMARY_TOP_FUNCS);
+		fprintf(stderr, "    ... %d more in functions.csv\n", r->probes.n - SUMMARY_TOP_FUNCS);
 }
 
 void status__summary(struct status *s, const struct run *r, const struct run_stats *st)
