@@ -401,6 +401,31 @@ static void test_control_name(void **state)
 	trace_hostile(*state, "-q\"c,t\tn\nx\xff\x1b[2J", args, true);
 }
 
+/*
+ * An error about a hostile file is still one line, and obeys nothing: the
+ * line break, quote and escape in the name are shown escaped.
+ */
+static void test_error_line_escaped(void **state)
+{
+	static const char name[] = "x\nbenchtrace: fake\x1b]0;title\x07\x1b[2J\xc2\x9b";
+	struct bt_ctx *c = *state;
+	char exe[PATHBUF], wl[BT_PATH_MAX], sys[2 * PATHBUF];
+
+	bt_require_bpf();
+	snprintf(exe, sizeof(exe), "%s/%s", c->tmp.dir, name);
+	snprintf(sys, sizeof(sys), "cp '%s' \"$BT_EXE\"", bt_workload(wl, "oddsym"));
+	setenv("BT_EXE", exe, 1);
+	assert_int_equal(system(sys), 0);
+	unsetenv("BT_EXE");
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-o", c->tmp.run_dir, "-u", "no_such_function", "--",
+	       exe, "1", NULL);
+	expect_refusal(&c->res, 1, 2, "--uprobe on a hostile file name");
+	expect_terminal_safe("benchtrace's stderr", c->res.err);
+	assert_non_null(
+	    strstr(c->res.err, "x\\x0abenchtrace: fake\\x1b]0;title\\x07\\x1b[2J\\u009b"));
+	expect_no_run_dir(c, "--uprobe on a hostile file name");
+}
+
 /* ---- a full disk ---------------------------------------------------------- */
 
 /* A tmpfs of SIZE on DIR/out; c->tmp.run_dir moves into it. */
@@ -603,8 +628,9 @@ static void test_no_room_at_start(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_formula_name), T(test_script_name),	  T(test_control_name),
-	    T(test_disk_full),	  T(test_disk_full_gzip), T(test_no_room_at_start),
+	    T(test_formula_name),	T(test_script_name), T(test_control_name),
+	    T(test_error_line_escaped), T(test_disk_full),   T(test_disk_full_gzip),
+	    T(test_no_room_at_start),
 	};
 
 	if (bt_init(argc, argv))
