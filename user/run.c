@@ -823,6 +823,7 @@ int run__main(const struct opts *o)
 	struct run r = {};
 	char err[512];
 	int ret, exit_status = 1, i;
+	size_t cause_len;
 
 	r.opts = o;
 	r.exit_code = -1;
@@ -925,6 +926,11 @@ int run__main(const struct opts *o)
 			r.outcome = BT_TRACER_ERROR;
 		r.trace_written = !ret;
 	}
+	/* like -d, the command is not harmed for our failure: say where it is */
+	cause_len = strlen(r.error);
+	if (r.error[0] && o->mode == BT_MODE_COMMAND && !r.reaped && r.child.pid > 0)
+		snprintf(r.error + cause_len, sizeof(r.error) - cause_len,
+			 "; the command runs on untraced (PID %d)", (int)r.child.pid);
 	/* into the space reserved at the start */
 	ret = meta__write(&r, true);
 	if (ret && !r.error[0]) {
@@ -932,17 +938,13 @@ int run__main(const struct opts *o)
 			 rundir__path(r.rd), strerror(-ret));
 		r.outcome = BT_TRACER_ERROR;
 	}
+	if (!cause_len) /* meta.json itself failed */
+		cause_len = strlen(r.error);
 	if (!o->quiet)
 		status__summary(status, &r, sampler__stats(r.sampler));
 	if (r.error[0]) {
-		char still[128] = "";
-
-		/* like -d: the command is not harmed for our failure */
-		if (o->mode == BT_MODE_COMMAND && !r.reaped && r.child.pid > 0)
-			snprintf(still, sizeof(still), "; the command runs on untraced (PID %d)",
-				 (int)r.child.pid);
-		warn("%s; tracing stopped, the run directory holds what was written until then%s",
-		     r.error, still);
+		warn("%.*s; tracing stopped, the run directory holds what was written until then%s",
+		     (int)cause_len, r.error, r.error + cause_len);
 		exit_status = 1;
 	} else if (o->mode == BT_MODE_COMMAND && r.reaped) {
 		exit_status = r.signal ? 128 + r.signal : r.exit_code;

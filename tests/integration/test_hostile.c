@@ -57,6 +57,7 @@
 #define PATHBUF	      (BT_PATH_MAX + 64)
 
 static char mounted[BT_PATH_MAX]; /* a tmpfs of ours, unmounted in teardown */
+static char meta_error[512];	  /* meta.json's "error" of the last disk_full() */
 
 static int hostile_teardown(void **state)
 {
@@ -527,6 +528,7 @@ static long disk_full(struct bt_ctx *c, bool gzip, const char *const cmd[])
 	root = json_doc__root(meta);
 	assert_string_equal(jstr(root, "outcome"), "tracer_error");
 	assert_non_null(strstr(jstr(root, "error"), "No space left on device"));
+	snprintf(meta_error, sizeof(meta_error), "%s", jstr(root, "error"));
 	assert_int_equal(
 	    json_value__u64(
 		json_value__member(json_value__at(json_value__path(root, "target.processes"), 0),
@@ -581,6 +583,7 @@ static void test_disk_full(void **state)
 
 		snprintf(says, sizeof(says), "runs on untraced (PID %ld)", pid);
 		assert_non_null(strstr(c->res.err, says));
+		assert_non_null(strstr(meta_error, says)); /* meta.json says so too */
 	}
 	/* it was benchtrace's child; we are the subreaper it falls back to */
 	assert_int_equal(waitpid((pid_t)pid, &status, 0), pid);
