@@ -611,6 +611,7 @@ struct sink {
 	size_t pos;    /* bytes the full result needs so far */
 	size_t copied; /* bytes actually in dst */
 	bool full;
+	bool cut_text; /* a text run that does not fit is cut (between characters) */
 };
 
 static void sink_put(struct sink *k, const char *p, size_t n)
@@ -625,6 +626,25 @@ static void sink_put(struct sink *k, const char *p, size_t n)
 	} else {
 		k->full = true; /* never resume after a piece that did not fit */
 	}
+	k->pos += n;
+}
+
+/* Text as it is (valid UTF-8): when cut_text, as much of it as fits. */
+static void sink_text(struct sink *k, const char *p, size_t n)
+{
+	size_t room;
+
+	if (k->o || !k->cut_text || k->full || k->pos + n < k->len) {
+		sink_put(k, p, n);
+		return;
+	}
+	room = k->len > k->pos ? k->len - k->pos - 1 : 0;
+	/* back to the start of a character */
+	while (room && room < n && ((unsigned char)p[room] & 0xc0) == 0x80)
+		room--;
+	memcpy(k->dst + k->pos, p, room);
+	k->copied = k->pos + room;
+	k->full = true;
 	k->pos += n;
 }
 
@@ -795,13 +815,13 @@ static void escape_text(struct sink *k, const char *str, size_t n, enum escape_m
 			continue;
 		}
 		if (i > start)
-			sink_put(k, str + start, i - start);
+			sink_text(k, str + start, i - start);
 		sink_put(k, rep, strlen(rep));
 		i += skip;
 		start = i;
 	}
 	if (i > start)
-		sink_put(k, str + start, i - start);
+		sink_text(k, str + start, i - start);
 }
 
 static void csv_field(struct sink *k, const char *s, size_t len)
@@ -863,7 +883,7 @@ void out__html_str(struct out *o, const char *s)
 
 size_t html_escape(char *dst, size_t len, const char *src)
 {
-	struct sink k = {.dst = dst, .len = len};
+	struct sink k = {.dst = dst, .len = len, .cut_text = true};
 
 	if (src)
 		escape_text(&k, src, strlen(src), ESC_HTML);
@@ -874,7 +894,7 @@ size_t html_escape(char *dst, size_t len, const char *src)
 
 size_t term_escape(char *dst, size_t len, const char *src)
 {
-	struct sink k = {.dst = dst, .len = len};
+	struct sink k = {.dst = dst, .len = len, .cut_text = true};
 
 	if (src)
 		escape_text(&k, src, strlen(src), ESC_TERM);

@@ -118,7 +118,8 @@ void out__html_str(struct out *o, const char *s);
 /*
  * The same into a buffer: returns the length the full result needs (without
  * the NUL), like snprintf.  dst is always NUL-terminated when len > 0, and
- * is cut only between characters and entities, never inside one.
+ * is cut only between characters and entities, never inside one (what fits
+ * of a long name is kept, up to the first entity that does not fit).
  */
 size_t html_escape(char *dst, size_t len, const char *src);
 

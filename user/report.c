@@ -37,7 +37,7 @@ static const char *fmt(char *buf, size_t len, double v, enum svg_unit unit)
 /* Names for a terminal: control characters (escape sequences) become '?'. */
 static void term_str(FILE *f, const char *s, int width)
 {
-	char buf[64]; /* names are cut: a table, not a listing */
+	char buf[128]; /* long names are cut: a table, not a listing */
 	int n;
 
 	term_escape(buf, sizeof(buf), s);

@@ -881,6 +881,14 @@ static void test_html_escape(void **state)
 	n = html_escape(buf, 1, "abc");
 	assert_string_equal(buf, "");
 	assert_int_equal(n, 3);
+	/* a long name is cut, not dropped, and not inside a character */
+	n = html_escape(buf, 5, "abcdef");
+	assert_string_equal(buf, "abcd");
+	assert_int_equal(n, 6);
+	n = html_escape(buf, 5, "ab\xc3\xa9\xc3\xa9");
+	assert_string_equal(buf, "ab\xc3\xa9");
+	n = html_escape(buf, 6, "abc&d");
+	assert_string_equal(buf, "abc");
 	assert_int_equal(html_escape(NULL, 0, "a<b"), 6);
 	assert_int_equal(html_escape(buf, sizeof(buf), NULL), 0);
 	assert_string_equal(buf, "");
@@ -930,6 +938,12 @@ static void test_term_escape(void **state)
 	term_case("cut\xe2\x82", "cut\\xe2\\x82");
 	assert_int_equal(term_escape(small, sizeof(small), "\x1b\x1b"), 8);
 	assert_string_equal(small, "\\x1b"); /* cut between escapes, never inside */
+	/* a long name: what fits (a summary's column), not nothing */
+	assert_int_equal(term_escape(small, sizeof(small), "tracer error: writing"), 21);
+	assert_string_equal(small, "tracer ");
+	assert_int_equal(term_escape(small, sizeof(small), "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"),
+			 9);
+	assert_string_equal(small, "\xe2\x82\xac\xe2\x82\xac"); /* not inside a character */
 	assert_int_equal(term_escape(small, sizeof(small), NULL), 0);
 	assert_string_equal(small, "");
 }
