@@ -642,8 +642,10 @@ static void sink_text(struct sink *k, const char *p, size_t n)
 	/* back to the start of a character */
 	while (room && room < n && ((unsigned char)p[room] & 0xc0) == 0x80)
 		room--;
-	memcpy(k->dst + k->pos, p, room);
-	k->copied = k->pos + room;
+	if (room) {
+		memcpy(k->dst + k->pos, p, room);
+		k->copied = k->pos + room;
+	}
 	k->full = true;
 	k->pos += n;
 }
