@@ -10,10 +10,12 @@
  *
  * A failed write also cuts a regular file back to its last whole line, so a
  * disk that fills up mid-row leaves only complete rows.  A gzip file is cut
- * back to its last out__flush() that ended a line and still ends as a
- * complete gzip stream (gzip -t passes): each such flush writes the 10-byte
- * end of the stream after it, which later data overwrites, so cutting back
- * to it needs no new disk block.
+ * back to its last sync point and still ends as a complete gzip stream
+ * (gzip -t passes).  A sync point is made at each out__flush() and each
+ * time the 64 KiB buffer is handed on (after its last whole line): a sync
+ * flush, then the 10-byte end of the stream written after it, which later
+ * data overwrites, so cutting back to it needs no new disk block.  Costs
+ * about 0.2% of compression.
  *
  * Text from traced programs (process names, command lines, function names)
  * is untrusted.  Every escaper below keeps its output valid UTF-8: each
