@@ -432,10 +432,22 @@ static int reserve_meta(struct run *r)
 	return rundir__reserve(r->rd, "meta.json", st.st_size + META_END_RESERVE);
 }
 
-static void warn_no_room(struct run *r, int err)
+/*
+ * A reservation that failed: no room is a refusal (the run could not end
+ * properly); a file system that cannot reserve at all only loses the
+ * guarantee.  Returns the error to refuse with, or 0.
+ */
+static int reserve_failed(struct run *r, int err)
 {
-	warn("no room for the run's files in %s: %s (free some space or choose another -o)",
+	if (err == -ENOSPC || err == -EDQUOT || err == -EFBIG) {
+		warn("no room for the run's files in %s: %s (free some space or choose "
+		     "another -o)",
+		     rundir__path(r->rd), strerror(-err));
+		return err;
+	}
+	info("cannot set space aside in %s (%s): a full disk may cut meta.json short",
 	     rundir__path(r->rd), strerror(-err));
+	return 0;
 }
 
 static int setup_files(struct run *r)
@@ -472,10 +484,8 @@ static int setup_files(struct run *r)
 			return -EIO;
 	}
 	ret = reserve_space(r);
-	if (ret) {
-		warn_no_room(r, ret);
+	if (ret && reserve_failed(r, ret))
 		return ret;
-	}
 	/* headers on disk now: a run cut short still has parseable files */
 	if (flush_files(r)) {
 		warn("%s", r->error);
@@ -895,10 +905,8 @@ int run__main(const struct opts *o)
 		goto discard;
 	}
 	ret = reserve_meta(&r);
-	if (ret) {
-		warn_no_room(&r, ret);
+	if (ret && reserve_failed(&r, ret))
 		goto discard;
-	}
 	if (o->mode == BT_MODE_COMMAND) {
 		ret = child__go(&r.child);
 		if (ret) {
