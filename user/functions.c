@@ -6,11 +6,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "functions.h"
+#include "out.h"
 #include "libpath.h"
 #include "log.h"
 #include "parse.h"
@@ -79,13 +81,18 @@ static void names__free(struct names *ns)
 
 static int names__print(struct names *ns)
 {
+	/* the names as they are into a pipe; a terminal must not obey them */
+	bool tty = isatty(STDOUT_FILENO);
+	char buf[4096];
 	size_t i;
 
 	qsort(ns->v, ns->n, sizeof(*ns->v), str_cmp);
 	for (i = 0; i < ns->n; i++) {
 		if (i && !strcmp(ns->v[i], ns->v[i - 1]))
 			continue;
-		if (puts(ns->v[i]) == EOF)
+		if (tty)
+			term_escape(buf, sizeof(buf), ns->v[i]);
+		if (puts(tty ? buf : ns->v[i]) == EOF)
 			break;
 	}
 	if (fflush(stdout) || ferror(stdout)) {

@@ -6,26 +6,34 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "out.h"
 
 int log_verbose;
 
 static void __attribute__((format(printf, 1, 0))) log_vprint(const char *fmt, va_list ap)
 {
 	static const char prefix[] = "benchtrace: ";
-	char buf[4096];
-	size_t len = sizeof(prefix) - 1;
+	char msg[4096], buf[4 * sizeof(msg) + sizeof(prefix) + 1];
+	size_t len = sizeof(prefix) - 1, mlen;
 	int saved_errno = errno;
 	ssize_t w;
 	size_t off = 0;
 	int n;
 
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	mlen = n < 0 ? 0 : (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1;
+	msg[mlen] = '\0';
+	if (mlen && msg[mlen - 1] == '\n')
+		msg[--mlen] = '\0';
+	/*
+	 * Messages carry names from the traced program and its files: shown,
+	 * never obeyed by the terminal (and a line break in one cannot start
+	 * a line that looks like another message).
+	 */
 	memcpy(buf, prefix, len);
-	n = vsnprintf(buf + len, sizeof(buf) - len - 1, fmt, ap);
-	if (n < 0)
-		n = 0;
-	len += (size_t)n < sizeof(buf) - len - 1 ? (size_t)n : sizeof(buf) - len - 2;
-	if (len == 0 || buf[len - 1] != '\n')
-		buf[len++] = '\n';
+	term_escape(buf + len, sizeof(buf) - len - 1, msg);
+	len += strlen(buf + len);
+	buf[len++] = '\n';
 
 	while (off < len) {
 		w = write(STDERR_FILENO, buf + off, len - off);

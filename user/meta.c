@@ -222,7 +222,8 @@ static void write_end(struct out *o, const struct run *r, bool final)
 	kv_u64(o, "io_ops", st->io_ops);
 	kv_u64(o, "io_wait_ns", st->io_wait_ns);
 	kv_u64(o, "processes", st->procs_seen);
-	kv_u64(o, "sample_rows", st->rows);
+	/* after a failed write, the rows the file kept */
+	kv_u64(o, "sample_rows", r->sample_rows >= 0 ? (__u64)r->sample_rows : st->rows);
 	json__end_object(o);
 }
 

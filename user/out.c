@@ -6,16 +6,36 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "out.h"
 
 struct out {
 	int fd;
-	gzFile gz; /* NULL when writing plain */
-	int err;   /* first error, positive errno; 0 if none */
-	off_t written; /* plain: bytes written to fd */
-	off_t whole;   /* plain: offset just past the last complete line written */
+	z_stream *z;   /* NULL when writing plain */
+	int err;       /* first error, positive errno; 0 if none */
+	bool ended;    /* out__finish() done: nothing more goes to the fd */
+	bool seekable; /* a regular file: can be cut back after an error */
+	off_t written; /* bytes written to fd (gzip: compressed) */
+	__u64 lines;   /* plain: '\n' written; gzip: '\n' compressed */
+
+	/*
+	 * Where the file can be cut back to after a failed write, so that it
+	 * still ends on a whole line.  Plain: just past the last '\n' that
+	 * reached the fd.  gzip: the last sync flush that ended a line; the
+	 * file then holds a provisional end of the stream (an empty final
+	 * block and the trailer, 10 bytes at .end), written when that point was
+	 * made, so cutting back needs no new disk space.
+	 */
+	struct {
+		off_t end;
+		__u32 crc, isize;
+		__u64 lines;
+	} whole;
+	__u32 crc;	  /* gzip: CRC-32 of the uncompressed data so far */
+	__u64 isize;	  /* gzip: its length */
+	bool at_line_end; /* gzip: the data so far ends with '\n' (or is empty) */
 
 	/* JSON writer state. */
 	int depth;
@@ -26,7 +46,13 @@ struct out {
 
 	size_t len;
 	char buf[OUT_BUF_SIZE];
+	unsigned char zbuf[]; /* gzip: deflate's output, OUT_ZBUF_SIZE */
 };
+
+#define OUT_ZBUF_SIZE (64 * 1024)
+/* RFC 1952: magic, deflate, no flags, no mtime, no extra flags, Unix */
+static const unsigned char gzip_magic_header[10] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3};
+#define GZ_END_LEN 10 /* an empty final block (2 bytes), CRC-32, ISIZE */
 
 static void out_set_err(struct out *o, int err)
 {
@@ -34,57 +60,259 @@ static void out_set_err(struct out *o, int err)
 		o->err = err > 0 ? err : EIO;
 }
 
-/* zlib reports a failed write(2) as Z_ERRNO with errno left as write set it. */
-static int gz_errno(gzFile gz, int saved_errno)
+static __u64 count_lines(const char *p, size_t n)
 {
-	int zerr;
+	const char *end = p + n;
+	__u64 k = 0;
 
-	gzerror(gz, &zerr);
-	if (zerr == Z_ERRNO && saved_errno)
-		return saved_errno;
-	if (zerr == Z_MEM_ERROR)
-		return ENOMEM;
-	return EIO;
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		k++;
+		p++;
+	}
+	return k;
 }
 
-/* Write around the buffer, straight to the fd or to zlib. */
+/*
+ * At the end of what was written so far: 0 or a positive errno; *done says
+ * how much reached the fd either way.  A regular file is written at that
+ * offset, not at the fd's (which a dup elsewhere may move).
+ */
+static int out_write_fd(struct out *o, const void *data, size_t len, size_t *done)
+{
+	const char *p = data;
+
+	*done = 0;
+	while (len) {
+		ssize_t n = o->seekable ? pwrite(o->fd, p, len, o->written + (off_t)*done)
+					: write(o->fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		p += n;
+		len -= (size_t)n;
+		*done += (size_t)n;
+	}
+	return 0;
+}
+
+/* 0 or a positive errno (a short write is retried for its reason). */
+static int pwrite_all(int fd, const void *data, size_t len, off_t off)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		p += n;
+		len -= (size_t)n;
+		off += n;
+	}
+	return 0;
+}
+
+static void put_le32(unsigned char *p, __u32 v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+/*
+ * The end of a gzip stream after a sync flush: an empty final block with
+ * fixed codes (a sync flush leaves the stream byte-aligned), then the
+ * trailer.
+ */
+static void gz_end_bytes(unsigned char *p, __u32 crc, __u32 isize)
+{
+	p[0] = 0x03;
+	p[1] = 0x00;
+	put_le32(p + 2, crc);
+	put_le32(p + 6, isize);
+}
+
+/*
+ * After a failed write: cut the file back to its last whole point, which
+ * ends on a complete line (and, gzip, on a complete stream), and write no
+ * more.  Fails harmlessly on pipes.
+ */
+static void out_cut_back(struct out *o)
+{
+	o->ended = true;
+	o->len = 0;
+	if (!o->seekable)
+		return;
+	if (!o->z) {
+		if (ftruncate(o->fd, o->whole.end) == 0)
+			o->written = o->whole.end;
+		o->lines = o->whole.lines;
+		return;
+	}
+	if (o->whole.end == 0) {
+		/* not even the header made it */
+		if (ftruncate(o->fd, 0) == 0)
+			o->written = 0;
+		return;
+	}
+	/*
+	 * The 10 bytes at whole.end were written when that point was made:
+	 * rewriting them needs no new block, even on a full disk.
+	 */
+	if (ftruncate(o->fd, o->whole.end + GZ_END_LEN) == 0) {
+		unsigned char end[GZ_END_LEN];
+
+		gz_end_bytes(end, o->whole.crc, o->whole.isize);
+		if (!pwrite_all(o->fd, end, GZ_END_LEN, o->whole.end))
+			o->written = o->whole.end + GZ_END_LEN;
+	}
+	o->lines = o->whole.lines;
+}
+
+static void out_fail(struct out *o, int err)
+{
+	out_set_err(o, err);
+	out_cut_back(o);
+}
+
+/* Plain: straight to the fd, keeping track of the last whole line. */
+static void plain_write(struct out *o, const char *p, size_t len)
+{
+	size_t done;
+	int err = out_write_fd(o, p, len, &done);
+	const char *nl = done ? memrchr(p, '\n', done) : NULL;
+
+	if (nl) {
+		o->lines += count_lines(p, (size_t)(nl - p) + 1);
+		o->whole.end = o->written + (nl - p) + 1;
+		o->whole.lines = o->lines;
+	}
+	o->written += (off_t)done;
+	if (err)
+		out_fail(o, err);
+}
+
+/* gzip: deflate's output so far to the fd. */
+static int gz_drain(struct out *o)
+{
+	size_t have = OUT_ZBUF_SIZE - o->z->avail_out, done;
+	int err = out_write_fd(o, o->zbuf, have, &done);
+
+	o->written += (off_t)done;
+	o->z->next_out = o->zbuf;
+	o->z->avail_out = OUT_ZBUF_SIZE;
+	if (err)
+		out_fail(o, err);
+	return err;
+}
+
+/*
+ * Make the current end of the data a whole point: the provisional end of
+ * the stream goes right after it (the next compressed bytes overwrite it).
+ */
+static void gz_mark_whole(struct out *o)
+{
+	unsigned char end[GZ_END_LEN];
+	int err;
+
+	if (!o->seekable || !o->at_line_end)
+		return;
+	gz_end_bytes(end, o->crc, (__u32)o->isize);
+	err = pwrite_all(o->fd, end, GZ_END_LEN, o->written);
+	if (err) {
+		out_fail(o, err);
+		return;
+	}
+	o->whole.end = o->written;
+	o->whole.crc = o->crc;
+	o->whole.isize = (__u32)o->isize;
+	o->whole.lines = o->lines;
+}
+
+static void gz_start(struct out *o)
+{
+	size_t done;
+	int err;
+
+	if (o->written)
+		return;
+	err = out_write_fd(o, gzip_magic_header, sizeof(gzip_magic_header), &done);
+	o->written = (off_t)done;
+	if (err) {
+		out_fail(o, err);
+		return;
+	}
+	gz_mark_whole(o); /* an empty file is a valid, empty gzip stream from here */
+}
+
+/* Feed data to deflate with flush (Z_NO_FLUSH, Z_SYNC_FLUSH, Z_FINISH). */
+static void gz_write(struct out *o, const char *p, size_t len, int flush)
+{
+	z_stream *z = o->z;
+	bool full;
+	int f, ret;
+
+	gz_start(o);
+	while (!o->err) {
+		uInt chunk = len > (1U << 30) ? (1U << 30) : (uInt)len;
+
+		z->next_in = (Bytef *)p;
+		z->avail_in = chunk;
+		if (chunk) {
+			o->crc = (__u32)crc32(o->crc, (const Bytef *)p, chunk);
+			o->isize += chunk;
+			o->lines += count_lines(p, chunk);
+			o->at_line_end = p[chunk - 1] == '\n';
+		}
+		p += chunk;
+		len -= chunk;
+		f = len ? Z_NO_FLUSH : flush;
+		/* deflate stops when the input is used up or the output full */
+		do {
+			ret = deflate(z, f);
+			if (ret == Z_STREAM_ERROR) {
+				out_fail(o, EIO);
+				return;
+			}
+			full = z->avail_out == 0;
+			if ((full || f != Z_NO_FLUSH) && gz_drain(o))
+				return;
+		} while (full);
+		if (!len)
+			break;
+	}
+}
+
+/* Write around the buffer, straight to the fd or to deflate. */
 static void out_raw(struct out *o, const char *p, size_t len)
 {
-	while (len && !o->err) {
-		if (o->gz) {
-			unsigned int chunk = len > (1U << 30) ? (1U << 30) : (unsigned int)len;
-			int n;
+	if (o->err || o->ended || !len)
+		return;
+	if (o->z) {
+		/*
+		 * Each buffer's worth ends in a sync flush after its last whole
+		 * line, a point a full disk can cut back to (gz_mark_whole()):
+		 * about every 64 KiB of text, for a few bytes of compression.
+		 */
+		const char *nl = memrchr(p, '\n', len);
+		size_t head = nl ? (size_t)(nl - p) + 1 : 0;
 
-			errno = 0;
-			n = gzwrite(o->gz, p, chunk);
-			if (n <= 0) {
-				out_set_err(o, gz_errno(o->gz, errno));
-				return;
-			}
-			p += n;
-			len -= (size_t)n;
-		} else {
-			ssize_t n = write(o->fd, p, len);
-			const char *nl;
-
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				out_set_err(o, n < 0 ? errno : EIO);
-				/* a disk that filled up mid-line: cut the file back
-				 * to whole lines so every row left is a real row
-				 * (fails harmlessly on pipes) */
-				if (ftruncate(o->fd, o->whole) == 0)
-					o->written = o->whole;
-				return;
-			}
-			nl = memrchr(p, '\n', (size_t)n);
-			if (nl)
-				o->whole = o->written + (nl - p) + 1;
-			o->written += n;
-			p += n;
-			len -= (size_t)n;
+		if (head && o->seekable) {
+			gz_write(o, p, head, Z_SYNC_FLUSH);
+			if (!o->err)
+				gz_mark_whole(o);
+			p += head;
+			len -= head;
 		}
+		if (len)
+			gz_write(o, p, len, Z_NO_FLUSH);
+	} else {
+		plain_write(o, p, len);
 	}
 }
 
@@ -99,25 +327,37 @@ static int out_drain(struct out *o)
 struct out *out__open_fd(int fd, bool gzip)
 {
 	struct out *o;
+	struct stat st;
 
 	if (fd < 0) {
 		errno = EBADF;
 		return NULL;
 	}
-	o = calloc(1, sizeof(*o));
+	o = calloc(1, sizeof(*o) + (gzip ? OUT_ZBUF_SIZE : 0));
 	if (!o)
 		return NULL;
 	o->fd = fd;
+	o->seekable = !fstat(fd, &st) && S_ISREG(st.st_mode);
+	/* a file opened to append to: whole lines are counted from its end */
+	if (o->seekable && !gzip) {
+		off_t pos = lseek(fd, 0, SEEK_CUR);
+
+		o->written = o->whole.end = pos > 0 ? pos : 0;
+	}
 	if (gzip) {
-		errno = 0;
-		o->gz = gzdopen(fd, "wb");
-		if (!o->gz) {
+		o->z = calloc(1, sizeof(*o->z));
+		/* raw deflate: the gzip header and trailer are ours (gz_end_bytes) */
+		if (!o->z || deflateInit2(o->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8,
+					  Z_DEFAULT_STRATEGY) != Z_OK) {
+			free(o->z);
 			free(o);
-			errno = errno ? errno : ENOMEM;
+			errno = ENOMEM;
 			return NULL;
 		}
-		/* Must precede the first write; fewer, larger deflate calls. */
-		gzbuffer(o->gz, 128 * 1024);
+		o->z->next_out = o->zbuf;
+		o->z->avail_out = OUT_ZBUF_SIZE;
+		o->crc = (__u32)crc32(0, NULL, 0);
+		o->at_line_end = true;
 	}
 	return o;
 }
@@ -129,12 +369,12 @@ int out__error(const struct out *o)
 
 int out__flush(struct out *o)
 {
-	if (out_drain(o))
-		return -o->err;
-	if (o->gz) {
-		errno = 0;
-		if (gzflush(o->gz, Z_SYNC_FLUSH) != Z_OK)
-			out_set_err(o, gz_errno(o->gz, errno));
+	if (out_drain(o) || o->ended)
+		return out__error(o);
+	if (o->z) {
+		gz_write(o, NULL, 0, Z_SYNC_FLUSH);
+		if (!o->err)
+			gz_mark_whole(o);
 	}
 	return out__error(o);
 }
@@ -149,22 +389,48 @@ int out__sync(struct out *o)
 	return out__error(o);
 }
 
+int out__finish(struct out *o)
+{
+	unsigned char tail[8];
+	size_t done;
+	int err;
+
+	if (out_drain(o) || o->ended)
+		return out__error(o);
+	if (o->z) {
+		gz_write(o, NULL, 0, Z_FINISH);
+		if (o->err)
+			return out__error(o);
+		put_le32(tail, o->crc);
+		put_le32(tail + 4, (__u32)o->isize);
+		err = out_write_fd(o, tail, sizeof(tail), &done);
+		o->written += (off_t)done;
+		if (err) {
+			out_fail(o, err);
+			return out__error(o);
+		}
+	}
+	o->ended = true;
+	return 0;
+}
+
+__u64 out__lines(const struct out *o)
+{
+	return o->lines;
+}
+
 int out__close(struct out *o)
 {
 	int err;
 
 	if (!o)
 		return 0;
-	out_drain(o);
-	if (o->gz) {
-		int ret;
-
-		/* Even after an error: gzclose() frees zlib state and closes the fd. */
-		errno = 0;
-		ret = gzclose(o->gz);
-		if (ret != Z_OK)
-			out_set_err(o, ret == Z_ERRNO && errno ? errno : EIO);
-	} else if (close(o->fd) && errno != EINTR) {
+	out__finish(o);
+	if (o->z) {
+		deflateEnd(o->z);
+		free(o->z);
+	}
+	if (close(o->fd) && errno != EINTR) {
 		/* On Linux the fd is gone even on EINTR; nothing to retry. */
 		out_set_err(o, errno);
 	}
@@ -345,6 +611,7 @@ struct sink {
 	size_t pos;    /* bytes the full result needs so far */
 	size_t copied; /* bytes actually in dst */
 	bool full;
+	bool cut_text; /* a text run that does not fit is cut (between characters) */
 };
 
 static void sink_put(struct sink *k, const char *p, size_t n)
@@ -362,10 +629,32 @@ static void sink_put(struct sink *k, const char *p, size_t n)
 	k->pos += n;
 }
 
+/* Text as it is (valid UTF-8): when cut_text, as much of it as fits. */
+static void sink_text(struct sink *k, const char *p, size_t n)
+{
+	size_t room;
+
+	if (k->o || !k->cut_text || k->full || k->pos + n < k->len) {
+		sink_put(k, p, n);
+		return;
+	}
+	room = k->len > k->pos ? k->len - k->pos - 1 : 0;
+	/* back to the start of a character */
+	while (room && room < n && ((unsigned char)p[room] & 0xc0) == 0x80)
+		room--;
+	if (room) {
+		memcpy(k->dst + k->pos, p, room);
+		k->copied = k->pos + room;
+	}
+	k->full = true;
+	k->pos += n;
+}
+
 enum escape_mode {
 	ESC_CSV,
 	ESC_JSON,
 	ESC_HTML,
+	ESC_TERM,
 };
 
 static const char replacement_char[] = "\xef\xbf\xbd"; /* U+FFFD */
@@ -417,7 +706,8 @@ static const char *escape_ascii(enum escape_mode mode, unsigned char c, char *tm
 	case ESC_CSV:
 		if (c == '"')
 			return "\"\"";
-		if (control && c != '\t' && c != '\n' && c != '\r')
+		/* CR and LF too: each line of a benchtrace CSV file is one row */
+		if (control && c != '\t')
 			return replacement_char;
 		return NULL;
 	case ESC_HTML:
@@ -458,8 +748,36 @@ static const char *escape_ascii(enum escape_mode mode, unsigned char c, char *tm
 			return tmp;
 		}
 		return NULL;
+	case ESC_TERM:
+		if (control) {
+			snprintf(tmp, 7, "\\x%02x", c);
+			return tmp;
+		}
+		return NULL;
 	}
 	return NULL;
+}
+
+/*
+ * Terminal: a well-formed character that still acts on the display -- a C1
+ * control (U+0080..U+009F: 0x9b is CSI to many terminals) or a bidi
+ * override or isolate that reorders the rest of the line -- as \uXXXX.
+ */
+static bool term_unsafe(const unsigned char *s, size_t len, char *tmp)
+{
+	unsigned int cp;
+
+	if (len == 2)
+		cp = (s[0] & 0x1fU) << 6 | (s[1] & 0x3fU);
+	else if (len == 3)
+		cp = (s[0] & 0x0fU) << 12 | (s[1] & 0x3fU) << 6 | (s[2] & 0x3fU);
+	else
+		return false;
+	if (!(cp >= 0x80 && cp <= 0x9f) && !(cp >= 0x202a && cp <= 0x202e) &&
+	    !(cp >= 0x2066 && cp <= 0x2069))
+		return false;
+	snprintf(tmp, 8, "\\u%04x", cp);
+	return true;
 }
 
 static void escape_text(struct sink *k, const char *str, size_t n, enum escape_mode mode)
@@ -477,24 +795,35 @@ static void escape_text(struct sink *k, const char *str, size_t n, enum escape_m
 		} else {
 			size_t len = utf8_seq_len(s + i, n - i, &skip);
 
-			if (len) {
+			if (len && !(mode == ESC_TERM && term_unsafe(s + i, len, tmp))) {
 				i += len;
 				continue;
 			}
-			rep = replacement_char;
+			if (len) {
+				rep = tmp;
+				skip = len;
+			} else if (mode == ESC_TERM) {
+				/* the bytes themselves: a terminal shows them, a reader learns more
+				 */
+				snprintf(tmp, 7, "\\x%02x", s[i]);
+				rep = tmp;
+				skip = 1;
+			} else {
+				rep = replacement_char;
+			}
 		}
 		if (!rep) {
 			i++;
 			continue;
 		}
 		if (i > start)
-			sink_put(k, str + start, i - start);
+			sink_text(k, str + start, i - start);
 		sink_put(k, rep, strlen(rep));
 		i += skip;
 		start = i;
 	}
 	if (i > start)
-		sink_put(k, str + start, i - start);
+		sink_text(k, str + start, i - start);
 }
 
 static void csv_field(struct sink *k, const char *s, size_t len)
@@ -504,11 +833,14 @@ static void csv_field(struct sink *k, const char *s, size_t len)
 
 	if (!s || !len)
 		return;
-	/* Spreadsheets run cells starting with these as formulas (and ' is ours). */
-	defuse = memchr("=+-@\t\r'", s[0], 7) != NULL;
+	/*
+	 * Spreadsheets run cells starting with these as formulas (and ' is
+	 * ours); a leading CR is U+FFFD by then, which starts none.
+	 */
+	defuse = memchr("=+-@\t'", s[0], 6) != NULL;
 	quote = defuse || s[0] == ' ' || s[len - 1] == ' ';
 	for (i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n' || s[i] == '\t';
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\t';
 	if (quote)
 		sink_put(k, "\"", 1);
 	if (defuse)
@@ -553,10 +885,21 @@ void out__html_str(struct out *o, const char *s)
 
 size_t html_escape(char *dst, size_t len, const char *src)
 {
-	struct sink k = {.dst = dst, .len = len};
+	struct sink k = {.dst = dst, .len = len, .cut_text = true};
 
 	if (src)
 		escape_text(&k, src, strlen(src), ESC_HTML);
+	if (len)
+		dst[k.copied] = '\0';
+	return k.pos;
+}
+
+size_t term_escape(char *dst, size_t len, const char *src)
+{
+	struct sink k = {.dst = dst, .len = len, .cut_text = true};
+
+	if (src)
+		escape_text(&k, src, strlen(src), ESC_TERM);
 	if (len)
 		dst[k.copied] = '\0';
 	return k.pos;

@@ -38,10 +38,11 @@ static const char *fmt(char *buf, size_t len, double v, enum svg_unit unit)
 /* Names for a terminal: control characters (escape sequences) become '?'. */
 static void term_str(FILE *f, const char *s, int width)
 {
-	int n = 0;
+	char buf[128]; /* long names are cut: a table, not a listing */
+	int n;
 
-	for (; *s && n < 40; s++, n++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+	term_escape(buf, sizeof(buf), s);
+	n = fprintf(f, "%s", buf);
 	for (; n < width; n++)
 		fputc(' ', f);
 }
@@ -874,8 +875,11 @@ int report__generate(const struct report_opts *opts, FILE *summary, char *err, s
 	}
 	fscred__leave(&fc);
 	if (summary) {
+		char shown[4 * sizeof(path)];
+
 		summary_print(summary, runs, opts->ndirs);
-		fprintf(summary, "\nreport: %s\n", path);
+		term_escape(shown, sizeof(shown), path);
+		fprintf(summary, "\nreport: %s\n", shown);
 	}
 	ret = 0;
 	goto out;

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -295,60 +296,165 @@ static struct out *open_log(struct run *r, const char *base, const char *header)
 	return o;
 }
 
-static int flush_files(struct run *r)
-{
-	struct {
-		struct out *o;
-		const char *name;
-	} f[] = {
-		{ r->samples, "samples.csv" },
-		{ r->events, "events.csv" },
-		{ r->calls_out, "calls.csv" },
-		{ r->functions_out, "functions.csv" },
-	};
-	size_t i;
-	int e;
+struct log_file {
+	struct out **o;
+	const char *name;
+};
 
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
-		if (!f[i].o)
+/* The logs, in the order they are checked: into lf[4], returns how many. */
+static int log_files(struct run *r, struct log_file *lf)
+{
+	lf[0] = (struct log_file){&r->samples, "samples.csv"};
+	lf[1] = (struct log_file){&r->events, "events.csv"};
+	lf[2] = (struct log_file){&r->calls_out, "calls.csv"};
+	lf[3] = (struct log_file){&r->functions_out, "functions.csv"};
+	return 4;
+}
+
+/* "writing DIR/NAME[.gz]: what" as the run's error, unless one is set. */
+static void log_error(struct run *r, const char *name, int err)
+{
+	if (r->error[0])
+		return;
+	snprintf(r->error, sizeof(r->error), "writing %s/%s%s: %s", rundir__path(r->rd), name,
+		 r->opts->gzip ? ".gz" : "", strerror(-err));
+}
+
+/* A write to a log failed (the error is sticky, so one check finds it). */
+static int check_files(struct run *r)
+{
+	struct log_file lf[4];
+	int i, n = log_files(r, lf), e;
+
+	for (i = 0; i < n; i++) {
+		if (!*lf[i].o)
 			continue;
-		e = out__flush(f[i].o);
+		e = out__error(*lf[i].o);
 		if (e) {
-			snprintf(r->error, sizeof(r->error), "writing %s/%s%s: %s",
-				 rundir__path(r->rd), f[i].name, r->opts->gzip ? ".gz" : "",
-				 strerror(-e));
+			log_error(r, lf[i].name, e);
 			return -EIO;
 		}
 	}
 	return 0;
 }
 
-/*
- * The final meta.json must be written even when the disk fills up during
- * the run: hold a little space in a hidden file, released just before.
- */
-#define META_RESERVE ".meta.reserve"
-
-static void reserve_space(struct run *r)
+static int flush_files(struct run *r)
 {
-	int fd = rundir__open(r->rd, META_RESERVE, 0);
+	struct log_file lf[4];
+	int i, n = log_files(r, lf);
+
+	for (i = 0; i < n; i++)
+		if (*lf[i].o)
+			out__flush(*lf[i].o);
+	return check_files(r);
+}
+
+/*
+ * End each log and close it.  After a failed write a log was cut back to its
+ * last whole row (out.h); the row counts in meta.json then say what is there.
+ */
+static void finish_files(struct run *r)
+{
+	struct log_file lf[4];
+	int i, n = log_files(r, lf), e;
+	__u64 rows;
+
+	for (i = 0; i < n; i++) {
+		struct out *o = *lf[i].o;
+
+		if (!o)
+			continue;
+		e = out__finish(o);
+		rows = out__lines(o) ? out__lines(o) - 1 : 0; /* less the header */
+		if (e) {
+			log_error(r, lf[i].name, e);
+			if (o == r->samples)
+				r->sample_rows = (__s64)rows;
+			else if (o == r->calls_out)
+				r->calls.rows = rows;
+		}
+		e = out__close(o);
+		if (e)
+			log_error(r, lf[i].name, e);
+		*lf[i].o = NULL;
+	}
+	if (r->error[0])
+		r->outcome = BT_TRACER_ERROR;
+}
+
+/*
+ * A disk that fills up while tracing must still leave finished files
+ * (SPEC: stop, finalise what was written, report it).  meta.json gets its
+ * own reservation (rundir__reserve()); this hidden file holds room for the
+ * rest that is written at the end -- functions.csv and what the logs still
+ * buffer -- and is deleted just before.
+ */
+#define LOGS_RESERVE ".logs.reserve"
+/*
+ * a block for each of the four logs' last rows; what does not fit is cut
+ * back to whole rows (out.h), which needs no room at all
+ */
+#define LOGS_TAIL_RESERVE (4 * 4096)
+/* the final meta.json's fields beyond the first one's */
+#define META_END_RESERVE (16 * 1024)
+
+static off_t logs_reserve_bytes(const struct run *r)
+{
+	off_t n = LOGS_TAIL_RESERVE + 4096;
+	int i;
+
+	for (i = 0; i < r->probes.n; i++)
+		n += 192 + 6 * (strlen(r->probes.p[i].func) + strlen(r->probes.p[i].binary));
+	return n;
+}
+
+static int reserve_space(struct run *r)
+{
+	int fd = rundir__open(r->rd, LOGS_RESERVE, 0), err;
 
 	if (fd < 0)
-		return;
-	/* meta.json is a few KiB; a failed fallocate may keep what it got */
-	if (posix_fallocate(fd, 0, 32 * 1024)) {
-		if (ftruncate(fd, 0)) {
-			/* unlinking below frees the blocks all the same */
-		}
-		unlinkat(rundir__dirfd(r->rd), META_RESERVE, 0);
-	}
+		return fd;
+	err = posix_fallocate(fd, 0, logs_reserve_bytes(r));
 	close(fd);
+	if (err) {
+		unlinkat(rundir__dirfd(r->rd), LOGS_RESERVE, 0);
+		return -err;
+	}
+	return 0;
 }
 
 static void release_space(struct run *r)
 {
 	if (r->rd)
-		unlinkat(rundir__dirfd(r->rd), META_RESERVE, 0);
+		unlinkat(rundir__dirfd(r->rd), LOGS_RESERVE, 0);
+}
+
+/* After the first meta.json: room for the last one, however full the disk gets. */
+static int reserve_meta(struct run *r)
+{
+	struct stat st;
+
+	if (fstatat(rundir__dirfd(r->rd), "meta.json", &st, AT_SYMLINK_NOFOLLOW))
+		return -errno;
+	return rundir__reserve(r->rd, "meta.json", st.st_size + META_END_RESERVE);
+}
+
+/*
+ * A reservation that failed: no room is a refusal (the run could not end
+ * properly); a file system that cannot reserve at all only loses the
+ * guarantee.  Returns the error to refuse with, or 0.
+ */
+static int reserve_failed(struct run *r, int err)
+{
+	if (err == -ENOSPC || err == -EDQUOT || err == -EFBIG) {
+		warn("no room for the run's files in %s: %s (free some space or choose "
+		     "another -o)",
+		     rundir__path(r->rd), strerror(-err));
+		return err;
+	}
+	info("cannot set space aside in %s (%s): a full disk may cut meta.json short",
+	     rundir__path(r->rd), strerror(-err));
+	return 0;
 }
 
 static int setup_files(struct run *r)
@@ -386,7 +492,9 @@ static int setup_files(struct run *r)
 		if (!r->calls_out || !r->functions_out)
 			return -EIO;
 	}
-	reserve_space(r);
+	ret = reserve_space(r);
+	if (ret && reserve_failed(r, ret))
+		return ret;
 	/* headers on disk now: a run cut short still has parseable files */
 	if (flush_files(r)) {
 		warn("%s", r->error);
@@ -606,8 +714,7 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			ret = sampler__tick(r->sampler, now);
 			if (ret) {
 				if (out__error(r->samples))
-					snprintf(r->error, sizeof(r->error), "writing %s/samples.csv: %s",
-						 rundir__path(r->rd), strerror(-ret));
+					check_files(r);
 				else
 					snprintf(r->error, sizeof(r->error), "sampling failed: %s",
 						 strerror(-ret));
@@ -629,6 +736,9 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			ret = flush_files(r);
 			if (ret)
 				break;
+		} else if ((ret = check_files(r))) {
+			/* a write failed (disk full): stop now, not at the next flush */
+			break;
 			status__update(status, now - r->start_mono_ns, sampler__stats(r->sampler),
 				       r->calls.seen, run__lost_total(r));
 			next_flush = now + FLUSH_NS;
@@ -731,10 +841,12 @@ int run__main(const struct opts *o)
 	struct status *status = NULL;
 	struct run r = {};
 	char err[512];
-	int ret, exit_status = 1, i, e1, e2, e3, e4;
+	int ret, exit_status = 1, i;
+	size_t cause_len;
 
 	r.opts = o;
 	r.exit_code = -1;
+	r.sample_rows = -1;
 	r.child.pid = -1;
 	interval__init(&r.interval, o->interval_ns);
 
@@ -797,10 +909,14 @@ int run__main(const struct opts *o)
 	}
 	for (i = 0; i < r.nprocs && o->mode != BT_MODE_ALL; i++)
 		eventlog__add_root(&el, r.procs[i].pid);
-	if (!r.sampler || meta__write(&r, false)) {
-		warn("cannot write %s/meta.json", rundir__path(r.rd));
+	if (!r.sampler || (ret = meta__write(&r, false))) {
+		warn("cannot write %s/meta.json: %s", rundir__path(r.rd),
+		     strerror(r.sampler ? -ret : ENOMEM));
 		goto discard;
 	}
+	ret = reserve_meta(&r);
+	if (ret && reserve_failed(&r, ret))
+		goto discard;
 	if (o->mode == BT_MODE_COMMAND) {
 		ret = child__go(&r.child);
 		if (ret) {
@@ -817,18 +933,10 @@ int run__main(const struct opts *o)
 
 	settle_child(&r);
 	decide_outcome(&r, sampler__stats(r.sampler));
+	/* room for functions.csv and the logs' last rows, even on a full disk */
+	release_space(&r);
 	finish_functions(&r);
-	e1 = out__close(r.samples);
-	e2 = out__close(r.events);
-	e3 = out__close(r.calls_out);
-	e4 = out__close(r.functions_out);
-	r.samples = r.events = r.calls_out = r.functions_out = NULL;
-	e1 = e1 ? e1 : e2 ? e2 : e3 ? e3 : e4;
-	if (e1 && !r.error[0]) {
-		snprintf(r.error, sizeof(r.error), "writing the logs in %s: %s",
-			 rundir__path(r.rd), strerror(-e1));
-		r.outcome = BT_TRACER_ERROR;
-	}
+	finish_files(&r);
 	/* from the closed logs; before meta.json, which says whether it exists */
 	if (o->perfetto && !r.error[0]) {
 		ret = perfetto__write(r.rd, r.error, sizeof(r.error));
@@ -836,16 +944,25 @@ int run__main(const struct opts *o)
 			r.outcome = BT_TRACER_ERROR;
 		r.trace_written = !ret;
 	}
-	release_space(&r);
-	if (meta__write(&r, true) && !r.error[0]) {
-		snprintf(r.error, sizeof(r.error), "cannot write %s/meta.json",
-			 rundir__path(r.rd));
+	/* like -d, the command is not harmed for our failure: say where it is */
+	cause_len = strlen(r.error);
+	if (r.error[0] && o->mode == BT_MODE_COMMAND && !r.reaped && r.child.pid > 0)
+		snprintf(r.error + cause_len, sizeof(r.error) - cause_len,
+			 "; the command runs on untraced (PID %d)", (int)r.child.pid);
+	/* into the space reserved at the start */
+	ret = meta__write(&r, true);
+	if (ret && !r.error[0]) {
+		snprintf(r.error, sizeof(r.error), "cannot write %s/meta.json: %s",
+			 rundir__path(r.rd), strerror(-ret));
 		r.outcome = BT_TRACER_ERROR;
 	}
+	if (!cause_len) /* meta.json itself failed */
+		cause_len = strlen(r.error);
 	if (!o->quiet)
 		status__summary(status, &r, sampler__stats(r.sampler));
 	if (r.error[0]) {
-		warn("%s; tracing stopped, the logs hold what was written before", r.error);
+		warn("%.*s; tracing stopped, the run directory holds what was written until then%s",
+		     (int)cause_len, r.error, r.error + cause_len);
 		exit_status = 1;
 	} else if (o->mode == BT_MODE_COMMAND && r.reaped) {
 		exit_status = r.signal ? 128 + r.signal : r.exit_code;

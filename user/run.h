@@ -53,6 +53,7 @@ struct run {
 	int signal; /* 0 if none */
 	bool reaped;
 	bool trace_written; /* trace.json (--perfetto) */
+	__s64 sample_rows; /* rows left in samples.csv after a failed write; else -1 */
 	char error[256]; /* tracer_error: what went wrong */
 };
 

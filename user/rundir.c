@@ -25,6 +25,10 @@ struct rundir {
 	bool created; /* by rundir__create(), not found empty */
 	char **names; /* files created through this rundir, for discard */
 	size_t nnames, names_cap;
+	/* rundir__reserve(): the temporary file the next replace of reserve_for fills */
+	int reserve_fd;
+	char reserve_tmp[NAME_MAX + 1];
+	char reserve_for[NAME_MAX + 1];
 };
 
 static bool rundir_chowns(const struct rundir *rd)
@@ -178,6 +182,7 @@ static struct rundir *rundir_finish(const char *path, bool created, uid_t uid, g
 		goto fail_rmdir;
 	}
 	rd->dirfd = fd;
+	rd->reserve_fd = -1;
 	rd->uid = uid;
 	rd->gid = gid;
 	rd->created = created;
@@ -319,26 +324,73 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int rundir__replace(struct rundir *rd, const char *name, const char *data, size_t len)
+/* A new ".NAME.tmp.XXXXXX" for NAME's next content: the fd, or -errno. */
+static int open_tmp(struct rundir *rd, const char *name, char tmp[NAME_MAX + 1])
 {
-	char tmp[NAME_MAX + 1];
-	int fd = -1, err, tries;
+	int fd = -1, tries;
 
 	if (!valid_name(name))
 		return -EINVAL;
 	for (tries = 0; tries < 100; tries++) {
-		if ((size_t)snprintf(tmp, sizeof(tmp), ".%s.tmp.%06x", name,
-				     random_u32() & 0xffffff) >= sizeof(tmp))
+		if ((size_t)snprintf(tmp, NAME_MAX + 1, ".%s.tmp.%06x", name,
+				     random_u32() & 0xffffff) >= NAME_MAX + 1)
 			return -ENAMETOOLONG;
 		fd = openat(rd->dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			    0644);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
-	if (fd < 0)
-		return -errno;
+	return fd >= 0 ? fd : -errno;
+}
 
-	err = write_all(fd, data, len);
+static void drop_reserve(struct rundir *rd)
+{
+	if (rd->reserve_fd < 0)
+		return;
+	close(rd->reserve_fd);
+	unlinkat(rd->dirfd, rd->reserve_tmp, 0);
+	rd->reserve_fd = -1;
+}
+
+int rundir__reserve(struct rundir *rd, const char *name, off_t bytes)
+{
+	int fd, err;
+
+	if (rd->reserve_fd >= 0)
+		return -EBUSY;
+	fd = open_tmp(rd, name, rd->reserve_tmp);
+	if (fd < 0)
+		return fd;
+	err = posix_fallocate(fd, 0, bytes);
+	if (err) {
+		close(fd);
+		unlinkat(rd->dirfd, rd->reserve_tmp, 0);
+		return -err;
+	}
+	rd->reserve_fd = fd;
+	snprintf(rd->reserve_for, sizeof(rd->reserve_for), "%s", name);
+	return 0;
+}
+
+int rundir__replace(struct rundir *rd, const char *name, const char *data, size_t len)
+{
+	char tmp[NAME_MAX + 1];
+	int fd, err;
+
+	if (rd->reserve_fd >= 0 && !strcmp(rd->reserve_for, name)) {
+		/* into the blocks set aside: no new space needed up to the reserve */
+		fd = rd->reserve_fd;
+		rd->reserve_fd = -1;
+		memcpy(tmp, rd->reserve_tmp, sizeof(tmp));
+		err = write_all(fd, data, len);
+		if (!err && ftruncate(fd, (off_t)len))
+			err = -errno;
+	} else {
+		fd = open_tmp(rd, name, tmp);
+		if (fd < 0)
+			return fd;
+		err = write_all(fd, data, len);
+	}
 	if (!err && rundir_chowns(rd) && fchown(fd, rd->uid, rd->gid))
 		err = -errno;
 	if (!err && fsync(fd))
@@ -373,6 +425,7 @@ void rundir__close(struct rundir *rd)
 
 	if (!rd)
 		return;
+	drop_reserve(rd);
 	close(rd->dirfd);
 	for (i = 0; i < rd->nnames; i++)
 		free(rd->names[i]);
@@ -387,6 +440,7 @@ void rundir__discard(struct rundir *rd)
 
 	if (!rd)
 		return;
+	drop_reserve(rd);
 	for (i = 0; i < rd->nnames; i++)
 		unlinkat(rd->dirfd, rd->names[i], 0);
 	/* rmdir() removes only an empty directory: never someone's files. */

@@ -44,6 +44,15 @@ int rundir__open(struct rundir *rd, const char *name, int extra_flags);
  */
 int rundir__replace(struct rundir *rd, const char *name, const char *data, size_t len);
 
+/*
+ * Set @bytes of disk aside now for the next rundir__replace() of NAME, so it
+ * succeeds on a disk that has filled up since (meta.json at the end of a
+ * run): its temporary file is created and allocated here and filled then.
+ * One reservation at a time (-EBUSY); 0 or a negative errno (-ENOSPC).
+ * Closing or discarding the directory drops an unused one.
+ */
+int rundir__reserve(struct rundir *rd, const char *name, off_t bytes);
+
 const char *rundir__path(const struct rundir *rd);
 int rundir__dirfd(const struct rundir *rd);
 

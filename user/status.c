@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "eventlog.h"
+#include "out.h"
 #include "run.h"
 #include "rundir.h"
 #include "sampler.h"
@@ -117,7 +118,7 @@ static void human_ns(char *buf, size_t len, double ns)
 /* The top functions by total time (r->funcs is sorted so). */
 static void summary_functions(const struct run *r)
 {
-	char total[32], mean[32], p99[32];
+	char total[32], mean[32], p99[32], name[128];
 	int i;
 
 	fprintf(stderr, "  calls    %llu row%s in calls.csv; top functions by total time:\n",
@@ -128,9 +129,10 @@ static void summary_functions(const struct run *r)
 		human_ns(total, sizeof(total), f->total_ns);
 		human_ns(mean, sizeof(mean), f->mean_ns);
 		human_ns(p99, sizeof(p99), f->p99_ns);
+		term_escape(name, sizeof(name), f->func);
 		fprintf(stderr, "    %-28.28s %10llu call%s total %11s  mean %11s  p99 %11s\n",
-			f->func, (unsigned long long)f->calls, f->calls == 1 ? " " : "s", total,
-			mean, p99);
+			name, (unsigned long long)f->calls, f->calls == 1 ? " " : "s", total, mean,
+			p99);
 	}
 	if (r->probes.n > SUMMARY_TOP_FUNCS)
 		fprintf(stderr, "    ... %d more in functions.csv\n", r->probes.n - SUMMARY_TOP_FUNCS);
@@ -139,7 +141,7 @@ static void summary_functions(const struct run *r)
 void status__summary(struct status *s, const struct run *r, const struct run_stats *st)
 {
 	double wall = (r->end_mono_ns - r->start_mono_ns) / 1e9;
-	char what[128], peak[32], rd[32], wr[32];
+	char what[128], peak[32], rd[32], wr[32], name[512];
 	__u64 lost = run__lost_total(r);
 	int i, shown;
 
@@ -148,11 +150,12 @@ void status__summary(struct status *s, const struct run *r, const struct run_sta
 	status__bytes(peak, sizeof(peak), st->peak_rss_bytes);
 	status__bytes(rd, sizeof(rd), st->read_bytes);
 	status__bytes(wr, sizeof(wr), st->write_bytes);
-	fprintf(stderr, "benchtrace: %s %s after %.3f s\n",
-		r->opts->mode == BT_MODE_COMMAND ? r->opts->cmd[0]
-		: r->opts->mode == BT_MODE_ALL	 ? "system"
-						 : "target",
-		what, wall);
+	/* the command's name is the traced program's: shown, never obeyed */
+	term_escape(name, sizeof(name),
+		    r->opts->mode == BT_MODE_COMMAND ? r->opts->cmd[0]
+		    : r->opts->mode == BT_MODE_ALL   ? "system"
+						     : "target");
+	fprintf(stderr, "benchtrace: %s %s after %.3f s\n", name, what, wall);
 	fprintf(stderr, "  cpu      %.3f s (%.1f%% of one CPU), run-queue wait %.3f s\n",
 		st->cpu_ns / 1e9, wall > 0 ? 100.0 * st->cpu_ns / 1e9 / wall : 0.0,
 		st->runq_ns / 1e9);
@@ -176,7 +179,8 @@ void status__summary(struct status *s, const struct run *r, const struct run_sta
 		}
 		fprintf(stderr, ")\n");
 	}
-	fprintf(stderr, "  logs     %s/\n", rundir__path(r->rd));
+	term_escape(name, sizeof(name), rundir__path(r->rd));
+	fprintf(stderr, "  logs     %s/\n", name);
 }
 
 void status__free(struct status *s)

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
@@ -63,6 +65,28 @@ static char *capture_close(struct capture *c, size_t *lenp)
 	buf = capture_read(c->fd, lenp);
 	close(c->fd);
 	return buf;
+}
+
+/* Close the stream expecting error @err and return the file's contents. */
+static char *capture_close_err(struct capture *c, int err)
+{
+	char *buf;
+
+	assert_int_equal(out__close(c->o), err);
+	c->o = NULL;
+	buf = capture_read(c->fd, NULL);
+	close(c->fd);
+	return buf;
+}
+
+/* Lines in s ('\n'-terminated ones). */
+static int bt_count(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
 }
 
 static void expect_output(struct capture *c, const char *want)
@@ -235,7 +259,7 @@ static void test_gzip_round_trip_and_sync_flush(void **state)
 	out__puts(c.o, "t_s,pid\n0.010000,42\n");
 	assert_int_equal(out__flush(c.o), 0);
 
-	/* A crash now: the file has no gzip trailer, but what was flushed reads back. */
+	/* A crash now: what was flushed reads back, as a complete stream. */
 	raw = capture_read(c.fd, &rawlen);
 	assert_true(rawlen > 2);
 	assert_int_equal((unsigned char)raw[0], 0x1f); /* gzip magic */
@@ -248,7 +272,7 @@ static void test_gzip_round_trip_and_sync_flush(void **state)
 	assert_int_equal(n, strlen("t_s,pid\n0.010000,42\n"));
 	buf[n] = '\0';
 	assert_string_equal(buf, "t_s,pid\n0.010000,42\n");
-	gzclose(gz);
+	assert_int_equal(gzclose(gz), Z_OK); /* trailer and CRC check */
 
 	out__puts(c.o, "0.020000,43\n");
 	assert_int_equal(out__close(c.o), 0);
@@ -261,6 +285,221 @@ static void test_gzip_round_trip_and_sync_flush(void **state)
 	assert_string_equal(buf, "t_s,pid\n0.010000,42\n0.020000,43\n");
 	assert_int_equal(gzclose(gz), Z_OK); /* complete stream: trailer and CRC check */
 	close(c.fd);
+}
+
+/*
+ * A disk that fills up, played by RLIMIT_FSIZE: writes past @limit bytes
+ * fail with EFBIG (a write across it is cut short first), as ENOSPC would.
+ */
+static struct rlimit saved_fsize;
+
+static void fsize_limit(off_t limit)
+{
+	struct rlimit rl;
+
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved_fsize), 0);
+	rl.rlim_cur = (rlim_t)limit;
+	rl.rlim_max = saved_fsize.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &rl), 0);
+}
+
+static void fsize_unlimit(void)
+{
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved_fsize), 0);
+}
+
+/* Teardown: a failed test must not leave the limit to the next ones. */
+static int fsize_restore(void **state)
+{
+	(void)state;
+	if (saved_fsize.rlim_max)
+		setrlimit(RLIMIT_FSIZE, &saved_fsize);
+	return 0;
+}
+
+/* Rows "ROW n,xxxxxxxx...\n" of different lengths. */
+static void put_row(struct out *o, int i)
+{
+	int k;
+
+	out__printf(o, "%d,", i);
+	for (k = 0; k < 10 + i % 37; k++)
+		out__putc(o, (char)('a' + (i + k) % 26));
+	out__putc(o, '\n');
+}
+
+/* The text put_row() writes for rows 0..n-1. */
+static char *rows_text(int n)
+{
+	struct capture c;
+	char *text;
+	int i;
+
+	capture_open(&c, false);
+	for (i = 0; i < n; i++)
+		put_row(c.o, i);
+	text = capture_close(&c, NULL);
+	return text;
+}
+
+static void test_full_disk_plain_keeps_whole_rows(void **state)
+{
+	static const off_t limits[] = {1, 1000, 4096, 65536 + 17, 200000};
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		struct capture c;
+		char *got, *want;
+		int row, err = 0;
+
+		capture_open(&c, false);
+		fsize_limit(limits[i]);
+		for (row = 0; row < 20000 && !err; row++) {
+			put_row(c.o, row);
+			if (row % 1000 == 999)
+				err = out__flush(c.o);
+		}
+		if (!err)
+			err = out__flush(c.o);
+		assert_int_equal(err, -EFBIG);
+		assert_int_equal(out__close(c.o), -EFBIG);
+		fsize_unlimit();
+		got = capture_read(c.fd, &len);
+		close(c.fd);
+		/* every row that is there is whole, and they are the first ones */
+		assert_true((off_t)len <= limits[i]);
+		assert_true(len == 0 || got[len - 1] == '\n');
+		want = rows_text(bt_count(got));
+		assert_string_equal(got, want);
+		print_message("limit %lld: %zu bytes, %d rows kept\n", (long long)limits[i], len,
+			      bt_count(got));
+		free(want);
+		free(got);
+	}
+}
+
+static void test_full_disk_lines(void **state)
+{
+	struct capture c;
+
+	(void)state;
+	capture_open(&c, false);
+	fsize_limit(22);
+	out__puts(c.o, "one\ntwo\nthree\n");
+	assert_int_equal(out__flush(c.o), 0);
+	assert_int_equal(out__lines(c.o), 3);
+	out__puts(c.o, "four\nfive\nsix\n"); /* "four\n" fits, "five" is cut */
+	assert_int_equal(out__flush(c.o), -EFBIG);
+	assert_int_equal(out__lines(c.o), 4);
+	assert_int_equal(out__finish(c.o), -EFBIG);
+	assert_int_equal(out__lines(c.o), 4);
+	fsize_unlimit();
+	{
+		char *got = capture_close_err(&c, -EFBIG);
+
+		assert_string_equal(got, "one\ntwo\nthree\nfour\n");
+		free(got);
+	}
+}
+
+/* Decompress the whole file: it must be a complete gzip stream. */
+static char *gunzip_fd(int fd, size_t *lenp)
+{
+	char path[64], *buf = NULL;
+	size_t len = 0, cap = 0;
+	gzFile gz;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	gz = gzopen(path, "rb");
+	assert_non_null(gz);
+	for (;;) {
+		if (cap - len < 65536) {
+			cap = cap * 2 + 65536;
+			buf = realloc(buf, cap + 1);
+			assert_non_null(buf);
+		}
+		n = gzread(gz, buf + len, 65536);
+		assert_true(n >= 0);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (gzclose(gz) != Z_OK) /* the trailer is there and the CRC matches */
+		fail_msg("not a complete gzip stream");
+	buf[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return buf;
+}
+
+static void test_full_disk_gzip_stays_complete(void **state)
+{
+	static const off_t limits[] = {5, 12, 30, 200, 1000, 4096, 20000, 70000};
+	size_t i, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		struct capture c;
+		char *got, *want;
+		__u64 lines;
+		int row, err = 0;
+		off_t size;
+
+		capture_open(&c, true);
+		fsize_limit(limits[i]);
+		for (row = 0; row < 200000 && !err; row++) {
+			put_row(c.o, row);
+			if (row % 100 == 99)
+				err = out__flush(c.o);
+		}
+		assert_int_equal(err, -EFBIG);
+		lines = out__lines(c.o);
+		assert_int_equal(out__close(c.o), -EFBIG);
+		fsize_unlimit();
+		size = lseek(c.fd, 0, SEEK_END);
+		assert_true(size <= limits[i]);
+		if (size == 0) { /* not even the gzip header fitted */
+			assert_int_equal(lines, 0);
+			close(c.fd);
+			continue;
+		}
+		got = gunzip_fd(c.fd, &len);
+		close(c.fd);
+		/* whole rows, the first ones, as many as out__lines() said */
+		assert_int_equal((__u64)bt_count(got), lines);
+		want = rows_text(bt_count(got));
+		assert_string_equal(got, want);
+		print_message("limit %lld: %lld bytes, %d rows kept\n", (long long)limits[i],
+			      (long long)size, bt_count(got));
+		free(want);
+		free(got);
+	}
+}
+
+/* Cut short at out__finish() (the trailer does not fit): the last flush stays. */
+static void test_full_disk_gzip_at_close(void **state)
+{
+	struct capture c;
+	char *got;
+	off_t size;
+
+	(void)state;
+	capture_open(&c, true);
+	out__puts(c.o, "t_s,pid\n1,2\n");
+	assert_int_equal(out__flush(c.o), 0);
+	size = lseek(c.fd, 0, SEEK_END);
+	fsize_limit(size); /* room for nothing more */
+	out__puts(c.o, "3,4\n");
+	assert_int_equal(out__close(c.o), -EFBIG);
+	fsize_unlimit();
+	assert_int_equal(lseek(c.fd, 0, SEEK_END), size);
+	got = gunzip_fd(c.fd, NULL);
+	close(c.fd);
+	assert_string_equal(got, "t_s,pid\n1,2\n");
+	free(got);
 }
 
 static char *csv_of(const char *s, size_t len)
@@ -297,8 +536,10 @@ static void test_csv_quoting(void **state)
 	csv_case("a,b", "\"a,b\"");
 	csv_case("say \"hi\"", "\"say \"\"hi\"\"\"");
 	csv_case("\"", "\"\"\"\"");
-	csv_case("two\nlines", "\"two\nlines\"");
-	csv_case("cr\rhere", "\"cr\rhere\"");
+	/* no line break inside a field: each line of the file is one row */
+	csv_case("two\nlines", "two\xef\xbf\xbdlines");
+	csv_case("cr\rhere", "cr\xef\xbf\xbdhere");
+	csv_case("crlf\r\n,", "\"crlf\xef\xbf\xbd\xef\xbf\xbd,\"");
 	csv_case("tab\there", "\"tab\there\"");
 	csv_case(" lead", "\" lead\"");
 	csv_case("trail ", "\"trail \"");
@@ -321,7 +562,9 @@ static void test_csv_formula_injection(void **state)
 	csv_case("-bash", "\"'-bash\"");
 	csv_case("@SUM(A1)", "\"'@SUM(A1)\"");
 	csv_case("\tx", "\"'\tx\"");
-	csv_case("\rx", "\"'\rx\"");
+	csv_case("\rx", "\xef\xbf\xbdx"); /* U+FFFD starts no formula */
+	/* Numbers in text fields are text: defused too (numeric columns never come here). */
+	csv_case("-5", "\"'-5\"");
 	csv_case("=a,\"b\"", "\"'=a,\"\"b\"\"\"");
 	/* A leading ' is doubled so that a reader can undo the defusing exactly. */
 	csv_case("'quoted", "\"''quoted\"");
@@ -638,6 +881,14 @@ static void test_html_escape(void **state)
 	n = html_escape(buf, 1, "abc");
 	assert_string_equal(buf, "");
 	assert_int_equal(n, 3);
+	/* a long name is cut, not dropped, and not inside a character */
+	n = html_escape(buf, 5, "abcdef");
+	assert_string_equal(buf, "abcd");
+	assert_int_equal(n, 6);
+	n = html_escape(buf, 5, "ab\xc3\xa9\xc3\xa9");
+	assert_string_equal(buf, "ab\xc3\xa9");
+	n = html_escape(buf, 6, "abc&d");
+	assert_string_equal(buf, "abc");
 	assert_int_equal(html_escape(NULL, 0, "a<b"), 6);
 	assert_int_equal(html_escape(buf, sizeof(buf), NULL), 0);
 	assert_string_equal(buf, "");
@@ -645,6 +896,56 @@ static void test_html_escape(void **state)
 	capture_open(&c, false);
 	out__html_str(c.o, "<script>alert('x')</script>");
 	expect_output(&c, "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
+}
+
+static void term_case(const char *in, const char *want)
+{
+	char buf[256];
+	size_t n = term_escape(buf, sizeof(buf), in);
+
+	if (strcmp(buf, want) || n != strlen(want))
+		fail_msg("term_escape(\"%s\") = [%s] (%zu), want [%s]", in, buf, n, want);
+	assert_int_equal(term_escape(NULL, 0, in), strlen(want));
+}
+
+static void test_term_escape(void **state)
+{
+	char small[8];
+
+	(void)state;
+	term_case("python3", "python3");
+	term_case("caf\xc3\xa9 \xe2\x82\xac", "caf\xc3\xa9 \xe2\x82\xac"); /* UTF-8 as it is */
+	term_case("</script><b>", "</script><b>");			   /* not HTML */
+	term_case("=cmd|' /C calc'!A0", "=cmd|' /C calc'!A0");
+	/* clear the screen, set the title, move the cursor: all shown, none done */
+	term_case("\x1b[2J\x1b]0;pwned\x07", "\\x1b[2J\\x1b]0;pwned\\x07");
+	term_case("a\nb\rc\td", "a\\x0ab\\x0dc\\x09d");
+	term_case("del\x7f", "del\\x7f");
+	/* C1 CSI, raw (not UTF-8) and as a character */
+	term_case("\x9b"
+		  "31m",
+		  "\\x9b"
+		  "31m");
+	term_case("\xc2\x9b"
+		  "31m",
+		  "\\u009b"
+		  "31m");
+	term_case("\xc2\xa0nbsp", "\xc2\xa0nbsp"); /* U+00A0 is no control */
+	/* bidi overrides and isolates reorder what follows */
+	term_case("evil\xe2\x80\xaegnp.exe", "evil\\u202egnp.exe");
+	term_case("\xe2\x81\xa6x\xe2\x81\xa9", "\\u2066x\\u2069");
+	term_case("\xe2\x80\x94", "\xe2\x80\x94"); /* an em dash stays */
+	term_case("cut\xe2\x82", "cut\\xe2\\x82");
+	assert_int_equal(term_escape(small, sizeof(small), "\x1b\x1b"), 8);
+	assert_string_equal(small, "\\x1b"); /* cut between escapes, never inside */
+	/* a long name: what fits (a summary's column), not nothing */
+	assert_int_equal(term_escape(small, sizeof(small), "tracer error: writing"), 21);
+	assert_string_equal(small, "tracer ");
+	assert_int_equal(term_escape(small, sizeof(small), "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"),
+			 9);
+	assert_string_equal(small, "\xe2\x82\xac\xe2\x82\xac"); /* not inside a character */
+	assert_int_equal(term_escape(small, sizeof(small), NULL), 0);
+	assert_string_equal(small, "");
 }
 
 int main(void)
@@ -656,6 +957,10 @@ int main(void)
 	    cmocka_unit_test(test_sticky_error),
 	    cmocka_unit_test(test_open_errors),
 	    cmocka_unit_test(test_gzip_round_trip_and_sync_flush),
+	    cmocka_unit_test_teardown(test_full_disk_plain_keeps_whole_rows, fsize_restore),
+	    cmocka_unit_test_teardown(test_full_disk_lines, fsize_restore),
+	    cmocka_unit_test_teardown(test_full_disk_gzip_stays_complete, fsize_restore),
+	    cmocka_unit_test_teardown(test_full_disk_gzip_at_close, fsize_restore),
 	    cmocka_unit_test(test_csv_quoting),
 	    cmocka_unit_test(test_csv_formula_injection),
 	    cmocka_unit_test(test_csv_utf8_and_controls),
@@ -665,6 +970,7 @@ int main(void)
 	    cmocka_unit_test(test_json_double),
 	    cmocka_unit_test(test_json_misuse),
 	    cmocka_unit_test(test_html_escape),
+	    cmocka_unit_test(test_term_escape),
 	};
 
 	return cmocka_run_group_tests_name("out", tests, NULL, NULL);

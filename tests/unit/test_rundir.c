@@ -317,6 +317,66 @@ static void test_replace(void **state)
 	rundir__close(rd);
 }
 
+/* The number of hidden temporary files for NAME in the directory. */
+static int count_tmp(const char *dir, const char *name)
+{
+	char prefix[64];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	assert_non_null(d);
+	snprintf(prefix, sizeof(prefix), ".%s.tmp.", name);
+	while ((de = readdir(d)))
+		n += !strncmp(de->d_name, prefix, strlen(prefix));
+	closedir(d);
+	return n;
+}
+
+static void test_reserve(void **state)
+{
+	const char *dir = bt_scratch_path("res");
+	struct rundir *rd;
+	struct stat st;
+
+	(void)state;
+	rd = rundir__create(dir, (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
+	assert_non_null(rd);
+	assert_int_equal(rundir__replace(rd, "meta.json", "{\"v\": 1}\n", 9), 0);
+	assert_int_equal(rundir__reserve(rd, "meta.json", 65536), 0);
+	assert_int_equal(rundir__reserve(rd, "meta.json", 4096), -EBUSY);
+	/* the space is taken now, in a hidden file, and meta.json is untouched */
+	assert_int_equal(count_tmp(dir, "meta.json"), 1);
+	assert_string_equal(read_file(bt_scratch_path("res/meta.json")), "{\"v\": 1}\n");
+	/* another file's replace does not use it */
+	assert_int_equal(rundir__replace(rd, "other.json", "x", 1), 0);
+	assert_int_equal(count_tmp(dir, "meta.json"), 1);
+	/* the replace fills it, cut to size, and renames it over meta.json */
+	assert_int_equal(rundir__replace(rd, "meta.json", "{\"v\": 2}\n", 9), 0);
+	assert_int_equal(count_tmp(dir, "meta.json"), 0);
+	assert_string_equal(read_file(bt_scratch_path("res/meta.json")), "{\"v\": 2}\n");
+	assert_int_equal(stat(bt_scratch_path("res/meta.json"), &st), 0);
+	assert_int_equal(st.st_size, 9);
+	/* a later replace works as before */
+	assert_int_equal(rundir__replace(rd, "meta.json", "{}", 2), 0);
+	assert_string_equal(read_file(bt_scratch_path("res/meta.json")), "{}");
+	/* an unused reservation goes with the directory's closing */
+	assert_int_equal(rundir__reserve(rd, "meta.json", 4096), 0);
+	assert_int_equal(count_tmp(dir, "meta.json"), 1);
+	rundir__close(rd);
+	assert_int_equal(count_tmp(dir, "meta.json"), 0);
+	/* and with a discard, which then finds the directory empty */
+	rd = rundir__create(bt_scratch_path("res2"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
+	assert_non_null(rd);
+	assert_int_equal(rundir__reserve(rd, "meta.json", 4096), 0);
+	rundir__discard(rd);
+	assert_int_equal(access(bt_scratch_path("res2"), F_OK), -1);
+	rd = rundir__create(bt_scratch_path("res3"), (uid_t)-1, (gid_t)-1, errbuf, sizeof(errbuf));
+	assert_non_null(rd);
+	assert_int_equal(rundir__reserve(rd, "a/b", 4096), -EINVAL);
+	rundir__close(rd);
+}
+
 static void test_discard(void **state)
 {
 	struct rundir *rd;
@@ -474,7 +534,7 @@ int main(void)
 	    cmocka_unit_test(test_refusals),   cmocka_unit_test(test_permission_denied),
 	    cmocka_unit_test(test_open_files), cmocka_unit_test(test_replace),
 	    cmocka_unit_test(test_discard),    cmocka_unit_test(test_default_name),
-	    cmocka_unit_test(test_chown),
+	    cmocka_unit_test(test_reserve),    cmocka_unit_test(test_chown),
 	};
 
 	return cmocka_run_group_tests_name("rundir", tests, setup, bt_scratch_teardown);
