@@ -28,7 +28,9 @@
  *                      Every 256 calls a thread reads the clock: reports
  *                      `calls N`, `max_gap_ns` (the longest time a thread
  *                      went without making progress) and `max_gap_at_ns`
- *                      (when that began, since the start)
+ *                      (when that began, since the start); and for the
+ *                      first 8 gaps over 50 ms of each thread,
+ *                      `long_gap_at_ns` and `long_gap_ns` lines
  *
  * Each timed call's own figures (thread CPU ns around the call) are reported
  * as `call_cpu_ns` lines for burn and sleep.
@@ -182,6 +184,8 @@ static unsigned long long flood_start;
 struct flooder {
 	pthread_t tid;
 	unsigned long long calls, max_gap_ns, max_gap_at;
+	unsigned long long long_at[8], long_ns[8]; /* the first gaps over 50 ms */
+	int nlong;
 };
 
 static void *flood_thread(void *arg)
@@ -198,6 +202,10 @@ static void *flood_thread(void *arg)
 			f->max_gap_ns = now - last;
 			f->max_gap_at = last - flood_start;
 		}
+		if (now - last > 50000000 && f->nlong < 8) {
+			f->long_at[f->nlong] = last - flood_start;
+			f->long_ns[f->nlong++] = now - last;
+		}
 		last = now;
 		if (now >= flood_end)
 			break;
@@ -210,7 +218,9 @@ static int flood(double secs, long nthreads, const char *go, char *extra, size_t
 {
 	struct flooder f[64] = {};
 	unsigned long long calls = 0, gap = 0, gap_at = 0, t0 = ts_ns(CLOCK_MONOTONIC);
+	size_t n;
 	long i;
+	int j;
 
 	if (nthreads == 0)
 		nthreads = sysconf(_SC_NPROCESSORS_ONLN);
@@ -238,8 +248,12 @@ static int flood(double secs, long nthreads, const char *go, char *extra, size_t
 			gap_at = f[i].max_gap_at;
 		}
 	}
-	snprintf(extra, len, "calls %llu\nmax_gap_ns %llu\nmax_gap_at_ns %llu\nthreads %ld\n",
-		 calls, gap, gap_at, nthreads);
+	n = snprintf(extra, len, "calls %llu\nmax_gap_ns %llu\nmax_gap_at_ns %llu\nthreads %ld\n",
+		     calls, gap, gap_at, nthreads);
+	for (i = 0; i < nthreads; i++)
+		for (j = 0; j < f[i].nlong && n < len; j++)
+			n += snprintf(extra + n, len - n, "long_gap_at_ns %llu\nlong_gap_ns %llu\n",
+				      f[i].long_at[j], f[i].long_ns[j]);
 	return 0;
 }
 
@@ -252,7 +266,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	char extra[256] = "";
+	char extra[2048] = "";
 	unsigned long long t0;
 	pthread_t tids[64];
 	long i, n;
