@@ -817,11 +817,11 @@ static long vmrss_kb(pid_t pid)
 	return kb;
 }
 
-/* The flood for 2 s untraced: the longest gap the machine's load alone makes. */
-static void flood_baseline_gap(struct bt_ctx *c)
+/* The flood for 3 s untraced: the longest gap the machine's load alone makes. */
+static unsigned long long flood_baseline_gap(struct bt_ctx *c)
 {
 	char wl[BT_PATH_MAX], rep_path[BT_PATH_MAX];
-	const char *argv[] = {bt_workload(wl, "calls"), "flood", "2", "0", NULL};
+	const char *argv[] = {bt_workload(wl, "calls"), "flood", "3", "0", NULL};
 	struct bt_report rep;
 	struct bt_result r;
 	struct bt_proc p;
@@ -834,15 +834,17 @@ static void flood_baseline_gap(struct bt_ctx *c)
 	assert_int_equal(bt_report_load(&rep, rep_path), 0);
 	unlink(rep_path);
 	assert_int_equal(bt_report_get(&rep, "max_gap_ns", &gap), 0);
-	print_message("untraced, the longest gap in 2 s of flood is %.1f ms\n", gap / 1e6);
+	print_message("untraced, the longest gap in 3 s of flood is %.1f ms\n", gap / 1e6);
+	return gap;
 }
 
 /*
  * work_item() called as fast as possible from one thread per CPU for
  * BT_FLOOD_S seconds.  The ring buffer overflows; that must cost the
  * target nothing (no thread of it ever waits for benchtrace: the longest
- * time any went without progress stays far below a second, even while
- * benchtrace is stopped and the ring buffer full), lose nothing
+ * time any went without progress stays well below the 2 s benchtrace is
+ * stopped for with the ring buffer full, near what the machine's load
+ * alone does to it untraced), lose nothing
  * silently (rows + counted drops = calls made = functions.csv's count),
  * and not grow benchtrace's memory (VmRSS sampled every second: after the
  * first third of the run it stays within 4 MiB of its value then).
@@ -871,7 +873,8 @@ static void test_call_flood_drops_counted_target_never_blocked(void **state)
 	struct json_doc *meta;
 	struct bpf_watch w;
 	struct bt_proc p;
-	double t0, t_parse, t_stop = 0, t_cont = 0;
+	double t0, t_parse, t_stop = 0, t_cont = 0, limit;
+	unsigned long long base_gap;
 	unsigned long long long_at[16], long_ns[16];
 	int nlong;
 	int n = 0, i, k_ref;
@@ -880,7 +883,7 @@ static void test_call_flood_drops_counted_target_never_blocked(void **state)
 	if (secs < 5)
 		secs = 5; /* a 2 s stop and a second of RSS readings before and after */
 	/* what this machine's load alone does to the flood, for comparison */
-	flood_baseline_gap(c);
+	base_gap = flood_baseline_gap(c);
 	snprintf(dur, sizeof(dur), "%d", secs);
 	watch_start(&w);
 	start_bt(&p, c->tmp.report, args);
@@ -929,14 +932,20 @@ static void test_call_flood_drops_counted_target_never_blocked(void **state)
 	assert_int_equal(cc.rows + drops, made);
 	assert_int_equal(meta_u64(meta, "calls.rows"), cc.rows);
 	json_doc__free(meta);
-	/* a target that waited for benchtrace would stall for the 2 s it is
-	 * stopped; on this shared 2-CPU machine the flood's own threads, two
-	 * benchtrace threads and other tests' processes take turns, which
-	 * costs a thread up to a few hundred ms (and more when ASan makes
-	 * benchtrace several times hungrier) */
-	if (gap > (sanitized_build() ? 1000e6 : 500e6))
-		fail_msg("a flooding thread went %.0f ms without progress: it was blocked",
-			 gap / 1e6);
+	/*
+	 * A target that waited for benchtrace would stall for the whole 2 s
+	 * it is stopped.  Short of that, the flood's threads, benchtrace and
+	 * whatever else runs on this shared 2-CPU machine take turns: the
+	 * untraced baseline shows what the load alone does (10-60 ms on a
+	 * quiet machine, 450 ms seen beside other tests' fuzzers), and ASan
+	 * makes benchtrace several times hungrier.
+	 */
+	limit = fmax(sanitized_build() ? 1000e6 : 500e6, 4.0 * base_gap);
+	limit = fmin(limit, 1900e6);
+	if (gap > limit)
+		fail_msg("a flooding thread went %.0f ms without progress (allowed %.0f ms): it "
+			 "was blocked",
+			 gap / 1e6, limit / 1e6);
 	expect_bpf_released(&w, 1);
 
 	assert_true(n >= 5);
