@@ -324,6 +324,30 @@ static int out_drain(struct out *o)
 	return o->err;
 }
 
+/*
+ * Room for @len more bytes.  A full buffer hands the kernel its whole lines
+ * only and keeps the start of the unfinished one, so that a file cut off at
+ * any moment (benchtrace killed, a second Ctrl-C) ends with a whole row;
+ * only a line longer than the buffer is written in pieces.  Returns the
+ * sticky error; afterwards either @len bytes fit or the buffer is empty.
+ */
+static int out_make_room(struct out *o, size_t len)
+{
+	const char *nl;
+	size_t whole;
+
+	if (o->err || len <= OUT_BUF_SIZE - o->len)
+		return o->err;
+	nl = memrchr(o->buf, '\n', o->len);
+	whole = nl ? (size_t)(nl - o->buf) + 1 : 0;
+	if (!whole || len > OUT_BUF_SIZE - (o->len - whole))
+		return out_drain(o);
+	out_raw(o, o->buf, whole);
+	memmove(o->buf, o->buf + whole, o->len - whole);
+	o->len -= whole;
+	return o->err;
+}
+
 struct out *out__open_fd(int fd, bool gzip)
 {
 	struct out *o;
@@ -444,9 +468,9 @@ void out__write(struct out *o, const void *data, size_t len)
 	if (o->err)
 		return;
 	if (len > OUT_BUF_SIZE - o->len) {
-		if (out_drain(o))
+		if (out_make_room(o, len))
 			return;
-		if (len >= OUT_BUF_SIZE) {
+		if (len > OUT_BUF_SIZE - o->len) {
 			out_raw(o, data, len);
 			return;
 		}
@@ -485,11 +509,11 @@ void out__printf(struct out *o, const char *fmt, ...)
 		out_set_err(o, EINVAL);
 	} else if ((size_t)n < room) {
 		o->len += (size_t)n;
-	} else if (!out_drain(o)) {
+	} else if (!out_make_room(o, (size_t)n + 1)) {
 		/* The bytes vsnprintf left past o->len were scratch: start over. */
-		if ((size_t)n < OUT_BUF_SIZE) {
-			vsnprintf(o->buf, OUT_BUF_SIZE, fmt, aq);
-			o->len = (size_t)n;
+		if ((size_t)n < OUT_BUF_SIZE - o->len) {
+			vsnprintf(o->buf + o->len, OUT_BUF_SIZE - o->len, fmt, aq);
+			o->len += (size_t)n;
 		} else {
 			char *tmp = NULL;
 

@@ -834,6 +834,22 @@ static void settle_child(struct run *r)
 	}
 }
 
+/*
+ * Processes or threads that did not fit are lost for good, and the fix is
+ * an option: say so even with -q (which silences the summary only).
+ */
+static void warn_limits(const struct run *r, const struct tracer_opts *t)
+{
+	if (r->lost[BT_STAT_PROCS_FULL])
+		warn("%llu new processes were not traced: more than --max-procs %u were tracked "
+		     "at once (raise --max-procs)",
+		     (unsigned long long)r->lost[BT_STAT_PROCS_FULL], t->max_procs);
+	if (r->lost[BT_STAT_THREADS_FULL])
+		warn("%llu thread readings were lost: more than --max-threads %u threads were "
+		     "tracked at once (raise --max-threads)",
+		     (unsigned long long)r->lost[BT_STAT_THREADS_FULL], t->max_threads);
+}
+
 int run__main(const struct opts *o)
 {
 	struct tracer_opts topts = {};
@@ -960,6 +976,7 @@ int run__main(const struct opts *o)
 		cause_len = strlen(r.error);
 	if (!o->quiet)
 		status__summary(status, &r, sampler__stats(r.sampler));
+	warn_limits(&r, &topts);
 	if (r.error[0]) {
 		warn("%.*s; tracing stopped, the run directory holds what was written until then%s",
 		     (int)cause_len, r.error, r.error + cause_len);

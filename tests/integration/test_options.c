@@ -281,53 +281,20 @@ static void test_raw_tp_fallback_counts_the_same(void **state)
 	assert_true(traced > truth * 0.95 - 4e6 && traced < truth * 1.05 + 4e6);
 }
 
-/*
- * A memory cgroup of its own with a 64 MiB limit (v1 or v2, whichever this
- * machine mounts); its path into @dir.  0, or -1 when there is none.
- */
-static int make_memcg(char *dir, size_t len)
-{
-	static const char *const roots[][2] = {
-		{ "/sys/fs/cgroup/memory", "memory.limit_in_bytes" }, /* v1 */
-		{ "/sys/fs/cgroup/unified", "memory.max" }, /* v2 beside v1 */
-		{ "/sys/fs/cgroup", "memory.max" }, /* v2 only */
-	};
-	char file[BT_PATH_MAX + 64];
-	size_t i;
-	FILE *f;
-
-	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		snprintf(dir, len, "%s/benchtrace-test-%d", roots[i][0], getpid());
-		if (mkdir(dir, 0755) && errno != EEXIST)
-			continue;
-		snprintf(file, sizeof(file), "%s/%s", dir, roots[i][1]);
-		f = fopen(file, "w");
-		if (f && fprintf(f, "%d\n", 64 << 20) > 0 && fclose(f) == 0)
-			return 0;
-		if (f)
-			fclose(f);
-		rmdir(dir);
-	}
-	return -1;
-}
-
 /* OOM-killed inside a memory cgroup: outcome oom_killed, an oom_kill event, 137. */
 static void test_oom_kill_is_reported(void **state)
 {
 	struct bt_ctx *c = *state;
 	char cg[BT_PATH_MAX], wl[BT_PATH_MAX], script[2 * BT_PATH_MAX + 64], out[64] = "";
 	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", "/bin/sh", "-c", script, NULL};
-	int i;
 
 	bt_require_bpf();
-	if (make_memcg(cg, sizeof(cg)))
+	if (bt_memcg_make(cg, sizeof(cg), 64 << 20))
 		skip(); /* no memory controller: not a BPF question */
 	snprintf(script, sizeof(script), "echo $$ > %s/cgroup.procs && exec %s 256 100 10 10", cg,
 		 bt_workload(wl, "rss_spike"));
 	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
-	/* the cgroup empties once its last task is reaped */
-	for (i = 0; i < 100 && rmdir(cg); i++)
-		bt_sleep_ms(20);
+	bt_memcg_remove(cg);
 	expect_status(c, 128 + SIGKILL, "OOM kill");
 	load_run(c);
 	assert_int_equal(bt_json_get(c->rd.meta, "outcome", out, sizeof(out)), 0);

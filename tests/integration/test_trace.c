@@ -492,6 +492,12 @@ static void test_segfault_is_reported_as_killed(void **state)
 	expect_killed_by(*state, SIGSEGV);
 }
 
+static void test_sigkill_death_is_reported_as_killed(void **state)
+{
+	bt_require_bpf();
+	expect_killed_by(*state, SIGKILL);
+}
+
 static void test_sigterm_death_is_reported_as_killed(void **state)
 {
 	bt_require_bpf();
@@ -610,53 +616,6 @@ static void test_duration_limit_detaches_command(void **state)
 	expect_bpf_unloaded(&w);
 }
 
-static void test_sigkill_leaves_no_bpf_programs(void **state)
-{
-	struct bt_ctx *c = *state;
-	char wl[BT_PATH_MAX];
-	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "sleeper"),
-			      "30", NULL};
-	struct bpf_watch w;
-	struct bt_proc p;
-
-	bt_require_bpf();
-	start_tracing(c, &p, args, &w);
-	kill(p.pid, SIGKILL);
-	bt_wait(&p, &c->res, 15);
-	expect_bpf_unloaded(&w);
-}
-
-/*
- * The same with --uprobe: the uprobe links go with the process too, and the
- * traced command runs on unharmed (a breakpoint left in its code with no
- * handler would kill it with SIGTRAP) and finishes its work.
- */
-static void test_sigkill_with_uprobes_leaves_command_unharmed(void **state)
-{
-	struct bt_ctx *c = *state;
-	char wl[BT_PATH_MAX];
-	const char *argv[] = {bt_benchtrace(), "-q", "-o", c->tmp.run_dir, "-u", "work_item", "--",
-			      bt_workload(wl, "calls"), "spin", "2", NULL};
-	unsigned long long calls = 0;
-	struct bpf_watch w;
-	struct bt_proc p;
-	int i;
-
-	bt_require_bpf();
-	bpf_watch_start(&w);
-	assert_int_equal(bt_spawn(&p, c->tmp.report, argv), 0);
-	wait_tracing(c, &p, &w);
-	kill(p.pid, SIGKILL);
-	bt_wait(&p, &c->res, 15);
-	expect_bpf_unloaded(&w);
-	/* the command, reparented to us, writes its report when it is done */
-	for (i = 0; i < 100 && bt_report_load(&c->rep, c->tmp.report); i++)
-		bt_sleep_ms(100);
-	assert_int_equal(bt_report_get(&c->rep, "calls", &calls), 0);
-	print_message("the command went on after benchtrace's SIGKILL: %llu calls made\n", calls);
-	assert_true(calls > 1000);
-}
-
 #define T(f) cmocka_unit_test_setup_teardown(f, bt_ctx_setup, bt_ctx_teardown)
 
 int main(int argc, char **argv)
@@ -672,13 +631,12 @@ int main(int argc, char **argv)
 	    T(test_exit_code_is_passed_through),
 	    T(test_exit_code_is_passed_through_under_load),
 	    T(test_segfault_is_reported_as_killed),
+	    T(test_sigkill_death_is_reported_as_killed),
 	    T(test_sigterm_death_is_reported_as_killed),
 	    T(test_demo_traces_parent_and_child),
 	    T(test_sigint_finalises_command_run),
 	    T(test_sigterm_finalises_pid_run_and_detaches),
 	    T(test_duration_limit_detaches_command),
-	    T(test_sigkill_leaves_no_bpf_programs),
-	    T(test_sigkill_with_uprobes_leaves_command_unharmed),
 	};
 
 	if (bt_init(argc, argv))

@@ -832,6 +832,48 @@ int bt_events_detail(const struct bt_rundir *rd, int pid, const char *event, cha
 	return 0;
 }
 
+/* ---- memory cgroups ---- */
+
+int bt_memcg_make(char *dir, size_t len, unsigned long long limit_bytes)
+{
+	static const char *const roots[][2] = {
+		{"/sys/fs/cgroup/memory", "memory.limit_in_bytes"}, /* v1 */
+		{"/sys/fs/cgroup/unified", "memory.max"},	     /* v2 beside v1 */
+		{"/sys/fs/cgroup", "memory.max"},		     /* v2 only */
+	};
+	static unsigned int seq;
+	char file[BT_PATH_MAX + 64];
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		snprintf(dir, len, "%s/benchtrace-test-%d-%u", roots[i][0], (int)getpid(), seq++);
+		if (mkdir(dir, 0755) && errno != EEXIST)
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, roots[i][1]);
+		f = fopen(file, "w");
+		if (f && fprintf(f, "%llu\n", limit_bytes) > 0 && fclose(f) == 0)
+			return 0;
+		if (f)
+			fclose(f);
+		rmdir(dir);
+	}
+	return -1;
+}
+
+int bt_memcg_remove(const char *dir)
+{
+	int i;
+
+	/* the cgroup empties once its last task is reaped */
+	for (i = 0; i < 100; i++) {
+		if (!rmdir(dir) || errno == ENOENT)
+			return 0;
+		bt_sleep_ms(20);
+	}
+	return -errno;
+}
+
 /* ---- BPF ---- */
 
 const char *const bt_tracer_prog_prefixes[] = {"handle_", "iter_", NULL};

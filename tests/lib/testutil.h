@@ -184,6 +184,16 @@ int bt_ctx_setup(void **state);
 int bt_ctx_teardown(void **state);
 
 /*
+ * A memory cgroup of its own (v1 or v2, whichever this machine mounts)
+ * limited to @limit_bytes; its directory into @dir (BT_PATH_MAX).  Put a
+ * process in it by writing its PID to DIR/cgroup.procs.  0, or -1 when
+ * there is no memory controller to use.
+ */
+int bt_memcg_make(char *dir, size_t len, unsigned long long limit_bytes);
+/* Remove it, waiting up to 2 s for its last task to be reaped; 0 or -errno. */
+int bt_memcg_remove(const char *dir);
+
+/*
  * BPF programs currently loaded whose names start with one of @prefixes
  * (NULL-terminated; NULL means count all).
  */

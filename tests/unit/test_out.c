@@ -209,6 +209,44 @@ static void test_buffer_boundaries(void **state)
 	free(want);
 }
 
+/*
+ * What reaches the file while rows are still being written ends with a
+ * whole row: a tracer killed at any moment leaves no half row behind.
+ */
+static void test_file_ends_with_whole_rows(void **state)
+{
+	struct capture c;
+	size_t len, seen = 0, drains = 0;
+	char *got;
+	int i;
+
+	(void)state;
+	capture_open(&c, false);
+	for (i = 0; i < 20000; i++) {
+		/* a row in pieces, as calls.csv and samples.csv are written */
+		out__u64(c.o, i);
+		out__putc(c.o, ',');
+		out__puts(c.o, "work_item");
+		out__putc(c.o, ',');
+		if (i % 3)
+			out__printf(c.o, "%d", i * 7);
+		else
+			out__u64(c.o, (__u64)i * 7);
+		got = capture_read(c.fd, &len);
+		if (len && got[len - 1] != '\n')
+			fail_msg("after %d rows and part of one, the file ends mid-row", i);
+		drains += len != seen;
+		seen = len;
+		free(got);
+		out__putc(c.o, '\n');
+	}
+	print_message("%zu writes to the file, each ending with a whole row\n", drains);
+	assert_true(drains >= 4);
+	got = capture_close(&c, &len);
+	assert_int_equal(got[len - 1], '\n');
+	free(got);
+}
+
 static void test_sticky_error(void **state)
 {
 	bool gzip;
@@ -954,6 +992,7 @@ int main(void)
 	    cmocka_unit_test(test_numbers),
 	    cmocka_unit_test(test_fixed_and_time),
 	    cmocka_unit_test(test_buffer_boundaries),
+	    cmocka_unit_test(test_file_ends_with_whole_rows),
 	    cmocka_unit_test(test_sticky_error),
 	    cmocka_unit_test(test_open_errors),
 	    cmocka_unit_test(test_gzip_round_trip_and_sync_flush),

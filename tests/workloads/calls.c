@@ -22,6 +22,15 @@
  *   spin S             call work_item() every 100 us for S seconds (for -p);
  *                      reports `calls N`
  *   fork N             N children, each calls leaf() once and exits
+ *   flood S T [GO]     T threads (0: one per online CPU) call work_item() as
+ *                      fast as they can for S seconds; with GO, a file whose
+ *                      appearance starts them (so tracers can attach first).
+ *                      Every 256 calls a thread reads the clock: reports
+ *                      `calls N`, `max_gap_ns` (the longest time a thread
+ *                      went without making progress) and `max_gap_at_ns`
+ *                      (when that began, since the start); and for the
+ *                      first 8 gaps over 50 ms of each thread,
+ *                      `long_gap_at_ns` and `long_gap_ns` lines
  *
  * Each timed call's own figures (thread CPU ns around the call) are reported
  * as `call_cpu_ns` lines for burn and sleep.
@@ -35,6 +44,8 @@
 #define NOINLINE __attribute__((noinline))
 
 static volatile unsigned long long sink;
+
+static void usage(void);
 
 NOINLINE unsigned long fib(unsigned int n)
 {
@@ -166,16 +177,96 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+static unsigned long long flood_end;
+
+static unsigned long long flood_start;
+
+struct flooder {
+	pthread_t tid;
+	unsigned long long calls, max_gap_ns, max_gap_at;
+	unsigned long long long_at[8], long_ns[8]; /* the first gaps over 50 ms */
+	int nlong;
+};
+
+static void *flood_thread(void *arg)
+{
+	struct flooder *f = arg;
+	unsigned long long last = ts_ns(CLOCK_MONOTONIC), now, n = 0;
+	int i;
+
+	for (;;) {
+		for (i = 0; i < 256; i++)
+			work_item(n++);
+		now = ts_ns(CLOCK_MONOTONIC);
+		if (now - last > f->max_gap_ns) {
+			f->max_gap_ns = now - last;
+			f->max_gap_at = last - flood_start;
+		}
+		if (now - last > 50000000 && f->nlong < 8) {
+			f->long_at[f->nlong] = last - flood_start;
+			f->long_ns[f->nlong++] = now - last;
+		}
+		last = now;
+		if (now >= flood_end)
+			break;
+	}
+	f->calls = n;
+	return NULL;
+}
+
+static int flood(double secs, long nthreads, const char *go, char *extra, size_t len)
+{
+	struct flooder f[64] = {};
+	unsigned long long calls = 0, gap = 0, gap_at = 0, t0 = ts_ns(CLOCK_MONOTONIC);
+	size_t n;
+	long i;
+	int j;
+
+	if (nthreads == 0)
+		nthreads = sysconf(_SC_NPROCESSORS_ONLN);
+	if (nthreads < 1 || nthreads > 64)
+		usage();
+	while (go && access(go, F_OK)) {
+		if (ts_ns(CLOCK_MONOTONIC) - t0 > 120e9) {
+			fprintf(stderr, "calls flood: %s did not appear in 120 s\n", go);
+			return 3;
+		}
+		sleep_ns(10000000); /* 10 ms: next to no CPU before the go */
+	}
+	flood_start = ts_ns(CLOCK_MONOTONIC);
+	flood_end = flood_start + secs * 1e9;
+	for (i = 1; i < nthreads; i++)
+		if (pthread_create(&f[i].tid, NULL, flood_thread, &f[i]))
+			return 1;
+	flood_thread(&f[0]);
+	for (i = 0; i < nthreads; i++) {
+		if (i)
+			pthread_join(f[i].tid, NULL);
+		calls += f[i].calls;
+		if (f[i].max_gap_ns > gap) {
+			gap = f[i].max_gap_ns;
+			gap_at = f[i].max_gap_at;
+		}
+	}
+	n = snprintf(extra, len, "calls %llu\nmax_gap_ns %llu\nmax_gap_at_ns %llu\nthreads %ld\n",
+		     calls, gap, gap_at, nthreads);
+	for (i = 0; i < nthreads; i++)
+		for (j = 0; j < f[i].nlong && n < len; j++)
+			n += snprintf(extra + n, len - n, "long_gap_at_ns %llu\nlong_gap_ns %llu\n",
+				      f[i].long_at[j], f[i].long_ns[j]);
+	return 0;
+}
+
 static void usage(void)
 {
 	fprintf(stderr, "usage: calls fib N | threads T N | burn MS | sleep MS | touch MB | "
-			"jump N | nested N | spin S | fork N | exec PATH [ARGS...]\n");
+			"jump N | nested N | spin S | fork N | flood S T [GO] | exec PATH [ARGS...]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	char extra[256] = "";
+	char extra[2048] = "";
 	unsigned long long t0;
 	pthread_t tids[64];
 	long i, n;
@@ -252,6 +343,12 @@ int main(int argc, char **argv)
 				return 1;
 			waitpid(pid, NULL, 0);
 		}
+	} else if (!strcmp(argv[1], "flood") && (argc == 4 || argc == 5)) {
+		int ret = flood(arg_num(argv[2], "S"), arg_num(argv[3], "T"),
+				argc == 5 ? argv[4] : NULL, extra, sizeof(extra));
+
+		if (ret)
+			return ret;
 	} else if (!strcmp(argv[1], "exec")) {
 		leaf();
 		execv(argv[2], &argv[2]);
