@@ -343,6 +343,11 @@ static int out_make_room(struct out *o, size_t len)
 	if (!whole || len > OUT_BUF_SIZE - (o->len - whole))
 		return out_drain(o);
 	out_raw(o, o->buf, whole);
+	if (o->err || o->ended) {
+		/* out_cut_back() has emptied the buffer: nothing is kept */
+		o->len = 0;
+		return o->err;
+	}
 	memmove(o->buf, o->buf + whole, o->len - whole);
 	o->len -= whole;
 	return o->err;

@@ -517,6 +517,49 @@ static void test_full_disk_gzip_stays_complete(void **state)
 	}
 }
 
+/*
+ * The disk fills while a full buffer hands over its whole lines and keeps
+ * the unfinished one (no flushes here): the write fails inside that, and
+ * the buffer must come out empty, the file whole rows, plain and gzip.
+ */
+static void test_full_disk_while_buffer_full(void **state)
+{
+	static const off_t limits[] = {100, 40000, 150000};
+	size_t i, len;
+	int gz;
+
+	(void)state;
+	for (gz = 0; gz <= 1; gz++) {
+		for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+			struct capture c;
+			char *got, *want;
+			int row;
+
+			capture_open(&c, gz);
+			fsize_limit(limits[i]);
+			/* rows of 12-48 bytes: the buffer fills mid-row many times */
+			for (row = 0; row < 100000 && !out__error(c.o); row++)
+				put_row(c.o, row);
+			assert_int_equal(out__error(c.o), -EFBIG);
+			assert_int_equal(out__close(c.o), -EFBIG);
+			fsize_unlimit();
+			if (gz && lseek(c.fd, 0, SEEK_END) == 0) {
+				close(c.fd);
+				continue;
+			}
+			got = gz ? gunzip_fd(c.fd, &len) : capture_read(c.fd, &len);
+			close(c.fd);
+			assert_true(len == 0 || got[len - 1] == '\n');
+			want = rows_text(bt_count(got));
+			assert_string_equal(got, want);
+			print_message("%s, limit %lld: %d rows kept\n", gz ? "gzip" : "plain",
+				      (long long)limits[i], bt_count(got));
+			free(want);
+			free(got);
+		}
+	}
+}
+
 /* Cut short at out__finish() (the trailer does not fit): the last flush stays. */
 static void test_full_disk_gzip_at_close(void **state)
 {
@@ -1000,6 +1043,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_full_disk_lines, fsize_restore),
 	    cmocka_unit_test_teardown(test_full_disk_gzip_stays_complete, fsize_restore),
 	    cmocka_unit_test_teardown(test_full_disk_gzip_at_close, fsize_restore),
+	    cmocka_unit_test_teardown(test_full_disk_while_buffer_full, fsize_restore),
 	    cmocka_unit_test(test_csv_quoting),
 	    cmocka_unit_test(test_csv_formula_injection),
 	    cmocka_unit_test(test_csv_utf8_and_controls),
