@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <capstone/capstone.h>
 #include "exits.h"
+#include "safefile.h"
 #include "symtab.h"
 
 #define FOLLOW_DEPTH 2		  /* jumps followed out of the function */
@@ -38,9 +39,10 @@ static int elf_open(const char *path, int *fd, Elf **elf)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -EINVAL;
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* the user's program: a symlink is fine, a FIFO or device is not */
+	*fd = safefile__open(path, SAFEFILE_FOLLOW, 0, NULL, NULL, 0);
 	if (*fd < 0)
-		return -errno;
+		return *fd;
 	*elf = elf_begin(*fd, ELF_C_READ, NULL);
 	if (!*elf) {
 		close(*fd);
