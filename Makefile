@@ -240,6 +240,42 @@ $(OUT)/tests/bench/%.skel.h: $(OUT)/tests/bench/%.bpf.o
 
 $(OUT)/tests/bench/uprobe: | $(OUT)/tests/bench/empty_probe.skel.h
 
+# ---- fuzzing (tests/fuzz/) ----------------------------------------------------
+# `make fuzz` builds the libFuzzer harnesses into build-fuzz/ (clang, ASan,
+# UBSan, every user/*.c but main.c instrumented) and runs each for FUZZ_TIME
+# seconds on a copy of its seed corpus; any crash, leak, sanitizer report or
+# timeout fails it.  A long campaign: make fuzz FUZZ_TIME=1800.
+# `make test` runs them FUZZ_CI_TIME seconds each.
+FUZZ_TIME ?= 10
+FUZZ_CI_TIME ?= 5
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUT)/tests/fuzz/%,$(FUZZ_SRCS))
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+.PHONY: fuzz fuzz-build run-fuzz clean-fuzz
+
+fuzz fuzz-build:
+	$(Q)$(MAKE) --no-print-directory OUT=build-fuzz CC=$(CLANG) CFLAGS="$(FUZZ_CFLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" $(if $(filter fuzz,$@),run-fuzz,$(FUZZ_BINS:$(OUT)/%=build-fuzz/%))
+
+run-fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run-fuzz $(OUT) $(FUZZ_TIME) $(notdir $(FUZZ_BINS))
+
+$(OUT)/tests/fuzz/fuzz.o: tests/fuzz/fuzz.c | $(OUT)/benchtrace.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/fuzz -c $< -o $@
+
+$(OUT)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(OUT)/tests/fuzz/fuzz.o $(LIB_OBJS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(LDFLAGS) $(filter %.c %.o,$^) \
+		$(LDLIBS) -o $@
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf build-fuzz
+
 deps:
 	$(Q)tests/install-deps
 
@@ -259,6 +295,7 @@ integration: $(OUT)/benchtrace $(INTEG_BINS) $(WORKLOAD_BINS)
 # the whole suite's.
 run-test: $(OUT)/benchtrace $(UNIT_BINS) $(INTEG_BINS) $(WORKLOAD_BINS)
 	$(Q)$(MAKE) --no-print-directory asan ASAN_INTEGRATION=1
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_CI_TIME)
 	$(Q)tests/run-tests $(OUT) all
 
 asan:
