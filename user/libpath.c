@@ -360,7 +360,8 @@ static int dso_read(const char *path, struct dso *d, char *err, size_t errlen)
 			ret = -ENOEXEC;
 			goto out;
 		}
-		if (ph.p_type != PT_INTERP)
+		/* The first PT_INTERP is the loader, as for the kernel; a second is ignored. */
+		if (ph.p_type != PT_INTERP || d->interp)
 			continue;
 		raw = elf_rawfile(elf, &rawlen);
 		if (!raw || ph.p_offset >= rawlen || ph.p_filesz > rawlen - ph.p_offset ||

@@ -31,6 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ret = perfetto__convert(dir, o, err, sizeof(err));
 	if (ret && !err[0])
 		abort();
+	if (ret && getenv("FUZZ_VERBOSE")) /* why an input is refused */
+		fprintf(stderr, "perfetto: %s\n", err);
 	out__close(o);
 	return 0;
 }

@@ -26,7 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!summary && !(summary = fopen("/dev/null", "w")))
 		abort();
 	fuzz_path(out, sizeof(out), "report.html");
-	if (report__generate(&o, summary, err, sizeof(err)) && !err[0])
-		abort();
+	if (report__generate(&o, summary, err, sizeof(err))) {
+		if (!err[0])
+			abort();
+		if (getenv("FUZZ_VERBOSE")) /* why an input is refused */
+			fprintf(stderr, "report: %s\n", err);
+	}
 	return 0;
 }
