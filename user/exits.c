@@ -337,7 +337,8 @@ int exits__find(const struct symtab *st, const struct bt_sym *sym, __u64 **offs,
 	}
 	/* sorted, each once; not the entry (a function that is one return
 	 * instruction): its entry probe is there */
-	qsort(c.offs, c.n, sizeof(*c.offs), u64_cmp);
+	if (c.n) /* else offs is NULL, which qsort() must not get */
+		qsort(c.offs, c.n, sizeof(*c.offs), u64_cmp);
 	for (i = 0, ret = 0; i < c.n; i++)
 		if ((!ret || c.offs[i] != c.offs[ret - 1]) && c.offs[i] != sym->offset)
 			c.offs[ret++] = c.offs[i];

@@ -131,6 +131,15 @@ static void test_all_returns(void **state)
 	for (i = 1; i < n; i++)
 		assert_true(offs[i] > offs[i - 1]);
 	free(offs);
+
+	/* and none at all: code that is not an instruction (fuzz_symtab) */
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "\xff\xff\xff\xff", 4, sym->offset), 4);
+	close(fd);
+	offs = NULL;
+	assert_int_equal(exits__find(st, &big, &offs, err, sizeof(err)), 0);
+	free(offs);
 	symtab__free(st);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(dir), 0);
