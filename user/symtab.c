@@ -436,8 +436,13 @@ static bool debuglink(Elf *elf, size_t fsize, char *name, size_t len, __u32 *crc
 		if (!d || !d->d_buf)
 			return false;
 		n = strnlen(d->d_buf, d->d_size);
-		/* name, NUL, padding to 4, CRC */
-		if (!n || n >= len || ((n + 4) & ~(size_t)3) + 4 > d->d_size)
+		/*
+		 * name, NUL, padding to 4, CRC.  A file name, as objcopy writes it:
+		 * with a '/' ("../../x") a planted binary would point root at any
+		 * file to read.
+		 */
+		if (!n || n >= len || ((n + 4) & ~(size_t)3) + 4 > d->d_size ||
+		    memchr(d->d_buf, '/', n))
 			return false;
 		memcpy(name, d->d_buf, n);
 		name[n] = '\0';
