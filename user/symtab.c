@@ -921,7 +921,8 @@ const struct bt_sym *symtab__at(const struct symtab *st, __u64 addr)
 
 	for (i = 0; i < st->n; i++) {
 		s = &st->ents[i].s;
-		if (addr >= s->addr && addr < s->addr + (s->size ? s->size : 1))
+		/* a difference, not addr + size: that wraps for a planted st_size */
+		if (addr >= s->addr && addr - s->addr < (s->size ? s->size : 1))
 			return s;
 	}
 	return NULL;
