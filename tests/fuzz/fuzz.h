@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* The private directory (created on first use; abort() if it cannot be). */
 const char *fuzz_dir(void);
 
-/* fuzz_dir()/name; the result is a static buffer per call site's copy. */
+/* fuzz_dir()/name into buf. */
 void fuzz_path(char *buf, size_t len, const char *name);
 
 /* Replace fuzz_dir()/name with data[0..len), gzip-compressed if gz. */
