@@ -247,6 +247,44 @@ $(OUT)/tests/bench/%.skel.h: $(OUT)/tests/bench/%.bpf.o
 
 $(OUT)/tests/bench/uprobe: | $(OUT)/tests/bench/empty_probe.skel.h
 
+# ---- fuzzing (tests/fuzz/) ----------------------------------------------------
+# `make fuzz` builds the libFuzzer harnesses into build-fuzz/ (clang, ASan,
+# UBSan, every user/*.c but main.c instrumented) and runs each for FUZZ_TIME
+# seconds on a copy of its seed corpus; any crash, leak, sanitizer report or
+# timeout fails it.  A long campaign: make fuzz FUZZ_TIME=1800; only some
+# harnesses: FUZZ_ONLY="fuzz_report fuzz_symtab".  `make test` runs each
+# FUZZ_CI_TIME seconds.
+FUZZ_TIME ?= 10
+FUZZ_CI_TIME ?= 5
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(OUT)/tests/fuzz/%,$(FUZZ_SRCS))
+# CSV_SRC_CHUNK: csvread.c reads in 61-byte chunks, so small inputs cross chunk boundaries.
+FUZZ_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -DCSV_SRC_CHUNK=61
+.PHONY: fuzz fuzz-build run-fuzz clean-fuzz
+
+fuzz fuzz-build:
+	$(Q)$(MAKE) --no-print-directory OUT=build-fuzz CC=$(CLANG) CFLAGS="$(FUZZ_CFLAGS)" \
+		LDFLAGS="-fsanitize=address,undefined" $(if $(filter fuzz,$@),run-fuzz,$(FUZZ_BINS:$(OUT)/%=build-fuzz/%))
+
+run-fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run-fuzz $(OUT) $(FUZZ_TIME) $(or $(FUZZ_ONLY),$(notdir $(FUZZ_BINS)))
+
+$(OUT)/tests/fuzz/fuzz.o: tests/fuzz/fuzz.c | $(OUT)/benchtrace.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/fuzz -c $< -o $@
+
+$(OUT)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(OUT)/tests/fuzz/fuzz.o $(LIB_OBJS)
+	$(call msg,CC-FUZZ,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -Itests/fuzz -fsanitize=fuzzer $(LDFLAGS) $(filter %.c %.o,$^) \
+		$(LDLIBS) -o $@
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf build-fuzz
+
 deps:
 	$(Q)tests/install-deps
 
@@ -262,11 +300,13 @@ integration: $(OUT)/benchtrace $(INTEG_BINS) $(WORKLOAD_BINS)
 	$(Q)tests/run-tests $(OUT) integration
 
 # The sanitizer build first (unit tests, and integration tests driving an
-# ASan+UBSan benchtrace), the unit tests under valgrind, then the plain
-# build: the last summary line is the whole suite's.
+# ASan+UBSan benchtrace), the unit tests under valgrind, each fuzzer for
+# FUZZ_CI_TIME seconds, then the plain build: the last summary line is the
+# whole suite's.
 run-test: $(OUT)/benchtrace $(UNIT_BINS) $(INTEG_BINS) $(WORKLOAD_BINS)
 	$(Q)$(MAKE) --no-print-directory asan ASAN_INTEGRATION=1
 	$(Q)$(MAKE) --no-print-directory valgrind
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_CI_TIME)
 	$(Q)tests/run-tests $(OUT) all
 
 asan:

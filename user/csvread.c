@@ -172,7 +172,7 @@ static bool field_end(struct csv_parser *p)
 {
 	struct csv_table *t = p->t;
 	size_t len = t->text_len - p->field_start;
-	char *f = t->text + p->field_start;
+	char *f;
 
 	if (t->cols && p->nfields >= t->cols) {
 		csv_error(p, "%s:%lu: more fields than the header's %d", p->path, p->rec_line,
@@ -184,8 +184,13 @@ static bool field_end(struct csv_parser *p)
 			  CSV_MAX_COLS);
 		return false;
 	}
-	/* Undo out__csv_strn()'s defusing: it always quotes what it prefixes. */
-	if (p->quoted && len >= 2 && f[0] == '\'' && memchr("=+-@\t\r'", f[1], 7)) {
+	/*
+	 * Undo out__csv_strn()'s defusing: it always quotes what it prefixes.
+	 * (f only now: an empty first field has no arena yet, and NULL + 0 is
+	 * undefined.)
+	 */
+	f = len >= 2 ? t->text + p->field_start : NULL;
+	if (p->quoted && f && f[0] == '\'' && memchr("=+-@\t\r'", f[1], 7)) {
 		memmove(f, f + 1, len - 1);
 		t->text_len--;
 	}
@@ -542,8 +547,12 @@ static gzFile csv_open(const char *path, char *err, size_t errlen)
  * own, a few chunks ahead of the parser: on two CPUs a 10-million-row
  * calls.csv.gz is parsed in the time it takes to decompress it.
  */
-#define SRC_NBUF  4
-#define SRC_CHUNK (256 * 1024)
+#define SRC_NBUF 4
+/* Small in the fuzzing build (Makefile FUZZ_CFLAGS): its inputs then cross chunk boundaries. */
+#ifndef CSV_SRC_CHUNK
+#define CSV_SRC_CHUNK (256 * 1024)
+#endif
+#define SRC_CHUNK CSV_SRC_CHUNK
 
 struct chunk {
 	char *data;

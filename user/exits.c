@@ -16,12 +16,14 @@
 #include <unistd.h>
 #include <capstone/capstone.h>
 #include "exits.h"
+#include "safefile.h"
 #include "symtab.h"
 
 #define FOLLOW_DEPTH 2		  /* jumps followed out of the function */
 #define MAX_CODE     (256 * 1024) /* bytes disassembled per region */
 #define COLD_SWEEP   4096	  /* bytes swept from a jump into code of no known function */
 #define MAX_REGIONS  64
+#define MAX_EXITS    (1 << 20) /* instructions collected, duplicates included */
 
 struct code {
 	int fd;
@@ -38,9 +40,10 @@ static int elf_open(const char *path, int *fd, Elf **elf)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return -EINVAL;
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* the user's program: a symlink is fine, a FIFO or device is not */
+	*fd = safefile__open(path, SAFEFILE_FOLLOW, 0, NULL, NULL, 0);
 	if (*fd < 0)
-		return -errno;
+		return *fd;
 	*elf = elf_begin(*fd, ELF_C_READ, NULL);
 	if (!*elf) {
 		close(*fd);
@@ -151,16 +154,21 @@ static int vaddr_offset(Elf *elf, __u64 addr, __u64 *off, __u64 *avail)
 	return -ENOENT;
 }
 
+/*
+ * Duplicates are dropped at the end (exits__find), not here: a scan per
+ * instruction made code of nothing but returns quadratic (256 KiB of 0xc3,
+ * minutes as root).
+ */
 static int add_exit(struct code *c, __u64 addr)
 {
 	__u64 off, avail, *n;
-	int i;
 
 	if (vaddr_offset(c->elf, addr, &off, &avail))
 		return 0;
-	for (i = 0; i < c->n; i++)
-		if (c->offs[i] == off)
-			return 0;
+	if (c->n && c->offs[c->n - 1] == off)
+		return 0;
+	if (c->n == MAX_EXITS)
+		return -E2BIG;
 	if (c->n == c->cap) {
 		c->cap = c->cap ? 2 * c->cap : 8;
 		n = realloc(c->offs, c->cap * sizeof(*n));
@@ -272,13 +280,20 @@ static int walk(struct code *c, __u64 lo, __u64 hi, int depth)
 	return ret;
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int exits__find(const struct symtab *st, const struct bt_sym *sym, __u64 **offs, char *err,
 		size_t errlen)
 {
 	struct code c = {.st = st};
 	cs_arch arch;
 	cs_mode mode;
-	int ret;
+	int ret, i;
 
 #if defined(__x86_64__)
 	arch = CS_ARCH_X86;
@@ -306,16 +321,27 @@ int exits__find(const struct symtab *st, const struct bt_sym *sym, __u64 **offs,
 	cs_close(&c.cs);
 	elf_end(c.elf);
 	close(c.fd);
+	if (ret == -E2BIG) {
+		free(c.offs);
+		snprintf(err, errlen,
+			 "%s in %s: more than %d return instructions (not code?); trace a "
+			 "function that calls it",
+			 sym->name, symtab__path(st), MAX_EXITS);
+		return ret;
+	}
 	if (ret) {
 		free(c.offs);
 		snprintf(err, errlen, "cannot disassemble %s in %s: %s", sym->name,
 			 symtab__path(st), strerror(-ret));
 		return ret;
 	}
-	/* a function that is one return instruction: its entry probe is there */
-	for (ret = 0; ret < c.n; ret++)
-		if (c.offs[ret] == sym->offset)
-			c.offs[ret] = c.offs[--c.n];
+	/* sorted, each once; not the entry (a function that is one return
+	 * instruction): its entry probe is there */
+	if (c.n) /* else offs is NULL, which qsort() must not get */
+		qsort(c.offs, c.n, sizeof(*c.offs), u64_cmp);
+	for (i = 0, ret = 0; i < c.n; i++)
+		if ((!ret || c.offs[i] != c.offs[ret - 1]) && c.offs[i] != sym->offset)
+			c.offs[ret++] = c.offs[i];
 	*offs = c.offs;
-	return c.n;
+	return ret;
 }

@@ -284,7 +284,7 @@ int functions__main(int argc, char **argv)
 	pid_t pid = 0;
 	int c, npos;
 
-	optind = 1;
+	optind = 0; /* a full reset of getopt (see opts.c) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:p:h", lo, NULL)) != -1) {
 		switch (c) {

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "libpath.h"
+#include "safefile.h"
 #include "symtab.h"
 
 bool lib__name_matches(const char *lib, const char *base)
@@ -301,15 +302,19 @@ static void dso_free(struct dso *d)
 	free(d->interp);
 }
 
-/* ELF class and machine from the header, or -ENOEXEC. */
+/*
+ * ELF class and machine from the header, or -ENOEXEC.  The candidates come
+ * from the program's own RPATH/RUNPATH, which whoever built it chose: a
+ * FIFO or a device there is refused, never opened for reading (safefile.h).
+ */
 static int elf_id_read(const char *path, struct elf_id *id)
 {
 	unsigned char h[20];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = safefile__open(path, SAFEFILE_FOLLOW, 0, NULL, NULL, 0);
 	ssize_t r;
 
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = pread(fd, h, sizeof(h), 0);
 	close(fd);
 	if (r != (ssize_t)sizeof(h) || memcmp(h, ELFMAG, SELFMAG))
@@ -355,7 +360,8 @@ static int dso_read(const char *path, struct dso *d, char *err, size_t errlen)
 			ret = -ENOEXEC;
 			goto out;
 		}
-		if (ph.p_type != PT_INTERP)
+		/* The first PT_INTERP is the loader, as for the kernel; a second is ignored. */
+		if (ph.p_type != PT_INTERP || d->interp)
 			continue;
 		raw = elf_rawfile(elf, &rawlen);
 		if (!raw || ph.p_offset >= rawlen || ph.p_filesz > rawlen - ph.p_offset ||

@@ -141,7 +141,7 @@ int opts__parse(struct opts *o, int argc, char **argv)
 	o->max_threads = 65536;
 	o->argc = argc;
 	o->argv = argv;
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc resets its state in a "-abc" cut short by the last call */
 	opterr = 0;
 	/* '+': stop at the first non-option, so COMMAND's own flags are its own */
 	while ((c = getopt_long(argc, argv, "+:p:ao:i:d:u:zqvhV", long_opts, NULL)) != -1) {

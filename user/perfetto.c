@@ -27,7 +27,7 @@
 
 /*
  * A process (tid 0) or a thread seen in the inputs, keyed pid << 32 | tid
- * so that sorting puts each process just before its threads.
+ * so that sorting by key puts each process just before its threads.
  */
 struct ent {
 	__u64 key;
@@ -55,9 +55,16 @@ struct conv {
 	char why[256]; /* why a row function failed, for csv_row__error() */
 	int ret;       /* and its error */
 
-	struct ent *ents; /* sorted by key */
+	/*
+	 * In order of appearance, found through a hash table of key -> index + 1
+	 * (open addressing, at most half full): a planted calls.csv of a million
+	 * threads costs a million inserts, not a million memmove()s of a sorted
+	 * array.  Sorted by key only where the output needs it (ents_by_key()).
+	 */
+	struct ent *ents;
 	size_t nents, cap;
-	size_t last_hit; /* most rows repeat the previous row's process or thread */
+	size_t *slots, nslots; /* nslots: a power of two */
+	size_t last_hit;       /* most rows repeat the previous row's process or thread */
 	int nprocs;
 
 	int col[16]; /* the current file's columns we use, by name; -1: absent */
@@ -105,24 +112,54 @@ static double cell_f64(const struct csv_row *t, int col)
 	return *end ? NAN : v;
 }
 
+static size_t key_slot(__u64 key, size_t nslots)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return (size_t)key & (nslots - 1);
+}
+
+static int slots_grow(struct conv *c)
+{
+	size_t n = c->nslots ? c->nslots * 2 : 256, i, h;
+	size_t *slots = calloc(n, sizeof(*slots));
+
+	if (!slots)
+		return -ENOMEM;
+	for (i = 0; i < c->nents; i++) {
+		for (h = key_slot(c->ents[i].key, n); slots[h]; h = (h + 1) & (n - 1))
+			;
+		slots[h] = i + 1;
+	}
+	free(c->slots);
+	c->slots = slots;
+	c->nslots = n;
+	return 0;
+}
+
+/* The entity, added if new (pointers to others may move then); NULL if out of memory. */
 static struct ent *ent_get(struct conv *c, __u32 pid, __u32 tid)
 {
 	__u64 key = (__u64)pid << 32 | tid;
-	size_t lo = 0, hi = c->nents, mid;
+	size_t h, i;
 	struct ent *e;
 
 	if (c->last_hit < c->nents && c->ents[c->last_hit].key == key)
 		return &c->ents[c->last_hit];
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (c->ents[mid].key == key) {
-			c->last_hit = mid;
-			return &c->ents[mid];
+	for (h = c->nslots ? key_slot(key, c->nslots) : 0; c->nslots && c->slots[h];
+	     h = (h + 1) & (c->nslots - 1)) {
+		i = c->slots[h] - 1;
+		if (c->ents[i].key == key) {
+			c->last_hit = i;
+			return &c->ents[i];
 		}
-		if (c->ents[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
+	}
+	if ((c->nents + 1) * 2 > c->nslots) {
+		if (slots_grow(c))
+			return NULL;
+		for (h = key_slot(key, c->nslots); c->slots[h]; h = (h + 1) & (c->nslots - 1))
+			;
 	}
 	if (c->nents == c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 64;
@@ -133,14 +170,34 @@ static struct ent *ent_get(struct conv *c, __u32 pid, __u32 tid)
 		c->ents = e;
 		c->cap = cap;
 	}
-	memmove(&c->ents[lo + 1], &c->ents[lo], (c->nents - lo) * sizeof(*e));
-	c->nents++;
-	e = &c->ents[lo];
+	e = &c->ents[c->nents];
 	memset(e, 0, sizeof(*e));
 	e->key = key;
 	e->order = tid ? 0 : c->nprocs++;
-	c->last_hit = lo;
+	c->slots[h] = c->nents + 1;
+	c->last_hit = c->nents++;
 	return e;
+}
+
+static int ent_ptr_cmp(const void *a, const void *b)
+{
+	const struct ent *x = *(const struct ent *const *)a, *y = *(const struct ent *const *)b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* The entities sorted by key (free it; valid until the next ent_get()), or NULL. */
+static struct ent **ents_by_key(struct conv *c)
+{
+	struct ent **v = malloc((c->nents ? c->nents : 1) * sizeof(*v));
+	size_t i;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < c->nents; i++)
+		v[i] = &c->ents[i];
+	qsort(v, c->nents, sizeof(*v), ent_ptr_cmp);
+	return v;
 }
 
 /* The process, registered with its main thread (counters are drawn there). */
@@ -328,12 +385,15 @@ static int samples_row(const struct csv_row *t, void *ctx)
 }
 
 /* After a process's last row its interval counters end: draw them to 0. */
-static void samples_end(struct conv *c)
+static int samples_end(struct conv *c)
 {
+	struct ent **by_key = ents_by_key(c);
 	size_t i;
 
+	if (!by_key)
+		return -ENOMEM;
 	for (i = 0; i < c->nents; i++) {
-		struct ent *e = &c->ents[i];
+		struct ent *e = by_key[i];
 		__u32 pid = e->key >> 32;
 
 		if ((e->key & 0xffffffff) || !e->sampled)
@@ -343,6 +403,8 @@ static void samples_end(struct conv *c)
 		counter(c->o, e->last_ns, pid, "Read", "bytes/s", 0);
 		counter(c->o, e->last_ns, pid, "Write", "bytes/s", 0);
 	}
+	free(by_key);
+	return 0;
 }
 
 /* ---- events.csv ---- */
@@ -629,14 +691,17 @@ static void metadata_event(struct out *o, __u32 pid, __u32 tid, const char *name
 	json__end_object(o);
 }
 
-static void metadata_events(struct conv *c)
+static int metadata_events(struct conv *c)
 {
+	struct ent **by_key = ents_by_key(c);
 	const char *pname = NULL;
 	char buf[32], tbuf[32]; /* pname may be buf */
 	size_t i;
 
+	if (!by_key)
+		return -ENOMEM;
 	for (i = 0; i < c->nents; i++) {
-		struct ent *e = &c->ents[i];
+		struct ent *e = by_key[i];
 		__u32 pid = e->key >> 32, tid = e->key & 0xffffffff;
 
 		if (!tid) {
@@ -651,6 +716,8 @@ static void metadata_events(struct conv *c)
 		snprintf(tbuf, sizeof(tbuf), "thread %u", tid);
 		metadata_event(c->o, pid, tid, "thread_name", "name", tid == pid ? pname : tbuf, 0);
 	}
+	free(by_key);
+	return 0;
 }
 
 int perfetto__convert(const char *dir, struct out *o, char *err, size_t errlen)
@@ -676,16 +743,17 @@ int perfetto__convert(const char *dir, struct out *o, char *err, size_t errlen)
 	ret = read_csv(&c, dir, "samples.csv", samples_cb, &found);
 	if (!ret && !found)
 		ret = conv_error(&c, "no samples.csv or samples.csv.gz");
-	if (!ret) {
-		samples_end(&c);
+	if (!ret && samples_end(&c))
+		ret = conv_error(&c, "out of memory");
+	if (!ret)
 		ret = read_csv(&c, dir, "events.csv", events_cb, &found);
-	}
 	if (!ret && !found)
 		ret = conv_error(&c, "no events.csv or events.csv.gz");
 	if (!ret)
 		ret = read_csv(&c, dir, "calls.csv", calls_cb, &found); /* only with --uprobe */
+	if (!ret && metadata_events(&c))
+		ret = conv_error(&c, "out of memory");
 	if (!ret) {
-		metadata_events(&c);
 		json__end_array(o);
 		json__key(o, "metadata");
 		json__begin_object(o);
@@ -715,6 +783,7 @@ int perfetto__convert(const char *dir, struct out *o, char *err, size_t errlen)
 		free(c.ents[i].lvl);
 	}
 	free(c.ents);
+	free(c.slots);
 	return ret;
 }
 

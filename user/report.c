@@ -917,7 +917,7 @@ int report__main(int argc, char **argv)
 	char err[ERRLEN];
 	int c;
 
-	optind = 1;
+	optind = 0; /* a full reset of getopt (see opts.c) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:hv", longopts, NULL)) != -1) {
 		switch (c) {

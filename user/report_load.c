@@ -68,6 +68,27 @@ static int field_f64(const char *s, double *out)
 	return 0;
 }
 
+/*
+ * Back from the doubles the loader sums in to integers, without the
+ * undefined behaviour of converting one out of range: a planted file's
+ * 18446744073709551615 is 2^64 as a double, one past what __u64 holds.
+ */
+static __u64 to_u64(double v)
+{
+	if (!(v > 0))
+		return 0;
+	return v >= 18446744073709551616.0 ? UINT64_MAX : (__u64)v;
+}
+
+static long to_long(double v)
+{
+	if (v != v)
+		return 0;
+	if (v >= 9223372036854775808.0)
+		return LONG_MAX;
+	return v <= -9223372036854775808.0 ? LONG_MIN : (long)v;
+}
+
 struct colmap {
 	const char *name;
 	int idx;
@@ -190,9 +211,9 @@ static int load_meta(struct run *r, char *err, size_t errlen)
 		r->outcome = "running";
 	r->exit_code = r->signal = -1;
 	if (!json_value__num(json_value__member(root, "exit_code"), &d))
-		r->exit_code = (long)d;
+		r->exit_code = to_long(d);
 	if (!json_value__num(json_value__member(root, "signal"), &d))
-		r->signal = (long)d;
+		r->signal = to_long(d);
 	r->error = json_value__str(json_value__member(root, "error"));
 	if (!json_value__num(json_value__member(root, "wall_s"), &d) && d >= 0 && isfinite(d)) {
 		r->wall_s = d;
@@ -202,7 +223,8 @@ static int load_meta(struct run *r, char *err, size_t errlen)
 	for (i = 0; i < json_value__len(lost); i++) {
 		v = json_value__at(lost, i);
 		if (!json_value__num(v, &d) && d > 0)
-			r->lost += (__u64)d;
+			r->lost =
+			    r->lost > UINT64_MAX - to_u64(d) ? UINT64_MAX : r->lost + to_u64(d);
 	}
 	if (!strcmp(r->outcome, "running"))
 		run_warn(
@@ -352,7 +374,7 @@ static int samples_row(const struct csv_row *row, void *ctx)
 	x->rd += v[S_READ];
 	x->wr += v[S_WRITE];
 
-	p = proc_find(r, (long)v[S_PID], &x->last_proc);
+	p = proc_find(r, to_long(v[S_PID]), &x->last_proc);
 	if (x->pass == 1) {
 		if (!p) {
 			if (r->nproc == r->proc_cap) {
@@ -369,7 +391,7 @@ static int samples_row(const struct csv_row *row, void *ctx)
 			}
 			p = &r->procs[r->nproc++];
 			memset(p, 0, sizeof(*p));
-			p->pid = (long)v[S_PID];
+			p->pid = to_long(v[S_PID]);
 			if (proc_index(r, r->nproc - 1)) {
 				csv_row__error(row, "out of memory");
 				return -1;
@@ -630,19 +652,19 @@ static int functions_row(const struct csv_row *row, void *ctx)
 	f->have_stats = true;
 	free(f->binary);
 	f->binary = strdup(x->c[F_BINARY].idx >= 0 ? row->field[x->c[F_BINARY].idx] : "");
-	f->calls = (__u64)v[F_CALLS];
-	f->total_ns = (__u64)v[F_TOTAL];
-	f->mean_ns = (__u64)v[F_MEAN];
-	f->min_ns = (__u64)v[F_MIN];
-	f->p50_ns = (__u64)v[F_P50];
-	f->p90_ns = (__u64)v[F_P90];
-	f->p99_ns = (__u64)v[F_P99];
-	f->max_ns = (__u64)v[F_MAX];
-	f->cpu_ns = (__u64)v[F_CPU];
-	f->minflt = (__u64)v[F_MINFLT];
-	f->majflt = (__u64)v[F_MAJFLT];
-	f->read_bytes = (__u64)v[F_READ];
-	f->write_bytes = (__u64)v[F_WRITE];
+	f->calls = to_u64(v[F_CALLS]);
+	f->total_ns = to_u64(v[F_TOTAL]);
+	f->mean_ns = to_u64(v[F_MEAN]);
+	f->min_ns = to_u64(v[F_MIN]);
+	f->p50_ns = to_u64(v[F_P50]);
+	f->p90_ns = to_u64(v[F_P90]);
+	f->p99_ns = to_u64(v[F_P99]);
+	f->max_ns = to_u64(v[F_MAX]);
+	f->cpu_ns = to_u64(v[F_CPU]);
+	f->minflt = to_u64(v[F_MINFLT]);
+	f->majflt = to_u64(v[F_MAJFLT]);
+	f->read_bytes = to_u64(v[F_READ]);
+	f->write_bytes = to_u64(v[F_WRITE]);
 	return 0;
 }
 
@@ -757,7 +779,8 @@ static int calls_row(const struct csv_row *row, void *ctx)
 		r->calls_late++;
 		return 0;
 	}
-	if (span_grid__add(&r->spans, (long)tid, (int)(depth < 64 ? depth : 64), k, t, dur / 1e9)) {
+	if (span_grid__add(&r->spans, to_long(tid), (int)(depth < 64 ? depth : 64), k, t,
+			   dur / 1e9)) {
 		csv_row__error(row, "out of memory");
 		return -1;
 	}

@@ -9,25 +9,78 @@
 
 #include "safefile.h"
 
+/*
+ * Open what the O_PATH descriptor @pfd (a regular file) refers to, for
+ * reading.  Through /proc/self/fd: the very inode checked, even if the path
+ * was replaced meanwhile.  Without /proc, the path again, and the same
+ * inode or nothing.
+ */
+static int reopen(int pfd, const char *path, int oflags, const struct stat *want)
+{
+	char self[64];
+	struct stat st;
+	int fd;
+
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", pfd);
+	fd = open(self, oflags & ~O_NOFOLLOW);
+	if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR))
+		return fd < 0 ? -errno : fd;
+	fd = open(path, oflags);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || st.st_dev != want->st_dev || st.st_ino != want->st_ino) {
+		close(fd);
+		return -EAGAIN; /* replaced between the check and the open */
+	}
+	return fd;
+}
+
 int safefile__open(const char *path, unsigned int flags, off_t max_bytes, off_t *size, char *err,
 		   size_t errlen)
 {
 	int oflags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY;
 	struct stat st;
-	int fd, ret;
+	int pfd, fd = -1, ret;
 
 	if (!(flags & SAFEFILE_FOLLOW))
 		oflags |= O_NOFOLLOW;
-	/* O_NONBLOCK only so that a planted FIFO cannot hang open(); cleared below. */
-	fd = open(path, oflags);
-	if (fd < 0) {
+	/*
+	 * Look before opening: open(2) of a device runs its driver (a
+	 * watchdog arms, a tape rewinds) even when nothing is read, and root
+	 * may be led to one by a symlink, an RPATH or a debug link.  An O_PATH
+	 * descriptor opens nothing; with O_NOFOLLOW it is the symlink itself.
+	 */
+	pfd = open(path, O_PATH | O_CLOEXEC | (oflags & O_NOFOLLOW));
+	if (pfd < 0) {
 		ret = -errno;
-		if (ret == -ELOOP && !(flags & SAFEFILE_FOLLOW))
-			snprintf(err, errlen, "'%s' is a symlink (refusing to follow it)", path);
-		else
-			snprintf(err, errlen, "cannot open '%s': %s", path, strerror(-ret));
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(-ret));
 		return ret;
 	}
+	if (fstat(pfd, &st)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
+		goto fail;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is a symlink (refusing to follow it)", path);
+		ret = -ELOOP;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is not a regular file", path);
+		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		goto fail;
+	}
+	/* O_NONBLOCK only so that a FIFO swapped in cannot hang open(); cleared below. */
+	fd = reopen(pfd, path, oflags, &st);
+	if (fd < 0) {
+		ret = fd;
+		fd = -1;
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(-ret));
+		goto fail;
+	}
+	close(pfd);
+	pfd = -1;
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
@@ -52,7 +105,10 @@ int safefile__open(const char *path, unsigned int flags, off_t max_bytes, off_t 
 		*size = st.st_size;
 	return fd;
 fail:
-	close(fd);
+	if (pfd >= 0)
+		close(pfd);
+	if (fd >= 0)
+		close(fd);
 	return ret;
 }
 

@@ -109,6 +109,18 @@ static void mmcols_fold(struct mmcols *c)
 	c->x1 = c->x0 + 2 * (c->x1 - c->x0);
 }
 
+/*
+ * floor(v) as a column index in [0, n): clamped while still a double, since
+ * converting one beyond int's range (a call of 2^64 ns on a 1 us axis) is
+ * undefined behaviour.  NaN is column 0.
+ */
+static int col_clamp(double v, int n)
+{
+	if (!(v > 0))
+		return 0;
+	return v >= n ? n - 1 : (int)v;
+}
+
 void mmcols__add(struct mmcols *c, double x, double v)
 {
 	double w;
@@ -119,11 +131,7 @@ void mmcols__add(struct mmcols *c, double x, double v)
 	while (c->grow && x >= c->x1)
 		mmcols_fold(c);
 	w = c->x1 - c->x0;
-	i = (int)floor((x - c->x0) / w * c->n);
-	if (i < 0)
-		i = 0;
-	if (i >= c->n)
-		i = c->n - 1;
+	i = col_clamp(floor((x - c->x0) / w * c->n), c->n);
 	if (!c->count[i] || v < c->min[i]) {
 		c->min[i] = v;
 		c->xmin[i] = x;
@@ -258,9 +266,10 @@ static double nice_step(double range, int target)
 
 static int step_decimals(double step)
 {
-	int d = (int)ceil(-log10(step) - 1e-9);
+	/* in double until clamped: a step of 0 or inf (values near DBL_MAX) is +-inf here */
+	double d = ceil(-log10(step) - 1e-9);
 
-	return d < 0 ? 0 : d > 6 ? 6 : d;
+	return !(d > 0) ? 0 : d > 6 ? 6 : (int)d;
 }
 
 static const char *const palette[] = {
@@ -763,14 +772,8 @@ int span_grid__add(struct span_grid *g, long key, int depth, int func, double t,
 	l->busy += depth == 0 ? dur : 0;
 	row = l->cell + (size_t)depth * (size_t)g->n;
 	/* A call that ends exactly on a column boundary does not reach into the next. */
-	c0 = (int)floor((t - g->x0) / w + 1e-9);
-	c1 = (int)floor((end - g->x0) / w - 1e-9);
-	if (c0 < 0)
-		c0 = 0;
-	if (c0 >= g->n)
-		c0 = g->n - 1;
-	if (c1 >= g->n)
-		c1 = g->n - 1;
+	c0 = col_clamp(floor((t - g->x0) / w + 1e-9), g->n);
+	c1 = col_clamp(floor((end - g->x0) / w - 1e-9), g->n);
 	if (c1 < c0)
 		c1 = c0;
 	row[c0].calls++;

@@ -436,8 +436,13 @@ static bool debuglink(Elf *elf, size_t fsize, char *name, size_t len, __u32 *crc
 		if (!d || !d->d_buf)
 			return false;
 		n = strnlen(d->d_buf, d->d_size);
-		/* name, NUL, padding to 4, CRC */
-		if (!n || n >= len || ((n + 4) & ~(size_t)3) + 4 > d->d_size)
+		/*
+		 * name, NUL, padding to 4, CRC.  A file name, as objcopy writes it:
+		 * with a '/' ("../../x") a planted binary would point root at any
+		 * file to read.
+		 */
+		if (!n || n >= len || ((n + 4) & ~(size_t)3) + 4 > d->d_size ||
+		    memchr(d->d_buf, '/', n))
 			return false;
 		memcpy(name, d->d_buf, n);
 		name[n] = '\0';
@@ -916,7 +921,8 @@ const struct bt_sym *symtab__at(const struct symtab *st, __u64 addr)
 
 	for (i = 0; i < st->n; i++) {
 		s = &st->ents[i].s;
-		if (addr >= s->addr && addr < s->addr + (s->size ? s->size : 1))
+		/* a difference, not addr + size: that wraps for a planted st_size */
+		if (addr >= s->addr && addr - s->addr < (s->size ? s->size : 1))
 			return s;
 	}
 	return NULL;

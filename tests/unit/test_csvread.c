@@ -99,6 +99,24 @@ static void test_basic(void **state)
 	csv_table__free(NULL);
 }
 
+/* An empty first field ends before any text was stored (fuzz_csv: NULL + 0). */
+static void test_empty_first_field(void **state)
+{
+	struct csv_table *t;
+
+	(void)state;
+	t = must_load_str(",\"b\"\n1,2\n");
+	assert_int_equal(csv_table__cols(t), 2);
+	assert_string_equal(csv_table__header(t, 0), "");
+	assert_string_equal(csv_table__header(t, 1), "b");
+	assert_string_equal(csv_table__get(t, 0, 0), "1");
+	csv_table__free(t);
+	t = must_load_str(",");
+	assert_int_equal(csv_table__cols(t), 2);
+	assert_int_equal(csv_table__rows(t), 0);
+	csv_table__free(t);
+}
+
 static void test_numbers(void **state)
 {
 	struct csv_table *t;
@@ -632,6 +650,7 @@ int main(void)
 	    cmocka_unit_test(test_gzip_crash_prefix),
 	    cmocka_unit_test(test_fixture_excel_export),
 	    cmocka_unit_test(test_fixture_cut_samples),
+	    cmocka_unit_test(test_empty_first_field),
 	};
 
 	return cmocka_run_group_tests_name("csvread", tests, bt_scratch_setup, bt_scratch_teardown);

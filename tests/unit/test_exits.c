@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "exits.h"
 #include "symtab.h"
@@ -83,11 +84,76 @@ static void test_exits_are_returns(void **state)
 	check_exits("cxx", "main");
 }
 
+#ifdef __x86_64__
+/*
+ * A function whose code is 256 KiB of ret instructions (a planted binary):
+ * every one found once, in linear time (it was a scan per instruction:
+ * 3e10 comparisons).
+ */
+static void test_all_returns(void **state)
+{
+	char dir[] = "/tmp/test_exits.XXXXXX", path[64], err[512];
+	const struct bt_sym *sym;
+	struct bt_sym big;
+	struct symtab *st;
+	unsigned char *rets;
+	__u64 *offs;
+	clock_t cpu;
+	int fd, n, i;
+	size_t len;
+	char *img;
+
+	(void)state;
+	img = bt_read_file(bt_elf_fixture("prog_static"), &len);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/prog", dir);
+	bt_write_file(path, img, len);
+	free(img);
+	assert_int_equal(symtab__load(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(symtab__find(st, "train_step", &sym, 1), 1);
+	rets = malloc(256 * 1024);
+	assert_non_null(rets);
+	memset(rets, 0xc3, 256 * 1024);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, rets, 256 * 1024, sym->offset), 256 * 1024);
+	close(fd);
+	free(rets);
+	big = *sym;
+	big.size = 1 << 30; /* as far as the code segment goes (prog_static has 256 KiB more) */
+	cpu = clock();
+	n = exits__find(st, &big, &offs, err, sizeof(err));
+	cpu = clock() - cpu;
+	if (n < 0)
+		fail_msg("%s", err);
+	assert_true(cpu < 3 * CLOCKS_PER_SEC);
+	assert_true(n >= 256 * 1024 - 1); /* all but the entry */
+	for (i = 1; i < n; i++)
+		assert_true(offs[i] > offs[i - 1]);
+	free(offs);
+
+	/* and none at all: code that is not an instruction (fuzz_symtab) */
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, "\xff\xff\xff\xff", 4, sym->offset), 4);
+	close(fd);
+	offs = NULL;
+	assert_int_equal(exits__find(st, &big, &offs, err, sizeof(err)), 0);
+	free(offs);
+	symtab__free(st);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_which_files_need_them),
 	    cmocka_unit_test(test_exits_are_returns),
+#ifdef __x86_64__
+	    cmocka_unit_test(test_all_returns),
+#endif
 	};
 
 	if (bt_init(argc, argv))

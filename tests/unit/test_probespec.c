@@ -7,6 +7,7 @@
  * ldconfig -p).
  */
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
 #include <gnu/libc-version.h>
 #include <limits.h>
@@ -426,6 +427,42 @@ static void test_damaged_inputs(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Two PT_INTERP headers: the first counts, as for the kernel (fuzz_symtab found a leak). */
+static void test_two_interps(void **state)
+{
+	char dir[] = "/tmp/test_probespec.XXXXXX", exe[PATH_MAX], path[PATH_MAX], err[1024];
+	Elf64_Phdr *ph, *interp = NULL;
+	unsigned char *img;
+	Elf64_Ehdr *eh;
+	long len;
+	int i;
+
+	(void)state;
+	img = slurp(bt_elf_fixture("uselib"), &len);
+	eh = (Elf64_Ehdr *)img;
+	assert_int_equal(img[EI_CLASS], ELFCLASS64);
+	ph = (Elf64_Phdr *)(img + eh->e_phoff);
+	for (i = 0; i < eh->e_phnum && !interp; i++)
+		if (ph[i].p_type == PT_INTERP)
+			interp = &ph[i];
+	assert_non_null(interp);
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type == PT_GNU_STACK) {
+			ph[i] = *interp;
+			break;
+		}
+	}
+	assert_true(i < eh->e_phnum);
+	assert_non_null(mkdtemp(dir));
+	snprintf(exe, sizeof(exe), "%s/two-interps", dir);
+	spit(exe, img, len);
+	free(img);
+	assert_int_equal(lib__find_for_exe(exe, "libc", path, sizeof(path), err, sizeof(err)), 0);
+	assert_non_null(strstr(path, "libc"));
+	assert_int_equal(unlink(exe), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void spec(const char *s, struct probe_spec *ps)
 {
 	char err[256];
@@ -584,6 +621,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_resolve_pid),
 	    cmocka_unit_test(test_resolve_errors),
 	    cmocka_unit_test(test_damaged_inputs),
+	    cmocka_unit_test(test_two_interps),
 	};
 
 	if (bt_init(argc, argv))

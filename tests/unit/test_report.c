@@ -23,6 +23,7 @@
 
 #include "csvread.h"
 #include "report.h"
+#include "report_load.h"
 #include "svg.h"
 #include "testutil.h"
 
@@ -474,6 +475,46 @@ static void test_many_processes(void **state)
 	assert_contains(summary_line("many"), "detached");
 }
 
+/*
+ * Numbers beyond what the integers they end up in hold are clamped, not
+ * converted with undefined behaviour (fuzz_report, UBSan): 1e300 as an exit
+ * code, 2^64 - 1 (2^64 as a double) as a PID or a call count.
+ */
+static void test_huge_numbers(void **state)
+{
+	char dir[PATH_MAX + 64], err[512];
+	struct run r = {0};
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("huge"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bt_write_text(dir, "meta.json",
+		      "{\"outcome\":\"exited\",\"exit_code\":1e300,\"signal\":-1e300,"
+		      "\"wall_s\":1,\"lost_events\":[1e30,2]}");
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(dir, "samples.csv",
+		      BT_SAMPLES_HEADER
+		      "\n0.500000,18446744073709551615,x,1,0.0,0,0,0,0,0,4096,4096,"
+		      "0,0,0,0,0,0,0,0,1\n");
+	bt_write_text(dir, "functions.csv",
+		      "func,calls,total_ns,mean_ns,min_ns,p50_ns,p90_ns,p99_ns,max_ns\n"
+		      "f,18446744073709551615,1,1,1,1,1,1,18446744073709551615\n");
+	bt_write_text(dir, "calls.csv",
+		      "t_s,dur_ns,tid,func,depth\n0.1,5,18446744073709551615,f,0\n");
+	if (report_run__load(&r, dir, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_true(r.exit_code == LONG_MAX);
+	assert_true(r.signal == LONG_MIN);
+	assert_true(r.lost == UINT64_MAX); /* saturated, and stays so */
+	assert_int_equal(r.nproc, 1);
+	assert_true(r.procs[0].pid == LONG_MAX);
+	assert_int_equal(r.nfuncs, 1);
+	assert_true(r.funcs[0].calls == UINT64_MAX);
+	assert_true(r.funcs[0].max_ns == UINT64_MAX);
+	assert_int_equal(r.funcs[0].n, 1);
+	report_run__free(&r);
+}
+
 /* A hostile calls.csv with 1100 function names: 1024 kept apart, the rest lumped. */
 static void test_many_functions(void **state)
 {
@@ -675,19 +716,13 @@ static void test_stream_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_train),
-	    cmocka_unit_test(test_gzip_same_as_plain),
-	    cmocka_unit_test(test_truncated),
-	    cmocka_unit_test(test_calls_after_last_sample),
-	    cmocka_unit_test(test_malformed),
-	    cmocka_unit_test(test_hostile_names),
-	    cmocka_unit_test(test_compare),
-	    cmocka_unit_test(test_reduction),
-	    cmocka_unit_test(test_many_processes),
-	    cmocka_unit_test(test_many_functions),
-	    cmocka_unit_test(test_output_file),
-	    cmocka_unit_test(test_main_usage),
-	    cmocka_unit_test(test_stream_matches_table),
+	    cmocka_unit_test(test_train),	   cmocka_unit_test(test_gzip_same_as_plain),
+	    cmocka_unit_test(test_truncated),	   cmocka_unit_test(test_calls_after_last_sample),
+	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_hostile_names),
+	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
+	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_many_functions),
+	    cmocka_unit_test(test_huge_numbers),   cmocka_unit_test(test_output_file),
+	    cmocka_unit_test(test_main_usage),	   cmocka_unit_test(test_stream_matches_table),
 	    cmocka_unit_test(test_stream_errors),
 	};
 

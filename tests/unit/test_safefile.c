@@ -66,6 +66,27 @@ static void test_open(void **state)
 	expect_open_error("none", 0, 0, -ENOENT, "cannot open '");
 }
 
+/* Devices are refused before open(2) runs their driver; failures leak no descriptor. */
+static void test_devices(void **state)
+{
+	int before, after;
+
+	(void)state;
+	before = dup(0);
+	assert_true(before >= 0);
+	close(before);
+	assert_int_equal(symlink("/dev/null", bt_scratch_path("null")), 0);
+	expect_open_error("null", SAFEFILE_FOLLOW, 0, -EINVAL, "null' is not a regular file");
+	expect_open_error("null", 0, 0, -ELOOP, "null' is a symlink (refusing to follow it)");
+	assert_int_equal(symlink("null", bt_scratch_path("loop")), 0);
+	assert_int_equal(unlink(bt_scratch_path("null")), 0);
+	assert_int_equal(symlink("loop", bt_scratch_path("null")), 0);
+	expect_open_error("loop", SAFEFILE_FOLLOW, 0, -ELOOP, "cannot open '");
+	after = dup(0);
+	close(after);
+	assert_int_equal(after, before);
+}
+
 static void test_read(void **state)
 {
 	size_t len = 99;
@@ -101,6 +122,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_open),
+	    cmocka_unit_test(test_devices),
 	    cmocka_unit_test(test_read),
 	};
 

@@ -40,6 +40,13 @@ static void test_mmcols_reduce(void **state)
 	mmcols__add(&c, 5000, 43);
 	assert_true(c.max[0] == 42);
 	assert_true(c.max[99] == 43);
+
+	/* Far beyond int's range of columns (fuzz_report): still the last one. */
+	total = c.count[0];
+	mmcols__add(&c, 1e300, 44);
+	mmcols__add(&c, -1e300, 41);
+	assert_true(c.max[99] == 44);
+	assert_int_equal(c.count[0], total + 1);
 	mmcols__free(&c);
 
 	/* A constant series draws one point per column. */
@@ -138,10 +145,16 @@ static void test_spans(void **state)
 	assert_int_equal(g.lanes[0].cell[10].calls, 1);
 	assert_int_equal(g.lanes[1].cell[50].calls, 5);
 	assert_true(fabs(g.lanes[1].cell[50].busy - 0.05) < 1e-9);
-	/* Sorted by busy time: thread 7 (2 s) before thread 9 (0.5 s). */
+	/* A call of 2^64 ns on this 10 s axis runs to the last column (fuzz_report). */
+	assert_int_equal(span_grid__add(&g, 11, 0, 3, 9.5, 18446744073709551615.0 / 1e9), 0);
+	assert_int_equal(g.lanes[2].cell[95].func, 3);
+	assert_int_equal(g.lanes[2].cell[99].func, 3);
+	assert_int_equal(g.lanes[2].cell[94].func, -1);
+	/* Sorted by busy time: thread 11 (huge), thread 7 (2 s), thread 9 (0.5 s). */
 	span_grid__sort(&g);
-	assert_int_equal(g.lanes[0].key, 7);
-	assert_true(fabs(g.lanes[1].busy - 0.5) < 1e-9);
+	assert_int_equal(g.lanes[0].key, 11);
+	assert_int_equal(g.lanes[1].key, 7);
+	assert_true(fabs(g.lanes[2].busy - 0.5) < 1e-9);
 	span_grid__free(&g);
 
 	/* Many threads: found through the key table, bounded in number. */

@@ -173,6 +173,38 @@ static void test_debug_file(void **state)
 	load_err(bt_elf_fixture("prog_dbgwrong"), -ENODATA, "stripped");
 }
 
+/*
+ * A .gnu_debuglink holding a path ("../x.debug") is refused: objcopy writes
+ * a file name, and a planted binary must not point root at any file.
+ */
+static void test_debuglink_with_path(void **state)
+{
+	char dir[] = "/tmp/test_symtab.XXXXXX", sub[64], prog[64], dbg[64], *link;
+	size_t len, dlen;
+	char *img, *debug;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	snprintf(prog, sizeof(prog), "%s/sub/prog", dir);
+	snprintf(dbg, sizeof(dbg), "%s/g_dbglink.debug", dir);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	img = bt_read_file(bt_elf_fixture("prog_dbglink"), &len);
+	link = memmem(img, len, "prog_dbglink.debug", 19);
+	assert_non_null(link);
+	memcpy(link, "../g_dbglink.debug", 18); /* same length: the CRC stays where it was */
+	bt_write_file(prog, img, len);
+	debug = bt_read_file(bt_elf_fixture("prog_dbglink.debug"), &dlen);
+	bt_write_file(dbg, debug, dlen);
+	free(img);
+	free(debug);
+	load_err(prog, -ENODATA, "stripped");
+	assert_int_equal(unlink(prog), 0);
+	assert_int_equal(unlink(dbg), 0);
+	assert_int_equal(rmdir(sub), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_offsets_cxx(void **state)
 {
 	struct symtab *st = load(bt_elf_fixture("cxx"));
@@ -596,6 +628,7 @@ int main(int argc, char **argv)
 	    cmocka_unit_test(test_offsets_pie),
 	    cmocka_unit_test(test_offsets_cxx),
 	    cmocka_unit_test(test_debug_file),
+	    cmocka_unit_test(test_debuglink_with_path),
 	    cmocka_unit_test(test_offsets_shared_lib),
 	    cmocka_unit_test(test_addresses_match_nm),
 	    cmocka_unit_test(test_sorted_unique),
