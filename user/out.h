@@ -134,6 +134,9 @@ size_t html_escape(char *dst, size_t len, const char *src);
  */
 size_t term_escape(char *dst, size_t len, const char *src);
 
+/* A JSON string, quoted and escaped as json__str() writes it (escape.c, for the JSON writer). */
+void out__json_quoted(struct out *o, const char *s, size_t len);
+
 /*
  * JSON writer: pretty-printed, 2-space indent, commas and nesting handled.
  * Inside an object, call json__key() before each value.  Misuse (a value
