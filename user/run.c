@@ -736,12 +736,12 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			ret = flush_files(r);
 			if (ret)
 				break;
-		} else if ((ret = check_files(r))) {
-			/* a write failed (disk full): stop now, not at the next flush */
-			break;
 			status__update(status, now - r->start_mono_ns, sampler__stats(r->sampler),
 				       r->calls.seen, run__lost_total(r));
 			next_flush = now + FLUSH_NS;
+		} else if ((ret = check_files(r))) {
+			/* a write failed (disk full): stop now, not at the next flush */
+			break;
 		}
 	}
 	/* the run ends at its last sample, not after the clean-up below */

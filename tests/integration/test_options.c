@@ -13,6 +13,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -447,6 +449,54 @@ static void test_first_row_reads_the_command_after_exec(void **state)
 }
 
 /* -q: nothing on stderr; without it, the summary names the outcome. */
+/*
+ * On a terminal the status line is rewritten every second: a run of about
+ * 2.5 s shows it at 1 s and at 2 s (seen on a pseudo-terminal).
+ */
+static void test_status_line_updates_on_a_terminal(void **state)
+{
+	struct bt_ctx *c = *state;
+	char wl[BT_PATH_MAX], buf[4096], *out = NULL;
+	size_t len = 0;
+	int master, status = -1;
+	pid_t pid;
+
+	bt_require_bpf();
+	bt_workload(wl, "sleeper");
+	pid = forkpty(&master, NULL, NULL, NULL);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(bt_benchtrace(), bt_benchtrace(), "-o", c->tmp.run_dir, "--", wl, "2.5",
+		      (char *)NULL);
+		_exit(127);
+	}
+	for (;;) {
+		struct pollfd pfd = {.fd = master, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&pfd, 1, RUN_TIMEOUT_S * 1000) <= 0)
+			break;
+		n = read(master, buf, sizeof(buf));
+		if (n <= 0) /* EIO once the child side is closed */
+			break;
+		out = realloc(out, len + (size_t)n + 1);
+		assert_non_null(out);
+		memcpy(out + len, buf, (size_t)n);
+		len += (size_t)n;
+		out[len] = '\0';
+	}
+	close(master);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_non_null(out);
+	print_message("terminal output: %zu bytes\n", len);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* each update starts with "\r", clears the line and names the elapsed time */
+	if (!strstr(out, "benchtrace     1.0s") || !strstr(out, "benchtrace     2.0s"))
+		fail_msg("no status line at 1 s and at 2 s in:\n%s", out);
+	assert_non_null(strstr(out, "completed (exit code 0)"));
+	free(out);
+}
+
 static void test_quiet_and_summary(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -481,6 +531,7 @@ int main(int argc, char **argv)
 		T(test_oom_kill_is_reported),
 		T(test_raw_tp_fallback_counts_the_same),
 		T(test_quiet_and_summary),
+		T(test_status_line_updates_on_a_terminal),
 		T(test_auto_interval_doubles_after_1000_samples),
 	};
 
