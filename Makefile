@@ -51,10 +51,12 @@ endif
 
 BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
-USER_SRCS := $(sort $(wildcard user/*.c))
+# Sources are found by folder (user/<job>/*.c, tests/unit/<job>/test_*.c):
+# a new file needs no edit here.
+USER_SRCS := $(sort $(wildcard user/*.c user/*/*.c))
 USER_OBJS := $(patsubst user/%.c,$(OUT)/user/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(OUT)/user/main.o,$(USER_OBJS))
-UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/*/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/unit/%,$(UNIT_SRCS))
 INTEG_SRCS := $(sort $(wildcard tests/integration/test_*.c))
 INTEG_BINS := $(patsubst tests/integration/%.c,$(OUT)/tests/integration/%,$(INTEG_SRCS))
@@ -336,7 +338,7 @@ run-demo: $(OUT)/benchtrace $(WORKLOAD_BINS)
 	@echo "run directory: demo-run/ (samples.csv, events.csv, calls.csv, functions.csv, meta.json, report.html)"
 
 format:
-	clang-format -i bpf/*.c user/*.c user/*.h include/*.h tests/*/*.c
+	clang-format -i bpf/*.c bpf/*.h user/*.c user/*/*.c user/*/*.h include/*.h tests/*/*.c tests/unit/*/*.c
 
 clean:
 	rm -rf build build-asan demo-run

@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "functions.h"
-#include "log.h"
-#include "opts.h"
-#include "report.h"
-#include "run.h"
+#include "elf/functions.h"
+#include "util/log.h"
+#include "record/opts.h"
+#include "report/report.h"
+#include "record/run.h"
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {

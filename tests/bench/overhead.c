@@ -51,8 +51,8 @@
 #include <linux/bpf.h>
 
 #include "bench.h"
-#include "csvread.h"
-#include "parse.h"
+#include "rundir/csvread.h"
+#include "util/parse.h"
 #include "testutil.h"
 
 #define NSEC	    1000000000ULL

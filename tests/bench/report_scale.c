@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fscred.h"
-#include "out.h"
-#include "parse.h"
+#include "rundir/fscred.h"
+#include "rundir/out.h"
+#include "util/parse.h"
 #include "testutil.h"
 
 #define WEEK_S	     604800.0

@@ -45,9 +45,9 @@
 #include <linux/bpf.h>
 
 #include "bench.h"
-#include "csvread.h"
-#include "parse.h"
-#include "symtab.h"
+#include "rundir/csvread.h"
+#include "util/parse.h"
+#include "elf/symtab.h"
 #include "testutil.h"
 #include "tests/bench/empty_probe.skel.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The CSV reader (user/csvread.c) as `benchtrace report` and --perfetto use
+ * The CSV reader (user/rundir/csvread.c) as `benchtrace report` and --perfetto use
  * it on files another user may have written: whole tables and streaming,
  * plain text and gzip.
  *
@@ -21,7 +21,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "csvread.h"
+#include "rundir/csvread.h"
 #include "fuzz.h"
 
 static volatile double sink;

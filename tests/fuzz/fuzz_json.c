@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The JSON reader (user/jsonread.c): meta.json of a run directory, read
+ * The JSON reader (user/rundir/jsonread.c): meta.json of a run directory, read
  * as root by `benchtrace report`.  The whole tree is walked through the
  * accessors after a successful parse.
  *
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "jsonread.h"
+#include "rundir/jsonread.h"
 
 static volatile double sink;
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "parse.h"
+#include "util/parse.h"
 
 static bool all_digits(const char *s)
 {

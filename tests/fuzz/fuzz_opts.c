@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The command line (user/opts.c): every option's argument goes through
+ * The command line (user/record/opts.c): every option's argument goes through
  * parse.h (-p PID lists, -i DUR or auto, -d, --min-duration, --max-procs),
  * in any order and combination.  What opts__parse() accepts must hold
  * together: a mode, PIDs in range, an interval of 0 (auto) or >= 100us.
@@ -13,8 +13,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "opts.h"
-#include "parse.h"
+#include "record/opts.h"
+#include "util/parse.h"
 
 #define MAX_ARGS 64
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --perfetto's converter (user/perfetto.c): it reads the run directory's
+ * --perfetto's converter (user/report/perfetto.c): it reads the run directory's
  * CSV files at the end of a run, as root, after its user could have
  * rewritten them.  The trace goes to /dev/null.
  *
@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "out.h"
-#include "perfetto.h"
+#include "rundir/out.h"
+#include "report/perfetto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "parse.h"
+#include "util/parse.h"
 
 #define CAP 1024
 

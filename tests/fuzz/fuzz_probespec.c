@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "probespec.h"
+#include "record/probespec.h"
 
 static struct probe_spec ps;
 

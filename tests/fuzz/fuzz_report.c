@@ -2,8 +2,8 @@
 /*
  * `benchtrace report RUN_DIR`, which root may run over a run directory its
  * user can write: the whole of report__generate(), so the run loader
- * (user/report_load.c: meta.json, samples/events/functions/calls.csv, plain
- * or gzip) and the page written from what it read (user/report.c, svg.c).
+ * (user/report/report_load.c: meta.json, samples/events/functions/calls.csv, plain
+ * or gzip) and the page written from what it read (user/report/report.c, svg.c).
  *
  * Input: a run directory as fuzz_rundir() splits it ("@@ meta.json\n{...}
  * \n@@ samples.csv\n...").
@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "report.h"
+#include "report/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

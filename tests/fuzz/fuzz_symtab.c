@@ -2,9 +2,9 @@
 /*
  * ELF files a user hands to `sudo benchtrace functions FILE` or --uprobe
  * FILE:FUNC, or plants as a program's library or debug file: the symbol
- * table reader (user/symtab.c), the matching and suggestions over what it
+ * table reader (user/elf/symtab.c), the matching and suggestions over what it
  * read, the C++/Go check and the return-instruction finder
- * (user/exits.c, disassembly of the functions' code), and the dynamic
+ * (user/elf/exits.c, disassembly of the functions' code), and the dynamic
  * section's DT_NEEDED/RPATH/RUNPATH/PT_INTERP as libpath.c reads them.
  *
  * Input: the file.
@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exits.h"
+#include "elf/exits.h"
 #include "fuzz.h"
-#include "libpath.h"
-#include "symtab.h"
+#include "elf/libpath.h"
+#include "elf/symtab.h"
 
 #define MAX_FIND 16
 

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csvread.h"
+#include "rundir/csvread.h"
 #include "testutil.h"
 #include "expect.h"
 

@@ -41,8 +41,8 @@
 #include <linux/sched.h>
 #include <bpf/bpf.h>
 
-#include "csvread.h"
-#include "jsonread.h"
+#include "rundir/csvread.h"
+#include "rundir/jsonread.h"
 #include "testutil.h"
 #include "expect.h"
 

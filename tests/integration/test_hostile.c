@@ -43,8 +43,8 @@
 #include <sys/wait.h>
 #include <zlib.h>
 
-#include "csvread.h"
-#include "jsonread.h"
+#include "rundir/csvread.h"
+#include "rundir/jsonread.h"
 #include "testutil.h"
 #include "expect.h"
 #include "tracecheck.h"

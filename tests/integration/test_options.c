@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "csvread.h"
+#include "rundir/csvread.h"
 #include "testutil.h"
 
 #define RUN_TIMEOUT_S 60.0

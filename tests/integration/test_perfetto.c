@@ -22,8 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csvread.h"
-#include "jsonread.h"
+#include "rundir/csvread.h"
+#include "rundir/jsonread.h"
 #include "testutil.h"
 #include "tracecheck.h"
 

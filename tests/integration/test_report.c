@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "testutil.h"
 
 #define T(fn)	       cmocka_unit_test_setup_teardown(fn, bt_ctx_setup, bt_ctx_teardown)

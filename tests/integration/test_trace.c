@@ -36,7 +36,7 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 
-#include "csvread.h"
+#include "rundir/csvread.h"
 #include "testutil.h"
 #include "expect.h"
 

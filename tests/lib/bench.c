@@ -19,7 +19,7 @@
 #include <linux/bpf.h>
 
 #include "bench.h"
-#include "parse.h"
+#include "util/parse.h"
 
 #define me program_invocation_short_name
 

@@ -20,8 +20,8 @@
 #include <bpf/bpf.h>
 #include <linux/bpf.h>
 
-#include "csvread.h"
-#include "safefile.h"
+#include "rundir/csvread.h"
+#include "rundir/safefile.h"
 #include "testutil.h"
 
 static char build_dir[BT_PATH_MAX] = "build";

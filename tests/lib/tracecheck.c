@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jsonread.h"
+#include "rundir/jsonread.h"
 #include "tracecheck.h"
 
 /* What benchtrace writes must satisfy the strictest reader; any size. */

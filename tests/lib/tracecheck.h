@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What a trace.json must be for Chrome's JSON trace format and Perfetto's
- * importer, checked on the file as user/jsonread.h reads it strictly.  No
+ * importer, checked on the file as user/rundir/jsonread.h reads it strictly.  No
  * cmocka here, so any test or tool can link it.
  */
 #ifndef BT_TRACECHECK_H

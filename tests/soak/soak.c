@@ -15,7 +15,7 @@
  *     until they have all been used once and stays within their size;
  *  2. the log size is what the auto interval predicts: the main process's
  *     rows in samples.csv match the ticks the interval policy gives for the
- *     run's length (user/interval.c, simulated here) within 3%;
+ *     run's length (user/record/interval.c, simulated here) within 3%;
  *  3. every call made is counted (functions.csv count == the steps the
  *     workload reports), and the run ends `completed`.
  *
@@ -31,8 +31,8 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "csvread.h"
-#include "interval.h"
+#include "rundir/csvread.h"
+#include "record/interval.h"
 #include "testutil.h"
 
 #define MIB    (1024.0 * 1024.0)

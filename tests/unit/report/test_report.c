@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * benchtrace report on the run directories in tests/fixtures/runs/ (made by
+ * generate.py there, which also says what each one is) and on synthetic
+ * ones written here: which charts and series the page has, how many points
+ * each series kept, the numbers in the tables, escaping, and the errors for
+ * truncated, malformed and hostile inputs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "rundir/csvread.h"
+#include "report/report.h"
+#include "report/report_load.h"
+#include "report/svg.h"
+#include "testutil.h"
+
+static char fixtures[PATH_MAX];
+static char errbuf[512];
+static char *summary;
+static char *html;
+
+static int setup(void **state)
+{
+	const char *f = getenv("BT_FIXTURES");
+
+	(void)state;
+	snprintf(fixtures, sizeof(fixtures), "%s", f ? f : "tests/fixtures/runs");
+	return bt_scratch_setup(state);
+}
+
+static int teardown(void **state)
+{
+	free(summary);
+	free(html);
+	return bt_scratch_teardown(state);
+}
+
+static const char *fixture(const char *name)
+{
+	static char path[4][PATH_MAX + 64];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(path[i], sizeof(path[i]), "%s/%s", fixtures, name);
+	return path[i];
+}
+
+/* Run the report on dirs into out.html in the scratch directory; 0 or -1 (errbuf). */
+static int report(int n, const char *const *dirs)
+{
+	struct report_opts o = {.dirs = dirs, .ndirs = n, .output = bt_scratch_path("out.html")};
+	size_t len;
+	FILE *s;
+	int ret;
+
+	free(summary);
+	free(html);
+	summary = html = NULL;
+	errbuf[0] = '\0';
+	unlink(o.output);
+	s = open_memstream(&summary, &len);
+	assert_non_null(s);
+	ret = report__generate(&o, s, errbuf, sizeof(errbuf));
+	fclose(s);
+	if (!ret)
+		html = bt_read_file(o.output, NULL);
+	else
+		assert_int_equal(access(o.output, F_OK), -1); /* nothing half-written */
+	return ret;
+}
+
+static void must_report(int n, const char *const *dirs)
+{
+	if (report(n, dirs))
+		fail_msg("report failed: %s", errbuf);
+}
+
+static int count(const char *s, const char *what)
+{
+	int n = 0;
+
+	while (s && (s = strstr(s, what))) {
+		n++;
+		s += strlen(what);
+	}
+	return n;
+}
+
+/* The <svg> ... </svg> of the chart titled `title` (a static copy), or NULL. */
+static char *chart(const char *title)
+{
+	static char *buf;
+	char key[256];
+	const char *t, *start, *end;
+
+	snprintf(key, sizeof(key), ">%s</text>", title);
+	t = strstr(html, key);
+	if (!t)
+		return NULL;
+	for (start = t; start > html && strncmp(start, "<svg ", 5); start--)
+		;
+	end = strstr(t, "</svg>");
+	assert_non_null(end);
+	free(buf);
+	buf = strndup(start, (size_t)(end - start + 6));
+	return buf;
+}
+
+/* data-points of the series whose <title> is `name` inside svg; -1 if none. */
+static int series_points(const char *svg, const char *name)
+{
+	char key[256];
+	const char *t, *p;
+
+	snprintf(key, sizeof(key), "\"><title>%s</title></path>", name);
+	t = strstr(svg, key);
+	if (!t)
+		return -1;
+	for (p = t; p > svg && strncmp(p, "<path class=\"series\"", 20); p--)
+		;
+	p = strstr(p, "data-points=\"");
+	assert_non_null(p);
+	return atoi(p + 13);
+}
+
+/* The summary line that starts with `name`. */
+static const char *summary_line(const char *name)
+{
+	static char line[512];
+	const char *p = summary;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (!strncmp(p, name, strlen(name)) && p[strlen(name)] == ' ') {
+			snprintf(line, sizeof(line), "%.*s", (int)len, p);
+			return line;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	fail_msg("no summary line for '%s' in:\n%s", name, summary);
+	return NULL;
+}
+
+static void assert_contains(const char *hay, const char *needle)
+{
+	if (!hay || !strstr(hay, needle))
+		fail_msg("'%s' not found", needle);
+}
+
+/* Self-contained: no scripts, nothing fetched. */
+static void assert_self_contained(void)
+{
+	const char *p = html;
+
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "https:"));
+	assert_null(strstr(html, "<link"));
+	assert_null(strstr(html, "<img"));
+	assert_null(strstr(html, "url("));
+	while ((p = strstr(p, "http:"))) {
+		/* Only the SVG namespace, which is a name, not a fetch. */
+		assert_int_equal(strncmp(p, "http://www.w3.org/2000/svg\"", 27), 0);
+		p += 5;
+	}
+	assert_contains(html, "Content-Security-Policy\" content=\"default-src 'none'");
+}
+
+static void test_train(void **state)
+{
+	const char *dirs[] = {fixture("train")};
+	const char *line;
+	char *c;
+
+	(void)state;
+	must_report(1, dirs);
+	assert_self_contained();
+	/* Summary: figures of the run, then the top functions by total time. */
+	line = summary_line("train");
+	assert_contains(line, "20.0 s");   /* wall_s 20.01 */
+	assert_contains(line, "25.6 s");   /* sum of cpu_ns */
+	assert_contains(line, "376 MiB");  /* max rss_peak_bytes */
+	assert_contains(line, "1.76 GiB"); /* sum of read_bytes */
+	assert_contains(line, "130 MiB");
+	assert_contains(line, "completed (exit code 0)");
+	line = summary_line("train_step");
+	assert_contains(line, "  99 ");
+	assert_contains(line, "18.2 s");
+	assert_contains(line, "184 ms");
+	assert_contains(line, "214 ms");
+	assert_true(strstr(summary, "train_step") < strstr(summary, "backward"));
+	assert_true(strstr(summary, "load_batch") < strstr(summary, "save_checkpoint"));
+
+	/* The charts, on one time axis. */
+	assert_int_equal(count(html, "<svg "), 4 + 1 + 2 * 5);
+	assert_contains(html, "data-outcome=\"completed\"");
+	assert_null(strstr(html, "Warning:"));
+	c = chart("CPU");
+	assert_non_null(c);
+	/* One process: its series only, 400 samples, each in its own pixel column. */
+	assert_int_equal(series_points(c, "train [4242]"), 400);
+	assert_int_equal(series_points(c, "all processes"), -1);
+	assert_contains(c, "CPU, % of one CPU (%)");
+	assert_contains(c, "time since start (s)");
+	c = chart("Memory (RSS; dashed: peak inside each interval)");
+	assert_non_null(c);
+	assert_int_equal(series_points(c, "train [4242]"), 400);
+	assert_int_equal(series_points(c, "train [4242] peak"), 400);
+	assert_contains(c, "RSS (MiB)");
+	c = chart("Page faults");
+	assert_non_null(c);
+	assert_true(series_points(c, "minor faults/s") > 300);
+	assert_true(series_points(c, "major faults/s") > 300);
+	c = chart("Storage I/O caused");
+	assert_true(series_points(c, "read") > 300);
+	assert_true(series_points(c, "write") > 300);
+	/* Peak write rate: 32 MiB in one 50 ms interval = 640 MiB/s, kept. */
+	assert_contains(c, "write: 640 MiB/s");
+
+	/* Spans: two threads, the main one with nesting. */
+	c = chart("Traced calls per thread (rows: nesting depth)");
+	assert_non_null(c);
+	assert_contains(c, ">4242</text>");
+	assert_contains(c, ">4243</text>");
+	assert_true(count(c, "class=\"span\"") > 50);
+	assert_contains(c, "save_checkpoint (tid 4242, depth 0)");
+	assert_contains(c, "forward (tid 4242, depth 1)");
+
+	/* Function table, from functions.csv. */
+	assert_contains(html, "train_step</td><td>99</td><td>18.2 s</td><td>184 ms</td>"
+			      "<td>153 ms</td><td>186 ms</td><td>209 ms</td><td>214 ms</td>"
+			      "<td>214 ms</td>");
+	assert_contains(html, "save_checkpoint</td><td>3</td><td>750 ms</td>");
+	assert_contains(html, "from functions.csv");
+	/* Per function: a histogram that counts every call, a by-index chart. */
+	assert_int_equal(count(html, "Duration histogram (99 calls in calls.csv"), 4);
+	assert_int_equal(count(html, "Duration histogram (3 calls in calls.csv"), 1);
+	c = chart("Duration by call index (min and max per pixel column)");
+	assert_int_equal(series_points(c, "train_step"), 99);
+	assert_contains(html, ": 3 calls</title></rect>"); /* save_checkpoint's one bar */
+}
+
+static void test_gzip_same_as_plain(void **state)
+{
+	const char *plain[] = {fixture("train")}, *gz[] = {fixture("train-gz")};
+	char *html_plain, line[512];
+
+	(void)state;
+	must_report(1, plain);
+	html_plain = html;
+	html = NULL;
+	snprintf(line, sizeof(line), "%s", summary_line("train") + 24);
+	must_report(1, gz);
+	/* Same numbers: only the run's name differs. */
+	assert_string_equal(summary_line("train-gz") + 24, line);
+	assert_contains(summary_line("train_step"), "18.2 s");
+	assert_int_equal(count(html, "class=\"series\""), count(html_plain, "class=\"series\""));
+	assert_int_equal(count(html, "class=\"span\""), count(html_plain, "class=\"span\""));
+	assert_int_equal(count(html, "class=\"bar\""), count(html_plain, "class=\"bar\""));
+	free(html_plain);
+}
+
+static void test_truncated(void **state)
+{
+	const char *dirs[] = {fixture("truncated")};
+	char *c;
+
+	(void)state;
+	must_report(1, dirs);
+	assert_contains(html, "data-outcome=\"running\"");
+	assert_contains(html, "banner warn\" data-outcome");
+	assert_contains(html, "Warning: This run was cut off");
+	assert_contains(html, "samples.csv: the last line was cut off (dropped).");
+	assert_contains(html, "calls.csv: the last line was cut off (dropped).");
+	/* No functions.csv: statistics from calls.csv. */
+	assert_contains(html, "statistics computed from calls.csv");
+	assert_contains(summary_line("truncated"), "incomplete: the run was cut off");
+	/* 199 whole rows of samples.csv (the 200th was cut). */
+	c = chart("CPU");
+	assert_int_equal(series_points(c, "train [4242]"), 199);
+	/* The time axis ends with the data: 199 * 50 ms. */
+	assert_contains(summary_line("truncated"), "9.95 s");
+}
+
+/* FROM_DIR/NAME copied to DIR/NAME. */
+static void copy_file(const char *from_dir, const char *dir, const char *name)
+{
+	char from[PATH_MAX + 128], to[PATH_MAX + 128];
+	size_t len;
+	char *data;
+
+	snprintf(from, sizeof(from), "%s/%s", from_dir, name);
+	snprintf(to, sizeof(to), "%s/%s", dir, name);
+	data = bt_read_file(from, &len);
+	bt_write_file(to, data, len);
+	free(data);
+}
+
+/* A new run directory NAME (its path into dir) with the fixture run's files but calls.csv. */
+static void run_like(const char *fixture_run, const char *name, char *dir, size_t len)
+{
+	snprintf(dir, len, "%s", bt_scratch_path(name));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	copy_file(fixture(fixture_run), dir, "meta.json");
+	copy_file(fixture(fixture_run), dir, "samples.csv");
+	copy_file(fixture(fixture_run), dir, "events.csv");
+}
+
+/* Calls after the last sample (the tracer died between them): counted, not drawn. */
+static void test_calls_after_last_sample(void **state)
+{
+	char dir[PATH_MAX + 64];
+	const char *dirs[] = {dir};
+
+	(void)state;
+	run_like("truncated", "late", dir, sizeof(dir));
+	copy_file(fixture("train"), dir, "calls.csv");
+	must_report(1, dirs);
+	/* samples end at 9.95 s; train's calls run to 19.9 s. */
+	assert_contains(html,
+			"calls started after the last sample (9.950 s): counted in the tables");
+	assert_contains(html, "train_step</td><td>99</td>");
+}
+
+static void expect_error(const char *name, const char *msg)
+{
+	const char *dirs[] = {fixture(name)};
+
+	assert_int_equal(report(1, dirs), -1);
+	if (!strstr(errbuf, msg))
+		fail_msg("error '%s' lacks '%s'", errbuf, msg);
+}
+
+static void test_malformed(void **state)
+{
+	(void)state;
+	expect_error("bad-header", "bad-header/samples.csv:1: no column 'cpu_pct' in the header");
+	expect_error("bad-number", "bad-number/calls.csv:5: bad number '12x' in column dur_ns");
+	expect_error("bad-meta", "bad-meta/meta.json:4: expected ',' or '}' in an object");
+	expect_error("no-such-run", "no-such-run' is not a run directory");
+}
+
+static void test_hostile_names(void **state)
+{
+	const char *dirs[] = {fixture("hostile")};
+
+	(void)state;
+	must_report(1, dirs);
+	assert_self_contained();
+	assert_null(strstr(html, "</script><b>"));
+	assert_null(strstr(html, "<b>x"));
+	assert_null(strstr(html, "<i>"));
+	assert_null(strstr(html, "<img src"));
+	assert_contains(html, "&lt;/script&gt;&lt;b&gt;x [4242]");
+	/* out__csv_str()'s defusing is undone: the name is shown as the program has it. */
+	assert_contains(html, "=cmd|&#39; /C calc&#39;!A0&lt;i&gt;train_step");
+	assert_null(strstr(html, "&#39;=cmd"));
+	assert_contains(html, "&lt;img src=x onerror=alert(1)&gt;");
+	assert_contains(html, "&amp;amp;");
+	assert_contains(html, "data-outcome=\"killed\"");
+	assert_contains(html, "exit pid 4242 signal=9 &lt;b&gt;");
+	/* The terminal gets the text, never a control character. */
+	assert_contains(summary, "=cmd|' /C calc'!A0<i>train_step");
+}
+
+static void test_compare(void **state)
+{
+	const char *dirs[] = {fixture("train"), fixture("train-slow")};
+	char *c;
+
+	(void)state;
+	must_report(2, dirs);
+	assert_contains(html, "<h2>Comparison</h2>");
+	/* wall 24.5 / 20.01, peak RSS 428 / 376 MiB; the same CPU time. */
+	assert_contains(html, "<td>24.5 s <span class=\"up\">(×1.22)</span></td>");
+	assert_contains(html, "<td>428 MiB <span class=\"up\">(×1.14)</span></td>");
+	assert_contains(html, "<td>25.6 s <span class=\"same\">(×1.00)</span></td>");
+	/* Per-function mean: train_step 223 ms / 184 ms. */
+	assert_contains(html, "mean <code>train_step</code></td><td>184 ms</td><td>223 ms "
+			      "<span class=\"up\">(×1.21)</span>");
+	c = chart("CPU, all processes, per run");
+	assert_int_equal(series_points(c, "run 1"), 400);
+	assert_int_equal(series_points(c, "run 2"), 400);
+	assert_int_equal(count(html, "<section class=\"run\""), 2);
+	/* Run 2 lost events: warned. */
+	assert_contains(html, "17 events were lost");
+	assert_contains(summary_line("train-slow"), "17 events lost");
+	assert_contains(summary,
+			"run 2 vs run 1: wall x1.22, CPU x1.00, peak RSS x1.14, read x1.00, "
+			"write x1.00\n");
+}
+
+/* A long run: 50000 samples of one process, one RSS spike. */
+static void test_reduction(void **state)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
+	const char *dirs[] = {dir};
+	FILE *f;
+	int i;
+	char *c;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("long"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bt_write_text(dirs[0], "meta.json",
+		      "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":5000}");
+	bt_write_text(dirs[0], "events.csv", "t_s,pid,tid,event,detail\n");
+	snprintf(path, sizeof(path), "%s/samples.csv", dirs[0]);
+	f = fopen(path, "w");
+	fputs(BT_SAMPLES_HEADER "\n", f);
+	for (i = 1; i <= 50000; i++)
+		fprintf(f, "%d.%d00000,7,long,%d,%d.0,0,0,0,0,0,%d,%d,0,0,0,0,0,0,0,0,1\n", i / 10,
+			i % 10, 100000000, 50 + i % 3, 1 << 20, i == 31234 ? 1 << 30 : 1 << 20);
+	fclose(f);
+	must_report(1, dirs);
+	c = chart("CPU");
+	/* 50000 samples, SVG_PLOT_W columns of about 5 s: at most 2 points per column. */
+	assert_true(series_points(c, "long [7]") <= 2 * SVG_PLOT_W);
+	assert_true(series_points(c, "long [7]") >= SVG_PLOT_W);
+	c = chart("Memory (RSS; dashed: peak inside each interval)");
+	/* The one 1 GiB peak survives the reduction, as the chart's top and in a hover title. */
+	assert_contains(c, "long [7] peak: 1.00 GiB");
+	assert_contains(c, "RSS (GiB)");
+	assert_contains(summary_line("long"), "1.00 GiB");
+	assert_true(strlen(html) < 600 * 1000);
+}
+
+/* -a mode: thousands of processes; the busiest are drawn, all are counted. */
+static void test_many_processes(void **state)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
+	const char *dirs[] = {dir};
+	FILE *f;
+	int i, k;
+	char *c;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("many"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bt_write_text(dir, "meta.json", "{\"outcome\":\"detached\",\"wall_s\":10}");
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	snprintf(path, sizeof(path), "%s/samples.csv", dir);
+	f = fopen(path, "w");
+	fputs(BT_SAMPLES_HEADER "\n", f);
+	/* 3000 processes, 10 ticks; process 2500 is the busiest. */
+	for (k = 1; k <= 10; k++)
+		for (i = 0; i < 3000; i++)
+			fprintf(f,
+				"%d.000000,%d,p%d,%d,%d.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,1\n",
+				k, 100 + i, i, i == 2500 ? 900000000 : 1000000, i == 2500 ? 90 : 0);
+	fclose(f);
+	must_report(1, dirs);
+	c = chart("CPU");
+	assert_int_equal(series_points(c, "p2500 [2600]"), 10);
+	assert_int_equal(count(c, "class=\"series\""), 7); /* the total and 6 processes */
+	/* The total: 2999 processes at 0% and one at 90%. */
+	assert_int_equal(series_points(c, "all processes"), 10);
+	assert_contains(html, "<td>processes</td><td class=\"v\">3000</td>");
+	/* CPU: 10 x (2999 x 1 ms + 900 ms) = 38.99 s. */
+	assert_contains(summary_line("many"), "39.0 s");
+	assert_contains(summary_line("many"), "detached");
+}
+
+/*
+ * Numbers beyond what the integers they end up in hold are clamped, not
+ * converted with undefined behaviour (fuzz_report, UBSan): 1e300 as an exit
+ * code, 2^64 - 1 (2^64 as a double) as a PID or a call count.
+ */
+static void test_huge_numbers(void **state)
+{
+	char dir[PATH_MAX + 64], err[512];
+	struct run r = {0};
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("huge"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bt_write_text(dir, "meta.json",
+		      "{\"outcome\":\"exited\",\"exit_code\":1e300,\"signal\":-1e300,"
+		      "\"wall_s\":1,\"lost_events\":[1e30,2]}");
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(dir, "samples.csv",
+		      BT_SAMPLES_HEADER
+		      "\n0.500000,18446744073709551615,x,1,0.0,0,0,0,0,0,4096,4096,"
+		      "0,0,0,0,0,0,0,0,1\n");
+	bt_write_text(dir, "functions.csv",
+		      "func,calls,total_ns,mean_ns,min_ns,p50_ns,p90_ns,p99_ns,max_ns\n"
+		      "f,18446744073709551615,1,1,1,1,1,1,18446744073709551615\n");
+	bt_write_text(dir, "calls.csv",
+		      "t_s,dur_ns,tid,func,depth\n0.1,5,18446744073709551615,f,0\n");
+	if (report_run__load(&r, dir, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_true(r.exit_code == LONG_MAX);
+	assert_true(r.signal == LONG_MIN);
+	assert_true(r.lost == UINT64_MAX); /* saturated, and stays so */
+	assert_int_equal(r.nproc, 1);
+	assert_true(r.procs[0].pid == LONG_MAX);
+	assert_int_equal(r.nfuncs, 1);
+	assert_true(r.funcs[0].calls == UINT64_MAX);
+	assert_true(r.funcs[0].max_ns == UINT64_MAX);
+	assert_int_equal(r.funcs[0].n, 1);
+	report_run__free(&r);
+}
+
+/* A hostile calls.csv with 1100 function names: 1024 kept apart, the rest lumped. */
+static void test_many_functions(void **state)
+{
+	char dir[PATH_MAX + 64], to[PATH_MAX + 128];
+	const char *dirs[] = {dir};
+	size_t i;
+	FILE *f;
+
+	(void)state;
+	run_like("train", "funcs", dir, sizeof(dir));
+	snprintf(to, sizeof(to), "%s/calls.csv", dir);
+	f = fopen(to, "w");
+	assert_non_null(f);
+	fputs("t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,majflt,"
+	      "rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes\n",
+	      f);
+	for (i = 0; i < 1100; i++)
+		fprintf(f, "%zu.000000,%zu,1,1,fn%zu,0,0,0,0,0,0,0,0,0,0\n", i / 100, 1000 + i, i);
+	fclose(f);
+	must_report(1, dirs);
+	/* fn0..fn1023 on their own; fn1024..fn1099 (76 calls) together. */
+	assert_contains(html, "(other functions)</td><td>76</td>");
+	assert_contains(html, "fn1023</td><td>1</td>");
+	assert_null(strstr(html, "fn1024<"));
+}
+
+static void test_output_file(void **state)
+{
+	const char *dirs[] = {fixture("train")};
+	char target[PATH_MAX + 64], link[PATH_MAX + 64], real[PATH_MAX];
+	struct report_opts o = {.dirs = dirs, .ndirs = 1};
+	struct stat st;
+	char *victim;
+	ino_t ino;
+	FILE *f;
+
+	(void)state;
+	/* A symlink at the output path is refused, never written through or replaced. */
+	snprintf(target, sizeof(target), "%s", bt_scratch_path("victim"));
+	f = fopen(target, "w");
+	fputs("precious", f);
+	fclose(f);
+	snprintf(link, sizeof(link), "%s", bt_scratch_path("link.html"));
+	assert_int_equal(symlink(target, link), 0);
+	o.output = link;
+	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
+	assert_contains(errbuf, "link.html' is a symlink (refusing to replace it");
+	victim = bt_read_file(target, NULL);
+	assert_string_equal(victim, "precious");
+	free(victim);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	/* So is a directory. */
+	o.output = bt_scratch_path("dir.html");
+	assert_int_equal(mkdir(o.output, 0755), 0);
+	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
+	assert_contains(errbuf, "dir.html' is a directory");
+	/* A previous report (a regular file) is replaced, through a new inode. */
+	o.output = bt_scratch_path("report.html");
+	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), 0);
+	assert_int_equal(stat(o.output, &st), 0);
+	ino = st.st_ino;
+	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), 0);
+	assert_int_equal(lstat(o.output, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_true(st.st_size > 10000);
+	assert_true(st.st_ino != ino);
+	/* No temporary files left behind. */
+	assert_int_equal(system("ls -A /tmp/test_report.*/ | grep -q tmp"), 256);
+	/* A missing directory is a clear error. */
+	o.output = bt_scratch_path("nope/report.html");
+	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
+	assert_contains(errbuf, "cannot open directory");
+
+	/* meta.json as a symlink (planted by another user) is refused. */
+	assert_int_equal(mkdir(bt_scratch_path("sym"), 0755), 0);
+	snprintf(link, sizeof(link), "%.4000s/meta.json", bt_scratch_path("sym"));
+	snprintf(target, sizeof(target), "%.4000s/meta.json", fixture("train"));
+	assert_non_null(realpath(target, real));
+	assert_int_equal(symlink(real, link), 0);
+	dirs[0] = bt_scratch_path("sym");
+	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
+	assert_contains(errbuf, "meta.json' is a symlink");
+}
+
+static void test_main_usage(void **state)
+{
+	char *noargs[] = {"report", NULL};
+	char *bad[] = {"report", "--frobnicate", "x", NULL};
+	char *noarg_o[] = {"report", "x", "-o", NULL};
+	char *missing[] = {"report", "/nonexistent/run", NULL};
+	char *after[] = {"report", "/nonexistent/run", "-o", "/nonexistent/r.html", NULL};
+
+	(void)state;
+	assert_int_equal(report__main(1, noargs), 2);
+	assert_int_equal(report__main(3, bad), 2);
+	assert_int_equal(report__main(3, noarg_o), 2);
+	assert_int_equal(report__main(2, missing), 1);
+	/* Options after the run directories, as in the usage line. */
+	assert_int_equal(report__main(4, after), 1);
+}
+
+/* Streaming reads every fixture exactly as the whole-table reader does. */
+struct cmp_ctx {
+	struct csv_table *t;
+	long rows;
+	int header_calls;
+};
+
+static int cmp_row(const struct csv_row *row, void *ctx)
+{
+	struct cmp_ctx *x = ctx;
+	int i;
+
+	assert_int_equal(row->cols, csv_table__cols(x->t));
+	if (row->row < 0) {
+		x->header_calls++;
+		for (i = 0; i < row->cols; i++)
+			assert_string_equal(row->field[i], csv_table__header(x->t, i));
+		return 0;
+	}
+	assert_int_equal(row->row, x->rows);
+	for (i = 0; i < row->cols; i++) {
+		assert_string_equal(row->field[i], csv_table__get(x->t, (int)row->row, i));
+		assert_string_equal(row->header[i], csv_table__header(x->t, i));
+	}
+	x->rows++;
+	return 0;
+}
+
+static void test_stream_matches_table(void **state)
+{
+	static const char *const files[] = {
+	    "train/calls.csv",	     "train/samples.csv",     "train-gz/calls.csv.gz",
+	    "truncated/calls.csv",   "truncated/samples.csv", "hostile/calls.csv",
+	    "hostile/functions.csv", "train/functions.csv",
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct cmp_ctx x = {0};
+		int trunc = -1;
+		long n;
+
+		x.t = csv_table__load(fixture(files[i]), errbuf, sizeof(errbuf));
+		assert_non_null(x.t);
+		n = csv_stream__read(fixture(files[i]), NULL, cmp_row, &x, &trunc, errbuf,
+				     sizeof(errbuf));
+		assert_int_equal(n, csv_table__rows(x.t));
+		assert_int_equal(x.rows, n);
+		assert_int_equal(x.header_calls, 1);
+		assert_int_equal(trunc, csv_table__truncated(x.t));
+		csv_table__free(x.t);
+	}
+}
+
+static int stop_at_3(const struct csv_row *row, void *ctx)
+{
+	(void)ctx;
+	if (row->row == 3) {
+		csv_row__error(row, "no %s here", "rows");
+		return -1;
+	}
+	return 0;
+}
+
+static int stop_silently(const struct csv_row *row, void *ctx)
+{
+	(void)ctx;
+	return row->row == 1;
+}
+
+static void test_stream_errors(void **state)
+{
+	const char *p = bt_scratch_path("s.csv");
+	FILE *f = fopen(p, "w");
+
+	(void)state;
+	/* Quoted fields (the byte path) and plain ones (the line path), mixed. */
+	fputs("a,b\n1,\"x\ny\"\n2,3\n\n4,\"5\"\"\"\n6,7\n", f);
+	fclose(f);
+	assert_int_equal(csv_stream__read(p, NULL, stop_at_3, NULL, NULL, errbuf, sizeof(errbuf)),
+			 -1);
+	/* Row 3 starts on line 7 (a quoted LF and a blank line before it). */
+	assert_string_equal(strrchr(errbuf, '/') + 1, "s.csv:7: no rows here");
+	assert_int_equal(
+	    csv_stream__read(p, NULL, stop_silently, NULL, NULL, errbuf, sizeof(errbuf)), -1);
+	assert_string_equal(strrchr(errbuf, '/') + 1, "s.csv:4: stopped");
+	f = fopen(p, "w");
+	fputs("a,b\n1,2\n1,2,3\n", f);
+	fclose(f);
+	assert_int_equal(
+	    csv_stream__read(p, NULL, stop_silently, NULL, NULL, errbuf, sizeof(errbuf)), -1);
+	assert_string_equal(strrchr(errbuf, '/') + 1, "s.csv:3: more fields than the header's 2");
+	assert_int_equal(csv_stream__read(p, NULL, NULL, NULL, NULL, errbuf, sizeof(errbuf)), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_train),	   cmocka_unit_test(test_gzip_same_as_plain),
+	    cmocka_unit_test(test_truncated),	   cmocka_unit_test(test_calls_after_last_sample),
+	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_hostile_names),
+	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
+	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_many_functions),
+	    cmocka_unit_test(test_huge_numbers),   cmocka_unit_test(test_output_file),
+	    cmocka_unit_test(test_main_usage),	   cmocka_unit_test(test_stream_matches_table),
+	    cmocka_unit_test(test_stream_errors),
+	};
+
+	/* `sudo make test`: write as root, not as the user (integration tests cover sudo) */
+	unsetenv("SUDO_UID");
+	unsetenv("SUDO_GID");
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

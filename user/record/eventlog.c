@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
+#include <stdio.h>
+#include "bt_abi.h"
+#include "record/eventlog.h"
+#include "rundir/out.h"
+
+const char *const events_header = "t_s,pid,tid,event,detail";
+
+void eventlog__status_str(int status, char *buf, size_t len)
+{
+	if ((status & 0x7f) == 0)
+		snprintf(buf, len, "code=%d", (status >> 8) & 0xff);
+	else
+		snprintf(buf, len, "signal=%d%s", status & 0x7f, (status & 0x80) ? " core" : "");
+}
+
+void eventlog__add_root(struct eventlog *el, __u32 pid)
+{
+	if (el->nroots < (int)(sizeof(el->roots) / sizeof(el->roots[0])))
+		el->roots[el->nroots++] = pid;
+}
+
+static bool is_root(const struct eventlog *el, __u32 pid)
+{
+	int i;
+
+	for (i = 0; i < el->nroots; i++)
+		if (el->roots[i] == pid)
+			return true;
+	return false;
+}
+
+void eventlog__write(struct eventlog *el, __u64 ts_ns, __u32 pid, __u32 tid, const char *event,
+		     const char *detail)
+{
+	/* events stamped before the run's zero (set-up) read as 0 */
+	out__time_s(el->out, ts_ns > el->start_ns ? ts_ns - el->start_ns : 0);
+	out__printf(el->out, ",%u,%u,%s,", pid, tid, event);
+	out__csv_str(el->out, detail);
+	out__puts(el->out, "\n");
+	el->count++;
+}
+
+int eventlog__handle(void *ctx, void *data, size_t len)
+{
+	const struct bt_event *e = data;
+	struct eventlog *el = ctx;
+	char detail[64];
+
+	if (len < sizeof(*e))
+		return 0;
+	switch (e->type) {
+	case BT_EV_FORK:
+		snprintf(detail, sizeof(detail), "parent=%u", e->aux);
+		eventlog__write(el, e->ts_ns, e->pid, e->tid, "fork", detail);
+		break;
+	case BT_EV_EXEC:
+		snprintf(detail, sizeof(detail), "%.*s", BT_COMM_LEN, e->comm);
+		eventlog__write(el, e->ts_ns, e->pid, e->tid, "exec", detail);
+		break;
+	case BT_EV_EXIT:
+		eventlog__status_str(e->exit_code, detail, sizeof(detail));
+		eventlog__write(el, e->ts_ns, e->pid, e->tid, "exit", detail);
+		if (is_root(el, e->pid))
+			el->root_exit_seen = true;
+		break;
+	case BT_EV_OOM:
+		el->oom_kills++;
+		snprintf(detail, sizeof(detail), "%.*s", BT_COMM_LEN, e->comm);
+		eventlog__write(el, e->ts_ns, e->pid, e->tid, "oom_kill", detail);
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,742 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loader: skeleton lifecycle in the order open → configure (rodata, map
+ * sizes, which flavour of each program) → load → attach.  Every tracepoint
+ * program exists as tp_btf (typed, cheaper) and raw_tp; we probe once and
+ * load one flavour.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "benchtrace.skel.h"
+#include "record/kbtf.h"
+#include "record/loader.h"
+#include "util/log.h"
+
+/*
+ * A tick reads every traced thread's counters with the task iterator.
+ * Walking all tasks of the machine costs ~0.5 us a task (pid lookups), the
+ * bulk of an idle tick; since v6.1 an iterator link can be limited to one
+ * process, so with a few traced processes each gets its own link and a tick
+ * costs what is traced, not what runs on the machine.  Past this many,
+ * one walk of everything is cheaper than that many iterator reads.
+ */
+#define PER_PROCESS_ITERS 16
+
+struct proc_iter {
+	__u32 pid;
+	struct bpf_link *link;
+};
+
+/* A uprobe attachment: a libbpf perf-event link, or a uprobe_multi link's fd. */
+struct ulink {
+	struct bpf_link *link;
+	int fd;
+};
+
+/* uapi values from v6.6, newer than the headers libbpf 1.1 builds with */
+#define BT_TRACE_UPROBE_MULTI	 48
+#define BT_F_UPROBE_MULTI_RETURN 1U
+
+struct tracer {
+	struct benchtrace_bpf *skel;
+	struct ulink *ulinks; /* uprobes and uretprobes */
+	int nulinks;
+	struct bpf_link *iter_link; /* all tasks */
+	struct proc_iter piters[PER_PROCESS_ITERS];
+	int npiters;
+	struct tracer_features feat;
+	int ncpus;
+};
+
+/*
+ * mark_victim took a pid before v6.8 and the task since; only the task form
+ * is usable by our program.  Read the tracepoint's prototype from BTF.
+ */
+static bool oom_tp_takes_task(const struct btf *vmlinux)
+{
+	const struct btf_type *t;
+	const struct btf_param *params;
+	int id;
+
+	id = btf__find_by_name_kind(vmlinux, "btf_trace_mark_victim", BTF_KIND_TYPEDEF);
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(vmlinux, id);
+	t = btf__type_by_id(vmlinux, t->type); /* pointer */
+	if (!t || !btf_is_ptr(t))
+		return false;
+	t = btf__type_by_id(vmlinux, t->type); /* func proto */
+	if (!t || !btf_is_func_proto(t) || btf_vlen(t) < 2)
+		return false;
+	params = btf_params(t);
+	/* params[0] is the void *__data of every tracepoint */
+	t = btf__type_by_id(vmlinux, params[1].type);
+	return t && btf_is_ptr(t);
+}
+
+static bool btf_has_member(const struct btf *vmlinux, const char *type, const char *member)
+{
+	const struct btf_member *m;
+	const struct btf_type *t;
+	int id, i;
+
+	id = btf__find_by_name_kind(vmlinux, type, BTF_KIND_STRUCT);
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(vmlinux, id);
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(vmlinux, m->name_off), member))
+			return true;
+	return false;
+}
+
+static bool btf_has_enum_value(const struct btf *vmlinux, const char *type, const char *name)
+{
+	const struct btf_enum *e;
+	const struct btf_type *t;
+	int id, i;
+
+	id = btf__find_by_name_kind(vmlinux, type, BTF_KIND_ENUM);
+	if (id < 0)
+		return false;
+	t = btf__type_by_id(vmlinux, id);
+	e = btf_enum(t);
+	for (i = 0; i < btf_vlen(t); i++, e++)
+		if (!strcmp(btf__name_by_offset(vmlinux, e->name_off), name))
+			return true;
+	return false;
+}
+
+static void probe_features(struct tracer_features *f, const struct btf *vmlinux)
+{
+	/* tp_btf needs the kernel's BTF (present, or we would not be here)
+	 * and v5.5+; whether it really loads is settled by loading it, with
+	 * raw_tp as the fallback (libbpf 1.1 cannot probe attach types) */
+	f->tp_btf = !getenv("BENCHTRACE_RAW_TP"); /* testing the fallback */
+	f->task_iter = btf__find_by_name_kind(vmlinux, "bpf_iter__task", BTF_KIND_STRUCT) > 0;
+	f->sched_info = btf_has_member(vmlinux, "task_struct", "sched_info");
+	f->io_accounting = btf_has_member(vmlinux, "task_struct", "ioac");
+	f->oom_tracepoint = oom_tp_takes_task(vmlinux);
+	f->rss_percpu = btf__find_by_name_kind(vmlinux, "mm_rss_stat", BTF_KIND_STRUCT) < 0;
+	f->iter_per_process = true; /* until the kernel says otherwise */
+	f->rss_exact = f->rss_percpu && btf_has_enum_value(vmlinux, "bpf_func_id",
+							   "BPF_FUNC_map_lookup_percpu_elem");
+	/* v6.6: many uprobes in one link, unregistered with one grace period */
+	f->uprobe_multi = btf_has_enum_value(vmlinux, "bpf_attach_type", "BPF_TRACE_UPROBE_MULTI") &&
+			  !getenv("BENCHTRACE_NO_UPROBE_MULTI"); /* testing the fallback */
+}
+
+static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_btf)
+{
+	struct benchtrace_bpf *s;
+	struct bpf_program *prog;
+	const char *sec;
+	bool keep;
+	int err;
+
+	s = benchtrace_bpf__open();
+	if (!s)
+		return -errno;
+	s->rodata->targ_follow_children = o->follow_children;
+	if (t->feat.rss_exact && libbpf_num_possible_cpus() <= 1024)
+		s->rodata->targ_ncpus = libbpf_num_possible_cpus();
+	bpf_map__set_max_entries(s->maps.procs, o->max_procs);
+	bpf_map__set_max_entries(s->maps.threads, o->max_threads);
+	s->rodata->targ_calls = o->nfuncs > 0;
+	s->rodata->targ_min_dur_ns = o->min_dur_ns;
+	bpf_map__set_max_entries(s->maps.func_stats, o->nfuncs ? o->nfuncs : 1);
+	if (o->nfuncs && o->calls_rb_bytes)
+		bpf_map__set_max_entries(s->maps.calls_rb, o->calls_rb_bytes);
+	s->rodata->targ_calls_wake = bpf_map__max_entries(s->maps.calls_rb) / 8;
+	bpf_program__set_autoload(s->progs.handle_uprobe, o->nfuncs > 0);
+	bpf_program__set_autoload(s->progs.handle_uretprobe, o->nfuncs > 0);
+	bpf_program__set_autoload(s->progs.handle_uprobe_exit, o->nfuncs > 0);
+	if (t->feat.uprobe_multi) {
+		bpf_program__set_expected_attach_type(s->progs.handle_uprobe, BT_TRACE_UPROBE_MULTI);
+		bpf_program__set_expected_attach_type(s->progs.handle_uretprobe,
+						      BT_TRACE_UPROBE_MULTI);
+		bpf_program__set_expected_attach_type(s->progs.handle_uprobe_exit,
+						      BT_TRACE_UPROBE_MULTI);
+	}
+
+	/* every tracepoint program comes in both flavours (BT_TRACEPOINT) */
+	bpf_object__for_each_program(prog, s->obj) {
+		sec = bpf_program__section_name(prog);
+		if (!strncmp(sec, "tp_btf/", 7))
+			keep = tp_btf;
+		else if (!strncmp(sec, "raw_tp/", 7))
+			keep = !tp_btf;
+		else
+			continue;
+		if (strstr(sec, "/mark_victim"))
+			keep = keep && t->feat.oom_tracepoint;
+		bpf_program__set_autoload(prog, keep);
+	}
+
+	err = benchtrace_bpf__load(s);
+	if (err) {
+		benchtrace_bpf__destroy(s);
+		return err;
+	}
+	t->skel = s;
+	return 0;
+}
+
+/*
+ * The ID of the kernel's own BTF, 0 if it has none: the bpf() syscall lists
+ * it as BTF object "vmlinux" even where /sys/kernel/btf is hidden.
+ */
+static __u32 kernel_btf_id(void)
+{
+	struct bpf_btf_info info;
+	char name[16];
+	__u32 id = 0, len;
+	bool found = false;
+	int fd;
+
+	while (!found && !bpf_btf_get_next_id(id, &id)) {
+		fd = bpf_btf_get_fd_by_id(id);
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		name[0] = '\0';
+		info.name = (__u64)(unsigned long)name;
+		info.name_len = sizeof(name);
+		len = sizeof(info);
+		found = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.kernel_btf &&
+			!strcmp(name, "vmlinux");
+		close(fd);
+	}
+	return found ? id : 0;
+}
+
+/*
+ * The kernel's BTF, for probing features, and whether libbpf cannot find it
+ * (*hidden).  With --btf the file must be the kernel's BTF byte for byte:
+ * any other would give CO-RE wrong offsets.
+ */
+static struct btf *find_vmlinux_btf(const char *btf_path, bool *hidden, char *err, size_t errlen)
+{
+	struct btf *vmlinux, *file;
+	__u32 id;
+
+	vmlinux = btf__load_vmlinux_btf();
+	*hidden = !vmlinux;
+	if (vmlinux && !btf_path)
+		return vmlinux;
+	btf__free(vmlinux);
+	/*
+	 * libbpf looks for it at /sys/kernel/btf/vmlinux (or /boot/vmlinux-
+	 * RELEASE and a few other files), for CO-RE and to load the task
+	 * iterator and tp_btf programs, whose attach points the kernel checks
+	 * against its own BTF: a file can show libbpf that BTF (kbtf.h), never
+	 * replace it.
+	 */
+	id = kernel_btf_id();
+	if (!id) {
+		snprintf(err, errlen,
+			 "the kernel has no BTF (no /sys/kernel/btf/vmlinux): benchtrace needs a "
+			 "kernel built with CONFIG_DEBUG_INFO_BTF=y (a --btf file cannot replace "
+			 "it: the kernel checks the programs against its own BTF)");
+		return NULL;
+	}
+	if (!btf_path) {
+		snprintf(
+		    err, errlen,
+		    "the kernel has BTF, but /sys/kernel/btf/vmlinux is not visible here (a "
+		    "container or mount namespace hiding /sys/kernel/btf?): make it visible, or "
+		    "give a copy of it taken on this kernel with --btf FILE");
+		return NULL;
+	}
+	file = kbtf__load_file(btf_path, err, errlen);
+	if (!file)
+		return NULL;
+	vmlinux = btf__load_from_kernel_by_id(id);
+	if (!vmlinux) {
+		snprintf(err, errlen, "cannot read the kernel's BTF (BTF object %u): %s", id,
+			 strerror(errno));
+	} else if (!kbtf__same(file, vmlinux)) {
+		snprintf(err, errlen,
+			 "--btf %s: not this kernel's BTF (%u type%s, the kernel's has %u): give "
+			 "a copy of /sys/kernel/btf/vmlinux taken on this kernel",
+			 btf_path, btf__type_cnt(file) - 1, btf__type_cnt(file) == 2 ? "" : "s",
+			 btf__type_cnt(vmlinux) - 1);
+		btf__free(vmlinux);
+		vmlinux = NULL;
+	}
+	btf__free(file);
+	return vmlinux;
+}
+
+static int load(struct tracer *t, const struct tracer_opts *o, char *err, size_t errlen)
+{
+	int ret;
+
+	ret = open_and_load(t, o, t->feat.tp_btf);
+	if (ret && t->feat.tp_btf) {
+		info("loading tp_btf programs failed (%s); trying raw_tp", strerror(-ret));
+		t->feat.tp_btf = false;
+		ret = open_and_load(t, o, false);
+	}
+	if (ret)
+		/*
+		 * EPERM with CAP_BPF and CAP_PERFMON (run__main checked them):
+		 * libbpf looks for kernel types that vmlinux lacks (mm_rss_stat
+		 * since v6.2) in module BTF, and listing BTF objects takes
+		 * CAP_SYS_ADMIN.
+		 */
+		snprintf(err, errlen, "cannot load the BPF programs: %s%s", strerror(-ret),
+			 ret == -EPERM ? " (libbpf also needs CAP_SYS_ADMIN here, to search kernel "
+					 "module BTF: run as root with all capabilities; -v for "
+					 "details)"
+				       : " (run with -v for the verifier's log)");
+	return ret;
+}
+
+int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen)
+{
+	struct kbtf_ns ns;
+	struct tracer *t;
+	struct btf *vmlinux;
+	bool hidden;
+	int ret;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	vmlinux = find_vmlinux_btf(o->btf_path, &hidden, err, errlen);
+	if (!vmlinux) {
+		free(t);
+		return -ENOENT;
+	}
+	probe_features(&t->feat, vmlinux);
+	info("features: tp_btf=%d task_iter=%d sched_info=%d io_accounting=%d "
+	     "oom_tracepoint=%d rss_percpu=%d rss_exact=%d uprobe_multi=%d",
+	     t->feat.tp_btf, t->feat.task_iter, t->feat.sched_info, t->feat.io_accounting,
+	     t->feat.oom_tracepoint, t->feat.rss_percpu, t->feat.rss_exact, t->feat.uprobe_multi);
+
+	/*
+	 * Loading is all that needs the BTF; output files, /proc and the
+	 * command stay in the user's mount namespace.
+	 */
+	ret = hidden ? kbtf__expose(&ns, vmlinux, err, errlen) : 0;
+	btf__free(vmlinux);
+	if (!ret) {
+		if (hidden)
+			info("the kernel's BTF (checked against --btf %s) is at "
+			     "/sys/kernel/btf/vmlinux in a private mount namespace while loading",
+			     o->btf_path);
+		ret = load(t, o, err, errlen);
+		if (hidden && kbtf__restore(&ns, ret ? NULL : err, ret ? 0 : errlen) && !ret)
+			ret = -EIO;
+	}
+	if (ret) {
+		if (t->skel)
+			benchtrace_bpf__destroy(t->skel);
+		free(t);
+		return ret;
+	}
+	t->ncpus = libbpf_num_possible_cpus();
+	*out = t;
+	return 0;
+}
+
+const struct tracer_features *tracer__features(const struct tracer *t)
+{
+	return &t->feat;
+}
+
+int tracer__add_proc(struct tracer *t, pid_t pid, __u64 start_ticks, long clk_tck)
+{
+	struct bt_proc p = {};
+	__u32 key = pid;
+
+	p.start_ticks = start_ticks;
+	p.clk_tck = clk_tck;
+	p.flags = BT_PROC_ROOT;
+	p.threads = 1;
+	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.procs), &key, &p, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int tracer__proc_flags(const struct tracer *t, pid_t pid, __u32 *flags)
+{
+	struct bt_proc p;
+	__u32 key = pid;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.procs), &key, &p))
+		return -ENOENT;
+	*flags = p.flags;
+	return 0;
+}
+
+int tracer__attach(struct tracer *t, char *err, size_t errlen)
+{
+	int ret = benchtrace_bpf__attach(t->skel);
+
+	if (ret) {
+		snprintf(err, errlen, "cannot attach the BPF programs: %s", strerror(-ret));
+		return ret;
+	}
+	t->iter_link = t->skel->links.iter_task; /* owned by the skeleton */
+	if (!t->iter_link) {
+		snprintf(err, errlen, "cannot create the task iterator");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int run_iter(struct bpf_link *link)
+{
+	char buf[64];
+	int fd, ret = 0;
+	ssize_t n;
+
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0)
+		return -errno;
+	/* the program writes nothing: reading to EOF runs it over the tasks */
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* The iterator link limited to `pid`, made on first use; NULL if it cannot be. */
+static struct bpf_link *proc_iter(struct tracer *t, __u32 pid)
+{
+	DECLARE_LIBBPF_OPTS(bpf_iter_attach_opts, opts);
+	union bpf_iter_link_info linfo = {};
+	struct bpf_link *link;
+	int i;
+
+	for (i = 0; i < t->npiters; i++)
+		if (t->piters[i].pid == pid)
+			return t->piters[i].link;
+	if (t->npiters == PER_PROCESS_ITERS)
+		return NULL;
+	linfo.task.pid = pid;
+	opts.link_info = &linfo;
+	opts.link_info_len = sizeof(linfo);
+	link = bpf_program__attach_iter(t->skel->progs.iter_task, &opts);
+	if (!link) {
+		/* EINVAL: a kernel before v6.1; ESRCH: it just exited */
+		if (errno == EINVAL || errno == E2BIG || errno == EOPNOTSUPP) {
+			info("per-process task iterators unavailable (%s): walking all tasks",
+			     strerror(errno));
+			t->feat.iter_per_process = false;
+		}
+		return NULL;
+	}
+	t->piters[t->npiters].pid = pid;
+	t->piters[t->npiters++].link = link;
+	return link;
+}
+
+void tracer__forget(struct tracer *t, __u32 pid)
+{
+	int i;
+
+	for (i = 0; i < t->npiters; i++) {
+		if (t->piters[i].pid != pid)
+			continue;
+		bpf_link__destroy(t->piters[i].link);
+		t->piters[i] = t->piters[--t->npiters];
+		return;
+	}
+}
+
+int tracer__collect(struct tracer *t, const __u32 *pids, int n, bool prime)
+{
+	struct bpf_link *link;
+	int i, ret = 0;
+
+	t->skel->bss->bt_priming = prime;
+	t->skel->bss->bt_pass++;
+	if (pids && n <= PER_PROCESS_ITERS && t->feat.iter_per_process) {
+		for (i = 0; i < n && !ret; i++) {
+			link = proc_iter(t, pids[i]);
+			if (link)
+				ret = run_iter(link);
+			else if (!t->feat.iter_per_process || t->npiters == PER_PROCESS_ITERS)
+				break; /* unsupported, or too many: walk everything */
+		}
+		if (i == n || ret)
+			goto out;
+	}
+	ret = run_iter(t->iter_link);
+out:
+	t->skel->bss->bt_priming = 0;
+	return ret;
+}
+
+__u64 tracer__next_epoch(struct tracer *t)
+{
+	__u64 old = t->skel->bss->bt_epoch;
+
+	__atomic_store_n(&t->skel->bss->bt_epoch, old + 1, __ATOMIC_SEQ_CST);
+	return old;
+}
+
+static int ulink_add(struct tracer *t, struct bpf_link *link, int fd)
+{
+	struct ulink *n = realloc(t->ulinks, (t->nulinks + 1) * sizeof(*n));
+
+	if (!n)
+		return -ENOMEM;
+	t->ulinks = n;
+	t->ulinks[t->nulinks].link = link;
+	t->ulinks[t->nulinks++].fd = fd;
+	return 0;
+}
+
+static void ulink_close(struct ulink *u)
+{
+	if (u->link)
+		bpf_link__destroy(u->link);
+	else
+		close(u->fd);
+}
+
+static const char *const kind_names[] = {
+	[BT_PROBE_ENTRY] = "uprobe",
+	[BT_PROBE_RETURN] = "uretprobe",
+	[BT_PROBE_EXIT] = "exit uprobe",
+};
+
+static struct bpf_program *kind_prog(struct tracer *t, enum bt_probe_kind kind)
+{
+	return kind == BT_PROBE_ENTRY	 ? t->skel->progs.handle_uprobe
+	       : kind == BT_PROBE_RETURN ? t->skel->progs.handle_uretprobe
+					 : t->skel->progs.handle_uprobe_exit;
+}
+
+/* union bpf_attr's link_create for a uprobe_multi link (v6.6), which the
+ * Debian libbpf 1.1 and its headers predate */
+struct link_create_uprobe_multi {
+	__u32 prog_fd;
+	__u32 target_fd;
+	__u32 attach_type;
+	__u32 flags;
+	__u64 path;
+	__u64 offsets;
+	__u64 ref_ctr_offsets;
+	__u64 cookies;
+	__u32 cnt;
+	__u32 multi_flags;
+	__u32 pid;
+	__u32 pad;
+};
+
+
+static int attach_multi(struct tracer *t, enum bt_probe_kind kind, const char *path,
+			const __u64 *offs, const __u64 *cookies, int n, pid_t pid)
+{
+	struct link_create_uprobe_multi attr = {};
+	int fd;
+
+	attr.prog_fd = bpf_program__fd(kind_prog(t, kind));
+	attr.attach_type = BT_TRACE_UPROBE_MULTI;
+	attr.path = (__u64)(unsigned long)path;
+	attr.offsets = (__u64)(unsigned long)offs;
+	attr.cookies = (__u64)(unsigned long)cookies;
+	attr.cnt = n;
+	attr.multi_flags = kind == BT_PROBE_RETURN ? BT_F_UPROBE_MULTI_RETURN : 0;
+	attr.pid = pid > 0 ? pid : 0;
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		return -errno;
+	if (ulink_add(t, NULL, fd)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int tracer__attach_probes(struct tracer *t, enum bt_probe_kind kind, const char *path,
+			  const __u64 *offs, const __u64 *cookies, int n, pid_t pid, char *err,
+			  size_t errlen)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .retprobe = kind == BT_PROBE_RETURN);
+	struct bpf_link *link;
+	int i, ret;
+
+	if (!n)
+		return 0;
+	if (t->feat.uprobe_multi) {
+		ret = attach_multi(t, kind, path, offs, cookies, n, pid);
+		if (ret)
+			snprintf(err, errlen, "cannot attach %d %s%s to %s: %s", n, kind_names[kind],
+				 n == 1 ? "" : "s", path, strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		uo.bpf_cookie = cookies[i];
+		link = bpf_program__attach_uprobe_opts(kind_prog(t, kind), pid, path, offs[i], &uo);
+		ret = link ? ulink_add(t, link, -1) : -errno;
+		if (ret) {
+			bpf_link__destroy(link);
+			snprintf(err, errlen, "cannot attach a %s to %s at offset 0x%llx: %s",
+				 kind_names[kind], path, (unsigned long long)offs[i],
+				 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+#define DETACH_THREADS 32
+
+struct detach_slice {
+	struct ulink *links;
+	int n;
+};
+
+static void *detach_slice(void *arg)
+{
+	struct detach_slice *s = arg;
+	int i;
+
+	for (i = 0; i < s->n; i++)
+		ulink_close(&s->links[i]);
+	return NULL;
+}
+
+/*
+ * Unregistering uprobes waits for a tasks-trace RCU grace period (so that
+ * no handler still runs), 100-200 ms here, per link: a uprobe_multi link
+ * takes all of a binary's probes of one kind.  Closed from several threads
+ * at once, the links' grace periods overlap.  (Perf-event uprobes, the
+ * fallback before v6.6, are unregistered one at a time by the kernel
+ * whatever we do.)
+ */
+void tracer__detach_funcs(struct tracer *t)
+{
+	struct detach_slice slices[DETACH_THREADS];
+	pthread_t tids[DETACH_THREADS];
+	bool started[DETACH_THREADS] = {};
+	int nt = t->nulinks < DETACH_THREADS ? t->nulinks : DETACH_THREADS, i, per, at = 0;
+
+	if (!t->nulinks)
+		return;
+	per = (t->nulinks + nt - 1) / nt;
+	for (i = 0; i < nt && at < t->nulinks; i++) {
+		slices[i].links = t->ulinks + at;
+		slices[i].n = at + per <= t->nulinks ? per : t->nulinks - at;
+		at += slices[i].n;
+		started[i] = !pthread_create(&tids[i], NULL, detach_slice, &slices[i]);
+		if (!started[i])
+			detach_slice(&slices[i]); /* no thread: do it here */
+	}
+	for (i = 0; i < nt; i++)
+		if (started[i])
+			pthread_join(tids[i], NULL);
+	t->nulinks = 0;
+}
+
+int tracer__calls_staged(struct tracer *t, int (*fn)(void *ctx, void *data, size_t len), void *ctx)
+{
+	int i, n = t->ncpus > 0 ? t->ncpus : 1;
+	struct bt_stage *v = calloc(n, sizeof(*v));
+	__u32 key = 0;
+
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.calls_stage), &key, v)) {
+		free(v);
+		return -errno;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].n && v[i].n <= BT_STAGE_ROWS)
+			fn(ctx, v[i].rows, v[i].n * sizeof(v[i].rows[0]));
+	free(v);
+	return 0;
+}
+
+int tracer__func_stats(const struct tracer *t, __u32 func, struct bt_func_stats *sum)
+{
+	struct bt_func_stats *v;
+	int i, n = t->ncpus > 0 ? t->ncpus : 1;
+	unsigned int b;
+
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.func_stats), &func, v)) {
+		free(v);
+		return -errno;
+	}
+	memset(sum, 0, sizeof(*sum));
+	for (i = 0; i < n; i++) {
+		if (!v[i].calls)
+			continue;
+		if (!sum->calls || v[i].min_ns < sum->min_ns)
+			sum->min_ns = v[i].min_ns;
+		if (v[i].max_ns > sum->max_ns)
+			sum->max_ns = v[i].max_ns;
+		sum->calls += v[i].calls;
+		sum->total_ns += v[i].total_ns;
+		sum->cpu_ns += v[i].cpu_ns;
+		sum->minflt += v[i].minflt;
+		sum->majflt += v[i].majflt;
+		sum->read_bytes += v[i].read_bytes;
+		sum->write_bytes += v[i].write_bytes;
+		for (b = 0; b < BT_HIST_BUCKETS; b++)
+			sum->hist[b] += v[i].hist[b];
+	}
+	free(v);
+	return 0;
+}
+
+int tracer__calls_fd(const struct tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.calls_rb);
+}
+
+int tracer__procs_fd(const struct tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.procs);
+}
+
+int tracer__events_fd(const struct tracer *t)
+{
+	return bpf_map__fd(t->skel->maps.events);
+}
+
+__u64 tracer__stat(const struct tracer *t, enum bt_stat idx)
+{
+	__u64 vals[t->ncpus > 0 ? t->ncpus : 1];
+	__u32 key = idx;
+	__u64 sum = 0;
+	int i;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stats), &key, vals))
+		return 0;
+	for (i = 0; i < t->ncpus; i++)
+		sum += vals[i];
+	return sum;
+}
+
+void tracer__destroy(struct tracer *t)
+{
+	if (!t)
+		return;
+	while (t->npiters)
+		tracer__forget(t, t->piters[0].pid);
+	tracer__detach_funcs(t);
+	free(t->ulinks);
+	benchtrace_bpf__destroy(t->skel);
+	free(t);
+}

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "bt_abi.h"
+#include "elf/exits.h"
+#include "elf/libpath.h"
+#include "record/loader.h"
+#include "util/log.h"
+#include "record/probes.h"
+#include "record/probespec.h"
+#include "elf/symtab.h"
+
+/* symbol tables loaded so far, one per binary */
+struct symcache {
+	struct symtab **st;
+	int n;
+};
+
+static struct symtab *symcache__get(struct symcache *c, const char *path, char *err, size_t errlen)
+{
+	struct symtab *st, **n;
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(symtab__path(c->st[i]), path))
+			return c->st[i];
+	if (symtab__load(path, &st, err, errlen))
+		return NULL;
+	n = realloc(c->st, (c->n + 1) * sizeof(*n));
+	if (!n) {
+		symtab__free(st);
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->st = n;
+	c->st[c->n++] = st;
+	return st;
+}
+
+static void symcache__free(struct symcache *c)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		symtab__free(c->st[i]);
+	free(c->st);
+}
+
+/*
+ * Where a call of function t ends, when a uretprobe is unsafe: disassembly
+ * needs the function's size and its neighbours (tail calls), from the
+ * symbol table.
+ */
+static int find_exits(struct probe *p, const struct probe_target *t, struct symcache *cache,
+		      char *err, size_t errlen)
+{
+	const struct bt_sym *sym;
+	struct symtab *st;
+	int n;
+
+	st = symcache__get(cache, t->binary, err, errlen);
+	if (!st)
+		return -ENOENT;
+	sym = symtab__at(st, t->addr);
+	if (!sym || sym->addr != t->addr) {
+		snprintf(err, errlen, "%.4000s: no symbol at 0x%llx", t->shown,
+			 (unsigned long long)t->addr);
+		return -ENOENT;
+	}
+	n = exits__find(st, sym, &p->exits, err, errlen);
+	if (n < 0)
+		return n;
+	if (n == 0) {
+		snprintf(err, errlen,
+			 "no return instruction found in %.1000s (%.4000s): it cannot be timed "
+			 "safely in a program that uses C++ exceptions",
+			 t->func, t->shown);
+		return -ENOENT;
+	}
+	p->nexits = n;
+	return 0;
+}
+
+static int add_probe(struct probes *ps, const char *spec, const struct probe_target *t,
+		     bool ret_exits, struct symcache *cache, char *err, size_t errlen)
+{
+	struct probe *n, *p;
+	int i;
+
+	for (i = 0; i < ps->n; i++) /* named twice, by two specs */
+		if (ps->p[i].offset == t->offset && !strcmp(ps->p[i].binary, t->shown))
+			return 0;
+	if (ps->n == BT_MAX_FUNCS)
+		return -E2BIG;
+	n = realloc(ps->p, (ps->n + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	ps->p = n;
+	p = &ps->p[ps->n];
+	memset(p, 0, sizeof(*p));
+	p->spec = strdup(spec);
+	p->func = strdup(t->func);
+	p->path = strdup(t->binary);
+	p->binary = strdup(t->shown);
+	p->addr = t->addr;
+	p->offset = t->offset;
+	ps->n++; /* freed with the rest from here on */
+	if (!p->spec || !p->func || !p->path || !p->binary)
+		return -ENOMEM;
+	return ret_exits ? find_exits(p, t, cache, err, errlen) : 0;
+}
+
+/*
+ * Two functions with one name (static functions of two files, or the same
+ * name in two binaries) would share calls.csv rows: name them apart.
+ */
+static int disambiguate(struct probes *ps)
+{
+	char *name;
+	int i, j;
+	bool dup;
+
+	for (i = 0; i < ps->n; i++) {
+		dup = false;
+		for (j = 0; j < ps->n && !dup; j++)
+			dup = j != i && !strcmp(ps->p[i].func, ps->p[j].func);
+		if (!dup)
+			continue;
+		if (asprintf(&name, "%s@%s+0x%llx", ps->p[i].func,
+			     strrchr(ps->p[i].binary, '/') ? strrchr(ps->p[i].binary, '/') + 1
+							   : ps->p[i].binary,
+			     (unsigned long long)ps->p[i].addr) < 0)
+			return -ENOMEM;
+		free(ps->p[i].func);
+		ps->p[i].func = name;
+	}
+	return 0;
+}
+
+static int resolve_one(struct probes *ps, struct symcache *cache, const char *spec, const char *exe,
+		       pid_t pid, bool cxx, char *err, size_t errlen)
+{
+	struct probe_target *t = NULL;
+	struct probe_spec s;
+	char why[6144];
+	int n, i, ret;
+
+	ret = probe_spec__parse(spec, &s, why, sizeof(why));
+	if (ret) {
+		snprintf(err, errlen, "--uprobe '%s': %s", spec, why);
+		return ret;
+	}
+	if (!s.where[0] && !exe && pid <= 0) {
+		snprintf(err, errlen,
+			 "--uprobe '%s': with -a there is no default binary; write BINARY:FUNC "
+			 "or LIB:FUNC",
+			 spec);
+		return -EINVAL;
+	}
+	n = probe_spec__resolve(&s, pid, exe, BT_MAX_FUNCS - ps->n, &t, err, errlen);
+	if (n < 0)
+		return n;
+	cxx = cxx || exits__needed(t[0].binary);
+	for (i = 0, ret = 0; i < n && !ret; i++)
+		ret = add_probe(ps, spec, &t[i], cxx, cache, why, sizeof(why));
+	if (ret == -E2BIG)
+		snprintf(err, errlen,
+			 "--uprobe '%s': more than %d functions to trace; narrow the "
+			 "pattern",
+			 spec, BT_MAX_FUNCS);
+	else if (ret == -ENOMEM)
+		snprintf(err, errlen, "--uprobe '%s': out of memory", spec);
+	else if (ret)
+		snprintf(err, errlen, "--uprobe '%s': %s", spec, why);
+	else if (n > BT_PROBES_MANY)
+		warn("--uprobe '%s' matches %d functions in %s; attaching all of them", spec, n,
+		     t[0].shown);
+	free(t);
+	return ret;
+}
+
+bool probes__target_cxx(const char *exe, pid_t pid)
+{
+	static const char *const runtimes[] = {"libstdc++", "libc++"};
+	char path[4096], err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(runtimes) / sizeof(runtimes[0]); i++) {
+		if (pid > 0 &&
+		    !lib__find_mapped(pid, runtimes[i], path, sizeof(path), err, sizeof(err)))
+			return true;
+		if (pid <= 0 && exe &&
+		    !lib__find_for_exe(exe, runtimes[i], path, sizeof(path), err, sizeof(err)))
+			return true;
+	}
+	return pid <= 0 && !exe; /* -a: anything may run */
+}
+
+int probes__resolve(struct probes *ps, char *const *specs, int nspecs, const char *exe, pid_t pid,
+		    bool cxx, char *err, size_t errlen)
+{
+	struct symcache cache = {};
+	int i, ret = 0;
+
+	memset(ps, 0, sizeof(*ps));
+	for (i = 0; i < nspecs && !ret; i++)
+		ret = resolve_one(ps, &cache, specs[i], exe, pid, cxx, err, errlen);
+	if (!ret && disambiguate(ps))
+		ret = -ENOMEM;
+	symcache__free(&cache);
+	if (ret)
+		probes__free(ps);
+	return ret;
+}
+
+void probes__free(struct probes *ps)
+{
+	int i;
+
+	for (i = 0; i < ps->n; i++) {
+		free(ps->p[i].spec);
+		free(ps->p[i].func);
+		free(ps->p[i].binary);
+		free(ps->p[i].path);
+		free(ps->p[i].exits);
+	}
+	free(ps->p);
+	ps->p = NULL;
+	ps->n = 0;
+}
+
+/* Whether probe i's file came with an earlier probe (and was attached with it). */
+static bool file_attached_before(const struct probes *ps, int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (!strcmp(ps->p[j].path, ps->p[i].path))
+			return true;
+	return false;
+}
+
+/* Whether probe i is in the target's own program, not a library others use. */
+static bool is_target_program(const struct probes *ps, int i, const char *target_exe)
+{
+	const char *bin = ps->p[i].binary;
+
+	if (target_exe && !strcmp(bin, target_exe))
+		return true;
+	return !strstr(bin, ".so");
+}
+
+static bool contains(const __u64 *v, int n, __u64 x)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == x)
+			return true;
+	return false;
+}
+
+int probes__attach(const struct probes *ps, struct tracer *t, pid_t pid, const char *target_exe,
+		   bool note)
+{
+	const struct probe *p;
+	__u64 *offs[3], *cookies[3];
+	int n[3], i, j, k, e, ret = 0;
+	size_t nexits;
+	char err[1024];
+
+	for (i = 0, nexits = 0; i < ps->n; i++)
+		nexits += ps->p[i].nexits;
+	for (k = 0; k < 3; k++) {
+		size_t room = (k == BT_PROBE_EXIT ? nexits : (size_t)ps->n) + 1;
+
+		offs[k] = calloc(room, sizeof(__u64));
+		cookies[k] = calloc(room, sizeof(__u64));
+		if (!offs[k] || !cookies[k])
+			ret = -ENOMEM;
+	}
+	/* one set of links per file: every probe whose file is the first one
+	 * not yet attached */
+	for (i = 0; i < ps->n && !ret; i++) {
+		if (file_attached_before(ps, i))
+			continue; /* its file was done with an earlier probe's */
+		if (note && !is_target_program(ps, i, target_exe))
+			warn("note: %s is shared: its probes fire in every process that uses it "
+			     "(only the traced ones' calls are kept, but the others pay about a "
+			     "microsecond a call); --no-children confines them to the target",
+			     ps->p[i].binary);
+		memset(n, 0, sizeof(n));
+		for (j = i; j < ps->n; j++) {
+			p = &ps->p[j];
+			if (strcmp(p->path, ps->p[i].path))
+				continue;
+			offs[BT_PROBE_ENTRY][n[BT_PROBE_ENTRY]] = p->offset;
+			cookies[BT_PROBE_ENTRY][n[BT_PROBE_ENTRY]++] = j;
+			if (!p->nexits) {
+				offs[BT_PROBE_RETURN][n[BT_PROBE_RETURN]] = p->offset;
+				cookies[BT_PROBE_RETURN][n[BT_PROBE_RETURN]++] = j;
+			}
+			/* exits pair by stack pointer: each instruction once */
+			for (e = 0; e < p->nexits; e++)
+				if (!contains(offs[BT_PROBE_EXIT], n[BT_PROBE_EXIT], p->exits[e])) {
+					offs[BT_PROBE_EXIT][n[BT_PROBE_EXIT]] = p->exits[e];
+					cookies[BT_PROBE_EXIT][n[BT_PROBE_EXIT]++] = j;
+				}
+		}
+		for (k = 0; k < 3 && !ret; k++)
+			ret = tracer__attach_probes(t, k, ps->p[i].path, offs[k], cookies[k], n[k],
+						    pid, err, sizeof(err));
+		if (ret)
+			warn("%s", err);
+	}
+	if (ret == -ENOMEM)
+		warn("out of memory attaching the probes");
+	for (k = 0; k < 3; k++) {
+		free(offs[k]);
+		free(cookies[k]);
+	}
+	return ret;
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include "bt_abi.h"
+#include "record/loader.h"
+#include "rundir/out.h"
+#include "record/sampler.h"
+
+const char *const samples_header =
+	"t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
+	"rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,read_bytes,"
+	"write_bytes,io_ops,io_wait_ns,threads";
+
+/* What the previous tick saw of one process: deltas are taken against it. */
+struct prev {
+	__u32 tgid;
+	__u64 cpu_clock; /* its CPU clock when last collected */
+	struct bt_proc p;
+};
+
+struct sampler {
+	struct tracer *tracer;
+	struct out *out;
+	__u64 start_ns, last_ns;
+	long page_size;
+	struct prev *prev; /* sorted by tgid */
+	size_t nprev, cap;
+	__u32 *keys; /* the traced tgids this tick */
+	size_t nkeys, keys_cap;
+	__u32 *ran; /* those that ran since the last tick */
+	size_t nran, ran_cap;
+	__u32 *dead; /* keys to delete after a pass */
+	size_t ndead, dead_cap;
+	struct run_stats st;
+};
+
+struct sampler *sampler__new(struct tracer *t, struct out *samples, __u64 start_ns,
+			     long page_size)
+{
+	struct sampler *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->tracer = t;
+	s->out = samples;
+	s->start_ns = s->last_ns = start_ns;
+	s->page_size = page_size;
+	return s;
+}
+
+static struct prev *prev_find(struct sampler *s, __u32 tgid, bool create)
+{
+	size_t lo = 0, hi = s->nprev, mid;
+	struct prev *n;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (s->prev[mid].tgid == tgid)
+			return &s->prev[mid];
+		if (s->prev[mid].tgid < tgid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!create)
+		return NULL;
+	if (s->nprev == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+
+		n = realloc(s->prev, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		s->prev = n;
+		s->cap = cap;
+	}
+	memmove(&s->prev[lo + 1], &s->prev[lo], (s->nprev - lo) * sizeof(*s->prev));
+	s->nprev++;
+	memset(&s->prev[lo], 0, sizeof(*s->prev));
+	s->prev[lo].tgid = tgid;
+	s->st.procs_seen++;
+	return &s->prev[lo];
+}
+
+static void prev_remove(struct sampler *s, __u32 tgid)
+{
+	struct prev *p = prev_find(s, tgid, false);
+
+	if (!p)
+		return;
+	memmove(p, p + 1, (s->nprev - (p - s->prev) - 1) * sizeof(*p));
+	s->nprev--;
+}
+
+static int push(__u32 **arr, size_t *n, size_t *cap, __u32 v)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+		__u32 *a = realloc(*arr, ncap * sizeof(*a));
+
+		if (!a)
+			return -ENOMEM;
+		*arr = a;
+		*cap = ncap;
+	}
+	(*arr)[(*n)++] = v;
+	return 0;
+}
+
+/* Growth of a cumulative counter; a transiently lower reading (see fold()
+ * in the BPF side) counts as no growth and keeps the old baseline. */
+static __u64 grow(__s64 *prev, __s64 cur)
+{
+	__u64 d;
+
+	if (cur <= *prev)
+		return 0;
+	d = cur - *prev;
+	*prev = cur;
+	return d;
+}
+
+static __u64 max3(__u64 a, __u64 b, __u64 c)
+{
+	__u64 m = a > b ? a : b;
+
+	return m > c ? m : c;
+}
+
+static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_proc *cur,
+		__u64 closed_epoch, __u64 now_ns, __u64 dt)
+{
+	struct bt_proc *pp = &pv->p;
+	__u64 ps = s->page_size, slot = closed_epoch & 1;
+	__u64 cpu, runq, vcs, ics, minf, majf, rd, wr, ops, iow;
+	__u64 rss_prev, rss_now, peak;
+	struct out *o = s->out;
+	struct bt_proc lv;
+
+	cpu = grow(&pp->cpu_ns, cur->cpu_ns);
+	runq = grow(&pp->runq_ns, cur->runq_ns);
+	vcs = grow(&pp->vol_cs, cur->vol_cs);
+	ics = grow(&pp->invol_cs, cur->invol_cs);
+	minf = grow(&pp->minflt, cur->minflt);
+	majf = grow(&pp->majflt, cur->majflt);
+	rd = grow(&pp->read_bytes, cur->read_bytes);
+	wr = grow(&pp->write_bytes, cur->write_bytes);
+	ops = cur->io_ops - pp->io_ops;
+	iow = cur->io_wait_ns - pp->io_wait_ns;
+	pp->io_ops = cur->io_ops;
+	pp->io_wait_ns = cur->io_wait_ns;
+
+	rss_prev = pp->rss_file + pp->rss_anon + pp->rss_shmem;
+	/* levels at the end of the interval: nothing is resident once the
+	 * process has exited (the peak still holds what it reached) */
+	lv = *cur;
+	if (cur->flags & BT_PROC_DEAD)
+		lv.rss_file = lv.rss_anon = lv.rss_shmem = lv.rss_swap = 0;
+	rss_now = lv.rss_file + lv.rss_anon + lv.rss_shmem;
+	peak = cur->peak_epoch[slot] == closed_epoch ? cur->peak[slot] : 0;
+	/* the interval began at the previous level and ended at this one */
+	peak = max3(peak, rss_prev, rss_now);
+	pp->rss_file = lv.rss_file;
+	pp->rss_anon = lv.rss_anon;
+	pp->rss_shmem = lv.rss_shmem;
+
+	__u64 cols[] = { runq, vcs, ics, minf, majf, rss_now * ps, peak * ps, lv.rss_anon * ps,
+			 lv.rss_file * ps, lv.rss_shmem * ps, lv.rss_swap * ps, rd, wr, ops,
+			 iow, (cur->flags & BT_PROC_DEAD) ? 0 : cur->threads };
+	size_t i;
+
+	out__time_s(o, now_ns - s->start_ns);
+	out__putc(o, ',');
+	out__u64(o, tgid);
+	out__putc(o, ',');
+	out__csv_strn(o, cur->comm, strnlen(cur->comm, sizeof(cur->comm)));
+	out__putc(o, ',');
+	out__u64(o, cpu);
+	out__putc(o, ',');
+	/* percent of one CPU, one decimal, from integers */
+	out__fixed(o, dt ? (cpu * 1000 + dt / 2) / dt : 0, 1, 1);
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
+		out__putc(o, ',');
+		out__u64(o, cols[i]);
+	}
+	out__putc(o, '\n');
+
+	s->st.cpu_ns += cpu;
+	s->st.runq_ns += runq;
+	s->st.vol_cs += vcs;
+	s->st.invol_cs += ics;
+	s->st.minflt += minf;
+	s->st.majflt += majf;
+	s->st.read_bytes += rd;
+	s->st.write_bytes += wr;
+	s->st.io_ops += ops;
+	s->st.io_wait_ns += iow;
+	if (peak * ps > s->st.peak_rss_bytes)
+		s->st.peak_rss_bytes = peak * ps;
+	s->st.last_rss_bytes += rss_now * ps;
+	s->st.rows++;
+}
+
+static void root_ended(struct sampler *s, const struct bt_proc *cur)
+{
+	if (s->st.root_exited)
+		return;
+	s->st.root_exited = true;
+	s->st.root_status = cur->exit_code;
+	s->st.root_flags = cur->flags;
+}
+
+/*
+ * Whether the process may have changed since the last tick.  CPU time,
+ * faults, context switches and I/O all grow only while a thread runs, and
+ * the process's CPU clock says in one cheap call whether any did, so an
+ * idle process needs no iterator pass.  (The figures still come from the
+ * kernel side; this only skips work.)  Unknown means yes.
+ */
+static bool ran_since(struct sampler *s, __u32 tgid)
+{
+	struct prev *pv = prev_find(s, tgid, false);
+	struct timespec ts;
+	clockid_t clk;
+	__u64 now;
+
+	if (!pv || clock_getcpuclockid(tgid, &clk) || clock_gettime(clk, &ts))
+		return true;
+	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (now == pv->cpu_clock)
+		return false;
+	pv->cpu_clock = now;
+	return true;
+}
+
+int sampler__tick(struct sampler *s, __u64 now_ns)
+{
+	int fd = tracer__procs_fd(s->tracer), ret;
+	__u32 key, next, *kp = NULL;
+	__u64 closed, dt = now_ns - s->last_ns;
+	struct bt_proc cur;
+	struct prev *pv;
+	size_t i;
+
+	/* which processes are traced now; then read their counters */
+	s->nkeys = s->nran = 0;
+	while (bpf_map_get_next_key(fd, kp, &next) == 0) {
+		key = next;
+		kp = &key;
+		if (push(&s->keys, &s->nkeys, &s->keys_cap, key) ||
+		    (ran_since(s, key) && push(&s->ran, &s->nran, &s->ran_cap, key)))
+			return -ENOMEM;
+	}
+	if (s->nran) {
+		ret = tracer__collect(s->tracer, s->ran, s->nran, false);
+		if (ret)
+			return ret;
+	}
+	closed = tracer__next_epoch(s->tracer);
+
+	s->st.last_rss_bytes = 0;
+	s->st.roots_alive = 0;
+	s->ndead = 0;
+	for (i = 0; i < s->nkeys; i++) {
+		key = s->keys[i];
+		if (bpf_map_lookup_elem(fd, &key, &cur))
+			continue; /* deleted under us */
+		if (cur.flags & BT_PROC_GONE) {
+			/* a -p target whose PID now names another process */
+			push(&s->dead, &s->ndead, &s->dead_cap, key);
+			continue;
+		}
+		pv = prev_find(s, key, true);
+		if (!pv)
+			return -ENOMEM;
+		row(s, key, pv, &cur, closed, now_ns, dt);
+		if (cur.flags & BT_PROC_DEAD) {
+			if (cur.flags & BT_PROC_ROOT)
+				root_ended(s, &cur);
+			push(&s->dead, &s->ndead, &s->dead_cap, key);
+		} else if (cur.flags & BT_PROC_ROOT) {
+			s->st.roots_alive++;
+		}
+	}
+	for (i = 0; i < s->ndead; i++) {
+		bpf_map_delete_elem(fd, &s->dead[i]);
+		prev_remove(s, s->dead[i]);
+		tracer__forget(s->tracer, s->dead[i]);
+	}
+	s->last_ns = now_ns;
+	return out__error(s->out);
+}
+
+const struct run_stats *sampler__stats(const struct sampler *s)
+{
+	return &s->st;
+}
+
+void sampler__free(struct sampler *s)
+{
+	if (!s)
+		return;
+	free(s->prev);
+	free(s->keys);
+	free(s->ran);
+	free(s->dead);
+	free(s);
+}

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "record/eventlog.h"
+#include "rundir/out.h"
+#include "record/run.h"
+#include "rundir/rundir.h"
+#include "record/sampler.h"
+#include "record/status.h"
+
+struct status {
+	bool live; /* a status line is drawn */
+	bool drawn;
+	bool calls; /* functions are traced: show calls/s */
+	__u64 last_elapsed, last_cpu, last_read, last_write, last_calls;
+};
+
+struct status *status__new(bool quiet, bool calls)
+{
+	struct status *s = calloc(1, sizeof(*s));
+
+	if (s) {
+		s->live = !quiet && isatty(STDERR_FILENO);
+		s->calls = calls;
+	}
+	return s;
+}
+
+void status__bytes(char *buf, size_t len, double bytes)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+
+	while (bytes >= 1024 && u < 4) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+}
+
+void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *st, __u64 calls,
+		    __u64 lost)
+{
+	char callrate[48] = "";
+	char rss[32], rd[32], wr[32];
+	double dt;
+
+	if (!s || !s->live)
+		return;
+	dt = (elapsed_ns - s->last_elapsed) / 1e9;
+	if (dt <= 0)
+		return;
+	status__bytes(rss, sizeof(rss), st->last_rss_bytes);
+	status__bytes(rd, sizeof(rd), (st->read_bytes - s->last_read) / dt);
+	status__bytes(wr, sizeof(wr), (st->write_bytes - s->last_write) / dt);
+	if (s->calls)
+		snprintf(callrate, sizeof(callrate), "  calls %.0f/s", (calls - s->last_calls) / dt);
+	fprintf(stderr,
+		"\r\033[Kbenchtrace %7.1fs  cpu %6.1f%%  rss %s  read %s/s  write %s/s%s  lost %llu",
+		elapsed_ns / 1e9, 100.0 * (st->cpu_ns - s->last_cpu) / (dt * 1e9), rss, rd, wr,
+		callrate, (unsigned long long)lost);
+	s->last_calls = calls;
+	s->drawn = true;
+	s->last_elapsed = elapsed_ns;
+	s->last_cpu = st->cpu_ns;
+	s->last_read = st->read_bytes;
+	s->last_write = st->write_bytes;
+}
+
+void status__clear(struct status *s)
+{
+	if (s && s->drawn) {
+		fprintf(stderr, "\r\033[K");
+		s->drawn = false;
+	}
+}
+
+static void describe_outcome(const struct run *r, char *buf, size_t len)
+{
+	switch (r->outcome) {
+	case BT_COMPLETED:
+		snprintf(buf, len, "completed (exit code 0)");
+		break;
+	case BT_FAILED:
+		snprintf(buf, len, "failed (exit code %d)", r->exit_code);
+		break;
+	case BT_KILLED:
+		snprintf(buf, len, "killed by signal %d (%s)", r->signal, strsignal(r->signal));
+		break;
+	case BT_OOM_KILLED:
+		snprintf(buf, len, "killed by the OOM killer");
+		break;
+	case BT_DETACHED:
+		snprintf(buf, len, "still running (tracing detached)");
+		break;
+	default:
+		snprintf(buf, len, "%s", outcome_name(r->outcome));
+	}
+}
+
+/* "1.234 ms": a duration for people */
+static void human_ns(char *buf, size_t len, double ns)
+{
+	if (ns >= 1e9)
+		snprintf(buf, len, "%.3f s", ns / 1e9);
+	else if (ns >= 1e6)
+		snprintf(buf, len, "%.3f ms", ns / 1e6);
+	else if (ns >= 1e3)
+		snprintf(buf, len, "%.3f us", ns / 1e3);
+	else
+		snprintf(buf, len, "%.0f ns", ns);
+}
+
+#define SUMMARY_TOP_FUNCS 5
+
+/* The top functions by total time (r->funcs is sorted so). */
+static void summary_functions(const struct run *r)
+{
+	char total[32], mean[32], p99[32], name[128];
+	int i;
+
+	fprintf(stderr, "  calls    %llu row%s in calls.csv; top functions by total time:\n",
+		(unsigned long long)r->calls.rows, r->calls.rows == 1 ? "" : "s");
+	for (i = 0; i < r->probes.n && i < SUMMARY_TOP_FUNCS; i++) {
+		const struct func_summary *f = &r->funcs[i];
+
+		human_ns(total, sizeof(total), f->total_ns);
+		human_ns(mean, sizeof(mean), f->mean_ns);
+		human_ns(p99, sizeof(p99), f->p99_ns);
+		term_escape(name, sizeof(name), f->func);
+		fprintf(stderr, "    %-28.28s %10llu call%s total %11s  mean %11s  p99 %11s\n",
+			name, (unsigned long long)f->calls, f->calls == 1 ? " " : "s", total, mean,
+			p99);
+	}
+	if (r->probes.n > SUMMARY_TOP_FUNCS)
+		fprintf(stderr, "    ... %d more in functions.csv\n", r->probes.n - SUMMARY_TOP_FUNCS);
+}
+
+void status__summary(struct status *s, const struct run *r, const struct run_stats *st)
+{
+	double wall = (r->end_mono_ns - r->start_mono_ns) / 1e9;
+	char what[128], peak[32], rd[32], wr[32], name[512];
+	__u64 lost = run__lost_total(r);
+	int i, shown;
+
+	(void)s;
+	describe_outcome(r, what, sizeof(what));
+	status__bytes(peak, sizeof(peak), st->peak_rss_bytes);
+	status__bytes(rd, sizeof(rd), st->read_bytes);
+	status__bytes(wr, sizeof(wr), st->write_bytes);
+	/* the command's name is the traced program's: shown, never obeyed */
+	term_escape(name, sizeof(name),
+		    r->opts->mode == BT_MODE_COMMAND ? r->opts->cmd[0]
+		    : r->opts->mode == BT_MODE_ALL   ? "system"
+						     : "target");
+	fprintf(stderr, "benchtrace: %s %s after %.3f s\n", name, what, wall);
+	fprintf(stderr, "  cpu      %.3f s (%.1f%% of one CPU), run-queue wait %.3f s\n",
+		st->cpu_ns / 1e9, wall > 0 ? 100.0 * st->cpu_ns / 1e9 / wall : 0.0,
+		st->runq_ns / 1e9);
+	fprintf(stderr, "  memory   peak RSS %s, %llu minor + %llu major faults\n", peak,
+		(unsigned long long)st->minflt, (unsigned long long)st->majflt);
+	fprintf(stderr, "  storage  read %s, write %s, %llu block request%s, %.3f s in I/O wait\n",
+		rd, wr, (unsigned long long)st->io_ops, st->io_ops == 1 ? "" : "s",
+		st->io_wait_ns / 1e9);
+	fprintf(stderr, "  switches %llu voluntary, %llu involuntary; %llu process%s\n",
+		(unsigned long long)st->vol_cs, (unsigned long long)st->invol_cs,
+		(unsigned long long)st->procs_seen, st->procs_seen == 1 ? "" : "es");
+	if (r->probes.n && r->funcs)
+		summary_functions(r);
+	if (lost) {
+		fprintf(stderr, "  LOST     %llu events (", (unsigned long long)lost);
+		for (i = 0, shown = 0; i < BT_STAT_MAX; i++) {
+			if (!lost_source_name(i) || !r->lost[i])
+				continue;
+			fprintf(stderr, "%s%s %llu", shown++ ? ", " : "", lost_source_name(i),
+				(unsigned long long)r->lost[i]);
+		}
+		fprintf(stderr, ")\n");
+	}
+	term_escape(name, sizeof(name), rundir__path(r->rd));
+	fprintf(stderr, "  logs     %s/\n", name);
+}
+
+void status__free(struct status *s)
+{
+	free(s);
+}

@@ -1,0 +1,959 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rundir/fscred.h"
+#include "rundir/jsonread.h"
+#include "util/log.h"
+#include "rundir/out.h"
+#include "report/report.h"
+#include "report/report_load.h"
+#include "report/svg.h"
+
+#define MAX_RUNS     16
+#define DETAIL_FUNCS 12 /* functions with a histogram and a by-index chart */
+#define MAX_LANES    16
+#define ERRLEN	     512
+
+/* ---- formatting ------------------------------------------------------------- */
+
+static const char *fmt(char *buf, size_t len, double v, enum svg_unit unit)
+{
+	svg_format(buf, len, v, unit);
+	return buf;
+}
+
+/* Names for a terminal: control characters (escape sequences) become '?'. */
+static void term_str(FILE *f, const char *s, int width)
+{
+	char buf[128]; /* long names are cut: a table, not a listing */
+	int n;
+
+	term_escape(buf, sizeof(buf), s);
+	n = fprintf(f, "%s", buf);
+	for (; n < width; n++)
+		fputc(' ', f);
+}
+
+static void outcome_text(const struct run *r, char *buf, size_t len, const char **cls)
+{
+	const char *o = r->outcome;
+
+	*cls = "bad";
+	if (!strcmp(o, "completed")) {
+		*cls = "ok";
+		snprintf(buf, len, "completed (exit code %ld)",
+			 r->exit_code < 0 ? 0 : r->exit_code);
+	} else if (!strcmp(o, "failed")) {
+		snprintf(buf, len, "failed: exit code %ld", r->exit_code);
+	} else if (!strcmp(o, "killed")) {
+		const char *abbrev = r->signal > 0 ? sigabbrev_np((int)r->signal) : NULL;
+
+		snprintf(buf, len, "killed by signal %ld%s%s", r->signal, abbrev ? " SIG" : "",
+			 abbrev ? abbrev : "");
+	} else if (!strcmp(o, "oom_killed")) {
+		snprintf(buf, len, "killed by the OOM killer (out of memory)");
+	} else if (!strcmp(o, "detached")) {
+		*cls = "warn";
+		snprintf(buf, len, "detached: tracing stopped while the target ran on");
+	} else if (!strcmp(o, "tracer_error")) {
+		snprintf(buf, len, "tracer error%s%.200s", r->error ? ": " : "",
+			 r->error ? r->error : "");
+	} else if (!strcmp(o, "running")) {
+		*cls = "warn";
+		snprintf(buf, len, "incomplete: the run was cut off");
+	} else {
+		*cls = "warn";
+		snprintf(buf, len, "outcome '%.60s'", o);
+	}
+}
+
+/* Functions in order of total time, most first (indices into r->funcs). */
+static double func_total(const struct func *f)
+{
+	return f->have_stats ? (double)f->total_ns : f->sum_ns;
+}
+
+static double func_calls(const struct func *f)
+{
+	return f->have_stats ? (double)f->calls : (double)f->n;
+}
+
+static double func_mean(const struct func *f)
+{
+	double n = func_calls(f);
+
+	return n > 0 ? func_total(f) / n : NAN;
+}
+
+static const struct run *sort_run;
+
+static int func_cmp(const void *a, const void *b)
+{
+	const struct func *x = &sort_run->funcs[*(const int *)a];
+	const struct func *y = &sort_run->funcs[*(const int *)b];
+
+	if (func_total(x) != func_total(y))
+		return func_total(x) < func_total(y) ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static int *func_order(const struct run *r)
+{
+	int *idx = malloc(sizeof(int) * (size_t)(r->nfuncs + 1)), i;
+
+	if (!idx)
+		return NULL;
+	for (i = 0; i < r->nfuncs; i++)
+		idx[i] = i;
+	sort_run = r;
+	qsort(idx, (size_t)r->nfuncs, sizeof(int), func_cmp);
+	return idx;
+}
+
+/* Approximate percentile from the log histogram (functions.csv has the kernel's). */
+static double hist_pct(const struct func *f, double q)
+{
+	__u64 want = (__u64)ceil(q * (double)f->n), seen = 0;
+	int b;
+
+	for (b = 0; b < HIST_BINS; b++) {
+		seen += f->hist[b];
+		if (seen >= want && f->hist[b])
+			return pow(10, (b + 0.5) / HIST_PER_DEC);
+	}
+	return f->max_dur;
+}
+
+/* ---- stdout summary -------------------------------------------------------- */
+
+static void summary_print(FILE *s, struct run *runs, int n)
+{
+	char a[32], b[32], c[32], d[32], e[32], oc[256];
+	const char *cls;
+	int i, k;
+
+	fprintf(s, "%-24s %10s %10s %11s %11s %11s  %s\n", "RUN", "WALL", "CPU", "PEAK RSS", "READ",
+		"WRITE", "OUTCOME");
+	for (i = 0; i < n; i++) {
+		struct run *r = &runs[i];
+		const char *base = strrchr(r->dir, '/');
+
+		base = base && base[1] ? base + 1 : r->dir;
+		outcome_text(r, oc, sizeof(oc), &cls);
+		term_str(s, base, 24);
+		fprintf(
+		    s, " %10s %10s %11s %11s %11s  ", fmt(a, sizeof(a), r->wall_s * 1e9, SVG_NS),
+		    fmt(b, sizeof(b), r->cpu_ns, SVG_NS), fmt(c, sizeof(c), r->peak_rss, SVG_BYTES),
+		    fmt(d, sizeof(d), r->read_bytes, SVG_BYTES),
+		    fmt(e, sizeof(e), r->write_bytes, SVG_BYTES));
+		term_str(s, oc, 0);
+		if (r->lost)
+			fprintf(s, ", %llu events lost", (unsigned long long)r->lost);
+		fputc('\n', s);
+	}
+	/* Several runs: each against the first. */
+	for (i = 1; i < n; i++) {
+		const struct run *r = &runs[i], *b0 = &runs[0];
+		const double v[] = {r->wall_s, r->cpu_ns, r->peak_rss, r->read_bytes,
+				    r->write_bytes};
+		const double base[] = {b0->wall_s, b0->cpu_ns, b0->peak_rss, b0->read_bytes,
+				       b0->write_bytes};
+		static const char *const names[] = {"wall", "CPU", "peak RSS", "read", "write"};
+
+		fprintf(s, "%srun %d vs run 1:", i == 1 ? "\n" : "", i + 1);
+		for (k = 0; k < 5; k++) {
+			if (base[k] > 0)
+				fprintf(s, " %s x%.2f", names[k], v[k] / base[k]);
+			else
+				fprintf(s, " %s -", names[k]);
+			fputc(k < 4 ? ',' : '\n', s);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct run *r = &runs[i];
+		int *idx;
+
+		if (!r->nfuncs)
+			continue;
+		idx = func_order(r);
+		if (!idx)
+			continue;
+		fprintf(s, "\n");
+		if (n > 1) {
+			fprintf(s, "run %d: ", i + 1);
+			term_str(s, r->dir, 0);
+			fputc('\n', s);
+		}
+		fprintf(s, "%-32s %12s %11s %11s %11s %11s\n", "FUNCTION", "CALLS", "TOTAL", "MEAN",
+			"P99", "MAX");
+		for (k = 0; k < r->nfuncs && k < 10; k++) {
+			const struct func *f = &r->funcs[idx[k]];
+
+			term_str(s, f->name, 32);
+			fprintf(s, " %12.0f %11s %11s %11s %11s\n", func_calls(f),
+				fmt(a, sizeof(a), func_total(f), SVG_NS),
+				fmt(b, sizeof(b), func_mean(f), SVG_NS),
+				fmt(c, sizeof(c),
+				    f->have_stats ? (double)f->p99_ns : hist_pct(f, 0.99), SVG_NS),
+				fmt(d, sizeof(d), f->have_stats ? (double)f->max_ns : f->max_dur,
+				    SVG_NS));
+		}
+		free(idx);
+	}
+}
+
+/* ---- the page -------------------------------------------------------------- */
+
+static const char css[] =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;"
+    "margin:24px auto;max-width:1140px;color:#222;background:#fff;font-size:14px}"
+    "h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;"
+    "border-bottom:2px solid #ddd;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}"
+    ".sub{color:#666;margin:0 0 12px}code{font-family:'DejaVu Sans Mono',monospace;"
+    "font-size:12.5px;word-break:break-all}"
+    ".banner{padding:8px 12px;border-radius:5px;margin:8px 0;font-weight:600}"
+    ".banner.ok{background:#e6f4ea;color:#1e6b34;border:1px solid #b7dfc2}"
+    ".banner.bad{background:#fdecea;color:#a4231b;border:1px solid #f3b9b4}"
+    ".banner.warn{background:#fff5e0;color:#8a5a00;border:1px solid #f0d49a}"
+    "table{border-collapse:collapse;margin:6px 0 10px;font-size:13px}"
+    "th,td{padding:3px 10px;border-bottom:1px solid #e6e6e6;text-align:right;white-space:nowrap}"
+    "th{background:#f5f5f5;font-weight:600}td.l,th.l{text-align:left}"
+    "td.name{text-align:left;font-family:'DejaVu Sans Mono',monospace;max-width:360px;"
+    "overflow:hidden;text-overflow:ellipsis}"
+    ".up{color:#b3261e}.down{color:#1e6b34}.sw{display:inline-block;width:10px;height:10px;"
+    "border-radius:2px;margin-right:6px;vertical-align:middle}"
+    ".figs td{text-align:left}.figs td.v{text-align:right;font-weight:600}"
+    "svg.chart{display:block;margin:4px 0 10px}"
+    "svg .ctitle{font-size:13px;font-weight:600;fill:#222}"
+    "svg .legend{font-size:11.5px;fill:#333}svg .tick{font-size:10.5px;fill:#555}"
+    "svg .axis{font-size:11px;fill:#444}"
+    "svg .plot{fill:#fcfcfc;stroke:none}"
+    "svg .frame{fill:none;stroke:#bbb;stroke-width:1;shape-rendering:crispEdges}"
+    "svg .grid{stroke:#e8e8e8;stroke-width:1;shape-rendering:crispEdges}"
+    "svg .hover rect{fill:#000;fill-opacity:0}svg .hover rect:hover{fill-opacity:0.05}"
+    "svg .span:hover{stroke:#000;stroke-width:1}svg .bar:hover{fill-opacity:0.7}"
+    "footer{color:#888;font-size:12px;margin-top:30px}";
+
+static void html_td_num(struct out *o, double v, enum svg_unit unit)
+{
+	char buf[48];
+
+	svg_format(buf, sizeof(buf), v, unit);
+	out__puts(o, "<td>");
+	out__html_str(o, buf);
+	out__puts(o, "</td>");
+}
+
+static void add_markers(struct svg_chart *ch, const struct run *r)
+{
+	static const char *const colors[] = {"#b3261e", "#b3261e", "#e08a00"};
+	int i;
+
+	for (i = 0; i < r->nmarkers; i++)
+		svg_chart__marker(ch, r->markers[i].t, colors[r->markers[i].kind],
+				  r->markers[i].label);
+}
+
+static void proc_name(const struct run *r, int slot, const char *suffix, char *buf, size_t len)
+{
+	const struct proc *p = &r->procs[r->drawn[slot]];
+
+	snprintf(buf, len, "%s [%ld]%s", p->comm, p->pid, suffix);
+}
+
+static void chart_time(struct svg_chart *ch, struct out *o, const char *title, double t_end,
+		       enum svg_unit yunit, const char *ylabel)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->o = o;
+	ch->title = title;
+	ch->x0 = 0;
+	ch->x1 = t_end;
+	ch->xunit = SVG_TIME;
+	ch->xlabel = "time since start";
+	ch->yunit = yunit;
+	ch->ylabel = ylabel;
+}
+
+static double top_of(const struct svg_chart *ch)
+{
+	double top = 0, v;
+	int i;
+
+	for (i = 0; i < ch->nseries; i++) {
+		v = mmcols__top(ch->series[i].mm);
+		if (v > top)
+			top = v;
+	}
+	return top > 0 ? top : 1;
+}
+
+/* y from 0 to the data's top; the lines, r's event markers (r may be NULL), hover areas. */
+static void finish_chart(struct svg_chart *ch, const struct run *r)
+{
+	ch->y0 = 0;
+	ch->y1 = top_of(ch);
+	svg_chart__begin(ch);
+	svg_chart__lines(ch);
+	if (r)
+		add_markers(ch, r);
+	svg_chart__hover(ch, 8);
+	svg_chart__end(ch);
+}
+
+static void run_charts(struct out *o, const struct run *r)
+{
+	char names[TOP_PROCS * 2][96];
+	struct svg_chart ch;
+	int i;
+
+	/* CPU */
+	chart_time(&ch, o, "CPU", r->t_end, SVG_PCT, "CPU, % of one CPU");
+	if (r->ndrawn != 1)
+		svg_chart__add(&ch, &r->cpu_total, "all processes", SVG_TOTAL_COLOR, false, true);
+	for (i = 0; i < r->ndrawn; i++) {
+		proc_name(r, i, "", names[i], sizeof(names[i]));
+		svg_chart__add(&ch, &r->cpu[i], names[i], svg_color(i), false, r->ndrawn == 1);
+	}
+	finish_chart(&ch, r);
+
+	/* RSS with the peaks inside each interval */
+	chart_time(&ch, o, "Memory (RSS; dashed: peak inside each interval)", r->t_end, SVG_BYTES,
+		   "RSS");
+	if (r->ndrawn != 1)
+		svg_chart__add(&ch, &r->rss_total, "all processes", SVG_TOTAL_COLOR, false, true);
+	for (i = 0; i < r->ndrawn && i < 5; i++) {
+		proc_name(r, i, "", names[2 * i], sizeof(names[0]));
+		proc_name(r, i, " peak", names[2 * i + 1], sizeof(names[0]));
+		svg_chart__add(&ch, &r->rss[i], names[2 * i], svg_color(i), false, r->ndrawn == 1);
+		svg_chart__add(&ch, &r->peak[i], names[2 * i + 1], svg_color(i), true, false);
+	}
+	finish_chart(&ch, r);
+
+	chart_time(&ch, o, "Page faults", r->t_end, SVG_RATE, "faults");
+	svg_chart__add(&ch, &r->minflt, "minor faults/s", svg_color(0), false, false);
+	svg_chart__add(&ch, &r->majflt, "major faults/s", svg_color(3), false, false);
+	finish_chart(&ch, r);
+
+	chart_time(&ch, o, "Storage I/O caused", r->t_end, SVG_BYTES_RATE, "I/O");
+	svg_chart__add(&ch, &r->rd, "read", svg_color(0), false, false);
+	svg_chart__add(&ch, &r->wr, "write", svg_color(1), false, false);
+	finish_chart(&ch, r);
+}
+
+static void func_table(struct out *o, const struct run *r, const int *idx)
+{
+	bool kernel = false;
+	int k;
+
+	for (k = 0; k < r->nfuncs; k++)
+		kernel |= r->funcs[k].have_stats;
+	out__puts(o, "<table class=\"funcs\"><tr><th class=\"l\">function</th><th>calls</th>"
+		     "<th>total</th><th>mean</th><th>min</th><th>p50</th><th>p90</th>"
+		     "<th>p99</th><th>max</th><th>CPU</th><th>faults</th><th>read</th>"
+		     "<th>write</th></tr>\n");
+	for (k = 0; k < r->nfuncs; k++) {
+		const struct func *f = &r->funcs[idx[k]];
+		char buf[48];
+
+		out__printf(o,
+			    "<tr><td class=\"name\"><span class=\"sw\" style=\"background:%s\">"
+			    "</span>",
+			    svg_color(idx[k]));
+		out__html_str(o, f->name);
+		out__puts(o, "</td>");
+		snprintf(buf, sizeof(buf), "%.0f", func_calls(f));
+		out__printf(o, "<td>%s</td>", buf);
+		if (f->have_stats) {
+			html_td_num(o, (double)f->total_ns, SVG_NS);
+			html_td_num(o, (double)f->mean_ns, SVG_NS);
+			html_td_num(o, (double)f->min_ns, SVG_NS);
+			html_td_num(o, (double)f->p50_ns, SVG_NS);
+			html_td_num(o, (double)f->p90_ns, SVG_NS);
+			html_td_num(o, (double)f->p99_ns, SVG_NS);
+			html_td_num(o, (double)f->max_ns, SVG_NS);
+			html_td_num(o, (double)f->cpu_ns, SVG_NS);
+			html_td_num(o, (double)(f->minflt + f->majflt), SVG_COUNT);
+			html_td_num(o, (double)f->read_bytes, SVG_BYTES);
+			html_td_num(o, (double)f->write_bytes, SVG_BYTES);
+		} else {
+			html_td_num(o, f->sum_ns, SVG_NS);
+			html_td_num(o, func_mean(f), SVG_NS);
+			html_td_num(o, f->n ? f->min_dur : NAN, SVG_NS);
+			html_td_num(o, f->n ? hist_pct(f, 0.5) : NAN, SVG_NS);
+			html_td_num(o, f->n ? hist_pct(f, 0.9) : NAN, SVG_NS);
+			html_td_num(o, f->n ? hist_pct(f, 0.99) : NAN, SVG_NS);
+			html_td_num(o, f->n ? f->max_dur : NAN, SVG_NS);
+			html_td_num(o, f->sum_cpu, SVG_NS);
+			html_td_num(o, f->sum_flt, SVG_COUNT);
+			html_td_num(o, f->sum_read, SVG_BYTES);
+			html_td_num(o, f->sum_write, SVG_BYTES);
+		}
+		out__puts(o, "</tr>\n");
+	}
+	out__puts(o, "</table>\n");
+	if (!kernel)
+		out__puts(o,
+			  "<p class=\"sub\">No functions.csv (run cut off?): statistics computed "
+			  "from calls.csv; percentiles approximate (within 3%).</p>\n");
+	else
+		out__puts(o, "<p class=\"sub\">Statistics over every call, from functions.csv "
+			     "(percentiles from the kernel's histogram, within 3%).</p>\n");
+}
+
+static void func_charts(struct out *o, const struct run *r, int k)
+{
+	const struct func *f = &r->funcs[k];
+	struct svg_chart ch;
+	char title[160], tip[200], a[32], b[32];
+	int lo = -1, hi = -1, i, group;
+	double top = 0;
+
+	if (!f->n)
+		return;
+	out__puts(o, "<h3><span class=\"sw\" style=\"background:");
+	out__puts(o, svg_color(k));
+	out__puts(o, "\"></span><code>");
+	out__html_str(o, f->name);
+	out__puts(o, "</code></h3>\n");
+
+	for (i = 0; i < HIST_BINS; i++) {
+		if (!f->hist[i])
+			continue;
+		if (lo < 0)
+			lo = i;
+		hi = i;
+	}
+	group = (hi - lo + 1 + 49) / 50;
+	for (i = lo - lo % group; i <= hi; i += group) {
+		double cnt = 0;
+		int j;
+
+		for (j = i; j < i + group && j < HIST_BINS; j++)
+			cnt += (double)f->hist[j];
+		if (cnt > top)
+			top = cnt;
+	}
+	memset(&ch, 0, sizeof(ch));
+	ch.o = o;
+	snprintf(title, sizeof(title), "Duration histogram (%llu call%s in calls.csv, log scale)",
+		 (unsigned long long)f->n, f->n == 1 ? "" : "s");
+	ch.title = title;
+	ch.xlog = true;
+	/* From a 1-2-5 step below the shortest call to one above the longest. */
+	ch.x0 = floor((double)lo / HIST_PER_DEC * 3) / 3;
+	ch.x1 = ceil((double)(hi + 1) / HIST_PER_DEC * 3) / 3;
+	if (ch.x1 - ch.x0 < 0.5)
+		ch.x1 = ch.x0 + 0.5;
+	ch.xlabel = "call duration";
+	ch.xunit = SVG_NS;
+	ch.yunit = SVG_COUNT;
+	ch.ylabel = "calls";
+	ch.y0 = 0;
+	ch.y1 = top;
+	ch.plot_h = 120;
+	svg_chart__begin(&ch);
+	/* About 50 bars over the range actually used, whatever it is. */
+	for (i = lo - lo % group; i <= hi; i += group) {
+		double x = (double)i / HIST_PER_DEC, x2 = (double)(i + group) / HIST_PER_DEC;
+		__u64 cnt = 0;
+		int j;
+
+		for (j = i; j < i + group && j < HIST_BINS; j++)
+			cnt += f->hist[j];
+		if (!cnt)
+			continue;
+		snprintf(tip, sizeof(tip), "%s – %s: %llu calls",
+			 fmt(a, sizeof(a), pow(10, x), SVG_NS),
+			 fmt(b, sizeof(b), pow(10, x2), SVG_NS), (unsigned long long)cnt);
+		svg_chart__bar(&ch, x, x2, (double)cnt, svg_color(k), tip);
+	}
+	svg_chart__end(&ch);
+	if (f->n < 2)
+		return; /* one call: no trend to see */
+
+	memset(&ch, 0, sizeof(ch));
+	ch.o = o;
+	ch.title = "Duration by call index (min and max per pixel column)";
+	ch.x0 = 0;
+	ch.x1 = (double)f->n;
+	ch.xunit = SVG_COUNT;
+	ch.xlabel = "call number (in calls.csv order)";
+	ch.yunit = SVG_NS;
+	ch.ylabel = "duration";
+	ch.plot_h = 120;
+	svg_chart__add(&ch, &f->byidx, f->name, svg_color(k), false, false);
+	finish_chart(&ch, NULL);
+}
+
+static void figures_table(struct out *o, const struct run *r)
+{
+	char buf[64];
+
+	out__puts(o, "<table class=\"figs\"><tr>");
+	out__puts(o, "<td>wall</td><td class=\"v\">");
+	out__html_str(o, fmt(buf, sizeof(buf), r->wall_s * 1e9, SVG_NS));
+	out__puts(o, "</td><td>CPU</td><td class=\"v\">");
+	out__html_str(o, fmt(buf, sizeof(buf), r->cpu_ns, SVG_NS));
+	out__puts(o, "</td><td>peak RSS</td><td class=\"v\">");
+	out__html_str(o, fmt(buf, sizeof(buf), r->peak_rss, SVG_BYTES));
+	out__puts(o, "</td><td>read</td><td class=\"v\">");
+	out__html_str(o, fmt(buf, sizeof(buf), r->read_bytes, SVG_BYTES));
+	out__puts(o, "</td><td>write</td><td class=\"v\">");
+	out__html_str(o, fmt(buf, sizeof(buf), r->write_bytes, SVG_BYTES));
+	out__puts(o, "</td><td>faults</td><td class=\"v\">");
+	out__html_str(o, fmt(buf, sizeof(buf), r->minflt_total + r->majflt_total, SVG_COUNT));
+	out__printf(o, "</td><td>processes</td><td class=\"v\">%d</td>", r->nproc);
+	if (r->have_calls) {
+		out__puts(o, "<td>calls</td><td class=\"v\">");
+		out__html_str(o, fmt(buf, sizeof(buf), (double)r->ncalls, SVG_COUNT));
+		out__puts(o, "</td>");
+	}
+	out__puts(o, "</tr></table>\n");
+}
+
+static void command_line(struct out *o, const struct run *r)
+{
+	const struct json_value *argv = json_value__path(json_doc__root(r->meta), "target.argv");
+	const char *start =
+	    json_value__str(json_value__path(json_doc__root(r->meta), "start.time"));
+	const char *host =
+	    json_value__str(json_value__path(json_doc__root(r->meta), "host.hostname"));
+	size_t i;
+
+	out__puts(o, "<p class=\"sub\">");
+	if (json_value__len(argv)) {
+		out__puts(o, "<code>");
+		for (i = 0; i < json_value__len(argv) && i < 64; i++) {
+			const char *a = json_value__str(json_value__at(argv, i));
+
+			if (i)
+				out__putc(o, ' ');
+			out__html_str(o, a ? a : "?");
+		}
+		out__puts(o, "</code>");
+	}
+	if (start) {
+		out__puts(o, " &middot; started ");
+		out__html_str(o, start);
+	}
+	if (host) {
+		out__puts(o, " on ");
+		out__html_str(o, host);
+	}
+	out__puts(o, "</p>\n");
+}
+
+static void run_section(struct out *o, const struct run *r, int i, int n)
+{
+	char oc[300];
+	const char *cls;
+	int *idx, k;
+
+	out__printf(o, "<section class=\"run\" id=\"run%d\">\n<h2>", i + 1);
+	if (n > 1)
+		out__printf(o, "Run %d: ", i + 1);
+	out__html_str(o, r->dir);
+	out__puts(o, "</h2>\n");
+	command_line(o, r);
+	outcome_text(r, oc, sizeof(oc), &cls);
+	out__printf(o, "<div class=\"banner %s\" data-outcome=\"", cls);
+	out__html_str(o, r->outcome);
+	out__puts(o, "\">Outcome: ");
+	out__html_str(o, oc);
+	out__puts(o, "</div>\n");
+	for (k = 0; k < r->nwarn; k++) {
+		out__puts(o, "<div class=\"banner warn\">Warning: ");
+		out__html_str(o, r->warn[k]);
+		out__puts(o, "</div>\n");
+	}
+	figures_table(o, r);
+	run_charts(o, r);
+	if (r->markers_dropped)
+		out__printf(o, "<p class=\"sub\">%d more events not marked.</p>\n",
+			    r->markers_dropped);
+	if (!r->nfuncs) {
+		out__puts(o, "</section>\n");
+		return;
+	}
+	idx = func_order(r);
+	if (!idx) {
+		out__puts(o, "</section>\n");
+		return;
+	}
+	if (r->have_calls && r->spans.nlanes) {
+		const char **names = calloc((size_t)r->nfuncs, sizeof(*names));
+		char title[128];
+
+		if (names) {
+			for (k = 0; k < r->nfuncs; k++)
+				names[k] = r->funcs[k].name;
+			snprintf(title, sizeof(title),
+				 "Traced calls per thread (rows: nesting depth)%s",
+				 r->spans.nlanes > MAX_LANES ? ", busiest threads" : "");
+			svg_spans(o, &r->spans, MAX_LANES, title, names, r->nfuncs);
+			free(names);
+		}
+		if (r->spans.nlanes > MAX_LANES)
+			out__printf(
+			    o,
+			    "<p class=\"sub\">Only the %d busiest of %s%d threads are drawn; "
+			    "every call is counted in the tables.</p>\n",
+			    MAX_LANES, r->spans.dropped ? "more than " : "", r->spans.nlanes);
+	}
+	out__puts(o, "<h2>Functions</h2>\n");
+	func_table(o, r, idx);
+	for (k = 0; k < r->nfuncs && k < DETAIL_FUNCS; k++)
+		func_charts(o, r, idx[k]);
+	free(idx);
+	out__puts(o, "</section>\n");
+}
+
+static void ratio_cell(struct out *o, double v, double base, enum svg_unit unit)
+{
+	char buf[48];
+
+	svg_format(buf, sizeof(buf), v, unit);
+	out__puts(o, "<td>");
+	out__html_str(o, buf);
+	if (base > 0 && !isnan(v)) {
+		double q = v / base;
+
+		out__printf(o, " <span class=\"%s\">(×%.2f)</span>",
+			    q > 1.05   ? "up"
+			    : q < 0.95 ? "down"
+				       : "same",
+			    q);
+	}
+	out__puts(o, "</td>");
+}
+
+static void compare_section(struct out *o, const struct run *runs, int n)
+{
+	static const char *const rows[] = {"wall", "CPU time", "peak RSS", "read", "write"};
+	static const enum svg_unit units[] = {SVG_NS, SVG_NS, SVG_BYTES, SVG_BYTES, SVG_BYTES};
+	struct svg_chart ch;
+	char names[MAX_RUNS][32];
+	double tmax = 0;
+	int i, k, *idx;
+
+	out__puts(o, "<section id=\"compare\"><h2>Comparison</h2>\n<p class=\"sub\">Ratios are "
+		     "against run 1.</p>\n<table class=\"compare\"><tr><th class=\"l\"></th>");
+	for (i = 0; i < n; i++) {
+		out__printf(o, "<th>run %d<br><code>", i + 1);
+		out__html_str(o, runs[i].dir);
+		out__puts(o, "</code></th>");
+	}
+	out__puts(o, "</tr>\n");
+	for (k = 0; k < 5; k++) {
+		out__puts(o, "<tr><td class=\"l\">");
+		out__puts(o, rows[k]);
+		out__puts(o, "</td>");
+		for (i = 0; i < n; i++) {
+			const struct run *r = &runs[i];
+			double v[] = {r->wall_s * 1e9, r->cpu_ns, r->peak_rss, r->read_bytes,
+				      r->write_bytes};
+			double b[] = {runs[0].wall_s * 1e9, runs[0].cpu_ns, runs[0].peak_rss,
+				      runs[0].read_bytes, runs[0].write_bytes};
+
+			ratio_cell(o, v[k], i ? b[k] : 0, units[k]);
+		}
+		out__puts(o, "</tr>\n");
+	}
+	out__puts(o, "<tr><td class=\"l\">outcome</td>");
+	for (i = 0; i < n; i++) {
+		out__puts(o, "<td>");
+		out__html_str(o, runs[i].outcome);
+		out__puts(o, "</td>");
+	}
+	out__puts(o, "</tr>\n");
+	/* Per-function mean call time, for the functions of run 1. */
+	idx = func_order(&runs[0]);
+	for (k = 0; idx && k < runs[0].nfuncs && k < 30; k++) {
+		const struct func *f0 = &runs[0].funcs[idx[k]];
+
+		out__puts(o, "<tr><td class=\"l\">mean <code>");
+		out__html_str(o, f0->name);
+		out__puts(o, "</code></td>");
+		for (i = 0; i < n; i++) {
+			const struct run *r = &runs[i];
+			const struct func *f = NULL;
+			int j;
+
+			for (j = 0; j < r->nfuncs; j++)
+				if (!strcmp(r->funcs[j].name, f0->name))
+					f = &r->funcs[j];
+			if (!f) {
+				out__puts(o, "<td>-</td>");
+				continue;
+			}
+			ratio_cell(o, func_mean(f), i ? func_mean(f0) : 0, SVG_NS);
+		}
+		out__puts(o, "</tr>\n");
+	}
+	free(idx);
+	out__puts(o, "</table>\n");
+
+	/* The runs' totals on one chart, time from each run's start. */
+	for (i = 0; i < n; i++)
+		if (runs[i].t_end > tmax)
+			tmax = runs[i].t_end;
+	chart_time(&ch, o, "CPU, all processes, per run", tmax, SVG_PCT, "CPU, % of one CPU");
+	for (i = 0; i < n && i < SVG_MAX_SERIES; i++) {
+		snprintf(names[i], sizeof(names[i]), "run %d", i + 1);
+		svg_chart__add(&ch, &runs[i].cpu_total, names[i], svg_color(i), false, false);
+	}
+	finish_chart(&ch, NULL);
+	chart_time(&ch, o, "RSS, all processes, per run", tmax, SVG_BYTES, "RSS");
+	for (i = 0; i < n && i < SVG_MAX_SERIES; i++)
+		svg_chart__add(&ch, &runs[i].rss_total, names[i], svg_color(i), false, false);
+	finish_chart(&ch, NULL);
+	out__puts(o, "</section>\n");
+}
+
+static void page_write(struct out *o, const struct run *runs, int n)
+{
+	int i;
+
+	out__puts(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+		     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+		     "style-src 'unsafe-inline'\">\n"
+		     "<meta name=\"viewport\" content=\"width=device-width\">\n<title>benchtrace "
+		     "report");
+	if (n == 1) {
+		out__puts(o, ": ");
+		out__html_str(o, runs[0].dir);
+	}
+	out__puts(o, "</title>\n<style>");
+	out__puts(o, css);
+	out__puts(o, "</style></head>\n<body>\n<h1>benchtrace report</h1>\n");
+	out__printf(o,
+		    "<p class=\"sub\">%d run%s. Hover over a chart for values. Charts keep "
+		    "the minimum and maximum of each pixel column, so short peaks stay "
+		    "visible.</p>\n",
+		    n, n == 1 ? "" : "s");
+	if (n > 1)
+		compare_section(o, runs, n);
+	for (i = 0; i < n; i++)
+		run_section(o, &runs[i], i, n);
+	out__puts(o, "<footer>Generated by benchtrace " BT_VERSION
+		     ". Self-contained: no scripts, no network.</footer>\n</body></html>\n");
+}
+
+/* ---- output file ----------------------------------------------------------- */
+
+/*
+ * Write to a fresh temporary file next to the target (O_EXCL|O_NOFOLLOW: a
+ * planted file or symlink is never written through) and rename it over the
+ * target, which replaces a previous report atomically.  A symlink or
+ * anything but a regular file at the target is refused: the user named a
+ * file to write, and a link someone planted there is not it.
+ */
+static int output_open(const char *path, int *dirfd, char *tmp, size_t tmplen, char *name,
+		       size_t namelen, char *err, size_t errlen)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+	int fd = -1, tries;
+
+	const char *base = slash ? slash + 1 : path;
+
+	if (slash) {
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+		if (!dir[0])
+			snprintf(dir, sizeof(dir), "/");
+	} else {
+		snprintf(dir, sizeof(dir), ".");
+	}
+	if (strlen(base) >= namelen || strlen(base) > 200) {
+		snprintf(err, errlen, "report file name '%.60s...' is too long", base);
+		return -1;
+	}
+	memcpy(name, base, strlen(base) + 1);
+	if (!name[0] || !strcmp(name, ".") || !strcmp(name, "..")) {
+		snprintf(err, errlen, "'%s' is not a file name for the report", path);
+		return -1;
+	}
+	*dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*dirfd < 0) {
+		snprintf(err, errlen, "cannot open directory '%s': %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!fstatat(*dirfd, name, &st, AT_SYMLINK_NOFOLLOW) && !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "'%s' is %s (refusing to replace it; choose another -o)", path,
+			 S_ISLNK(st.st_mode)   ? "a symlink"
+			 : S_ISDIR(st.st_mode) ? "a directory"
+					       : "not a regular file");
+		close(*dirfd);
+		return -1;
+	}
+	for (tries = 0; tries < 100; tries++) {
+		unsigned int rnd = 0;
+
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+			rnd = (unsigned int)getpid() * 2654435761U + (unsigned int)tries;
+		snprintf(tmp, tmplen, ".%.200s.tmp.%06x", name, rnd & 0xffffff);
+		fd =
+		    openat(*dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot create a file in '%s': %s (choose another place with -o)",
+			 dir, strerror(errno));
+		close(*dirfd);
+		return -1;
+	}
+	return fd;
+}
+
+int report__generate(const struct report_opts *opts, FILE *summary, char *err, size_t errlen)
+{
+	char path[PATH_MAX], tmp[NAME_MAX + 1], name[NAME_MAX + 1];
+	struct run *runs;
+	struct out *o = NULL;
+	struct fscred fc = {};
+	uid_t uid;
+	gid_t gid;
+	int i, fd = -1, dirfd = -1, ret = -1, werr;
+
+	if (opts->ndirs < 1 || opts->ndirs > MAX_RUNS) {
+		snprintf(err, errlen, "give 1 to %d run directories", MAX_RUNS);
+		return -1;
+	}
+	runs = calloc((size_t)opts->ndirs, sizeof(*runs));
+	if (!runs) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < opts->ndirs; i++)
+		if (report_run__load(&runs[i], opts->dirs[i], err, errlen))
+			goto out;
+
+	if (opts->output)
+		snprintf(path, sizeof(path), "%s", opts->output);
+	else
+		snprintf(path, sizeof(path), "%s/report.html", opts->dirs[0]);
+	/*
+	 * Under sudo the report belongs to the user who asked for it, and is
+	 * written only where that user may write (fscred.h).
+	 */
+	if (fscred__sudo_user(&uid, &gid) && fscred__enter(&fc, uid, gid, err, errlen))
+		goto out;
+	fd = output_open(path, &dirfd, tmp, sizeof(tmp), name, sizeof(name), err, errlen);
+	if (fd < 0)
+		goto out;
+	o = out__open_fd(fd, false);
+	if (!o) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+		goto out_unlink;
+	}
+	page_write(o, runs, opts->ndirs);
+	werr = out__close(o);
+	if (werr) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(-werr));
+		goto out_unlink;
+	}
+	if (renameat(dirfd, tmp, dirfd, name)) {
+		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+		goto out_unlink;
+	}
+	fscred__leave(&fc);
+	if (summary) {
+		char shown[4 * sizeof(path)];
+
+		summary_print(summary, runs, opts->ndirs);
+		term_escape(shown, sizeof(shown), path);
+		fprintf(summary, "\nreport: %s\n", shown);
+	}
+	ret = 0;
+	goto out;
+out_unlink:
+	unlinkat(dirfd, tmp, 0);
+out:
+	fscred__leave(&fc);
+	if (dirfd >= 0)
+		close(dirfd);
+	for (i = 0; i < opts->ndirs; i++)
+		report_run__free(&runs[i]);
+	free(runs);
+	return ret;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: benchtrace report [-o FILE] RUN_DIR...\n"
+		   "Write a self-contained HTML report (default RUN_DIR/report.html of the first\n"
+		   "run) and print a summary table. With several runs, they are compared\n"
+		   "side by side, with ratios against the first.\n"
+		   "  -o, --output FILE   write the report to FILE\n"
+		   "  -h, --help          this help\n");
+}
+
+int report__main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct report_opts ro = {0};
+	char err[ERRLEN];
+	int c;
+
+	optind = 0; /* a full reset of getopt (see opts.c) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:hv", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			ro.output = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'v':
+			log_verbose = 1;
+			break;
+		case ':':
+			warn("report: option '%s' needs an argument (see benchtrace report -h)",
+			     argv[optind - 1]);
+			return 2;
+		default:
+			warn("report: unknown option '%s' (see benchtrace report -h)",
+			     argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		warn("report: no run directory given (usage: benchtrace report [-o FILE] "
+		     "RUN_DIR...)");
+		return 2;
+	}
+	if (argc - optind > MAX_RUNS) {
+		warn("report: at most %d run directories", MAX_RUNS);
+		return 2;
+	}
+	ro.dirs = (const char *const *)argv + optind;
+	ro.ndirs = argc - optind;
+	if (report__generate(&ro, stdout, err, sizeof(err))) {
+		warn("report: %s", err);
+		return 1;
+	}
+	return fflush(stdout) ? 1 : 0;
+}

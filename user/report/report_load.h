@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run model of `benchtrace report`, private to user/report*.c: one run
+ * directory read into memory (outcome, totals, series already reduced to
+ * pixel columns, markers, functions). report_load.c reads it from the files;
+ * report.c turns it into the page and the summary without reading files.
+ *
+ * This struct run is not the tracer's (user/record/run.h): the two headers are
+ * never included together.
+ */
+#ifndef BT_REPORT_LOAD_H
+#define BT_REPORT_LOAD_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "report/svg.h"
+
+struct json_doc;
+
+#define MAX_FUNCS    1024		 /* distinct names kept apart; the rest are "(other)" */
+#define FUNC_SLOTS   4096		 /* hash table, > 2 * MAX_FUNCS */
+#define OTHER_FUNCS  "(other functions)" /* funcs has room for it past MAX_FUNCS */
+#define TOP_PROCS    6			 /* processes drawn on their own in each chart */
+#define MAX_MARKERS  100
+#define MAX_WARNINGS 8
+#define HIST_PER_DEC 40			 /* log-scale duration bins per decade */
+#define HIST_BINS    (13 * HIST_PER_DEC) /* 1 ns .. 10^13 ns */
+
+struct proc {
+	long pid;
+	char comm[64];
+	double cpu_ns, peak;
+	int slot; /* index in the drawn processes, or -1 */
+};
+
+struct func {
+	char *name;
+	/* functions.csv */
+	bool have_stats;
+	char *binary;
+	__u64 calls, total_ns, mean_ns, min_ns, p50_ns, p90_ns, p99_ns, max_ns, cpu_ns, minflt,
+	    majflt, read_bytes, write_bytes;
+	/* calls.csv */
+	__u64 n;
+	double sum_ns, min_dur, max_dur, sum_cpu, sum_flt, sum_read, sum_write;
+	__u64 hist[HIST_BINS];
+	struct mmcols byidx;
+};
+
+struct marker {
+	double t;
+	int kind; /* 0 exit by signal or error, 1 oom kill, 2 lost events */
+	char label[160];
+};
+
+struct run {
+	char *dir;
+	struct json_doc *meta;
+	const char *outcome;
+	long exit_code, signal;
+	const char *error;
+	double wall_s, t_end;
+	bool wall_known;
+	__u64 lost;
+	char warn[MAX_WARNINGS][256];
+	int nwarn;
+
+	/* samples.csv */
+	char samples_path[PATH_MAX];
+	int nproc, proc_cap;
+	struct proc *procs;
+	int *pid_slots; /* index + 1, 0 free */
+	unsigned int pid_cap;
+	int ndrawn;
+	struct mmcols cpu_total, rss_total, minflt, majflt, rd, wr;
+	struct mmcols cpu[TOP_PROCS], rss[TOP_PROCS], peak[TOP_PROCS];
+	int drawn[TOP_PROCS]; /* proc index per slot */
+	double cpu_ns, peak_rss, read_bytes, write_bytes, minflt_total, majflt_total;
+	long sample_rows;
+
+	/* events.csv */
+	struct marker markers[MAX_MARKERS];
+	int nmarkers, markers_dropped;
+
+	/* calls.csv, functions.csv */
+	bool have_calls, have_funcs;
+	int nfuncs;
+	struct func *funcs;
+	int slots[FUNC_SLOTS];
+	__u64 ncalls, calls_late;
+	struct span_grid spans;
+};
+
+/*
+ * Read run directory DIR into r, which the caller zeroed: 0, or -1 with a
+ * one-line message in err. Call report_run__free() on r either way.
+ */
+int report_run__load(struct run *r, const char *dir, char *err, size_t errlen);
+void report_run__free(struct run *r);
+
+#endif /* BT_REPORT_LOAD_H */
