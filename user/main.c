@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
-/* benchtrace: per-process resource time series from outside the process. */
+/*
+ * benchtrace: per-process resource time series from outside the process.
+ * A dispatcher: `functions` is elf/functions.c, `report` report/report.c,
+ * anything else a recording (record/opts.c parses it, record/run.c runs it).
+ * docs/architecture.md maps the rest of user/.
+ */
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "elf/functions.h"
-#include "util/log.h"
 #include "record/opts.h"
-#include "report/report.h"
 #include "record/run.h"
+#include "report/report.h"
+#include "util/log.h"
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {

@@ -52,8 +52,8 @@
 
 #include "bench.h"
 #include "rundir/csvread.h"
-#include "util/parse.h"
 #include "testutil.h"
+#include "util/parse.h"
 
 #define NSEC	    1000000000ULL
 #define MSEC	    1000000ULL

@@ -27,8 +27,8 @@
 
 #include "rundir/fscred.h"
 #include "rundir/out.h"
-#include "util/parse.h"
 #include "testutil.h"
+#include "util/parse.h"
 
 #define WEEK_S	     604800.0
 #define TARGET_S     5.0

@@ -45,11 +45,11 @@
 #include <linux/bpf.h>
 
 #include "bench.h"
-#include "rundir/csvread.h"
-#include "util/parse.h"
 #include "elf/symtab.h"
-#include "testutil.h"
+#include "rundir/csvread.h"
 #include "tests/bench/empty_probe.skel.h"
+#include "testutil.h"
+#include "util/parse.h"
 
 #define ROUNDS	    9	   /* alternating runs of every mode per function */
 #define RUN_NS	    1e9	   /* a run under the empty pair should take this long */

@@ -21,8 +21,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "rundir/csvread.h"
 #include "fuzz.h"
+#include "rundir/csvread.h"
 
 static volatile double sink;
 

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "rundir/out.h"
 #include "report/perfetto.h"
+#include "rundir/out.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

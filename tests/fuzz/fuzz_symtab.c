@@ -15,9 +15,9 @@
 #include <string.h>
 
 #include "elf/exits.h"
-#include "fuzz.h"
 #include "elf/libpath.h"
 #include "elf/symtab.h"
+#include "fuzz.h"
 
 #define MAX_FIND 16
 

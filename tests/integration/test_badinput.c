@@ -31,8 +31,8 @@
 
 #include <bpf/btf.h>
 
-#include "testutil.h"
 #include "expect.h"
+#include "testutil.h"
 
 #define RUN_TIMEOUT_S 60.0
 #define NOBODY	      "65534"

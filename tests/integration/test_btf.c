@@ -18,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "expect.h"
 #include "rundir/csvread.h"
 #include "testutil.h"
-#include "expect.h"
 
 #define RUN_TIMEOUT_S 60.0
 

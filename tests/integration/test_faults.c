@@ -41,10 +41,10 @@
 #include <linux/sched.h>
 #include <bpf/bpf.h>
 
+#include "expect.h"
 #include "rundir/csvread.h"
 #include "rundir/jsonread.h"
 #include "testutil.h"
-#include "expect.h"
 
 #define RUN_TIMEOUT_S 60.0
 #define MiB	      (1024.0 * 1024.0)

@@ -43,10 +43,10 @@
 #include <sys/wait.h>
 #include <zlib.h>
 
+#include "expect.h"
 #include "rundir/csvread.h"
 #include "rundir/jsonread.h"
 #include "testutil.h"
-#include "expect.h"
 #include "tracecheck.h"
 
 #define T(fn)	      cmocka_unit_test_setup_teardown(fn, bt_ctx_setup, hostile_teardown)

@@ -36,9 +36,9 @@
 #include <sys/vfs.h>
 #include <linux/magic.h>
 
+#include "expect.h"
 #include "rundir/csvread.h"
 #include "testutil.h"
-#include "expect.h"
 
 #define MiB (1024.0 * 1024.0)
 

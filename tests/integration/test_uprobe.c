@@ -21,9 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "expect.h"
 #include "rundir/csvread.h"
 #include "testutil.h"
-#include "expect.h"
 
 #define RUN_TIMEOUT_S 60.0
 #define MiB	      (1024.0 * 1024.0)

@@ -31,8 +31,8 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "rundir/csvread.h"
 #include "record/interval.h"
+#include "rundir/csvread.h"
 #include "testutil.h"
 
 #define MIB    (1024.0 * 1024.0)

@@ -16,8 +16,8 @@
 #include <unistd.h>
 #include <capstone/capstone.h>
 #include "elf/exits.h"
-#include "rundir/safefile.h"
 #include "elf/symtab.h"
+#include "rundir/safefile.h"
 
 #define FOLLOW_DEPTH 2		  /* jumps followed out of the function */
 #define MAX_CODE     (256 * 1024) /* bytes disassembled per region */

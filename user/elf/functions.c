@@ -12,14 +12,15 @@
 #include <string.h>
 #include <unistd.h>
 #include "elf/functions.h"
-#include "rundir/out.h"
 #include "elf/libpath.h"
+#include "elf/symtab.h"
+#include "record/probespec.h"
+#include "record/target.h"
+#include "rundir/escape.h"
+#include "rundir/out.h"
 #include "util/log.h"
 #include "util/parse.h"
-#include "record/probespec.h"
 #include "util/suggest.h"
-#include "elf/symtab.h"
-#include "record/target.h"
 
 static void functions__usage(FILE *f)
 {

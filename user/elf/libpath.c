@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "elf/libpath.h"
-#include "rundir/safefile.h"
 #include "elf/symtab.h"
+#include "rundir/safefile.h"
 
 bool lib__name_matches(const char *lib, const char *base)
 {

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ELF function symbols for uprobes.
+ * ELF function symbols for uprobes: .symtab and .dynsym, versions, IFUNCs,
+ * separate debug files (build ID, .gnu_debuglink), and matching names and
+ * globs against them.  One job over one struct load_ctx and one sorted
+ * table; the debug-file search is the largest part and reads the same ELF
+ * handle and headers as the rest, so it stays here rather than behind a
+ * second copy of that state.  Library search is libpath.c, return sites
+ * exits.c.
  *
  * Demangling uses __cxa_demangle from libstdc++: it is the Itanium C++ ABI's
  * own entry point, maintained with the compiler that produces the names,
@@ -19,9 +25,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "elf/symtab.h"
 #include "rundir/safefile.h"
 #include "util/suggest.h"
-#include "elf/symtab.h"
 
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 

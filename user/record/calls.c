@@ -3,10 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "record/calls.h"
-#include "util/hist.h"
 #include "record/loader.h"
-#include "rundir/out.h"
 #include "record/probes.h"
+#include "rundir/escape.h"
+#include "rundir/out.h"
+#include "util/hist.h"
 
 const char *const calls_header = "t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,"
 				 "majflt,rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes";

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include "bt_abi.h"
 #include "record/eventlog.h"
+#include "rundir/escape.h"
 #include "rundir/out.h"
 
 const char *const events_header = "t_s,pid,tid,event,detail";

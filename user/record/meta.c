@@ -10,12 +10,14 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "record/loader.h"
-#include "rundir/out.h"
-#include "util/parse.h"
-#include "report/perfetto.h"
-#include "record/run.h"
-#include "rundir/rundir.h"
+#include "record/meta.h"
+#include "record/runstate.h"
 #include "record/sampler.h"
+#include "report/perfetto.h"
+#include "rundir/json.h"
+#include "rundir/out.h"
+#include "rundir/rundir.h"
+#include "util/parse.h"
 
 static void kv_str(struct out *o, const char *k, const char *v)
 {

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util/log.h"
 #include "record/opts.h"
+#include "util/log.h"
 #include "util/parse.h"
 
 enum {

@@ -7,11 +7,11 @@
 #include "bt_abi.h"
 #include "elf/exits.h"
 #include "elf/libpath.h"
+#include "elf/symtab.h"
 #include "record/loader.h"
-#include "util/log.h"
 #include "record/probes.h"
 #include "record/probespec.h"
-#include "elf/symtab.h"
+#include "util/log.h"
 
 /* symbol tables loaded so far, one per binary */
 struct symcache {

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "record/probespec.h"
 #include "elf/symtab.h"
+#include "record/probespec.h"
 
 #define SPEC_FORMS "FUNC, BINARY:FUNC or LIB:FUNC, e.g. train_step, ./train:train_*, libc:malloc"
 

@@ -15,13 +15,13 @@
 
 #include "record/calls.h"
 #include "record/eventlog.h"
-#include "rundir/fscred.h"
-#include "util/log.h"
-#include "rundir/out.h"
-#include "record/run.h"
 #include "record/runfiles.h"
-#include "rundir/rundir.h"
+#include "record/runstate.h"
 #include "record/sampler.h"
+#include "rundir/fscred.h"
+#include "rundir/out.h"
+#include "rundir/rundir.h"
+#include "util/log.h"
 
 static struct out *open_log(struct run *r, const char *base, const char *header)
 {

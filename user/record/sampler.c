@@ -6,8 +6,9 @@
 #include <bpf/bpf.h>
 #include "bt_abi.h"
 #include "record/loader.h"
-#include "rundir/out.h"
 #include "record/sampler.h"
+#include "rundir/escape.h"
+#include "rundir/out.h"
 
 const char *const samples_header =
 	"t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"

@@ -4,11 +4,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "record/eventlog.h"
-#include "rundir/out.h"
-#include "record/run.h"
-#include "rundir/rundir.h"
+#include "record/runstate.h"
 #include "record/sampler.h"
 #include "record/status.h"
+#include "rundir/escape.h"
+#include "rundir/out.h"
+#include "rundir/rundir.h"
 
 struct status {
 	bool live; /* a status line is drawn */

@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "util/parse.h"
 #include "record/target.h"
+#include "util/parse.h"
 
 static ssize_t read_file(const char *path, char *buf, size_t len)
 {

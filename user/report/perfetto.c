@@ -11,11 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rundir/csvread.h"
-#include "rundir/out.h"
-#include "util/parse.h"
 #include "report/perfetto.h"
+#include "rundir/csvread.h"
+#include "rundir/json.h"
+#include "rundir/out.h"
 #include "rundir/rundir.h"
+#include "util/parse.h"
 
 #define NSEC 1000000000ULL
 /* see place(): how far a call may be moved or stretched, the step that

@@ -1,4 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * benchtrace report RUN_DIR...: the HTML page and the stdout summary of
+ * runs that report_load.c read.  One job, kept whole on purpose: the page's
+ * sections (charts, function tables, the comparison of runs) and the
+ * summary share one set of formatting and ordering helpers (fmt(),
+ * func_order(), hist_pct(), outcome_text()), and the page is written
+ * top to bottom in one pass; the pieces with their own state live beside
+ * it (svg.c charts, spans.c call lanes, report_load.c input).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -14,13 +23,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "rundir/fscred.h"
-#include "rundir/jsonread.h"
-#include "util/log.h"
-#include "rundir/out.h"
 #include "report/report.h"
 #include "report/report_load.h"
+#include "report/spans.h"
 #include "report/svg.h"
+#include "rundir/escape.h"
+#include "rundir/fscred.h"
+#include "rundir/jsonread.h"
+#include "rundir/out.h"
+#include "util/log.h"
 
 #define MAX_RUNS     16
 #define DETAIL_FUNCS 12 /* functions with a histogram and a by-index chart */

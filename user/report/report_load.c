@@ -13,11 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "report/report_load.h"
+#include "report/spans.h"
+#include "report/svg.h"
 #include "rundir/csvread.h"
 #include "rundir/jsonread.h"
 #include "util/parse.h"
-#include "report/report_load.h"
-#include "report/svg.h"
 
 static void __attribute__((format(printf, 2, 3))) run_warn(struct run *r, const char *fmt, ...)
 {

@@ -5,7 +5,7 @@
  * pixel columns, markers, functions). report_load.c reads it from the files;
  * report.c turns it into the page and the summary without reading files.
  *
- * This struct run is not the tracer's (user/record/run.h): the two headers are
+ * This struct run is not the tracer's (user/record/runstate.h): the two headers are
  * never included together.
  */
 #ifndef BT_REPORT_LOAD_H
@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+#include "report/spans.h"
 #include "report/svg.h"
 
 struct json_doc;

@@ -1,4 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading the run directory's CSV files (csvread.h), plain or gzip, whole
+ * into a table or streamed row by row.  One job: an RFC 4180 state machine
+ * with a fast path for unquoted lines, its arena, and the reader thread
+ * that inflates gzip ahead of it all share struct csv_parser, and its
+ * limits (row length, file size, cut-off last rows) are checked in one
+ * place; the fuzz harness (tests/fuzz/fuzz_csv.c) drives it whole.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -12,9 +20,9 @@
 #include <zlib.h>
 
 #include "rundir/csvread.h"
+#include "rundir/safefile.h"
 #include "util/log.h"
 #include "util/parse.h"
-#include "rundir/safefile.h"
 
 /*
  * All field text lives in one arena, NUL-terminated; cells are 32-bit offsets

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "rundir/escape.h"
 #include "rundir/out.h"
 
 /*

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "rundir/jsonread.h"
+#include "rundir/safefile.h"
 #include "util/log.h"
 #include "util/parse.h"
-#include "rundir/safefile.h"
 
 struct json_value {
 	enum json_type type;

@@ -5,8 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/log.h"
+#include "rundir/escape.h"
 #include "rundir/out.h"
+#include "util/log.h"
 
 int log_verbose;
 

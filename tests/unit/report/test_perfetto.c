@@ -22,14 +22,14 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "report/perfetto.h"
 #include "rundir/csvread.h"
 #include "rundir/jsonread.h"
-#include "util/parse.h"
 #include "rundir/out.h"
-#include "report/perfetto.h"
 #include "rundir/rundir.h"
 #include "testutil.h"
 #include "tracecheck.h"
+#include "util/parse.h"
 
 static char errbuf[512];
 

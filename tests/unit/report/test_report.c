@@ -21,10 +21,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "rundir/csvread.h"
 #include "report/report.h"
 #include "report/report_load.h"
 #include "report/svg.h"
+#include "rundir/csvread.h"
 #include "testutil.h"
 
 static char fixtures[PATH_MAX];

@@ -12,8 +12,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "rundir/out.h"
+#include "report/spans.h"
 #include "report/svg.h"
+#include "rundir/out.h"
 
 static void test_mmcols_reduce(void **state)
 {

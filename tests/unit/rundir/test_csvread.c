@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "rundir/csvread.h"
+#include "rundir/escape.h"
 #include "rundir/out.h"
 #include "testutil.h"
 

@@ -16,6 +16,8 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "rundir/escape.h"
+#include "rundir/json.h"
 #include "rundir/out.h"
 
 /*
