@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Assertions shared by the integration tests (cmocka; include after
- * <cmocka.h> and testutil.h).  Header-only: testutil.c stays free of cmocka
+ * <cmocka.h>).  Header-only: testutil.c stays free of cmocka
  * so the benchmarks can link it.
  */
 #ifndef BT_EXPECT_H
@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "testutil.h"
 
 static inline void show_stderr(const struct bt_result *r)
 {
