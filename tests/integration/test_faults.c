@@ -486,18 +486,6 @@ static long long func_calls(const char *run_dir, const char *func)
 	return calls;
 }
 
-/* t_s of the first @event of @pid in events.csv, or -1. */
-static double event_time(const struct bt_rundir *rd, int pid, const char *event)
-{
-	int i, pc = csv_table__col(rd->events, "pid"), ec = csv_table__col(rd->events, "event");
-
-	for (i = 0; i < csv_table__rows(rd->events); i++)
-		if ((int)csv_table__u64(rd->events, i, pc) == pid &&
-		    !strcmp(csv_table__get(rd->events, i, ec), event))
-			return csv_table__f64(rd->events, i, 0);
-	return -1;
-}
-
 static unsigned long long report_val(const struct bt_report *rep, const char *key)
 {
 	unsigned long long v;
@@ -624,8 +612,8 @@ static void test_child_oom_killed_parent_survives(void **state)
 	assert_int_equal(bt_events_count(&c->rd, child, "exit", "signal=9"), 1);
 	assert_int_equal(bt_events_count(&c->rd, root, "oom_kill", NULL), 0);
 	assert_int_equal(bt_events_count(&c->rd, root, "exit", "code=0"), 1);
-	t_oom = event_time(&c->rd, child, "oom_kill");
-	t_exit = event_time(&c->rd, child, "exit");
+	t_oom = bt_events_time(&c->rd, child, "oom_kill");
+	t_exit = bt_events_time(&c->rd, child, "exit");
 	print_message("child %d: oom_kill at %.3f s, exit signal=9 at %.3f s, peak RSS %.1f MiB; "
 		      "parent %d exit code=0\n",
 		      child, t_oom, t_exit, bt_samples_max(&c->rd, child, "rss_peak_bytes") / MiB,
@@ -1053,7 +1041,7 @@ static void test_reused_pid_is_not_traced(void **state)
 	wait_bt(&p, &c->res, 0, "-p A,B");
 
 	load_run(&c->rd, c->tmp.run_dir);
-	t_exit = event_time(&c->rd, a, "exit");
+	t_exit = bt_events_time(&c->rd, a, "exit");
 	pc = csv_table__col(c->rd.samples, "pid");
 	for (i = 0; i < csv_table__rows(c->rd.samples); i++)
 		if ((int)csv_table__u64(c->rd.samples, i, pc) == a)
@@ -1080,7 +1068,7 @@ static void test_reused_pid_is_not_traced(void **state)
 	assert_int_equal(cc.func_rows, 0);
 	assert_true(func_calls(c->tmp.run_dir, "inner") == 0);
 	/* the run went on meanwhile */
-	assert_true(event_time(&c->rd, b, "exit") > t_exit + imp_cpu);
+	assert_true(bt_events_time(&c->rd, b, "exit") > t_exit + imp_cpu);
 	meta = meta_load(c->tmp.run_dir);
 	assert_string_not_equal(meta_str(meta, "outcome"), "running");
 	json_doc__free(meta);

@@ -832,6 +832,13 @@ int bt_events_detail(const struct bt_rundir *rd, int pid, const char *event, cha
 	return 0;
 }
 
+double bt_events_time(const struct bt_rundir *rd, int pid, const char *event)
+{
+	int row = find_event(rd, 0, pid, event);
+
+	return row < 0 ? -1 : csv_table__f64(rd->events, row, 0);
+}
+
 /* ---- memory cgroups ---- */
 
 int bt_memcg_make(char *dir, size_t len, unsigned long long limit_bytes)

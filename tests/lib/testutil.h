@@ -166,6 +166,8 @@ unsigned long long bt_samples_max(const struct bt_rundir *rd, int pid, const cha
 int bt_events_count(const struct bt_rundir *rd, int pid, const char *event, const char *detail);
 /* Detail of the first @event row for @pid into @buf, or -ENOENT. */
 int bt_events_detail(const struct bt_rundir *rd, int pid, const char *event, char *buf, size_t len);
+/* t_s of the first @event row for @pid (-1: any), or -1 if there is none. */
+double bt_events_time(const struct bt_rundir *rd, int pid, const char *event);
 
 /*
  * What one integration test holds: its private temporary directory, the

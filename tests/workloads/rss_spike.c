@@ -7,7 +7,9 @@
  * keep the pages), then sleeps POST_MS.  With PRE_MS in the middle of a
  * sampling interval and a short hold, no sample sees the spike as a level:
  * only a tracer that follows RSS between samples reports the peak.  Tests
- * compare the largest rss_peak_bytes with the BT_REPORT vmhwm_bytes.
+ * compare the largest rss_peak_bytes with the BT_REPORT vmhwm_bytes;
+ * spike_start_ns and spike_end_ns (CLOCK_MONOTONIC, before the mmap and
+ * after the munmap) tell whether a sample could have seen the spike.
  */
 #include <sys/mman.h>
 #include "report.h"
@@ -15,7 +17,8 @@
 int main(int argc, char **argv)
 {
 	size_t len, off, page = sysconf(_SC_PAGESIZE);
-	char extra[128];
+	char extra[256];
+	unsigned long long t0, t1;
 	char *p;
 
 	if (argc != 5) {
@@ -25,6 +28,7 @@ int main(int argc, char **argv)
 	len = (size_t)(arg_num(argv[1], "MB") * 1024 * 1024);
 	sleep_ns(arg_num(argv[3], "PRE_MS") * 1e6);
 
+	t0 = ts_ns(CLOCK_MONOTONIC);
 	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
 		perror("mmap");
@@ -36,9 +40,11 @@ int main(int argc, char **argv)
 		p[off] = 1;
 	sleep_ns(arg_num(argv[2], "HOLD_MS") * 1e6);
 	munmap(p, len);
+	t1 = ts_ns(CLOCK_MONOTONIC);
 
 	sleep_ns(arg_num(argv[4], "POST_MS") * 1e6);
-	snprintf(extra, sizeof(extra), "spike_bytes %zu\n", len);
+	snprintf(extra, sizeof(extra), "spike_bytes %zu\nspike_start_ns %llu\nspike_end_ns %llu\n", len,
+		 t0, t1);
 	report_write(0, extra);
 	return 0;
 }
