@@ -65,7 +65,7 @@ TESTLIB_OBJS := $(patsubst tests/lib/%.c,$(OUT)/tests/lib/%.o,$(TESTLIB_SRCS))
 WORKLOAD_SRCS := $(sort $(wildcard tests/workloads/*.c))
 WORKLOAD_BINS := $(patsubst tests/workloads/%.c,$(OUT)/tests/workloads/%,$(WORKLOAD_SRCS)) \
 	$(patsubst tests/workloads/%.cc,$(OUT)/tests/workloads/%,$(wildcard tests/workloads/*.cc)) \
-	$(OUT)/tests/workloads/lib/libbtwork.so
+	$(OUT)/tests/workloads/lib/libbtwork.so $(OUT)/tests/workloads/py/pywork.py
 BENCH_SRCS := $(filter-out %.bpf.c,$(sort $(wildcard tests/bench/*.c)))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/tests/bench/%,$(BENCH_SRCS))
 
@@ -94,6 +94,14 @@ $(OUT)/user/%.o: user/%.c | $(OUT)/benchtrace.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+# The Python hook (-u py:) is built into benchtrace as a C string.
+$(OUT)/pyhook.inc: user/record/pyhook.py
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
+
+$(OUT)/user/record/python.o: $(OUT)/pyhook.inc
 
 $(OUT)/benchtrace: $(USER_OBJS)
 	$(call msg,LD,$@)
@@ -124,6 +132,11 @@ $(OUT)/tests/workloads/%: tests/workloads/%.cc
 	$(call msg,CXX,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CXX) -O1 -g -Wall -Wextra -Werror -MMD -MP $< -o $@
+
+# Python workloads run from the build directory like the others.
+$(OUT)/tests/workloads/py/%.py: tests/workloads/py/%.py
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
 
 $(OUT)/tests/workloads/lib/lib%.so: tests/workloads/lib/%.c
 	$(call msg,CC-SO,$@)

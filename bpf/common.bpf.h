@@ -28,12 +28,16 @@ BT_EXTERN const volatile __u32 targ_ncpus BT_INIT(0); /* possible CPUs; 0: no ex
 BT_EXTERN const volatile bool targ_calls BT_INIT(false); /* --uprobe: function tracing on */
 BT_EXTERN const volatile __u64 targ_min_dur_ns BT_INIT(0); /* --min-duration */
 BT_EXTERN const volatile __u64 targ_calls_wake BT_INIT(0); /* bytes queued that wake the reader */
+/* -u py:SPEC: Python functions get func indices from targ_py_base on */
+BT_EXTERN const volatile __u32 targ_py_base BT_INIT(0);
+BT_EXTERN const volatile __u32 targ_py_slots BT_INIT(0);
 
 /* written by user space through the mmaped .bss */
 BT_EXTERN volatile __u64 bt_epoch BT_INIT(0); /* sampling interval number */
 BT_EXTERN volatile __u64 bt_pass BT_INIT(0); /* iterator pass number, from 1 */
 BT_EXTERN volatile __u32 bt_priming BT_INIT(0); /* iterator sets baselines only */
 BT_EXTERN volatile __u32 bt_pcpu_ready BT_INIT(0); /* pcpu_offset[] is filled in */
+BT_EXTERN __u32 bt_py_next BT_INIT(0); /* Python function slots handed out */
 
 /* traced processes, keyed by tgid; max_entries set from the command line */
 BT_EXTERN struct {
@@ -105,6 +109,14 @@ BT_EXTERN struct {
 	__type(key, __u32);
 	__type(value, struct bt_func_stats);
 } func_stats SEC(".maps");
+
+/* -u py:SPEC: a Python function's ID (bt_abi.h) to its func index */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BT_PY_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} py_ids SEC(".maps");
 
 /*
  * Per CPU: bpf_ktime_get_ns() minus the scheduler's task clock, measured at

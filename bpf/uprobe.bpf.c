@@ -48,40 +48,32 @@ __noinline int drop_abandoned(struct bt_callstack *cs, __u64 sp)
 	return d;
 }
 
-SEC("uprobe")
-int handle_uprobe(struct pt_regs *ctx)
+/* The thread's stack of open calls, made on its first traced call if ours to trace. */
+static __always_inline struct bt_callstack *callstack_get(struct task_struct *task)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct bt_callstack *cs;
+	struct bt_callstack *cs = bpf_task_storage_get(&callstacks, task, 0, 0);
+
+	if (cs)
+		return cs;
+	if (!proc_live(task->tgid))
+		return NULL;
+	cs = bpf_task_storage_get(&callstacks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!cs)
+		stat_inc(BT_STAT_STORAGE_FULL);
+	return cs;
+}
+
+/* Open a call of func at depth d: the thread's counters as they are now. */
+static __always_inline void frame_push(struct task_struct *task, struct bt_callstack *cs, __u32 d,
+				       __u64 sp, __u32 func)
+{
 	struct mm_struct *mm;
 	struct bt_frame *f;
-	__u64 sp = PT_REGS_SP(ctx), now;
-	__u32 d;
+	__u64 now;
 
-	cs = bpf_task_storage_get(&callstacks, task, 0, 0);
-	if (!cs) {
-		/* the thread's first traced call: is it ours to trace? */
-		if (!proc_live(task->tgid))
-			return 0;
-		cs = bpf_task_storage_get(&callstacks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (!cs) {
-			stat_inc(BT_STAT_STORAGE_FULL);
-			return 0;
-		}
-	}
-	/* a frame at or below this entry's stack pointer can no longer be
-	 * live: its call was left by longjmp() or an exception */
-	d = cs->depth;
-	if (d > 0 && d <= BT_MAX_DEPTH && FRAME(cs, d - 1)->sp <= sp)
-		d = drop_abandoned(cs, sp + 1);
-	if (d >= BT_MAX_DEPTH) {
-		cs->depth = d;
-		stat_inc(BT_STAT_DEPTH_FULL);
-		return 0;
-	}
 	f = FRAME(cs, d);
 	f->sp = sp;
-	f->func = (__u32)bpf_get_attach_cookie(ctx);
+	f->func = func;
 	f->runq_ns = bpf_core_field_exists(task->sched_info) ? task->sched_info.run_delay : 0;
 	f->minflt = task->min_flt;
 	f->majflt = task->maj_flt;
@@ -98,6 +90,30 @@ int handle_uprobe(struct pt_regs *ctx)
 	now = bpf_ktime_get_ns();
 	f->cpu_ns = cpu_now(task, now);
 	f->start_ns = now;
+}
+
+SEC("uprobe")
+int handle_uprobe(struct pt_regs *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct bt_callstack *cs;
+	__u64 sp = PT_REGS_SP(ctx);
+	__u32 d;
+
+	cs = callstack_get(task);
+	if (!cs)
+		return 0;
+	/* a frame at or below this entry's stack pointer can no longer be
+	 * live: its call was left by longjmp() or an exception */
+	d = cs->depth;
+	if (d > 0 && d <= BT_MAX_DEPTH && FRAME(cs, d - 1)->sp <= sp)
+		d = drop_abandoned(cs, sp + 1);
+	if (d >= BT_MAX_DEPTH) {
+		cs->depth = d;
+		stat_inc(BT_STAT_DEPTH_FULL);
+		return 0;
+	}
+	frame_push(task, cs, d, sp, (__u32)bpf_get_attach_cookie(ctx));
 	return 0;
 }
 
@@ -189,28 +205,15 @@ static __always_inline __u64 sub0(__u64 a, __u64 b)
  * which call this is, so an exit probe reached by another function's
  * return matches no frame.
  */
-static __always_inline int call_return(__u64 target)
+/* Close the open call at depth d - 1 and charge it what the thread used since. */
+static __always_inline void frame_pop(struct task_struct *task, struct bt_callstack *cs, __u32 d,
+				      __u64 now)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 now = bpf_ktime_get_ns(), rss, hiwater;
+	__u64 rss, hiwater;
 	struct mm_struct *mm;
-	struct bt_callstack *cs;
 	struct bt_frame *f, *parent;
 	struct bt_call c = {};
-	__u32 d;
 
-	cs = bpf_task_storage_get(&callstacks, task, 0, 0);
-	if (!cs)
-		return 0;
-	/* frames deeper than the returning call's were abandoned */
-	d = cs->depth;
-	if (d > 0 && d <= BT_MAX_DEPTH && FRAME(cs, d - 1)->sp < target)
-		d = drop_abandoned(cs, target);
-	if (d == 0 || d > BT_MAX_DEPTH || FRAME(cs, d - 1)->sp != target) {
-		/* not a call we timed (it began before tracing, or too deep) */
-		cs->depth = d;
-		return 0;
-	}
 	f = FRAME(cs, d - 1);
 	cs->depth = d - 1;
 
@@ -248,6 +251,28 @@ static __always_inline int call_return(__u64 target)
 	}
 
 	call_record(&c);
+}
+
+static __always_inline int call_return(__u64 target)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 now = bpf_ktime_get_ns();
+	struct bt_callstack *cs;
+	__u32 d;
+
+	cs = bpf_task_storage_get(&callstacks, task, 0, 0);
+	if (!cs)
+		return 0;
+	/* frames deeper than the returning call's were abandoned */
+	d = cs->depth;
+	if (d > 0 && d <= BT_MAX_DEPTH && FRAME(cs, d - 1)->sp < target)
+		d = drop_abandoned(cs, target);
+	if (d == 0 || d > BT_MAX_DEPTH || FRAME(cs, d - 1)->sp != target) {
+		/* not a call we timed (it began before tracing, or too deep) */
+		cs->depth = d;
+		return 0;
+	}
+	frame_pop(task, cs, d, now);
 	return 0;
 }
 
@@ -265,3 +290,166 @@ int handle_uprobe_exit(struct pt_regs *ctx)
 {
 	return call_return(PT_REGS_SP(ctx));
 }
+
+/*
+ * Python functions (-u py:SPEC): the hook's markers (bt_abi.h), seen at
+ * the system call's entry.  Every system call of the machine passes
+ * here while -u py: is in use; all but the three access calls leave at the
+ * first comparison.  A Python call's frame has no stack pointer to pair
+ * by: its end pops the innermost open Python call of the same function,
+ * dropping native calls left open inside it (an exception through C code).
+ */
+#if defined(__TARGET_ARCH_x86)
+#define BT_NR_ACCESS	 21
+#define BT_NR_FACCESSAT	 269
+#define BT_NR_FACCESSAT2 439
+#else /* the generic table (arm64, riscv): no access(2) */
+#define BT_NR_ACCESS	 -1
+#define BT_NR_FACCESSAT	 48
+#define BT_NR_FACCESSAT2 439
+#endif
+
+static __always_inline void py_register(struct task_struct *task, __u32 fid, const char *name)
+{
+	struct bt_pyfunc *e;
+	__u32 n, slot;
+
+	if (bpf_map_lookup_elem(&py_ids, &fid))
+		return; /* another process (a worker) registered it */
+	n = __sync_fetch_and_add(&bt_py_next, 1);
+	if (n >= targ_py_slots) {
+		stat_inc(BT_STAT_PY_FULL);
+		return;
+	}
+	slot = targ_py_base + n;
+	if (bpf_map_update_elem(&py_ids, &fid, &slot, BPF_NOEXIST))
+		return; /* a racing registration won: its slot is used */
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(BT_STAT_RB_DROPS);
+		return;
+	}
+	e->type = BT_EV_PYFUNC;
+	e->pid = task->tgid;
+	e->tid = task->pid;
+	e->slot = slot;
+	e->id = fid;
+	e->pad = 0;
+	e->ts_ns = bpf_ktime_get_ns();
+	if (bpf_probe_read_user_str(e->name, sizeof(e->name), name) < 0)
+		e->name[0] = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void py_unsupported(struct task_struct *task, const char *what)
+{
+	struct bt_pyfunc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		stat_inc(BT_STAT_RB_DROPS);
+		return;
+	}
+	e->type = BT_EV_PYFUNC;
+	e->pid = task->tgid;
+	e->tid = task->pid;
+	e->slot = BT_PY_NO_SLOT;
+	e->id = 0;
+	e->pad = 0;
+	e->ts_ns = bpf_ktime_get_ns();
+	if (bpf_probe_read_user_str(e->name, sizeof(e->name), what) < 0)
+		e->name[0] = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void py_enter(struct task_struct *task, __u32 slot)
+{
+	struct bt_callstack *cs = callstack_get(task);
+	__u32 d;
+
+	if (!cs)
+		return;
+	d = cs->depth;
+	if (d >= BT_MAX_DEPTH) {
+		cs->py_skip++;
+		stat_inc(BT_STAT_DEPTH_FULL);
+		return;
+	}
+	frame_push(task, cs, d, BT_FRAME_PY, slot);
+}
+
+/* How far below the top an exit looks for its call: native calls left open */
+#define PY_EXIT_SEARCH 4
+
+static __always_inline void py_exit(struct task_struct *task, __u32 slot)
+{
+	struct bt_callstack *cs = bpf_task_storage_get(&callstacks, task, 0, 0);
+	__u64 now = bpf_ktime_get_ns();
+	struct bt_frame *f;
+	__u32 d, i;
+
+	if (!cs)
+		return;
+	if (cs->py_skip) {
+		/* the innermost open calls were too deep to time: this is one */
+		cs->py_skip--;
+		return;
+	}
+	d = cs->depth;
+	for (i = 0; i < PY_EXIT_SEARCH; i++) {
+		if (d <= i || d - i > BT_MAX_DEPTH)
+			return;
+		f = FRAME(cs, d - 1 - i);
+		if (f->sp != BT_FRAME_PY)
+			continue; /* a native call left open inside this one */
+		if (f->func != slot)
+			return; /* another Python call is innermost: not ours to end */
+		if (i)
+			stat_add(BT_STAT_UNWOUND, i);
+		frame_pop(task, cs, d - i, now);
+		return;
+	}
+}
+
+static __always_inline void py_marker(struct pt_regs *regs, long nr)
+{
+	struct task_struct *task;
+	unsigned long fd, path, mode;
+	__u32 *slot, fid;
+
+	if (nr == BT_NR_FACCESSAT2 || nr == BT_NR_FACCESSAT) {
+		mode = PT_REGS_PARM3_CORE_SYSCALL(regs);
+		if ((__u32)(mode & ~BT_PY_OP_MASK) != BT_PY_MAGIC)
+			return;
+		fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		path = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	} else if (nr == BT_NR_ACCESS) {
+		mode = PT_REGS_PARM2_CORE_SYSCALL(regs);
+		if ((__u32)(mode & ~BT_PY_OP_MASK) != BT_PY_MAGIC)
+			return;
+		fd = 0;
+		path = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	} else {
+		return;
+	}
+	task = bpf_get_current_task_btf();
+	if (!proc_live(task->tgid))
+		return;
+	fid = (__u32)fd;
+	switch (mode & BT_PY_OP_MASK) {
+	case BT_PY_REGISTER:
+		py_register(task, fid, (const char *)path);
+		return;
+	case BT_PY_UNSUPPORTED:
+		py_unsupported(task, (const char *)path);
+		return;
+	}
+	slot = bpf_map_lookup_elem(&py_ids, &fid);
+	if (!slot)
+		return;
+	if ((mode & BT_PY_OP_MASK) == BT_PY_ENTER)
+		py_enter(task, *slot);
+	else if ((mode & BT_PY_OP_MASK) == BT_PY_EXIT)
+		py_exit(task, *slot);
+}
+
+BT_TRACEPOINT(sys_enter, py_marker(regs, id), struct pt_regs *regs, long id)

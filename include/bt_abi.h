@@ -87,6 +87,7 @@ enum bt_event_type {
 	BT_EV_EXIT = 3,
 	BT_EV_OOM = 4,
 	BT_EV_CALL = 5,
+	BT_EV_PYFUNC = 6, /* struct bt_pyfunc */
 };
 
 struct bt_event {
@@ -127,9 +128,48 @@ struct bt_frame {
 };
 
 struct bt_callstack {
-	__u32 depth; /* frames in use */
-	__u32 pad;
+	__u32 depth;   /* frames in use */
+	__u32 py_skip; /* Python calls entered past BT_MAX_DEPTH, not yet returned */
 	struct bt_frame f[BT_MAX_DEPTH];
+};
+
+/*
+ * Python functions (-u py:SPEC).  The hook benchtrace loads into the
+ * interpreters it starts (user/record/pyhook.py) marks where an asked-for
+ * function starts and ends with a system call that fails at once:
+ * faccessat2(ID, PATH, BT_PY_MAGIC | op, 0).  No valid mode has these
+ * bits, so the kernel returns EINVAL before it looks at PATH or ID, and
+ * the sys_enter handler (uprobe.bpf.c) reads the traced thread's counters
+ * there as a uprobe would.  ID names the function (a CRC of its name, file
+ * and line, the same in every process); PATH carries "NAME\tFILE\tLINE\t
+ * MECHANISM" with BT_PY_REGISTER, once per process and function.  An
+ * interpreter the hook cannot serve says so with access("IMPL VERSION",
+ * BT_PY_MAGIC | BT_PY_UNSUPPORTED) (Python 2 has no dir_fd).
+ */
+#define BT_PY_MAGIC	0x42540000U
+#define BT_PY_OP_MASK	0xffU
+#define BT_PY_ENTER	1
+#define BT_PY_EXIT	2
+#define BT_PY_REGISTER	3
+#define BT_PY_UNSUPPORTED 4
+#define BT_PY_SLOTS	256 /* distinct Python functions in one run, at most */
+#define BT_PY_NAME_LEN	240
+/* bt_frame.sp of a Python call: above every real stack pointer, so the
+ * native pairing by stack pointer never takes it for one of its own */
+#define BT_FRAME_PY (~0ULL)
+
+/* ring-buffer record: a Python function's first registration, or (slot
+ * BT_PY_NO_SLOT) an interpreter the hook cannot serve */
+#define BT_PY_NO_SLOT 0xffffffffU
+struct bt_pyfunc {
+	__u32 type; /* BT_EV_PYFUNC */
+	__u32 pid;
+	__u32 tid;
+	__u32 slot; /* the func index of its calls */
+	__u32 id;
+	__u32 pad;
+	__u64 ts_ns;
+	char name[BT_PY_NAME_LEN];
 };
 
 /* ring-buffer record of one completed call (calls.csv) */
@@ -198,6 +238,7 @@ enum bt_stat {
 	BT_STAT_DEPTH_FULL, /* calls not timed: more than BT_MAX_DEPTH open on a thread */
 	BT_STAT_UNWOUND, /* calls left without a return (longjmp, exceptions) */
 	BT_STAT_STORAGE_FULL, /* a thread's call stack could not be allocated */
+	BT_STAT_PY_FULL, /* Python functions past BT_PY_SLOTS, not timed */
 	BT_STAT_MAX,
 };
 

@@ -20,41 +20,67 @@ static void col_u64(struct out *o, __u64 v)
 	out__u64(o, v);
 }
 
+static int escape_name(struct calls *c, int i)
+{
+	size_t len = csv_escape(NULL, 0, c->probes->p[i].func);
+	char *name = malloc(len + 1);
+
+	if (!name)
+		return -ENOMEM;
+	free(c->names[i]);
+	c->names[i] = name;
+	c->name_lens[i] = csv_escape(name, len + 1, c->probes->p[i].func);
+	return 0;
+}
+
+int calls__name_changed(struct calls *c, int idx)
+{
+	int n = c->probes->n, i;
+	size_t *lens;
+	char **names;
+
+	if (n > c->nnames) {
+		names = realloc(c->names, n * sizeof(*names));
+		if (!names)
+			return -ENOMEM;
+		c->names = names;
+		lens = realloc(c->name_lens, n * sizeof(*lens));
+		if (!lens)
+			return -ENOMEM;
+		c->name_lens = lens;
+		for (i = c->nnames; i < n; i++)
+			c->names[i] = NULL;
+		for (i = c->nnames; i < n; i++) {
+			c->nnames = i + 1;
+			if (escape_name(c, i))
+				return -ENOMEM;
+		}
+	}
+	return idx >= 0 && idx < n ? escape_name(c, idx) : 0;
+}
+
 int calls__init(struct calls *c, struct out *out, const struct probes *p, __u64 start_ns,
 		long page_size)
 {
-	size_t len;
-	int i;
-
 	memset(c, 0, sizeof(*c));
 	c->out = out;
 	c->probes = p;
 	c->start_ns = start_ns;
 	c->page_size = page_size;
-	c->names = calloc(p->n ? p->n : 1, sizeof(*c->names));
-	c->name_lens = calloc(p->n ? p->n : 1, sizeof(*c->name_lens));
-	if (!c->names || !c->name_lens)
-		return -ENOMEM;
-	for (i = 0; i < p->n; i++) {
-		len = csv_escape(NULL, 0, p->p[i].func);
-		c->names[i] = malloc(len + 1);
-		if (!c->names[i])
-			return -ENOMEM;
-		c->name_lens[i] = csv_escape(c->names[i], len + 1, p->p[i].func);
-	}
-	return 0;
+	return calls__name_changed(c, -1);
 }
 
 void calls__free(struct calls *c)
 {
 	int i;
 
-	for (i = 0; c->names && i < c->probes->n; i++)
+	for (i = 0; c->names && i < c->nnames; i++)
 		free(c->names[i]);
 	free(c->names);
 	free(c->name_lens);
 	c->names = NULL;
 	c->name_lens = NULL;
+	c->nnames = 0;
 }
 
 static void call_row(struct calls *c, const struct bt_call *e)
@@ -62,7 +88,7 @@ static void call_row(struct calls *c, const struct bt_call *e)
 	struct out *o = c->out;
 	__u64 busy, page = c->page_size;
 
-	if (e->type != BT_EV_CALL || e->func >= (__u32)c->probes->n) {
+	if (e->type != BT_EV_CALL || e->func >= (__u32)c->nnames) {
 		c->bad++;
 		return;
 	}

@@ -27,6 +27,7 @@ struct calls {
 	const struct probes *probes;
 	char **names; /* each function's name as a CSV field, escaped once */
 	size_t *name_lens;
+	int nnames;
 	__u64 start_ns; /* CLOCK_MONOTONIC of t_s = 0 */
 	long page_size;
 	__u64 rows; /* calls.csv rows written */
@@ -40,6 +41,8 @@ extern const char *const functions_header;
 int calls__init(struct calls *c, struct out *out, const struct probes *p, __u64 start_ns,
 		long page_size);
 void calls__free(struct calls *c);
+/* The probe table grew or function idx was renamed (Python functions). 0 or -ENOMEM. */
+int calls__name_changed(struct calls *c, int idx);
 
 /* ring_buffer callback for batches of struct bt_call rows (ctx: struct calls);
  * also takes the batches left staged at the end (tracer__calls_staged()). */

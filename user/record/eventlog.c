@@ -47,8 +47,15 @@ int eventlog__handle(void *ctx, void *data, size_t len)
 {
 	const struct bt_event *e = data;
 	struct eventlog *el = ctx;
-	char detail[64];
+	char detail[BT_PY_NAME_LEN + 64];
 
+	if (len >= sizeof(struct bt_pyfunc) && e->type == BT_EV_PYFUNC) {
+		const struct bt_pyfunc *pf = data;
+
+		if (el->on_pyfunc && !el->on_pyfunc(el->pyfunc_ctx, pf, detail, sizeof(detail)))
+			eventlog__write(el, pf->ts_ns, pf->pid, pf->tid, "python", detail);
+		return 0;
+	}
 	if (len < sizeof(*e))
 		return 0;
 	switch (e->type) {

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 
+struct bt_pyfunc;
 struct out;
 
 struct eventlog {
@@ -20,6 +21,10 @@ struct eventlog {
 	__u32 roots[64];
 	int nroots;
 	bool root_exit_seen;
+	/* BT_EV_PYFUNC records (-u py:): the handler names the function and
+	 * fills in the event's detail; NULL: none expected */
+	int (*on_pyfunc)(void *ctx, const struct bt_pyfunc *e, char *detail, size_t len);
+	void *pyfunc_ctx;
 };
 
 extern const char *const events_header;

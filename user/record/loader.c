@@ -151,10 +151,13 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 		s->rodata->targ_ncpus = libbpf_num_possible_cpus();
 	bpf_map__set_max_entries(s->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(s->maps.threads, o->max_threads);
-	s->rodata->targ_calls = o->nfuncs > 0;
+	s->rodata->targ_calls = o->nfuncs + o->npy_slots > 0;
 	s->rodata->targ_min_dur_ns = o->min_dur_ns;
-	bpf_map__set_max_entries(s->maps.func_stats, o->nfuncs ? o->nfuncs : 1);
-	if (o->nfuncs && o->calls_rb_bytes)
+	s->rodata->targ_py_base = o->nfuncs;
+	s->rodata->targ_py_slots = o->npy_slots;
+	bpf_map__set_max_entries(s->maps.func_stats,
+				 o->nfuncs + o->npy_slots ? o->nfuncs + o->npy_slots : 1);
+	if (o->nfuncs + o->npy_slots && o->calls_rb_bytes)
 		bpf_map__set_max_entries(s->maps.calls_rb, o->calls_rb_bytes);
 	s->rodata->targ_calls_wake = bpf_map__max_entries(s->maps.calls_rb) / 8;
 	bpf_program__set_autoload(s->progs.handle_uprobe, o->nfuncs > 0);
@@ -179,6 +182,9 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 			continue;
 		if (strstr(sec, "/mark_victim"))
 			keep = keep && t->feat.oom_tracepoint;
+		/* every system call of the machine: only when it is asked for */
+		if (strstr(sec, "/sys_enter"))
+			keep = keep && o->npy_slots > 0;
 		bpf_program__set_autoload(prog, keep);
 	}
 

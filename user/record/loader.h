@@ -17,6 +17,8 @@ struct tracer_opts {
 	__u32 max_threads;
 	/* function tracing (--uprobe): nfuncs > 0 loads the uprobe programs */
 	__u32 nfuncs;
+	/* -u py:SPEC: func indices nfuncs.. nfuncs + npy_slots - 1 for Python functions */
+	__u32 npy_slots;
 	__u64 min_dur_ns; /* calls shorter than this get no calls.csv row */
 	__u32 calls_rb_bytes; /* calls ring buffer, a power of two */
 	const char *btf_path; /* --btf: the kernel's BTF as a file, or NULL */

@@ -143,6 +143,13 @@ static void write_features(struct out *o, const struct run *r)
 		kv_str(o, "spec", p->spec);
 		kv_str(o, "func", p->func);
 		kv_str(o, "binary", p->binary);
+		if (p->python) {
+			/* named by its interpreter's hook as it was first called */
+			kv_u64(o, "line", p->line);
+			kv_str(o, "mechanism", p->python);
+			json__end_object(o);
+			continue;
+		}
 		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)p->addr);
 		kv_str(o, "address", addr);
 		snprintf(addr, sizeof(addr), "0x%llx", (unsigned long long)p->offset);
@@ -199,7 +206,7 @@ static void write_end(struct out *o, const struct run *r, bool final)
 		if (lost_source_name(i))
 			kv_u64(o, lost_source_name(i), r->lost[i]);
 	json__end_object(o);
-	if (r->probes.n) {
+	if (r->tracing_calls) {
 		json__key(o, "calls");
 		json__begin_object(o);
 		kv_u64(o, "rows", r->calls.rows);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "record/opts.h"
 #include "util/log.h"
+#include "record/python.h"
 #include "util/parse.h"
 
 enum {
@@ -134,7 +135,7 @@ static int parse_count(const char *arg, const char *name, __u32 *out)
 
 int opts__parse(struct opts *o, int argc, char **argv)
 {
-	int c, ret;
+	int c, ret, i;
 
 	memset(o, 0, sizeof(*o));
 	o->max_procs = 4096;
@@ -264,6 +265,18 @@ int opts__parse(struct opts *o, int argc, char **argv)
 	}
 	if (o->mode == BT_MODE_NONE)
 		return usage_error("nothing to trace: give -p PID, -a or -- COMMAND");
+	for (i = 0; i < o->nuprobes; i++) {
+		if (!python__is_spec(o->uprobes[i]))
+			continue;
+		if (!o->uprobes[i][strlen(PY_SPEC_PREFIX)])
+			return usage_error("empty Python function name in -u py: (e.g. -u py:train_step)");
+		if (o->mode != BT_MODE_COMMAND)
+			return usage_error(
+			    "-u %s: Python functions are timed in a command benchtrace starts "
+			    "(benchtrace -u %s -- python3 SCRIPT), whose interpreters load its hook "
+			    "when they start: restart the program under benchtrace",
+			    o->uprobes[i], o->uprobes[i]);
+	}
 	if (o->min_duration_ns && !o->nuprobes)
 		return usage_error("--min-duration applies to calls traced with --uprobe");
 	if (o->user && o->mode != BT_MODE_COMMAND)

@@ -216,11 +216,49 @@ int probes__resolve(struct probes *ps, char *const *specs, int nspecs, const cha
 	return ret;
 }
 
+int probes__set_python(struct probes *ps, int idx, const char *name, const char *file,
+		       unsigned int line, const char *mechanism)
+{
+	struct probe *p, *grown;
+	char ph[32];
+	int i;
+
+	if (idx < 0)
+		return -EINVAL;
+	if (idx >= ps->n) {
+		grown = realloc(ps->p, (idx + 1) * sizeof(*grown));
+		if (!grown)
+			return -ENOMEM;
+		ps->p = grown;
+		for (i = ps->n; i <= idx; i++) {
+			memset(&ps->p[i], 0, sizeof(ps->p[i]));
+			snprintf(ph, sizeof(ph), "py#%d", i);
+			ps->p[i].func = strdup(ph);
+			ps->p[i].spec = strdup("py:");
+			ps->p[i].binary = strdup("");
+			ps->p[i].python = strdup("");
+			ps->n = i + 1;
+			if (!ps->p[i].func || !ps->p[i].spec || !ps->p[i].binary || !ps->p[i].python)
+				return -ENOMEM;
+		}
+	}
+	p = &ps->p[idx];
+	free(p->func);
+	free(p->binary);
+	free(p->python);
+	p->func = strdup(name);
+	p->binary = strdup(file);
+	p->python = strdup(mechanism);
+	p->line = line;
+	return p->func && p->binary && p->python ? 0 : -ENOMEM;
+}
+
 void probes__free(struct probes *ps)
 {
 	int i;
 
 	for (i = 0; i < ps->n; i++) {
+		free(ps->p[i].python);
 		free(ps->p[i].spec);
 		free(ps->p[i].func);
 		free(ps->p[i].binary);

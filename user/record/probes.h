@@ -25,6 +25,11 @@ struct probe {
 	 * a uretprobe times its returns */
 	__u64 *exits;
 	int nexits;
+	/* a Python function (-u py:SPEC): how its interpreter marks it
+	 * ("sys.monitoring 3.12"); binary is its file, line its first line,
+	 * and there is nothing to attach */
+	char *python;
+	unsigned int line;
 };
 
 struct probes {
@@ -55,6 +60,13 @@ int probes__attach(const struct probes *ps, struct tracer *t, pid_t pid, const c
 		   bool note);
 /* Whether the target can throw C++ exceptions: it links a C++ runtime. */
 bool probes__target_cxx(const char *exe, pid_t pid);
+/*
+ * Python function number idx (its func index in the kernel) is NAME, defined
+ * at FILE:LINE, marked by MECHANISM: the table grows to idx + 1, with
+ * placeholders ("py#N") for indices not named yet.  0 or -ENOMEM.
+ */
+int probes__set_python(struct probes *ps, int idx, const char *name, const char *file,
+		       unsigned int line, const char *mechanism);
 void probes__free(struct probes *ps);
 
 #endif /* BT_PROBES_H */

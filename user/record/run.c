@@ -148,11 +148,21 @@ static int resolve_probes(struct run *r)
 {
 	const struct opts *o = r->opts;
 	char err[1024], exe[4096];
+	char *native[BT_MAX_UPROBES];
 	const char *base = NULL;
 	pid_t pid = 0;
-	int ret, ncpus;
+	int ret, ncpus, n = 0, i;
 
-	if (!o->nuprobes)
+	ret = python__init(&r->py, o->uprobes, o->nuprobes);
+	if (ret < 0) {
+		warn("out of memory");
+		return ret;
+	}
+	for (i = 0; i < o->nuprobes; i++)
+		if (!python__is_spec(o->uprobes[i]))
+			native[n++] = o->uprobes[i];
+	r->tracing_calls = o->nuprobes > 0;
+	if (!n)
 		return 0;
 	if (o->mode == BT_MODE_COMMAND) {
 		base = realpath(r->cmd_path, exe) ? exe : r->cmd_path;
@@ -166,7 +176,7 @@ static int resolve_probes(struct run *r)
 			return -ENOENT;
 		}
 	}
-	ret = probes__resolve(&r->probes, o->uprobes, o->nuprobes, base, pid,
+	ret = probes__resolve(&r->probes, native, n, base, pid,
 			      probes__target_cxx(base, pid), err, sizeof(err));
 	if (ret) {
 		warn("%s", err);
@@ -400,7 +410,7 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 	int ret = 0, timeout;
 
 	rb = ring_buffer__new(tracer__events_fd(r->tracer), eventlog__handle, el, NULL);
-	if (!rb || (r->probes.n && ring_buffer__add(rb, tracer__calls_fd(r->tracer),
+	if (!rb || (r->tracing_calls && ring_buffer__add(rb, tracer__calls_fd(r->tracer),
 						       calls__handle, &r->calls))) {
 		ret = -errno;
 		snprintf(r->error, sizeof(r->error), "cannot open the BPF ring buffer: %s",
@@ -473,7 +483,7 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 	 * after this, and the rows of the calls before it are read below */
 	tracer__detach_funcs(r->tracer);
 	ring_buffer__consume(rb);
-	if (r->probes.n && tracer__calls_staged(r->tracer, calls__handle, &r->calls))
+	if (r->tracing_calls && tracer__calls_staged(r->tracer, calls__handle, &r->calls))
 		warn("cannot read the last calls staged in the kernel: calls.csv misses up to %d "
 		     "rows a CPU (functions.csv still counts them)",
 		     BT_STAGE_ROWS);
@@ -485,6 +495,7 @@ static void cleanup(struct run *r)
 {
 	int i;
 
+	python__free(&r->py);
 	sampler__free(r->sampler);
 	tracer__destroy(r->tracer);
 	if (r->rd)
@@ -515,12 +526,39 @@ static int attach_probes(struct run *r)
 			      pid < 0 && !o->quiet && o->mode != BT_MODE_ALL);
 }
 
+/* A Python function named by its interpreter, or one that cannot be traced. */
+static int on_pyfunc(void *ctx, const struct bt_pyfunc *e, char *detail, size_t len)
+{
+	struct run *r = ctx;
+	int ret = python__event(&r->py, e, &r->probes, &r->calls, detail, len);
+
+	if (ret)
+		warn("naming Python function %u: %s", e->slot, strerror(-ret));
+	return ret;
+}
+
+/*
+ * How many func indices Python functions may take: BT_PY_SLOTS, within the
+ * per-CPU statistics' memory (5.6 KiB a function and CPU).
+ */
+static __u32 py_slots(const struct run *r)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 room;
+
+	if (!r->py.nspecs)
+		return 0;
+	room = FUNC_STATS_MAX / (ncpus > 0 ? ncpus : 1) / sizeof(struct bt_func_stats);
+	room = room > (__u64)r->probes.n ? room - r->probes.n : 0;
+	return room < BT_PY_SLOTS ? room : BT_PY_SLOTS;
+}
+
 /* functions.csv, at the end: the kernel's exact totals. */
 static void finish_functions(struct run *r)
 {
 	int ret;
 
-	if (!r->probes.n)
+	if (!r->tracing_calls || !r->probes.n)
 		return;
 	r->funcs = calloc(r->probes.n, sizeof(*r->funcs));
 	ret = r->funcs ? calls__summarise(&r->probes, r->tracer, r->funcs) : -ENOMEM;
@@ -598,6 +636,7 @@ int run__main(const struct opts *o)
 	topts.max_procs = o->max_procs;
 	topts.max_threads = o->max_threads;
 	topts.nfuncs = r.probes.n;
+	topts.npy_slots = py_slots(&r);
 	topts.min_dur_ns = o->min_duration_ns;
 	topts.calls_rb_bytes = CALLS_RB_BYTES;
 	topts.btf_path = o->btf;
@@ -610,6 +649,10 @@ int run__main(const struct opts *o)
 	}
 	if (runfiles__setup(&r))
 		goto discard;
+	if (python__prepare(&r.py, r.rd, err, sizeof(err))) {
+		warn("%s", err);
+		goto discard;
+	}
 	install_signals();
 	if (start_targets(&r))
 		goto discard;
@@ -642,6 +685,8 @@ int run__main(const struct opts *o)
 	r.sampler = sampler__new(r.tracer, r.samples, r.start_mono_ns, sysconf(_SC_PAGESIZE));
 	el.out = r.events;
 	el.start_ns = r.start_mono_ns;
+	el.on_pyfunc = on_pyfunc;
+	el.pyfunc_ctx = &r;
 	if (calls__init(&r.calls, r.calls_out, &r.probes, r.start_mono_ns, sysconf(_SC_PAGESIZE))) {
 		warn("out of memory");
 		goto discard;
@@ -663,7 +708,7 @@ int run__main(const struct opts *o)
 			goto discard;
 		}
 	}
-	status = status__new(o->quiet, r.probes.n > 0);
+	status = status__new(o->quiet, r.tracing_calls);
 	ret = trace_loop(&r, &el, status);
 	status__clear(status);
 	if (!r.end_mono_ns)
@@ -674,6 +719,7 @@ int run__main(const struct opts *o)
 	/* room for functions.csv and the logs' last rows, even on a full disk */
 	runfiles__release_space(&r);
 	finish_functions(&r);
+	python__finish(&r.py, true);
 	runfiles__finish(&r);
 	/* from the closed logs; before meta.json, which says whether it exists */
 	if (o->perfetto && !r.error[0]) {
@@ -714,6 +760,7 @@ int run__main(const struct opts *o)
 discard:
 	if (o->mode == BT_MODE_COMMAND)
 		child__abort(&r.child);
+	python__finish(&r.py, false);
 	runfiles__discard(&r);
 cleanup:
 	cleanup(&r);

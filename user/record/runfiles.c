@@ -154,6 +154,9 @@ static off_t logs_reserve_bytes(const struct run *r)
 
 	for (i = 0; i < r->probes.n; i++)
 		n += 192 + 6 * (strlen(r->probes.p[i].func) + strlen(r->probes.p[i].binary));
+	/* Python functions are named while the run goes on */
+	if (r->py.nspecs)
+		n += BT_PY_SLOTS * (192 + 6 * BT_PY_NAME_LEN);
 	return n;
 }
 
@@ -237,7 +240,7 @@ int runfiles__setup(struct run *r)
 	r->events = open_log(r, "events.csv", events_header);
 	if (!r->samples || !r->events)
 		return -EIO;
-	if (r->probes.n) {
+	if (r->tracing_calls) {
 		r->calls_out = open_log(r, "calls.csv", calls_header);
 		r->functions_out = open_log(r, "functions.csv", functions_header);
 		if (!r->calls_out || !r->functions_out)

@@ -22,6 +22,7 @@ const char *lost_source_name(enum bt_stat idx)
 		[BT_STAT_CALL_DROPS] = "calls_ringbuf",
 		[BT_STAT_DEPTH_FULL] = "call_depth",
 		[BT_STAT_STORAGE_FULL] = "call_stack_alloc",
+		[BT_STAT_PY_FULL] = "python_functions_full",
 		/* BT_STAT_UNWOUND: calls that never returned are not lost data */
 	};
 	return idx < BT_STAT_MAX ? names[idx] : NULL;

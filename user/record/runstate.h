@@ -14,6 +14,7 @@
 #include "record/interval.h"
 #include "record/opts.h"
 #include "record/probes.h"
+#include "record/python.h"
 #include "record/target.h"
 
 struct out;
@@ -39,6 +40,8 @@ struct run {
 	struct out *samples, *events;
 	struct out *calls_out, *functions_out; /* with --uprobe */
 	struct probes probes;
+	struct python py; /* -u py:SPEC; its functions join probes as they are named */
+	bool tracing_calls; /* --uprobe: native or Python functions */
 	struct calls calls;
 	struct func_summary *funcs; /* at the end, by total time */
 	struct proc_info *procs; /* the targets as /proc showed them at start */

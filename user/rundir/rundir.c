@@ -299,6 +299,34 @@ fail:
 	return err;
 }
 
+int rundir__mkdir(struct rundir *rd, const char *name)
+{
+	int fd, err;
+
+	if (!valid_name(name))
+		return -EINVAL;
+	if (mkdirat(rd->dirfd, name, 0755))
+		return -errno;
+	fd = openat(rd->dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	if (rundir_chowns(rd) && fchown(fd, rd->uid, rd->gid)) {
+		err = -errno;
+		goto fail;
+	}
+	err = rundir_remember(rd, name);
+	if (err)
+		goto fail;
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlinkat(rd->dirfd, name, AT_REMOVEDIR);
+	return err;
+}
+
 static unsigned int random_u32(void)
 {
 	static unsigned int counter;
@@ -442,7 +470,8 @@ void rundir__discard(struct rundir *rd)
 		return;
 	drop_reserve(rd);
 	for (i = 0; i < rd->nnames; i++)
-		unlinkat(rd->dirfd, rd->names[i], 0);
+		if (unlinkat(rd->dirfd, rd->names[i], 0) && errno == EISDIR)
+			unlinkat(rd->dirfd, rd->names[i], AT_REMOVEDIR); /* rundir__mkdir(), empty */
 	/* rmdir() removes only an empty directory: never someone's files. */
 	if (rd->created)
 		rmdir(rd->path);

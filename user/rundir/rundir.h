@@ -53,6 +53,12 @@ int rundir__replace(struct rundir *rd, const char *name, const char *data, size_
  */
 int rundir__reserve(struct rundir *rd, const char *name, off_t bytes);
 
+/*
+ * A subdirectory NAME of the run directory, made like its files (owner,
+ * O_NOFOLLOW-safe) and removed by rundir__discard() with them; returns a
+ * descriptor of it, or -errno.
+ */
+int rundir__mkdir(struct rundir *rd, const char *name);
 const char *rundir__path(const struct rundir *rd);
 int rundir__dirfd(const struct rundir *rd);
 
