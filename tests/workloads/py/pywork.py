@@ -14,8 +14,10 @@
 #   alloc MB            grow(): allocates and touches MB MiB, then frees it
 #   pool N              N calls of work() in 4 multiprocessing workers
 #                       (fork and spawn, N each)
-#   other N             fib(N) traced with -u py:unrelated: the cost of the
-#                       functions not asked for
+#   other N             fib(N), timed by the program: wall_ns (for the cost
+#                       of tracing, tests/bench/python.c)
+#   setprofile N        the same under an in-process sys.setprofile timer of
+#                       fib, the way profiling libraries time calls
 import os
 import sys
 import threading
@@ -111,6 +113,21 @@ def main():
         fib(int(sys.argv[2]))
         unrelated()
         report(fib_calls=calls[0], wall_ns=int((time.perf_counter() - t0) * 1e9))
+    elif mode == "setprofile":
+        target, times, stack = fib.__code__, [], []
+
+        def prof(frame, event, arg):
+            if frame.f_code is target:
+                if event == "call":
+                    stack.append(time.perf_counter())
+                elif event == "return":
+                    times.append(time.perf_counter() - stack.pop())
+
+        t0 = time.perf_counter()
+        sys.setprofile(prof)
+        fib(int(sys.argv[2]))
+        sys.setprofile(None)
+        report(fib_calls=len(times), wall_ns=int((time.perf_counter() - t0) * 1e9))
     elif mode == "mixed":
         t = Trainer()
         for _ in range(5):
