@@ -377,6 +377,39 @@ static void test_pid_mode_refused(void **state)
 	assert_int_not_equal(access(c->tmp.run_dir, F_OK), 0);
 }
 
+/* `benchtrace functions SCRIPT.py [py:GLOB]`: what -u py: takes, read, not run. */
+static void test_functions_lists_a_script(void **state)
+{
+	struct bt_ctx *c = *state;
+	char wl[BT_PATH_MAX];
+	const char *all[] = {"functions", wl, NULL};
+	const char *some[] = {"functions", wl, "py:Trainer.*", NULL};
+
+	bt_workload(wl, "py/pywork.py");
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, all);
+	assert_int_equal(c->res.status, 0);
+	assert_non_null(strstr(c->res.out, "py:fib\n"));
+	assert_non_null(strstr(c->res.out, "py:Trainer.step\n"));
+	assert_non_null(strstr(c->res.out, "py:main.<locals>.prof\n"));
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, some);
+	assert_int_equal(c->res.status, 0);
+	assert_string_equal(c->res.out, "py:Trainer.__init__\npy:Trainer.step\n");
+}
+
+/* A native name on an interpreter: the error says how to name a Python function. */
+static void test_native_miss_on_python_suggests_py(void **state)
+{
+	struct bt_ctx *c = *state;
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-u", "train_step", "--", DEBIAN_PY,
+			      "-c", "pass", NULL};
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	assert_int_equal(c->res.status, 1);
+	assert_int_equal(bt_count_lines(c->res.err), 1);
+	assert_non_null(strstr(c->res.err, "-u py:train_step"));
+}
+
 int main(int argc, char **argv)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, bt_ctx_setup, bt_ctx_teardown)
@@ -390,6 +423,8 @@ int main(int argc, char **argv)
 	    T(test_every_cpython_present),
 	    T(test_python2_said_unsupported),
 	    T(test_pid_mode_refused),
+	    T(test_functions_lists_a_script),
+	    T(test_native_miss_on_python_suggests_py),
 	};
 
 	if (bt_init(argc, argv))

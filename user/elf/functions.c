@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "elf/functions.h"
 #include "elf/libpath.h"
+#include "elf/pysource.h"
 #include "elf/symtab.h"
 #include "record/probespec.h"
 #include "record/target.h"
@@ -26,6 +27,8 @@ static void functions__usage(FILE *f)
 {
 	fprintf(f, "Usage: benchtrace functions BINARY [GLOB]\n"
 		   "       benchtrace functions -p PID [[LIB:]GLOB]\n"
+		   "       benchtrace functions SCRIPT.py [py:GLOB]\n"
+		   "       benchtrace functions -p PID py:GLOB\n"
 		   "\n"
 		   "Lists the functions --uprobe can attach to, one per line, sorted, in the\n"
 		   "form --uprobe takes: bare names for BINARY (or the process's executable),\n"
@@ -33,6 +36,9 @@ static void functions__usage(FILE *f)
 		   "C++ names are demangled; --uprobe matches them with or without their\n"
 		   "parameter list. GLOB filters (fnmatch: *, ?, [...]), e.g. 'train_*'.\n"
 		   "BINARY without a '/' that is not a file here is looked up in PATH.\n"
+		   "A SCRIPT.py (or, with -p and py:GLOB, the script a running python3\n"
+		   "was started with) lists its Python functions as -u takes them\n"
+		   "(py:Trainer.step), read by python3's parser, never run.\n"
 		   "\n"
 		   "Options:\n"
 		   "  -p, --pid PID   the running process's executable and mapped libraries\n"
@@ -318,6 +324,15 @@ int functions__main(int argc, char **argv)
 			     "(see 'benchtrace functions --help')");
 			return 2;
 		}
+		if (npos && !strncmp(argv[optind], "py:", 3)) {
+			char script[PATH_MAX];
+
+			if (pysource__script_of(pid, script, sizeof(script))) {
+				warn("PID %d: no Python script (*.py) on its command line", (int)pid);
+				return 1;
+			}
+			return pysource__list(script, argv[optind]);
+		}
 		return list_pid(pid, npos ? argv[optind] : NULL);
 	}
 	if (npos < 1 || npos > 2) {
@@ -325,5 +340,7 @@ int functions__main(int argc, char **argv)
 		     npos < 1 ? "give a BINARY or -p PID" : "too many arguments");
 		return 2;
 	}
+	if (pysource__is_script(argv[optind]))
+		return pysource__list(argv[optind], npos == 2 ? argv[optind + 1] : NULL);
 	return list_binary(argv[optind], npos == 2 ? argv[optind + 1] : NULL);
 }

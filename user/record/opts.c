@@ -54,6 +54,7 @@ void opts__usage(FILE *f)
 		"       benchtrace [OPTIONS] -- COMMAND [ARG...]  run COMMAND and trace it\n"
 		"       benchtrace [OPTIONS] -a                    trace every process\n"
 		"       benchtrace functions BINARY|-p PID [GLOB]  what --uprobe can attach to\n"
+		"       benchtrace functions SCRIPT.py [py:GLOB]   its Python functions\n"
 		"       benchtrace report [-o FILE] RUN_DIR...     HTML report of recorded runs\n"
 		"\n"
 		"Records per-process CPU time, run-queue wait, context switches, RSS (with\n"

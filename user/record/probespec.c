@@ -146,6 +146,15 @@ static int where_file(const struct probe_spec *ps, pid_t pid, const char *exe, c
 	return 0;
 }
 
+/* python3.11, python3, libpython3.12.so.1.0: a CPython interpreter. */
+static bool is_python(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	return !strncmp(base, "python", 6) || !strncmp(base, "libpython", 9);
+}
+
 int probe_spec__resolve(const struct probe_spec *ps, pid_t pid, const char *exe, int max,
 			struct probe_target **out, char *err, size_t errlen)
 {
@@ -181,7 +190,14 @@ int probe_spec__resolve(const struct probe_spec *ps, pid_t pid, const char *exe,
 	n = symtab__find(st, ps->func, NULL, 0);
 	if (n == 0) {
 		symtab__explain_miss(st, ps->func, shown, msg, sizeof(msg));
-		snprintf(err, errlen, "--uprobe '%s': %s", spec_str(ps, sp, sizeof(sp)), msg);
+		/* the program is an interpreter: the user meant a Python function */
+		if (is_python(shown))
+			snprintf(err, errlen,
+				 "--uprobe '%s': %s; for the Python function, write -u py:%s",
+				 spec_str(ps, sp, sizeof(sp)), msg, ps->func);
+		else
+			snprintf(err, errlen, "--uprobe '%s': %s", spec_str(ps, sp, sizeof(sp)),
+				 msg);
 		ret = -ENOENT;
 		goto out;
 	}
