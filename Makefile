@@ -101,7 +101,19 @@ $(OUT)/pyhook.inc: user/record/pyhook.py
 	$(Q)mkdir -p $(@D)
 	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< > $@
 
-$(OUT)/user/record/python.o: $(OUT)/pyhook.inc
+# ... with the frame evaluator it loads into CPython 3.9-3.11, a shared
+# object of its own: built with fixed flags (never the sanitizers': it runs
+# inside the user's interpreter), then kept in benchtrace as bytes.
+$(OUT)/btpyeval.so: user/record/python/btpyeval.c include/bt_abi.h
+	$(call msg,CC-SO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g0 -fPIC -shared -Wall -Wextra -Werror -Iinclude $< -o $@
+
+$(OUT)/btpyeval.inc: $(OUT)/btpyeval.so
+	$(call msg,GEN,$@)
+	$(Q)od -An -v -tx1 $< | sed -e 's/\([0-9a-f][0-9a-f]\)/0x\1,/g' > $@
+
+$(OUT)/user/record/python.o: $(OUT)/pyhook.inc $(OUT)/btpyeval.inc
 
 $(OUT)/benchtrace: $(USER_OBJS)
 	$(call msg,LD,$@)

@@ -173,7 +173,7 @@ static void test_counts_methods_generators_threads(void **state)
 	}
 	assert_int_equal(tids, 4);
 	assert_non_null(mechanism(&pr, "pywork.shared"));
-	assert_non_null(strstr(mechanism(&pr, "pywork.shared"), "sys.settrace 3.11"));
+	assert_string_equal(mechanism(&pr, "pywork.shared"), "eval-frame 3.11");
 	pyrun_free(&pr);
 }
 
@@ -326,7 +326,10 @@ static void test_every_cpython_present(void **state)
 		print_message("%s: fib %lld calls (program: %llu), %s\n", de->d_name,
 			      func_calls(&pr, "pywork.fib"), report(c, "fib_calls"), mech ?: "?");
 		assert_int_equal(func_calls(&pr, "pywork.fib"), report(c, "fib_calls"));
-		snprintf(name, sizeof(name), "%s %d.%d", minor >= 12 ? "sys.monitoring" : "sys.settrace",
+		snprintf(name, sizeof(name), "%s %d.%d",
+			 minor >= 12  ? "sys.monitoring"
+			 : minor >= 9 ? "eval-frame"
+				      : "sys.settrace",
 			 major, minor);
 		assert_non_null(mech);
 		assert_string_equal(mech, name);

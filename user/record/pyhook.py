@@ -7,9 +7,10 @@
 # It never changes what the program computes: it replaces no function and
 # adds nothing to the program's namespaces.  It watches function starts
 # and ends (sys.monitoring on 3.12+, which stops calling it for every
-# function that is not asked for; sys.settrace on 3.8-3.11, whose local
-# tracer it sets on the asked-for frames only) and, for the asked-for ones,
-# makes a system call that fails at once,
+# function that is not asked for; on 3.9-3.11 a C frame evaluator,
+# _btpyeval.so, beside this file; sys.settrace on 3.8, with its local
+# tracer on the asked-for frames only) and, for the asked-for ones, makes
+# a system call that fails at once,
 #     faccessat2(ID, "", BT_PY_MAGIC | op, 0)  ->  EINVAL,
 # where benchtrace's BPF program reads the thread's own kernel counters
 # (include/bt_abi.h).  The kernel does all the measuring.
@@ -69,6 +70,7 @@ class _Hook(object):
         self.crc = zlib.crc32
         self.ids = {}  # code object -> ID, 0 when not asked for
         self.access = os.access
+        self.negate_generators = False
 
     def _qualname(self, code):
         q = getattr(code, "co_qualname", None)  # 3.11+
@@ -81,19 +83,23 @@ class _Hook(object):
                 return getattr(f, "__qualname__", code.co_name)
         return code.co_name
 
-    def classify(self, code, frame):
+    def classify(self, code, globals_):
         """The ID of code if a spec asks for it, else 0; registered once."""
         ident = 0
         filename = code.co_filename
         try:
             if not filename.startswith(_HERE):
-                ident = self._find(code, frame, filename)
+                ident = self._find(code, globals_, filename)
+                # for the frame evaluator on 3.11: a generator's frame is also
+                # run once to make the generator, which is not a call of it
+                if ident and self.negate_generators and code.co_flags & 0x3A0:
+                    ident = -ident
         except Exception:  # never into the program
             ident = 0
         self.ids[code] = ident
         return ident
 
-    def _find(self, code, frame, filename):
+    def _find(self, code, globals_, filename):
         # before 3.11 a qualified name costs a heap search: only for a code
         # object whose own name fits the last part of a spec
         cheap = hasattr(code, "co_qualname")
@@ -108,7 +114,7 @@ class _Hook(object):
             ):
                 continue
             qual = self._qualname(code)
-            mod = frame.f_globals.get("__name__", "") if frame is not None else ""
+            mod = globals_.get("__name__", "") if isinstance(globals_, dict) else ""
             if mod in ("__main__", "__mp_main__") or not mod:  # the script (spawned: renamed)
                 mod = os.path.splitext(os.path.basename(filename))[0]
             full = mod + "." + qual
@@ -118,7 +124,7 @@ class _Hook(object):
 
     def register(self, full, filename, line):
         key = ("%s\0%s\0%d" % (full, filename, line)).encode("utf-8", "surrogateescape")
-        ident = (self.crc(key) & 0x7FFFFFFF) or 1
+        ident = (self.crc(key) & 0x3FFFFFFF) + 2
         text = "%s\t%s\t%d\t%s" % (full, filename, line, self.mechanism)
         try:
             self.access(text.encode("utf-8", "surrogateescape"), _REGISTER, dir_fd=ident)
@@ -150,7 +156,7 @@ def _monitoring(hook):
     def start(code, offset, *rest):
         ident = ids.get(code)
         if ident is None:
-            ident = classify(code, getframe(1))
+            ident = classify(code, getframe(1).f_globals)
         if ident:
             access(b"", _ENTER, dir_fd=ident)
             return None
@@ -167,7 +173,7 @@ def _monitoring(hook):
     def throw(code, offset, exc):
         ident = ids.get(code)
         if ident is None:
-            ident = classify(code, getframe(1))
+            ident = classify(code, getframe(1).f_globals)
         if ident:
             access(b"", _ENTER, dir_fd=ident)
 
@@ -189,8 +195,27 @@ def _monitoring(hook):
     return True
 
 
+def _evalframe(hook):
+    """3.9-3.11: _btpyeval.so (user/record/python/btpyeval.c), a C frame evaluator."""
+    import ctypes
+
+    lib = ctypes.PyDLL(os.path.join(_HERE, "_btpyeval.so"))
+    lib.bt_install.argtypes = (ctypes.py_object, ctypes.c_int, ctypes.c_int)
+    lib.bt_install.restype = ctypes.c_int
+    # where a frame keeps its globals, and (3.11) its owner
+    if sys.version_info >= (3, 11):
+        hook.negate_generators = True
+        ret = lib.bt_install(hook.classify, 8, 69)
+    else:
+        ret = lib.bt_install(hook.classify, 48, 0)
+    if ret:
+        return False
+    hook.lib = lib
+    return True
+
+
 def _settrace(hook):
-    """3.8-3.11: a global trace function that sets a local one on asked-for frames only."""
+    """3.8 (or no _btpyeval.so): a global trace function, local ones on asked-for frames only."""
     import threading
 
     ids = hook.ids
@@ -206,7 +231,7 @@ def _settrace(hook):
         code = frame.f_code
         ident = ids.get(code)
         if ident is None:
-            ident = classify(code, frame)
+            ident = classify(code, frame.f_globals)
         if ident:
             frame.f_trace_lines = False  # the local tracer wants 'return' only
             access(b"", _ENTER, dir_fd=ident)
@@ -235,7 +260,13 @@ def _install():
         hook = _Hook(specs, "sys.monitoring %d.%d" % (v[0], v[1]))
         _monitoring(hook)
     else:
-        hook = _Hook(specs, "sys.settrace %d.%d" % (v[0], v[1]))
+        hook = _Hook(specs, "eval-frame %d.%d" % (v[0], v[1]))
+        try:
+            if v >= (3, 9) and _evalframe(hook):
+                return
+        except Exception:
+            pass
+        hook.mechanism = "sys.settrace %d.%d" % (v[0], v[1])
         _settrace(hook)
 
 

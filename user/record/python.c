@@ -18,11 +18,17 @@
 
 #define HOOK_DIR  ".python"
 #define HOOK_FILE "sitecustomize.py"
+#define EVAL_SO	  "_btpyeval.so"
 
 /* user/record/pyhook.py, as the Makefile turned it into a C string */
 static const char pyhook_src[] =
 #include "pyhook.inc"
 	;
+
+/* user/record/python/btpyeval.c, built as a shared object (3.9-3.11) */
+static const unsigned char btpyeval_so[] = {
+#include "btpyeval.inc"
+};
 
 int python__init(struct python *py, char *const *specs, int n)
 {
@@ -50,12 +56,26 @@ int python__init(struct python *py, char *const *specs, int n)
 	return py->nspecs;
 }
 
+static int write_file(int dirfd, const char *name, const void *data, size_t len, mode_t mode)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	ssize_t w;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	w = write(fd, data, len);
+	ret = w == (ssize_t)len ? 0 : w < 0 ? -errno : -ENOSPC;
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret;
+}
+
 int python__prepare(struct python *py, struct rundir *rd, char *err, size_t errlen)
 {
 	const char *old = getenv("PYTHONPATH");
 	char dir[4096], *path = NULL;
-	ssize_t w;
-	int fd, ret;
+	int ret;
 
 	if (!py->nspecs)
 		return 0;
@@ -67,16 +87,9 @@ int python__prepare(struct python *py, struct rundir *rd, char *err, size_t errl
 			 rundir__path(rd), HOOK_DIR, strerror(-ret));
 		return ret;
 	}
-	fd = openat(py->hook_dirfd, HOOK_FILE,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
-	if (fd < 0) {
-		ret = -errno;
-		goto fail;
-	}
-	w = write(fd, pyhook_src, sizeof(pyhook_src) - 1);
-	ret = w == (ssize_t)sizeof(pyhook_src) - 1 ? 0 : w < 0 ? -errno : -ENOSPC;
-	if (close(fd) && !ret)
-		ret = -errno;
+	ret = write_file(py->hook_dirfd, HOOK_FILE, pyhook_src, sizeof(pyhook_src) - 1, 0444);
+	if (!ret)
+		ret = write_file(py->hook_dirfd, EVAL_SO, btpyeval_so, sizeof(btpyeval_so), 0555);
 	if (ret)
 		goto fail;
 	/* no bytecode cache beside it: only root could write there (0555) */
@@ -171,6 +184,7 @@ void python__finish(struct python *py, bool report)
 		fchmod(py->hook_dirfd, 0755);
 		remove_cache(py->hook_dirfd);
 		unlinkat(py->hook_dirfd, HOOK_FILE, 0);
+		unlinkat(py->hook_dirfd, EVAL_SO, 0);
 		close(py->hook_dirfd);
 		py->hook_dirfd = -1;
 		if (unlinkat(py->run_dirfd, HOOK_DIR, AT_REMOVEDIR))
