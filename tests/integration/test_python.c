@@ -291,6 +291,47 @@ static void test_multiprocessing_workers(void **state)
 	pyrun_free(&pr);
 }
 
+/* mpirun's ranks: each is an interpreter the command started. */
+static void test_mpi_ranks(void **state)
+{
+	struct bt_ctx *c = *state;
+	char wl[BT_PATH_MAX], path[BT_PATH_MAX + 32], err[256];
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-u", "py:rank_step", "--", "/usr/bin/mpirun",
+			      "--allow-run-as-root", "--oversubscribe", "-np", "3", DEBIAN_PY, wl,
+			      "rank", "5", NULL};
+	struct pyrun pr = {};
+	unsigned long long pids[4] = {0}, pid;
+	int i, k, npids = 0, pc;
+
+	bt_require_bpf();
+	assert_int_equal(access("/usr/bin/mpirun", X_OK), 0); /* tests/install-deps: openmpi-bin */
+	bt_workload(wl, "py/pywork.py");
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	if (c->res.timed_out || c->res.status) {
+		show_stderr(&c->res);
+		fail_msg("mpirun: benchtrace exit status %d", c->res.status);
+	}
+	snprintf(path, sizeof(path), "%s/functions.csv", c->tmp.run_dir);
+	pr.funcs = csv_table__load(path, err, sizeof(err));
+	snprintf(path, sizeof(path), "%s/calls.csv", c->tmp.run_dir);
+	pr.calls = csv_table__load(path, err, sizeof(err));
+	assert_non_null(pr.funcs);
+	assert_non_null(pr.calls);
+	assert_int_equal(func_calls(&pr, "pywork.rank_step"), 3 * 5);
+	pc = csv_table__col(pr.calls, "pid");
+	for (i = 0; i < csv_table__rows(pr.calls); i++) {
+		pid = csv_table__u64(pr.calls, i, pc);
+		for (k = 0; k < npids && pids[k] != pid; k++)
+			;
+		if (k == npids && npids < 4)
+			pids[npids++] = pid;
+	}
+	print_message("rank_step: %lld calls in %d ranks\n", func_calls(&pr, "pywork.rank_step"),
+		      npids);
+	assert_int_equal(npids, 3);
+	pyrun_free(&pr);
+}
+
 /* Every pyenv CPython 3.8+ present: exact counts, and the mechanism used. */
 static void test_every_cpython_present(void **state)
 {
@@ -423,6 +464,7 @@ int main(int argc, char **argv)
 	    T(test_sleeping_call_is_blocked),
 	    T(test_allocating_call_peak),
 	    T(test_multiprocessing_workers),
+	    T(test_mpi_ranks),
 	    T(test_every_cpython_present),
 	    T(test_python2_said_unsupported),
 	    T(test_pid_mode_refused),

@@ -14,6 +14,7 @@
 #   alloc MB            grow(): allocates and touches MB MiB, then frees it
 #   pool N              N calls of work() in 4 multiprocessing workers
 #                       (fork and spawn, N each)
+#   rank N              N calls of rank_step() (under mpirun: in each rank)
 #   other N             fib(N), timed by the program: wall_ns (for the cost
 #                       of tracing, tests/bench/python.c)
 #   setprofile N        the same under an in-process sys.setprofile timer of
@@ -93,6 +94,10 @@ def work(i):
     return sum(range(i * 1000))
 
 
+def rank_step(i):
+    return sum(range(i * 1000))
+
+
 def pool(n):
     import multiprocessing as mp
 
@@ -153,6 +158,9 @@ def main():
             burn(ms)
             own.append(int((time.thread_time() - t0) * 1e9))
         report(burn_cpu_ns_sum=sum(own), burn_cpu_ns_min=min(own), burn_cpu_ns_max=max(own))
+    elif mode == "rank":
+        for i in range(int(sys.argv[2])):
+            rank_step(i)
     elif mode == "sleep":
         nap(float(sys.argv[2]))
         report(done=1)
