@@ -330,11 +330,21 @@ integration: $(OUT)/benchtrace $(INTEG_BINS) $(WORKLOAD_BINS)
 # ASan+UBSan benchtrace), the unit tests under valgrind, each fuzzer for
 # FUZZ_CI_TIME seconds, then the plain build: the last summary line is the
 # whole suite's.
+#
+# Every stage runs even when one before it failed (tests/run-stages), and the
+# last line sums them all.  `make test T=test_python` runs that binary of
+# the plain build alone, `T=test_python:test_mpi*` those of its tests.
+T ?=
 run-test: $(OUT)/benchtrace $(UNIT_BINS) $(INTEG_BINS) $(WORKLOAD_BINS)
-	$(Q)$(MAKE) --no-print-directory asan ASAN_INTEGRATION=1
-	$(Q)$(MAKE) --no-print-directory valgrind
-	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_CI_TIME)
-	$(Q)tests/run-tests $(OUT) all
+ifeq ($(T),)
+	$(Q)tests/run-stages \
+		"asan=$(MAKE) --no-print-directory asan ASAN_INTEGRATION=1" \
+		"valgrind=$(MAKE) --no-print-directory valgrind" \
+		"fuzz=$(MAKE) --no-print-directory fuzz FUZZ_TIME=$(FUZZ_CI_TIME)" \
+		"plain=tests/run-tests $(OUT) all"
+else
+	$(Q)BT_TEST_ONLY='$(T)' tests/run-tests $(OUT) all
+endif
 
 asan:
 	$(Q)mkdir -p build-asan && echo asan > build-asan/.sanitized

@@ -17,6 +17,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -792,5 +794,6 @@ int main(int argc, char **argv)
 
 	if (bt_init(argc, argv))
 		return 1;
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -1324,8 +1326,6 @@ int main(int argc, char **argv)
 
 	if (bt_init(argc, argv))
 		return 1;
-	/* BT_TEST_FILTER=test_fork_bomb_*: run only those */
-	if (getenv("BT_TEST_FILTER"))
-		cmocka_set_test_filter(getenv("BT_TEST_FILTER"));
+	bt_test_filter();
 	return cmocka_run_group_tests_name("benchtrace under faults", tests, NULL, NULL);
 }

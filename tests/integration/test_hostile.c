@@ -30,6 +30,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -638,5 +640,6 @@ int main(int argc, char **argv)
 
 	if (bt_init(argc, argv))
 		return 1;
+	bt_test_filter();
 	return cmocka_run_group_tests_name("hostile names, full disk", tests, NULL, NULL);
 }

@@ -11,6 +11,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -554,5 +556,6 @@ int main(int argc, char **argv)
 
 	if (bt_init(argc, argv))
 		return 1;
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

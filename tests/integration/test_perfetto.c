@@ -15,6 +15,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -306,5 +308,6 @@ int main(int argc, char **argv)
 
 	if (bt_init(argc, argv))
 		return 1;
+	bt_test_filter();
 	return cmocka_run_group_tests_name("benchtrace --perfetto", tests, NULL, NULL);
 }

@@ -12,6 +12,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -474,7 +476,6 @@ int main(int argc, char **argv)
 
 	if (bt_init(argc, argv))
 		return 1;
-	if (getenv("BT_TEST_FILTER"))
-		cmocka_set_test_filter(getenv("BT_TEST_FILTER"));
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -674,6 +676,7 @@ int main(int argc, char **argv)
 	if (access(bt_benchtrace(), X_OK))
 		fprintf(stderr, "warning: %s is not built: every test that runs it will fail\n",
 			bt_benchtrace());
+	bt_test_filter();
 	return cmocka_run_group_tests_name("benchtrace integration (vs kernel accounting)", tests,
 					   NULL, NULL);
 }

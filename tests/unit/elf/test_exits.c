@@ -10,6 +10,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,5 +180,6 @@ int main(int argc, char **argv)
 
 	if (bt_init(argc, argv))
 		return 1;
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

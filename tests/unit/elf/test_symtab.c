@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "elf/symtab.h"
 #include "testutil.h"
 
@@ -644,5 +646,6 @@ int main(int argc, char **argv)
 
 	if (bt_init(argc, argv))
 		return 1;
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

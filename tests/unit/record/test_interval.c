@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "filter.h"
 #include "record/interval.h"
 
 static void test_fixed_never_changes(void **state)
@@ -60,5 +62,6 @@ int main(void)
 		cmocka_unit_test(test_auto_caps_at_10s),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

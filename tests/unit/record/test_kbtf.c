@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "filter.h"
 #include <bpf/btf.h>
 
 #include "record/kbtf.h"
@@ -119,5 +121,6 @@ int main(void)
 	    cmocka_unit_test(test_symlink_followed),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, bt_scratch_setup, bt_scratch_teardown);
 }

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "record/opts.h"
 
 static struct opts o;
@@ -42,5 +44,6 @@ int main(void)
 	    cmocka_unit_test(test_reparse_after_early_return),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

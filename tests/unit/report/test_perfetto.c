@@ -22,6 +22,8 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "report/perfetto.h"
 #include "rundir/csvread.h"
 #include "rundir/jsonread.h"
@@ -944,5 +946,6 @@ int main(void)
 	    cmocka_unit_test(test_write_into_rundir),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, bt_scratch_setup, bt_scratch_teardown);
 }

@@ -21,6 +21,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "report/report.h"
 #include "report/report_load.h"
 #include "report/svg.h"
@@ -729,5 +731,6 @@ int main(void)
 	/* `sudo make test`: write as root, not as the user (integration tests cover sudo) */
 	unsetenv("SUDO_UID");
 	unsetenv("SUDO_GID");
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "report/spans.h"
 #include "report/svg.h"
 #include "rundir/out.h"
@@ -317,5 +319,6 @@ int main(void)
 	    cmocka_unit_test(test_chart),	  cmocka_unit_test(test_spans_bounded),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,8 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "rundir/csvread.h"
 #include "rundir/escape.h"
 #include "rundir/out.h"
@@ -654,5 +656,6 @@ int main(void)
 	    cmocka_unit_test(test_empty_first_field),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests_name("csvread", tests, bt_scratch_setup, bt_scratch_teardown);
 }

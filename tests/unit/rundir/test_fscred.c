@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "rundir/fscred.h"
 #include "testutil.h"
 
@@ -103,5 +105,6 @@ int main(void)
 	    cmocka_unit_test(test_enter_and_leave),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests_name("fscred", tests, bt_scratch_setup, bt_scratch_teardown);
 }

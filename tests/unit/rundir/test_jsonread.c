@@ -12,6 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "rundir/jsonread.h"
 
 static char errbuf[256];
@@ -262,5 +264,6 @@ int main(void)
 	    cmocka_unit_test(test_load),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

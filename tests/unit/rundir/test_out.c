@@ -16,6 +16,8 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "rundir/escape.h"
 #include "rundir/json.h"
 #include "rundir/out.h"
@@ -1058,5 +1060,6 @@ int main(void)
 	    cmocka_unit_test(test_term_escape),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests_name("out", tests, NULL, NULL);
 }

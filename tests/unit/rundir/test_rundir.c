@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "rundir/rundir.h"
 #include "testutil.h"
 
@@ -537,5 +539,6 @@ int main(void)
 	    cmocka_unit_test(test_reserve),    cmocka_unit_test(test_chown),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests_name("rundir", tests, setup, bt_scratch_teardown);
 }

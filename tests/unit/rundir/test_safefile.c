@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "rundir/safefile.h"
 #include "testutil.h"
 
@@ -126,5 +128,6 @@ int main(void)
 	    cmocka_unit_test(test_read),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, bt_scratch_setup, bt_scratch_teardown);
 }

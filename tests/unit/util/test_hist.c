@@ -6,6 +6,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,5 +122,6 @@ int main(void)
 	    cmocka_unit_test(test_quantile_edges),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

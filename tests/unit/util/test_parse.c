@@ -7,6 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "util/parse.h"
 
 static void dur_ok(const char *s, __u64 want)
@@ -338,5 +340,6 @@ int main(void)
 	    cmocka_unit_test(test_fixed),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "filter.h"
+
 #include "util/suggest.h"
 
 static const char *suggest_all(const char *want, const char *const *cands, const char *prefix)
@@ -94,5 +96,6 @@ int main(void)
 	    cmocka_unit_test(test_format_whole_names),
 	};
 
+	bt_test_filter();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
