@@ -311,7 +311,7 @@ static void test_cpu_of_short_calls(void **state)
 		lo = v < lo ? v : lo;
 		hi = v > hi ? v : hi;
 		sum += v;
-		if (v > d + 20000) {
+		if (v > d + 100000) {
 			over++;
 			worst_over = v - d > worst_over ? v - d : worst_over;
 		}
@@ -326,9 +326,10 @@ static void test_cpu_of_short_calls(void **state)
 		      "own duration (by %.3f ms at most)\n",
 		      lo / 1e6, hi / 1e6, over, worst_over / 1e6);
 	/*
-	 * A call's CPU time never exceeds its own duration (20 us allowed for
-	 * the two readings' distance): without the correction a call would
-	 * read a whole 4 ms tick in its 0.5 ms.  A loaded machine only makes
+	 * A call's CPU time never exceeds its own duration (0.1 ms allowed:
+	 * the task clock's offset is measured once a jiffy per CPU, and IRQ
+	 * and steal time move it; 24 us seen under ASan in CI): without the
+	 * correction a call would read a whole 4 ms tick in its 0.5 ms.  A loaded machine only makes
 	 * calls longer (preempted, or the hypervisor's steal time, which the
 	 * scheduler's clock counts as running: seen up to 0.5 ms here), so
 	 * this holds under load too.  Together the calls hold the thread's CPU

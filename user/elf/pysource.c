@@ -101,13 +101,14 @@ int pysource__list(const char *script, const char *glob)
 		listed = -1;
 	}
 	qsort(names, n, sizeof(*names), str_cmp);
-	for (i = 0; i < n; i++) {
-		if (listed >= 0 && (!i || strcmp(names[i], names[i - 1]))) {
+	for (i = 0; i < n && listed >= 0; i++) {
+		if (!i || strcmp(names[i], names[i - 1])) {
 			printf("py:%s\n", names[i]);
 			listed++;
 		}
-		free(names[i]);
 	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
 	if (listed == 0)
 		warn("%s: no Python function%s%s", shown, glob ? " matches " : "", glob ? glob : "");

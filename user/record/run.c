@@ -44,11 +44,26 @@
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t child_changed;
+static struct timespec stop_at; /* when the first stop signal came */
 
+/*
+ * The first SIGINT, SIGTERM or SIGHUP stops tracing cleanly.  A second one
+ * exits at once -- if it comes a second or more after the first: one of
+ * the same burst (timeout(1) signals benchtrace and then its process group;
+ * a terminal's Ctrl-C reaches every process of the job) is the same stop.
+ */
 static void on_stop(int sig)
 {
-	if (stop_signal)
-		_exit(128 + sig); /* second Ctrl-C: at once; the kernel detaches BPF */
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (stop_signal) {
+		if (now.tv_sec - stop_at.tv_sec > 1 ||
+		    (now.tv_sec - stop_at.tv_sec == 1 && now.tv_nsec >= stop_at.tv_nsec))
+			_exit(128 + sig); /* the kernel detaches every BPF program */
+		return;
+	}
+	stop_at = now;
 	stop_signal = sig;
 }
 
@@ -65,6 +80,7 @@ static void install_signals(void)
 	sa.sa_handler = on_stop; /* no SA_RESTART: interrupt the poll */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL); /* a closed terminal or ssh session: stop cleanly too */
 	sa.sa_handler = on_chld;
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);

@@ -211,9 +211,10 @@ int command__resolve(const char *name, char *path, size_t len, char *err, size_t
 int child__spawn(struct child *c, const char *path, char *const argv[], const struct run_as *ra,
 		 char *err, size_t errlen)
 {
+	pid_t pid, parent = getpid();
 	int go[2], ex[2];
+	ssize_t n;
 	char byte;
-	pid_t pid;
 
 	if (pipe2(go, O_CLOEXEC) || pipe2(ex, O_CLOEXEC)) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
@@ -253,8 +254,20 @@ int child__spawn(struct child *c, const char *path, char *const argv[], const st
 				setenv("LOGNAME", ra->name, 1);
 			}
 		}
-		/* wait for the tracer: EOF on the go pipe means start */
-		if (read(go[0], &byte, 1) < 0)
+		/*
+		 * Wait for the tracer's go byte.  EOF without it means the
+		 * tracer is gone (killed during start-up): the command must not
+		 * run untraced, so it does not run at all.  Until then it also
+		 * dies with the tracer (set after the change of user, which
+		 * clears it).
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(127);
+		while ((n = read(go[0], &byte, 1)) < 0 && errno == EINTR)
+			;
+		if (n != 1)
+			_exit(127);
+		if (prctl(PR_SET_PDEATHSIG, 0))
 			e = e ? e : errno;
 		if (!e) {
 			execv(path, argv);
@@ -277,6 +290,11 @@ int child__go(struct child *c)
 	ssize_t n;
 	int e = 0;
 
+	char go = 'g';
+
+	/* the one byte that lets the command run (EOF would stop it) */
+	if (write(c->go_fd, &go, 1) != 1)
+		return -errno;
 	close(c->go_fd);
 	c->go_fd = -1;
 	/* EOF without data: exec succeeded and closed the CLOEXEC pipe */
