@@ -807,6 +807,66 @@ static void test_gzip_calls(void **state)
 	csv_table__free(t);
 }
 
+/* functions.csv of the run in c: whether func has a row. */
+static bool has_function(struct bt_ctx *c, const char *func)
+{
+	char path[BT_PATH_MAX + 32], err[256];
+	struct csv_table *t;
+	bool found = false;
+	int i, fc;
+
+	snprintf(path, sizeof(path), "%s/functions.csv", c->tmp.run_dir);
+	t = csv_table__load(path, err, sizeof(err));
+	if (!t)
+		fail_msg("%s", err);
+	fc = csv_table__col(t, "func");
+	for (i = 0; i < csv_table__rows(t) && !found; i++)
+		found = !strcmp(csv_table__get(t, i, fc), func);
+	csv_table__free(t);
+	return found;
+}
+
+/*
+ * Functions that never return get no return probe: on the ELF entry point
+ * one rewrote argc (-u '*' made a C program see argc = -8192).  A glob
+ * leaves them out and says so; naming one alone is refused.
+ */
+static void test_functions_that_never_return(void **state)
+{
+	struct bt_ctx *c = *state;
+	char wl[BT_PATH_MAX], sh[] = "/bin/sh";
+	const char *all[] = {"-q", "-o", c->tmp.run_dir, "-u", "*", "--",
+			     bt_workload(wl, "exit_with"), "3", NULL};
+	const char *start[] = {"-q", "-o", c->tmp.run_dir, "-u", "_start", "--", wl, "3", NULL};
+	const char *libc[] = {"-q", "-o", c->tmp.run_dir, "-u", "libc:mallo*", "--", sh, "-c",
+			      "exit 5", NULL};
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, all);
+	print_message("-u '*': exit %d, stderr %s", c->res.status, c->res.err);
+	assert_int_equal(c->res.status, 3); /* the program's own exit code, argv intact */
+	assert_non_null(strstr(c->res.err, "_start"));
+	assert_true(has_function(c, "main"));
+	assert_false(has_function(c, "_start"));
+
+	bt_tmp_cleanup(&c->tmp);
+	assert_int_equal(bt_tmp_init(&c->tmp), 0);
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, start);
+	assert_int_equal(c->res.status, 1);
+	assert_int_equal(bt_count_lines(c->res.err), 1);
+	assert_non_null(strstr(c->res.err, "never returns"));
+
+	/* a C library's exception tables ask for return-instruction probes, and
+	 * malloc_printerr has no return instruction: left out, malloc timed */
+	bt_tmp_cleanup(&c->tmp);
+	assert_int_equal(bt_tmp_init(&c->tmp), 0);
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, libc);
+	print_message("-u 'libc:mallo*': exit %d, stderr %s", c->res.status, c->res.err);
+	assert_int_equal(c->res.status, 5);
+	assert_non_null(strstr(c->res.err, "malloc_printerr"));
+	assert_true(has_function(c, "malloc"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, bt_ctx_setup, bt_ctx_teardown)
 
 int main(int argc, char **argv)
@@ -834,6 +894,7 @@ int main(int argc, char **argv)
 	    T(test_perf_event_uprobes_fallback),
 	    T(test_library_not_mapped),
 	    T(test_gzip_calls),
+	    T(test_functions_that_never_return),
 	};
 
 	if (bt_init(argc, argv))

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,13 +77,44 @@ static int find_exits(struct probe *p, const struct probe_target *t, struct symc
 		return n;
 	if (n == 0) {
 		snprintf(err, errlen,
-			 "no return instruction found in %.1000s (%.4000s): it cannot be timed "
-			 "safely in a program that uses C++ exceptions",
+			 "%.1000s (%.4000s) has no return instruction: it never returns normally "
+			 "(it exits, or leaves by a jump), so it cannot be timed",
 			 t->func, t->shown);
-		return -ENOENT;
+		return -ENOEXEC;
 	}
 	p->nexits = n;
 	return 0;
+}
+
+/*
+ * Functions that never return to their caller: a return probe on them
+ * would rewrite what the kernel takes for a return address -- on the ELF
+ * entry point, argc (a C program saw argc = -8192; CPython aborted).
+ */
+static bool never_returns(const struct probe_target *t)
+{
+	static const char *const noreturn[] = {
+	    "_start",	     "__libc_start_main", "exit",	 "_exit",	"_Exit",
+	    "abort",	     "__assert_fail",	  "longjmp",	 "siglongjmp",	"_longjmp",
+	    "__longjmp_chk", "__stack_chk_fail",  "__chk_fail", "__fortify_fail",
+	    "pthread_exit",  "__cxa_throw",	  "__cxa_rethrow", "_Unwind_Resume",
+	    "__libc_fatal",  "err",		  "errx",	 "verr",	"verrx",
+	};
+	Elf64_Ehdr eh;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof(noreturn) / sizeof(noreturn[0]); i++)
+		if (!strcmp(t->func, noreturn[i]))
+			return true;
+	fd = open(t->binary, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	i = pread(fd, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) &&
+	    !memcmp(eh.e_ident, ELFMAG, SELFMAG) && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+	    (eh.e_type == ET_EXEC || eh.e_type == ET_DYN) && eh.e_entry && eh.e_entry == t->addr;
+	close(fd);
+	return i;
 }
 
 static int add_probe(struct probes *ps, const char *spec, const struct probe_target *t,
@@ -111,6 +144,35 @@ static int add_probe(struct probes *ps, const char *spec, const struct probe_tar
 	if (!p->spec || !p->func || !p->path || !p->binary)
 		return -ENOMEM;
 	return ret_exits ? find_exits(p, t, cache, err, errlen) : 0;
+}
+
+/* Undo the last add_probe() (its function cannot be timed). */
+static void probe_drop_last(struct probes *ps)
+{
+	struct probe *p = &ps->p[--ps->n];
+
+	free(p->spec);
+	free(p->func);
+	free(p->path);
+	free(p->binary);
+	free(p->exits);
+	free(p->python);
+}
+
+#define SKIPPED_SHOWN 8
+
+/* The functions a glob matched that cannot be timed, for one line. */
+struct skipped {
+	int n;
+	char names[512];
+};
+
+static void note_skipped(struct skipped *sk, const char *func)
+{
+	size_t len = strlen(sk->names);
+
+	if (sk->n++ < SKIPPED_SHOWN && len < sizeof(sk->names) - 2)
+		snprintf(sk->names + len, sizeof(sk->names) - len, "%s%s", len ? ", " : "", func);
 }
 
 /*
@@ -144,6 +206,7 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 		       pid_t pid, bool cxx, char *err, size_t errlen)
 {
 	struct probe_target *t = NULL;
+	struct skipped skipped = {};
 	struct probe_spec s;
 	char why[6144];
 	int n, i, ret;
@@ -164,8 +227,32 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 	if (n < 0)
 		return n;
 	cxx = cxx || exits__needed(t[0].binary);
-	for (i = 0, ret = 0; i < n && !ret; i++)
+	for (i = 0, ret = 0; i < n && !ret; i++) {
+		if (never_returns(&t[i])) {
+			if (n == 1) {
+				snprintf(why, sizeof(why),
+					 "%s never returns to its caller (the program's entry "
+					 "point, or a function that exits or jumps away), so it "
+					 "cannot be timed",
+					 t[i].func);
+				ret = -ENOEXEC;
+			} else {
+				note_skipped(&skipped, t[i].func);
+			}
+			continue;
+		}
 		ret = add_probe(ps, spec, &t[i], cxx, cache, why, sizeof(why));
+		if (ret == -ENOEXEC && n > 1) {
+			/* a glob: leave out what cannot be timed, time the rest */
+			probe_drop_last(ps);
+			note_skipped(&skipped, t[i].func);
+			ret = 0;
+		}
+	}
+	if (!ret && skipped.n)
+		warn("--uprobe '%s': %d function%s left out, which never return%s normally: %s%s",
+		     spec, skipped.n, skipped.n == 1 ? "" : "s", skipped.n == 1 ? "s" : "",
+		     skipped.names, skipped.n > SKIPPED_SHOWN ? ", ..." : "");
 	if (ret == -E2BIG)
 		snprintf(err, errlen,
 			 "--uprobe '%s': more than %d functions to trace; narrow the "
