@@ -293,6 +293,44 @@ static void test_multiprocessing_workers(void **state)
 	pyrun_free(&pr);
 }
 
+/* Python and native functions in one run: depth counts both. */
+static void test_native_inside_python(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct pyrun pr = {};
+	const char *args[] = {"-u", "py:native_caller", "-u", "libc:getpid", "--", "native", NULL};
+	int i, fc, inside = 0;
+
+	bt_require_bpf();
+	py_trace(c, &pr, DEBIAN_PY, args);
+	assert_int_equal(func_calls(&pr, "pywork.native_caller"), 2);
+	fc = csv_table__col(pr.calls, "func");
+	for (i = 0; i < csv_table__rows(pr.calls); i++) {
+		if (!strcmp(csv_table__get(pr.calls, i, fc), "pywork.native_caller"))
+			assert_int_equal(call_val(&pr, i, "depth"), 0);
+		else if (!strcmp(csv_table__get(pr.calls, i, fc), "getpid") &&
+			 call_val(&pr, i, "depth") == 1)
+			inside++;
+	}
+	print_message("getpid: %d calls inside native_caller (depth 1)\n", inside);
+	assert_int_equal(inside, 2 * 3);
+	pyrun_free(&pr);
+}
+
+/* A Python started by subprocess from the traced one is traced too. */
+static void test_subprocess_child(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct pyrun pr = {};
+	const char *args[] = {"-u", "py:fib", "-u", "py:child", "--", "subprocess", NULL};
+
+	bt_require_bpf();
+	py_trace(c, &pr, DEBIAN_PY, args);
+	assert_int_equal(func_calls(&pr, "pywork.child"), 1);
+	assert_int_equal(func_calls(&pr, "pywork.fib"), 15); /* fib(5) in the child */
+	pyrun_free(&pr);
+}
+
 /* mpirun's ranks: each is an interpreter the command started. */
 static void test_mpi_ranks(void **state)
 {
@@ -467,6 +505,8 @@ int main(int argc, char **argv)
 	    T(test_allocating_call_peak),
 	    T(test_multiprocessing_workers),
 	    T(test_mpi_ranks),
+	    T(test_native_inside_python),
+	    T(test_subprocess_child),
 	    T(test_every_cpython_present),
 	    T(test_python2_said_unsupported),
 	    T(test_pid_mode_refused),

@@ -14,6 +14,9 @@
 #   alloc MB            grow(): allocates and touches MB MiB, then frees it
 #   pool N              N calls of work() in 4 multiprocessing workers
 #                       (fork and spawn, N each)
+#   native              native_caller() x2, each calling os.getpid() 3 times
+#                       (libc's getpid, for -u libc:getpid beside it)
+#   subprocess          child(): runs `pywork.py fib 5` in a new interpreter
 #   rank N              N calls of rank_step() (under mpirun: in each rank)
 #   other N             fib(N), timed by the program: wall_ns (for the cost
 #                       of tracing, tests/bench/python.c)
@@ -94,6 +97,17 @@ def work(i):
     return sum(range(i * 1000))
 
 
+def native_caller():
+    for _ in range(3):
+        os.getpid()
+
+
+def child():
+    import subprocess
+
+    subprocess.run([sys.executable, __file__, "fib", "5"], check=True, env=dict(os.environ, BT_REPORT=""))
+
+
 def rank_step(i):
     return sum(range(i * 1000))
 
@@ -158,6 +172,13 @@ def main():
             burn(ms)
             own.append(int((time.thread_time() - t0) * 1e9))
         report(burn_cpu_ns_sum=sum(own), burn_cpu_ns_min=min(own), burn_cpu_ns_max=max(own))
+    elif mode == "native":
+        native_caller()
+        native_caller()
+        report(done=1)
+    elif mode == "subprocess":
+        child()
+        report(done=1)
     elif mode == "rank":
         for i in range(int(sys.argv[2])):
             rank_step(i)
