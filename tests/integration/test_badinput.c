@@ -21,6 +21,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -69,7 +70,8 @@ struct bad_case {
 	/*
 	 * benchtrace's arguments.  "@OUT" is the output path, "@T/x" a file
 	 * in the test directory, "@W/x" a workload, "@FIX/x" a run fixture,
-	 * "@NOPID" a PID nobody has, "@KTHREAD" a kernel thread's PID.
+	 * "@NOPID" a PID nobody has, "@KTHREAD" a kernel thread's PID, "@TID"
+	 * a thread of this test process other than its main thread.
 	 */
 	const char *args[12];
 };
@@ -118,6 +120,8 @@ static const struct bad_case cases[] = {
 	  { "-o", "@OUT", "-p", "@NOPID" } },
 	{ "-p kernel thread", 1, "is a kernel thread", AS_ROOT, NOTHING, NULL,
 	  { "-o", "@OUT", "-p", "@KTHREAD" } },
+	{ "-p a thread, not a process", 1, "is a thread of process", AS_ROOT, NOTHING, NULL,
+	  { "-o", "@OUT", "-p", "@TID" } },
 	{ "-p 0", 2, "PIDs are whole numbers from 1", AS_ROOT, NOTHING, NULL,
 	  { "-o", "@OUT", "-p", "0" } },
 	{ "-p -5", 2, "invalid PID list '-5'", AS_ROOT, NOTHING, NULL,
@@ -210,6 +214,38 @@ static const struct bad_case cases[] = {
 };
 /* clang-format on */
 
+/* A thread of this process that is not its main one, started on first use. */
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static pid_t helper_tid(void)
+{
+	static pid_t tid;
+	static pthread_t th;
+	char path[64];
+	DIR *d;
+	struct dirent *de;
+
+	if (tid)
+		return tid;
+	assert_int_equal(pthread_create(&th, NULL, idle_thread, NULL), 0);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)getpid());
+	while (!tid) {
+		d = opendir(path);
+		assert_non_null(d);
+		while ((de = readdir(d)))
+			if (atoi(de->d_name) > 0 && atoi(de->d_name) != getpid())
+				tid = atoi(de->d_name);
+		closedir(d);
+	}
+	return tid;
+}
+
 /* A kernel thread's PID: kthreadd is 2, but in a PID namespace it is not there. */
 static pid_t kthread_pid(void)
 {
@@ -265,6 +301,8 @@ static void expand(struct bt_ctx *c, const char *arg, const char *out, char *buf
 		if (!kthread)
 			kthread = kthread_pid();
 		snprintf(buf, len, "%d", (int)kthread);
+	} else if (!strcmp(arg, "@TID")) {
+		snprintf(buf, len, "%d", (int)helper_tid());
 	} else {
 		snprintf(buf, len, "%s", arg);
 	}

@@ -139,6 +139,42 @@ static int add_proc_info(struct run *r, pid_t pid, char *err, size_t errlen)
 	return 0;
 }
 
+/* The process a task ID belongs to (/proc/ID/status Tgid), or -1. */
+static pid_t tgid_of(pid_t pid)
+{
+	char path[64], line[128];
+	pid_t tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(f);
+	return tgid;
+}
+
+/* Still there and not a zombie: /proc/PID/stat's state. */
+static bool proc_alive(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
 /* -a: every process that exists now; children of any of them follow. */
 static int find_all(struct run *r)
 {
@@ -233,6 +269,14 @@ static int check_target_procs(struct run *r)
 		return 0;
 	case BT_MODE_PIDS:
 		for (i = 0; i < o->npids; i++) {
+			pid_t tgid = tgid_of(o->pids[i]);
+
+			if (tgid > 0 && tgid != o->pids[i]) {
+				warn("PID %d is a thread of process %d: give -p %d to trace the "
+				     "process with all its threads",
+				     o->pids[i], tgid, tgid);
+				return -EINVAL;
+			}
 			ret = add_proc_info(r, o->pids[i], err, sizeof(err));
 			if (ret) {
 				warn("%s (check the PID with ps)", err);
@@ -690,8 +734,14 @@ int run__main(const struct opts *o)
 		for (i = 0; i < r.nprocs; i++)
 			if (tracer__proc_flags(r.tracer, r.procs[i].pid, &flags) ||
 			    !(flags & BT_PROC_VERIFIED) || (flags & (BT_PROC_GONE | BT_PROC_DEAD))) {
-				warn("PID %d exited during start-up; nothing to trace",
-				     r.procs[i].pid);
+				if (!proc_alive(r.procs[i].pid) || (flags & BT_PROC_DEAD))
+					warn("PID %d exited during start-up; nothing to trace",
+					     r.procs[i].pid);
+				else
+					warn("PID %d is running, but the kernel side could not "
+					     "confirm it is the process /proc shows (the same PID "
+					     "and start time); nothing traced",
+					     r.procs[i].pid);
 				goto discard;
 			}
 	}
