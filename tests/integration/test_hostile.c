@@ -405,6 +405,34 @@ static void test_control_name(void **state)
 }
 
 /*
+ * 200000 control bytes as arguments were 33 MB of meta.json once escaped
+ * (written twice, and more than `report` reads): each argument vector is
+ * kept to 64 KiB and says it was cut, and report reads the run.
+ */
+static void test_huge_control_arguments(void **state)
+{
+	struct bt_ctx *c = *state;
+	char *arg = malloc(100001), meta[BT_PATH_MAX + 16];
+	/* two arguments: one may be at most 128 KiB (MAX_ARG_STRLEN) */
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", "/bin/true", arg, arg, NULL};
+	struct stat st;
+
+	assert_non_null(arg);
+	memset(arg, 1, 100000);
+	arg[100000] = 0;
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	free(arg);
+	assert_int_equal(c->res.status, 0);
+	snprintf(meta, sizeof(meta), "%s/meta.json", c->tmp.run_dir);
+	assert_int_equal(stat(meta, &st), 0);
+	print_message("meta.json: %lld bytes\n", (long long)st.st_size);
+	assert_true(st.st_size < 2 * 1024 * 1024);
+	assert_int_equal(bt_json_get(meta, "command_line_truncated", (char[16]){0}, 16), 0);
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "report", c->tmp.run_dir, NULL);
+	assert_int_equal(c->res.status, 0);
+}
+
+/*
  * An error about a hostile file is still one line, and obeys nothing: the
  * line break, quote and escape in the name are shown escaped.
  */
@@ -634,6 +662,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_formula_name),	T(test_script_name), T(test_control_name),
+	    T(test_huge_control_arguments),
 	    T(test_error_line_escaped), T(test_disk_full),   T(test_disk_full_gzip),
 	    T(test_no_room_at_start),
 	};

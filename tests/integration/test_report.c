@@ -302,6 +302,29 @@ static void test_fixture_renders(void **state)
 	render_and_check(&c->tmp, html, 4 * 160);
 }
 
+/*
+ * A planted t_s of 1e308 (finite, so every number parser takes it) put
+ * "inf" into the SVG paths: refused with the file and line instead.
+ */
+static void test_time_past_any_run_refused(void **state)
+{
+	struct bt_ctx *c = *state;
+	char html[BT_PATH_MAX], dir[BT_PATH_MAX + 64], cmd[3 * BT_PATH_MAX], err[512];
+	const char *dirs[] = {dir};
+	struct report_opts o = {.dirs = dirs, .ndirs = 1, .output = html};
+	const char *fx = getenv("BT_FIXTURES");
+
+	bt_tmp_path(&c->tmp, "big", dir);
+	snprintf(cmd, sizeof(cmd), "cp -r '%s/train' '%s' && sed -i '2s/^[^,]*,/1e308,/' '%s/samples.csv'",
+		 fx ? fx : "tests/fixtures/runs", dir, dir);
+	assert_int_equal(system(cmd), 0);
+	bt_tmp_path(&c->tmp, "report.html", html);
+	assert_int_not_equal(report__generate(&o, NULL, err, sizeof(err)), 0);
+	print_message("%s\n", err);
+	assert_non_null(strstr(err, "samples.csv:2: t_s 1e308 is past any run's end"));
+	assert_int_not_equal(access(html, F_OK), 0);
+}
+
 static void test_fresh_run_report(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -371,6 +394,7 @@ int main(int argc, char **argv)
 	    T(test_fixture_renders),
 	    T(test_fresh_run_report),
 	    T(test_fresh_calls_report),
+	    T(test_time_past_any_run_refused),
 	};
 
 	if (bt_init(argc, argv))

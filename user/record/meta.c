@@ -37,6 +37,30 @@ static void kv_bool(struct out *o, const char *k, bool v)
 	json__bool(o, v);
 }
 
+/*
+ * An argument vector, at most ARGV_BUDGET bytes of it: ARG_MAX allows 2 MiB
+ * of control characters, 12 MiB once JSON-escaped, and meta.json is written
+ * twice and read back by `report`.  Says whether it was cut.
+ */
+#define ARGV_BUDGET (64 * 1024)
+
+static bool write_argv(struct out *o, char *const *argv, int argc)
+{
+	size_t left = ARGV_BUDGET, len;
+	int i;
+
+	json__begin_array(o);
+	for (i = 0; (argc < 0 || i < argc) && argv[i]; i++) {
+		len = strlen(argv[i]);
+		if (len > left)
+			break;
+		json__strn(o, argv[i], len);
+		left -= len;
+	}
+	json__end_array(o);
+	return (argc < 0 || i < argc) && argv[i];
+}
+
 static void write_target(struct out *o, const struct run *r)
 {
 	static const char *const modes[] = { "none", "command", "pids", "all" };
@@ -48,10 +72,8 @@ static void write_target(struct out *o, const struct run *r)
 	if (r->opts->mode == BT_MODE_COMMAND) {
 		kv_str(o, "executable", r->cmd_path);
 		json__key(o, "argv");
-		json__begin_array(o);
-		for (i = 0; r->opts->cmd[i]; i++)
-			json__str(o, r->opts->cmd[i]);
-		json__end_array(o);
+		if (write_argv(o, r->opts->cmd, -1))
+			kv_bool(o, "argv_truncated", true);
 		if (r->run_as.drop)
 			kv_u64(o, "uid", r->run_as.uid);
 	}
@@ -63,7 +85,13 @@ static void write_target(struct out *o, const struct run *r)
 		kv_u64(o, "pid", r->procs[i].pid);
 		kv_u64(o, "ppid", r->procs[i].ppid);
 		kv_str(o, "comm", r->procs[i].comm);
-		kv_str(o, "cmdline", r->procs[i].cmdline);
+		json__key(o, "cmdline");
+		if (r->procs[i].cmdline && strlen(r->procs[i].cmdline) > ARGV_BUDGET) {
+			json__strn(o, r->procs[i].cmdline, ARGV_BUDGET); /* as write_argv() */
+			kv_bool(o, "cmdline_truncated", true);
+		} else {
+			json__str(o, r->procs[i].cmdline);
+		}
 		kv_str(o, "exe", r->procs[i].exe);
 		json__end_object(o);
 	}
@@ -238,7 +266,7 @@ static void write_end(struct out *o, const struct run *r, bool final)
 
 int meta__write(const struct run *r, bool final)
 {
-	int fd = memfd_create("meta.json", MFD_CLOEXEC), ret, i;
+	int fd = memfd_create("meta.json", MFD_CLOEXEC), ret;
 	struct out *o;
 	char *buf;
 	off_t len;
@@ -254,10 +282,8 @@ int meta__write(const struct run *r, bool final)
 	kv_str(o, "tool", "benchtrace");
 	kv_str(o, "version", BT_VERSION);
 	json__key(o, "command_line");
-	json__begin_array(o);
-	for (i = 0; i < r->opts->argc; i++)
-		json__str(o, r->opts->argv[i]);
-	json__end_array(o);
+	if (write_argv(o, r->opts->argv, r->opts->argc))
+		kv_bool(o, "command_line_truncated", true);
 	write_target(o, r);
 	write_host(o);
 	write_start(o, r);

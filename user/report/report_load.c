@@ -33,6 +33,8 @@ static void __attribute__((format(printf, 2, 3))) run_warn(struct run *r, const 
 
 /* ---- numbers from CSV fields -------------------------------------------- */
 
+#define T_S_MAX 1e9 /* seconds: 31 years */
+
 /*
  * "123.456789" without strtod(): t_s fields are read millions of times.
  * Falls back to strtod() for anything else; the whole field must be a
@@ -152,6 +154,12 @@ static int get_f64(const struct csv_row *row, const struct colmap *c, double *ou
 	}
 	if (field_f64(row->field[c->idx], out)) {
 		csv_row__error(row, "bad number '%.40s' in column %s", row->field[c->idx], c->name);
+		return -1;
+	}
+	/* no run lasts 31 years: a planted 1e308 would put inf into the charts */
+	if (!strcmp(c->name, "t_s") && *out > T_S_MAX) {
+		csv_row__error(row, "t_s %.40s is past any run's end (more than %.0f s)",
+			       row->field[c->idx], T_S_MAX);
 		return -1;
 	}
 	return 0;
