@@ -1184,7 +1184,9 @@ static void test_two_tracers_on_one_target(void **state)
 {
 	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], go[BT_PATH_MAX], pidstr[32], dir[3][BT_PATH_MAX];
-	const char *target_argv[] = {bt_workload(wl, "calls"), "flood", "2", "1", go, NULL};
+	/* 4 s: X and Y must still be tracing when Z's stop is over, which under
+	 * ASan on a loaded machine took more than the 2 s this once ran */
+	const char *target_argv[] = {bt_workload(wl, "calls"), "flood", "4", "1", go, NULL};
 	const char *names[3] = {"X", "Y", "Z"};
 	struct bt_proc target, p[3];
 	struct bpf_watch w[3];
@@ -1222,6 +1224,9 @@ static void test_two_tracers_on_one_target(void **state)
 		struct bpf_objs now = {};
 		int k, j;
 
+		if (!bt_pid_alive(p[i].pid))
+			fail_msg("%s ended before Z's stop was checked: the target ran too short",
+				 names[i]);
 		objs_scan(&now, p[i].pid);
 		for (k = 0; k < OBJ_KINDS; k++)
 			for (j = 0; j < w[i].ours.k[k].n; j++)
