@@ -655,24 +655,6 @@ static pid_t waiting_child(pid_t pid)
 	return strstr(buf, "benchtrace") ? child : 0;
 }
 
-/* Alive and not a zombie (an orphan's zombie waits for a reaper that may be slow). */
-static bool running(pid_t pid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-}
-
 /*
  * benchtrace killed while it starts up: the command it forked, waiting for
  * the go, must never run untraced.  It dies with the tracer (EOF on the go
@@ -708,9 +690,9 @@ static void test_killed_during_startup_command_never_runs(void **state)
 		caught++;
 		/* the orphan got SIGKILL or EOF: gone, and it never ran the script */
 		t0 = bt_now();
-		while (running(child) && bt_now() - t0 < 5)
+		while (bt_pid_alive(child) && bt_now() - t0 < 5)
 			bt_sleep_ms(5);
-		assert_false(running(child));
+		assert_false(bt_pid_alive(child));
 		ran += access(marker, F_OK) == 0;
 		unlink(marker);
 		/* whatever the kill left in the run directory goes */
