@@ -176,6 +176,32 @@ static void test_sudo_user_runs_command_and_owns_files(void **state)
 	assert_null(strstr(target, "\"comm\": \"benchtrace\""));
 }
 
+/*
+ * -d leaves the command running untraced (detached); with --kill-command
+ * it ends with the tracing: SIGTERM, and that is its recorded outcome.
+ */
+static void test_kill_command_ends_it_with_the_tracing(void **state)
+{
+	struct bt_ctx *c = *state;
+	char out[64], wl[BT_PATH_MAX];
+	const char *args[] = {"-q", "-d", "300ms", "--kill-command", "-o", c->tmp.run_dir, "--",
+			      bt_workload(wl, "sleeper"), "30", NULL};
+	const char *pid_mode[] = {"-q", "--kill-command", "-o", c->tmp.run_dir, "-p", "1", NULL};
+	int pid;
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	expect_status(c, 128 + SIGTERM, "-d --kill-command");
+	load_run(c);
+	assert_int_equal(bt_json_get(c->rd.meta, "outcome", out, sizeof(out)), 0);
+	assert_string_equal(out, "killed");
+	pid = csv_table__u64(c->rd.samples, 0, csv_table__col(c->rd.samples, "pid"));
+	assert_false(bt_pid_alive(pid));
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, pid_mode);
+	assert_int_equal(c->res.status, 2);
+	assert_non_null(strstr(c->res.err, "--kill-command applies only"));
+}
+
 /* --no-children: the forked children get no rows; without it they do. */
 static void test_no_children_traces_only_the_command(void **state)
 {
@@ -550,6 +576,7 @@ int main(int argc, char **argv)
 		T(test_oom_kill_is_reported),
 		T(test_raw_tp_fallback_counts_the_same),
 		T(test_quiet_and_summary),
+		T(test_kill_command_ends_it_with_the_tracing),
 		T(test_status_line_updates_on_a_terminal),
 		T(test_auto_interval_doubles_after_1000_samples),
 	};

@@ -20,6 +20,7 @@ enum {
 	OPT_MIN_DURATION,
 	OPT_PERFETTO,
 	OPT_BTF,
+	OPT_KILL_COMMAND,
 	OPT_LATER,
 };
 
@@ -42,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
 	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
 	{ "btf", required_argument, NULL, OPT_BTF },
+	{ "kill-command", no_argument, NULL, OPT_KILL_COMMAND },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{}
@@ -85,12 +87,22 @@ void opts__usage(FILE *f)
 		"      --btf FILE         the kernel's BTF where /sys/kernel/btf is hidden (a\n"
 		"                         container): a copy of /sys/kernel/btf/vmlinux taken\n"
 		"                         on this kernel; checked against the kernel's own\n"
+		"      --kill-command     when tracing stops before the command ends, end it\n"
+		"                         too: SIGTERM, then SIGKILL 2 s later\n"
 		"  -q, --quiet            no status line and no summary\n"
 		"  -v, --verbose          libbpf and diagnostic messages\n"
 		"  -h, --help             this help\n"
 		"  -V, --version          version\n"
 		"\n"
 		"DUR is a number with ns, us, ms, s, m or h (bare: seconds), e.g. 500us, 2m.\n"
+		"\n"
+		"Stopping: Ctrl-C, SIGTERM or SIGHUP stops tracing and finalises the run; a\n"
+		"second one a second or more later exits at once.  In command mode, Ctrl-C\n"
+		"at the terminal reaches the command too, which gets 0.5 s to exit; a signal\n"
+		"to benchtrace alone, -d, or a failure of benchtrace's leaves the command\n"
+		"running untraced (outcome 'detached', its PID in meta.json), unless\n"
+		"--kill-command.  If benchtrace is killed while starting, the command never\n"
+		"runs; killed later, the command runs on.\n"
 		"Exit status: the command's own (128+N if killed by signal N) in command\n"
 		"mode, otherwise 0; 1 if benchtrace fails, 2 on a usage error.\n");
 }
@@ -238,6 +250,9 @@ int opts__parse(struct opts *o, int argc, char **argv)
 			else if (ret)
 				return duration_error("--min-duration", optarg, ret, "100us, 5ms");
 			break;
+		case OPT_KILL_COMMAND:
+			o->kill_command = true;
+			break;
 		case OPT_LATER:
 			return usage_error("%s is not available in this version of benchtrace",
 					   argv[optind - 1]);
@@ -282,5 +297,7 @@ int opts__parse(struct opts *o, int argc, char **argv)
 		return usage_error("--min-duration applies to calls traced with --uprobe");
 	if (o->user && o->mode != BT_MODE_COMMAND)
 		return usage_error("--user applies only when benchtrace runs a command");
+	if (o->kill_command && o->mode != BT_MODE_COMMAND)
+		return usage_error("--kill-command applies only when benchtrace runs a command");
 	return 0;
 }

@@ -29,6 +29,7 @@ struct opts {
 	const char *user;
 	const char *btf; /* --btf FILE */
 	bool gzip, quiet, no_children, no_chown, perfetto;
+	bool kill_command; /* --kill-command: the command ends with the tracing */
 	char *uprobes[BT_MAX_UPROBES]; /* --uprobe SPECs, in order */
 	int nuprobes;
 	__u64 min_duration_ns; /* --min-duration: calls.csv rows only for calls this long */

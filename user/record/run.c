@@ -37,6 +37,8 @@
 /* after Ctrl-C, how long the command (which got the same SIGINT from the
  * terminal) may take to exit before we leave it running */
 #define CHILD_GRACE_NS (NSEC / 2)
+/* --kill-command: from SIGTERM to SIGKILL */
+#define KILL_GRACE_NS (2 * NSEC)
 /* calls.csv rows in flight: 16 MiB holds about 160000 calls */
 #define CALLS_RB_BYTES (16U << 20)
 /* kernel memory for per-function statistics, all CPUs together */
@@ -634,6 +636,23 @@ static void finish_functions(struct run *r)
 }
 
 /* After the loop: in command mode, the command's fate. */
+/* --kill-command: the command does not outlive the tracing. */
+static void kill_command(struct run *r)
+{
+	__u64 until = clock_ns(CLOCK_MONOTONIC) + KILL_GRACE_NS;
+
+	kill(r->child.pid, SIGTERM);
+	while (!r->reaped && clock_ns(CLOCK_MONOTONIC) < until) {
+		reap_child(r, false);
+		if (!r->reaped)
+			usleep(10000);
+	}
+	if (!r->reaped) {
+		kill(r->child.pid, SIGKILL);
+		reap_child(r, true);
+	}
+}
+
 static void settle_child(struct run *r)
 {
 	__u64 until;
@@ -653,6 +672,8 @@ static void settle_child(struct run *r)
 		 * the kernel said the command's thread group is gone, wait */
 		reap_child(r, sampler__stats(r->sampler)->roots_alive == 0);
 	}
+	if (!r->reaped && r->opts->kill_command)
+		kill_command(r);
 }
 
 /*
