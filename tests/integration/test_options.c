@@ -202,6 +202,43 @@ static void test_kill_command_ends_it_with_the_tracing(void **state)
 	assert_non_null(strstr(c->res.err, "--kill-command applies only"));
 }
 
+/*
+ * A low open-file limit: below what start-up needs, one line naming ulimit
+ * -n (it was "pipe: Too many open files", or "Cannot allocate memory");
+ * above, benchtrace raises its own as far as it may, and the command keeps
+ * the limit it was given.
+ */
+static void test_open_file_limit(void **state)
+{
+	struct bt_ctx *c = *state;
+	char script[3 * BT_PATH_MAX], out[BT_PATH_MAX], *seen;
+	const char *low[] = {"/bin/sh", "-c", script, NULL};
+	struct bt_proc p;
+
+	bt_require_bpf();
+	snprintf(script, sizeof(script), "ulimit -n 20; exec '%s' -q -o '%s' -- /bin/true",
+		 bt_benchtrace(), c->tmp.run_dir);
+	assert_int_equal(bt_spawn(&p, NULL, low), 0);
+	bt_wait(&p, &c->res, RUN_TIMEOUT_S);
+	print_message("ulimit -n 20: exit %d, %s", c->res.status, c->res.err);
+	assert_int_equal(c->res.status, 1);
+	assert_int_equal(bt_count_lines(c->res.err), 1);
+	assert_non_null(strstr(c->res.err, "ulimit -n"));
+
+	bt_tmp_path(&c->tmp, "limit", out);
+	snprintf(script, sizeof(script),
+		 "ulimit -n 100; exec '%s' -q -o '%s' -- /bin/sh -c 'ulimit -n > %s'",
+		 bt_benchtrace(), c->tmp.run_dir, out);
+	assert_int_equal(bt_spawn(&p, NULL, low), 0);
+	bt_wait(&p, &c->res, RUN_TIMEOUT_S);
+	print_message("ulimit -n 100: exit %d, %s", c->res.status, c->res.err);
+	assert_int_equal(c->res.status, 0);
+	seen = bt_read_file(out, NULL);
+	assert_non_null(seen);
+	assert_string_equal(seen, "100\n");
+	free(seen);
+}
+
 /* --no-children: the forked children get no rows; without it they do. */
 static void test_no_children_traces_only_the_command(void **state)
 {
@@ -577,6 +614,7 @@ int main(int argc, char **argv)
 		T(test_raw_tp_fallback_counts_the_same),
 		T(test_quiet_and_summary),
 		T(test_kill_command_ends_it_with_the_tracing),
+		T(test_open_file_limit),
 		T(test_status_line_updates_on_a_terminal),
 		T(test_auto_interval_doubles_after_1000_samples),
 	};

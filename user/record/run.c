@@ -710,6 +710,9 @@ int run__main(const struct opts *o)
 
 	if (check_privileges())
 		return 1;
+	if (nofile__raise(&r.child.nofile))
+		return 1;
+	r.child.nofile_set = true;
 	if (check_targets(&r))
 		goto cleanup;
 

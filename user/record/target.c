@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "record/target.h"
+#include "util/log.h"
 #include "util/parse.h"
 
 static ssize_t read_file(const char *path, char *buf, size_t len)
@@ -208,6 +209,45 @@ int command__resolve(const char *name, char *path, size_t len, char *err, size_t
 	return first;
 }
 
+/* A plain run failed at 40 and ran at 48; uprobe links and children take more. */
+#define NOFILE_NEEDED 48
+#define NOFILE_ENOUGH 256
+#define NOFILE_WANTED 65536
+
+int nofile__raise(struct rlimit *saved)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, saved))
+		return 0; /* cannot tell: try */
+	rl = *saved;
+	if (rl.rlim_cur < NOFILE_WANTED) {
+		/* root may raise the hard limit too (CAP_SYS_RESOURCE): `ulimit -n
+		 * 20` is then the command's limit, not the tracer's */
+		rl.rlim_cur = NOFILE_WANTED;
+		if (rl.rlim_max < NOFILE_WANTED)
+			rl.rlim_max = NOFILE_WANTED;
+		if (setrlimit(RLIMIT_NOFILE, &rl)) {
+			rl = *saved;
+			rl.rlim_cur = rl.rlim_max < NOFILE_WANTED ? rl.rlim_max : NOFILE_WANTED;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur < NOFILE_NEEDED) {
+		warn("benchtrace needs %d open files, and the limit is %llu (hard %llu): raise it "
+		     "with ulimit -n %d",
+		     NOFILE_NEEDED, (unsigned long long)rl.rlim_cur,
+		     (unsigned long long)rl.rlim_max, 4 * NOFILE_ENOUGH);
+		return -EMFILE;
+	}
+	if (rl.rlim_cur < NOFILE_ENOUGH)
+		warn("the open-file limit is %llu: with many functions or children benchtrace may "
+		     "run out; raise it with ulimit -n %d",
+		     (unsigned long long)rl.rlim_cur, 4 * NOFILE_ENOUGH);
+	return 0;
+}
+
 int child__spawn(struct child *c, const char *path, char *const argv[], const struct run_as *ra,
 		 char *err, size_t errlen)
 {
@@ -263,6 +303,9 @@ int child__spawn(struct child *c, const char *path, char *const argv[], const st
 		 */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 			_exit(127);
+		/* the command's limit is the one benchtrace was given */
+		if (c->nofile_set)
+			setrlimit(RLIMIT_NOFILE, &c->nofile);
 		while ((n = read(go[0], &byte, 1)) < 0 && errno == EINTR)
 			;
 		if (n != 1)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <linux/types.h>
 
@@ -46,9 +47,21 @@ int command__resolve(const char *name, char *path, size_t len, char *err, size_t
  */
 struct child {
 	pid_t pid;
-	int go_fd; /* write end: closing it releases the child */
+	int go_fd; /* write end: a byte on it releases the child, EOF kills it */
 	int err_fd; /* read end of a CLOEXEC pipe carrying exec's errno */
+	/* the open-file limit benchtrace was given, which the command gets
+	 * back (benchtrace raises its own: nofile__raise()) */
+	struct rlimit nofile;
+	bool nofile_set;
 };
+
+/*
+ * benchtrace's open files: one a map, program and link, more for uprobes
+ * and children.  Raise the limit (the hard one too, as root may; keeping
+ * the original in saved for the command), and refuse one below what
+ * start-up needs: 0, or -EMFILE after one line on stderr naming `ulimit -n`.
+ */
+int nofile__raise(struct rlimit *saved);
 
 int child__spawn(struct child *c, const char *path, char *const argv[], const struct run_as *ra,
 		 char *err, size_t errlen);
