@@ -203,15 +203,16 @@ static void test_kill_command_ends_it_with_the_tracing(void **state)
 }
 
 /*
- * A low open-file limit: below what start-up needs, one line naming ulimit
- * -n (it was "pipe: Too many open files", or "Cannot allocate memory");
- * above, benchtrace raises its own as far as it may, and the command keeps
- * the limit it was given.
+ * Low open-file and address-space limits: below what start-up needs, one
+ * line naming the ulimit option, before anything starts (they were "pipe:
+ * Too many open files", "BTF hidden", a ring buffer failing after the
+ * command started); above, benchtrace raises its own as far as it may, and
+ * the command keeps the limits it was given.
  */
-static void test_open_file_limit(void **state)
+static void test_resource_limits(void **state)
 {
 	struct bt_ctx *c = *state;
-	char script[3 * BT_PATH_MAX], out[BT_PATH_MAX], *seen;
+	char script[3 * BT_PATH_MAX], out[BT_PATH_MAX], dir[BT_PATH_MAX], *seen;
 	const char *low[] = {"/bin/sh", "-c", script, NULL};
 	struct bt_proc p;
 
@@ -236,6 +237,30 @@ static void test_open_file_limit(void **state)
 	seen = bt_read_file(out, NULL);
 	assert_non_null(seen);
 	assert_string_equal(seen, "100\n");
+	free(seen);
+
+	/* address space: at 40 MB the ring buffer failed after the command started */
+	bt_tmp_path(&c->tmp, "run-v", dir);
+	snprintf(script, sizeof(script), "ulimit -v 40000; exec '%s' -q -o '%s' -- /bin/true",
+		 bt_benchtrace(), dir);
+	assert_int_equal(bt_spawn(&p, NULL, low), 0);
+	bt_wait(&p, &c->res, RUN_TIMEOUT_S);
+	print_message("ulimit -v 40000: exit %d, %s", c->res.status, c->res.err);
+	assert_int_equal(c->res.status, 1);
+	assert_int_equal(bt_count_lines(c->res.err), 1);
+	assert_non_null(strstr(c->res.err, "ulimit -v"));
+	assert_int_not_equal(access(dir, F_OK), 0);
+	/* a soft limit alone is raised for benchtrace, and kept for the command */
+	unlink(out);
+	snprintf(script, sizeof(script),
+		 "ulimit -Sv 40000; exec '%s' -q -o '%s' -- /bin/sh -c 'ulimit -Sv > %s'",
+		 bt_benchtrace(), dir, out);
+	assert_int_equal(bt_spawn(&p, NULL, low), 0);
+	bt_wait(&p, &c->res, RUN_TIMEOUT_S);
+	assert_int_equal(c->res.status, 0);
+	seen = bt_read_file(out, NULL);
+	assert_non_null(seen);
+	assert_string_equal(seen, "40000\n");
 	free(seen);
 }
 
@@ -614,7 +639,7 @@ int main(int argc, char **argv)
 		T(test_raw_tp_fallback_counts_the_same),
 		T(test_quiet_and_summary),
 		T(test_kill_command_ends_it_with_the_tracing),
-		T(test_open_file_limit),
+		T(test_resource_limits),
 		T(test_status_line_updates_on_a_terminal),
 		T(test_auto_interval_doubles_after_1000_samples),
 	};

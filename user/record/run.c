@@ -710,9 +710,8 @@ int run__main(const struct opts *o)
 
 	if (check_privileges())
 		return 1;
-	if (nofile__raise(&r.child.nofile))
+	if (limits__raise(&r.child))
 		return 1;
-	r.child.nofile_set = true;
 	if (check_targets(&r))
 		goto cleanup;
 

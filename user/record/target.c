@@ -209,42 +209,59 @@ int command__resolve(const char *name, char *path, size_t len, char *err, size_t
 	return first;
 }
 
-/* A plain run failed at 40 and ran at 48; uprobe links and children take more. */
+/* A plain run failed at 40 open files and ran at 48; uprobes and children take more. */
 #define NOFILE_NEEDED 48
 #define NOFILE_ENOUGH 256
 #define NOFILE_WANTED 65536
+/* With --uprobe, start-up failed at 40 MB of address space and ran at 60 MB. */
+#define AS_NEEDED (96ULL << 20)
 
-int nofile__raise(struct rlimit *saved)
+/* As high as allowed: the hard limit too where CAP_SYS_RESOURCE allows, up to want. */
+static void raise_limit(int resource, const struct rlimit *saved, rlim_t want)
+{
+	struct rlimit rl = *saved;
+
+	if (rl.rlim_cur != RLIM_INFINITY && (want == RLIM_INFINITY || rl.rlim_cur < want)) {
+		rl.rlim_cur = want;
+		if (rl.rlim_max != RLIM_INFINITY && (want == RLIM_INFINITY || rl.rlim_max < want))
+			rl.rlim_max = want;
+		if (setrlimit(resource, &rl)) {
+			rl = *saved;
+			rl.rlim_cur = rl.rlim_max;
+			if (want != RLIM_INFINITY && rl.rlim_cur > want)
+				rl.rlim_cur = want;
+			setrlimit(resource, &rl);
+		}
+	}
+}
+
+int limits__raise(struct child *c)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, saved))
+	if (getrlimit(RLIMIT_NOFILE, &c->nofile) || getrlimit(RLIMIT_AS, &c->as))
 		return 0; /* cannot tell: try */
-	rl = *saved;
-	if (rl.rlim_cur < NOFILE_WANTED) {
-		/* root may raise the hard limit too (CAP_SYS_RESOURCE): `ulimit -n
-		 * 20` is then the command's limit, not the tracer's */
-		rl.rlim_cur = NOFILE_WANTED;
-		if (rl.rlim_max < NOFILE_WANTED)
-			rl.rlim_max = NOFILE_WANTED;
-		if (setrlimit(RLIMIT_NOFILE, &rl)) {
-			rl = *saved;
-			rl.rlim_cur = rl.rlim_max < NOFILE_WANTED ? rl.rlim_max : NOFILE_WANTED;
-			setrlimit(RLIMIT_NOFILE, &rl);
-		}
-		getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	if (rl.rlim_cur < NOFILE_NEEDED) {
+	c->limits_set = true;
+	raise_limit(RLIMIT_NOFILE, &c->nofile, NOFILE_WANTED);
+	raise_limit(RLIMIT_AS, &c->as, RLIM_INFINITY);
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur < NOFILE_NEEDED) {
 		warn("benchtrace needs %d open files, and the limit is %llu (hard %llu): raise it "
 		     "with ulimit -n %d",
 		     NOFILE_NEEDED, (unsigned long long)rl.rlim_cur,
 		     (unsigned long long)rl.rlim_max, 4 * NOFILE_ENOUGH);
-		return -EMFILE;
+		return -1;
 	}
 	if (rl.rlim_cur < NOFILE_ENOUGH)
 		warn("the open-file limit is %llu: with many functions or children benchtrace may "
 		     "run out; raise it with ulimit -n %d",
 		     (unsigned long long)rl.rlim_cur, 4 * NOFILE_ENOUGH);
+	if (!getrlimit(RLIMIT_AS, &rl) && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < AS_NEEDED) {
+		warn("benchtrace needs %llu MiB of address space, and the limit is %llu MiB: raise "
+		     "it with ulimit -v %llu (KiB), or ulimit -v unlimited",
+		     AS_NEEDED >> 20, (unsigned long long)rl.rlim_cur >> 20,
+		     (2 * AS_NEEDED) >> 10);
+		return -1;
+	}
 	return 0;
 }
 
@@ -303,9 +320,11 @@ int child__spawn(struct child *c, const char *path, char *const argv[], const st
 		 */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 			_exit(127);
-		/* the command's limit is the one benchtrace was given */
-		if (c->nofile_set)
+		/* the command's limits are the ones benchtrace was given */
+		if (c->limits_set) {
 			setrlimit(RLIMIT_NOFILE, &c->nofile);
+			setrlimit(RLIMIT_AS, &c->as);
+		}
 		while ((n = read(go[0], &byte, 1)) < 0 && errno == EINTR)
 			;
 		if (n != 1)

@@ -49,19 +49,21 @@ struct child {
 	pid_t pid;
 	int go_fd; /* write end: a byte on it releases the child, EOF kills it */
 	int err_fd; /* read end of a CLOEXEC pipe carrying exec's errno */
-	/* the open-file limit benchtrace was given, which the command gets
-	 * back (benchtrace raises its own: nofile__raise()) */
-	struct rlimit nofile;
-	bool nofile_set;
+	/* the open-file and address-space limits benchtrace was given, which
+	 * the command gets back (benchtrace raises its own: limits__raise()) */
+	struct rlimit nofile, as;
+	bool limits_set;
 };
 
 /*
- * benchtrace's open files: one a map, program and link, more for uprobes
- * and children.  Raise the limit (the hard one too, as root may; keeping
- * the original in saved for the command), and refuse one below what
- * start-up needs: 0, or -EMFILE after one line on stderr naming `ulimit -n`.
+ * benchtrace's open files (one a map, program and link, more for uprobes
+ * and children) and address space (the ring buffers are mapped twice):
+ * raise both limits (the hard ones too, as root may), keeping the ones it
+ * was given in c for the command, and refuse limits below what start-up
+ * needs before anything starts.  0, or -1 after one line on stderr that
+ * names the limit and the ulimit option that raises it.
  */
-int nofile__raise(struct rlimit *saved);
+int limits__raise(struct child *c);
 
 int child__spawn(struct child *c, const char *path, char *const argv[], const struct run_as *ra,
 		 char *err, size_t errlen);
