@@ -790,7 +790,7 @@ int perfetto__convert(const char *dir, struct out *o, char *err, size_t errlen)
 
 int perfetto__write(struct rundir *rd, char *err, size_t errlen)
 {
-	char msg[512];
+	char msg[512], held[64];
 	struct out *o;
 	int fd, ret, cret;
 
@@ -808,14 +808,29 @@ int perfetto__write(struct rundir *rd, char *err, size_t errlen)
 			 strerror(-ret));
 		return ret;
 	}
-	ret = perfetto__convert(rundir__path(rd), o, msg, sizeof(msg));
+	/*
+	 * Read the logs back through the directory benchtrace made and holds
+	 * open, not through its path: a user who swaps the path for a symlink
+	 * mid-run must not have root read another directory's files into
+	 * trace.json.
+	 */
+	snprintf(held, sizeof(held), "/proc/self/fd/%d", rundir__dirfd(rd));
+	ret = perfetto__convert(held, o, msg, sizeof(msg));
 	cret = out__close(o);
 	if (!ret && cret) {
 		ret = cret;
 		snprintf(msg, sizeof(msg), "%s", strerror(-cret));
 	}
 	if (ret) {
-		snprintf(err, errlen, "writing %s/%s: %s", rundir__path(rd), PERFETTO_FILE, msg);
+		/* name the files as the user knows them, not as they were reached */
+		const char *tail = strncmp(msg, held, strlen(held)) ? NULL : msg + strlen(held);
+
+		if (tail)
+			snprintf(err, errlen, "writing %s/%s: %s%s", rundir__path(rd), PERFETTO_FILE,
+				 rundir__path(rd), tail);
+		else
+			snprintf(err, errlen, "writing %s/%s: %s", rundir__path(rd), PERFETTO_FILE,
+				 msg);
 		/* O_EXCL made it ours; a cut-off trace would not load anyway */
 		unlinkat(rundir__dirfd(rd), PERFETTO_FILE, 0);
 	}

@@ -773,8 +773,8 @@ static void page_write(struct out *o, const struct run *runs, int n)
  * anything but a regular file at the target is refused: the user named a
  * file to write, and a link someone planted there is not it.
  */
-static int output_open(const char *path, int *dirfd, char *tmp, size_t tmplen, char *name,
-		       size_t namelen, char *err, size_t errlen)
+static int output_open(const char *path, const char *shown, int *dirfd, char *tmp, size_t tmplen,
+		       char *name, size_t namelen, char *err, size_t errlen)
 {
 	char dir[PATH_MAX];
 	const char *slash = strrchr(path, '/');
@@ -796,7 +796,7 @@ static int output_open(const char *path, int *dirfd, char *tmp, size_t tmplen, c
 	}
 	memcpy(name, base, strlen(base) + 1);
 	if (!name[0] || !strcmp(name, ".") || !strcmp(name, "..")) {
-		snprintf(err, errlen, "'%s' is not a file name for the report", path);
+		snprintf(err, errlen, "'%s' is not a file name for the report", shown);
 		return -1;
 	}
 	*dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -805,7 +805,7 @@ static int output_open(const char *path, int *dirfd, char *tmp, size_t tmplen, c
 		return -1;
 	}
 	if (!fstatat(*dirfd, name, &st, AT_SYMLINK_NOFOLLOW) && !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "'%s' is %s (refusing to replace it; choose another -o)", path,
+		snprintf(err, errlen, "'%s' is %s (refusing to replace it; choose another -o)", shown,
 			 S_ISLNK(st.st_mode)   ? "a symlink"
 			 : S_ISDIR(st.st_mode) ? "a directory"
 					       : "not a regular file");
@@ -834,7 +834,8 @@ static int output_open(const char *path, int *dirfd, char *tmp, size_t tmplen, c
 
 int report__generate(const struct report_opts *opts, FILE *summary, char *err, size_t errlen)
 {
-	char path[PATH_MAX], tmp[NAME_MAX + 1], name[NAME_MAX + 1];
+	char path[PATH_MAX], open_path[PATH_MAX], tmp[NAME_MAX + 1], name[NAME_MAX + 1], at[64];
+	int held[MAX_RUNS];
 	struct run *runs;
 	struct out *o = NULL;
 	struct fscred fc = {};
@@ -842,6 +843,8 @@ int report__generate(const struct report_opts *opts, FILE *summary, char *err, s
 	gid_t gid;
 	int i, fd = -1, dirfd = -1, ret = -1, werr;
 
+	for (i = 0; i < MAX_RUNS; i++)
+		held[i] = -1;
 	if (opts->ndirs < 1 || opts->ndirs > MAX_RUNS) {
 		snprintf(err, errlen, "give 1 to %d run directories", MAX_RUNS);
 		return -1;
@@ -851,21 +854,37 @@ int report__generate(const struct report_opts *opts, FILE *summary, char *err, s
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (i = 0; i < opts->ndirs; i++)
-		if (report_run__load(&runs[i], opts->dirs[i], err, errlen))
+	/*
+	 * Each run directory is opened once and read, and the default
+	 * report.html written, through that descriptor: swapping a path for
+	 * a symlink while root reads or writes must not redirect either.
+	 */
+	for (i = 0; i < opts->ndirs; i++) {
+		held[i] = open(opts->dirs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		snprintf(at, sizeof(at), "/proc/self/fd/%d", held[i]);
+		if (report_run__load_at(&runs[i], opts->dirs[i], held[i] >= 0 ? at : opts->dirs[i],
+					err, errlen))
 			goto out;
+	}
 
-	if (opts->output)
+	if (opts->output) {
 		snprintf(path, sizeof(path), "%s", opts->output);
-	else
+		snprintf(open_path, sizeof(open_path), "%s", opts->output);
+	} else {
 		snprintf(path, sizeof(path), "%s/report.html", opts->dirs[0]);
+		if (held[0] >= 0)
+			snprintf(open_path, sizeof(open_path), "/proc/self/fd/%d/report.html",
+				 held[0]);
+		else
+			snprintf(open_path, sizeof(open_path), "%s", path);
+	}
 	/*
 	 * Under sudo the report belongs to the user who asked for it, and is
 	 * written only where that user may write (fscred.h).
 	 */
 	if (fscred__sudo_user(&uid, &gid) && fscred__enter(&fc, uid, gid, err, errlen))
 		goto out;
-	fd = output_open(path, &dirfd, tmp, sizeof(tmp), name, sizeof(name), err, errlen);
+	fd = output_open(open_path, path, &dirfd, tmp, sizeof(tmp), name, sizeof(name), err, errlen);
 	if (fd < 0)
 		goto out;
 	o = out__open_fd(fd, false);
@@ -900,8 +919,11 @@ out:
 	fscred__leave(&fc);
 	if (dirfd >= 0)
 		close(dirfd);
-	for (i = 0; i < opts->ndirs; i++)
+	for (i = 0; i < opts->ndirs; i++) {
 		report_run__free(&runs[i]);
+		if (held[i] >= 0)
+			close(held[i]);
+	}
 	free(runs);
 	return ret;
 }

@@ -202,7 +202,7 @@ static int load_meta(struct run *r, char *err, size_t errlen)
 	double d;
 	size_t i;
 
-	snprintf(path, sizeof(path), "%s/meta.json", r->dir);
+	snprintf(path, sizeof(path), "%s/meta.json", r->at);
 	r->meta = json_doc__load(path, NULL, err, errlen);
 	if (!r->meta) {
 		if (errno == ENOENT && strstr(err, "cannot open"))
@@ -451,7 +451,7 @@ static int load_samples(struct run *r, char *err, size_t errlen)
 {
 	struct samples_ctx x = {.r = r};
 
-	if (!find_csv(r->dir, "samples", r->samples_path, sizeof(r->samples_path))) {
+	if (!find_csv(r->at, "samples", r->samples_path, sizeof(r->samples_path))) {
 		snprintf(err, errlen, "no samples.csv or samples.csv.gz in '%s'", r->dir);
 		return -1;
 	}
@@ -564,7 +564,7 @@ static int load_events(struct run *r, char *err, size_t errlen)
 	};
 	char path[PATH_MAX];
 
-	if (!find_csv(r->dir, "events", path, sizeof(path))) {
+	if (!find_csv(r->at, "events", path, sizeof(path))) {
 		run_warn(r, "No events.csv in this run directory: no process events shown.");
 		return 0;
 	}
@@ -699,7 +699,7 @@ static int load_functions(struct run *r, char *err, size_t errlen)
 	};
 	char path[PATH_MAX];
 
-	if (!find_csv(r->dir, "functions", path, sizeof(path)))
+	if (!find_csv(r->at, "functions", path, sizeof(path)))
 		return 0;
 	r->have_funcs = true;
 	if (read_csv(r, path, functions_row, &x, err, errlen))
@@ -815,7 +815,7 @@ static int load_calls(struct run *r, double t_end, char *err, size_t errlen)
 	char path[PATH_MAX];
 
 	span_grid__init(&r->spans, SVG_PLOT_W, 0, t_end);
-	if (!find_csv(r->dir, "calls", path, sizeof(path)))
+	if (!find_csv(r->at, "calls", path, sizeof(path)))
 		return 0;
 	r->have_calls = true;
 	if (read_csv(r, path, calls_row, &x, err, errlen))
@@ -857,24 +857,32 @@ void report_run__free(struct run *r)
 	free(r->funcs);
 	span_grid__free(&r->spans);
 	free(r->dir);
+	free(r->at);
 }
 
-int report_run__load(struct run *r, const char *dir, char *err, size_t errlen)
+/* An error about a file under at, said with the directory's name instead. */
+static void name_dir(const struct run *r, char *err, size_t errlen)
+{
+	size_t n = strlen(r->at);
+	char *tail, *p = strstr(err, r->at);
+
+	if (!p || !strcmp(r->at, r->dir) || !(tail = strdup(p + n)))
+		return;
+	snprintf(p, errlen - (size_t)(p - err), "%s%s", r->dir, tail);
+	free(tail);
+}
+
+static int load_all(struct run *r, char *err, size_t errlen)
 {
 	struct stat st;
 	double t_end;
 
-	r->dir = strdup(dir);
-	if (!r->dir) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (stat(dir, &st)) {
-		snprintf(err, errlen, "'%s' is not a run directory (%s)", dir, strerror(errno));
+	if (stat(r->at, &st)) {
+		snprintf(err, errlen, "'%s' is not a run directory (%s)", r->dir, strerror(errno));
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "'%s' is not a run directory (not a directory)", dir);
+		snprintf(err, errlen, "'%s' is not a run directory (not a directory)", r->dir);
 		return -1;
 	}
 	if (load_meta(r, err, errlen) || load_samples(r, err, errlen) ||
@@ -892,4 +900,24 @@ int report_run__load(struct run *r, const char *dir, char *err, size_t errlen)
 	if (!r->sample_rows)
 		run_warn(r, "samples.csv has no rows: nothing was sampled.");
 	return 0;
+}
+
+int report_run__load_at(struct run *r, const char *dir, const char *at, char *err, size_t errlen)
+{
+	r->dir = strdup(dir);
+	r->at = strdup(at);
+	if (!r->dir || !r->at) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (load_all(r, err, errlen)) {
+		name_dir(r, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+int report_run__load(struct run *r, const char *dir, char *err, size_t errlen)
+{
+	return report_run__load_at(r, dir, dir, err, errlen);
 }

@@ -58,7 +58,8 @@ struct marker {
 };
 
 struct run {
-	char *dir;
+	char *dir; /* as the user named it */
+	char *at;  /* where its files are opened: dir, or a held descriptor's /proc path */
 	struct json_doc *meta;
 	const char *outcome;
 	long exit_code, signal;
@@ -100,6 +101,8 @@ struct run {
  * one-line message in err. Call report_run__free() on r either way.
  */
 int report_run__load(struct run *r, const char *dir, char *err, size_t errlen);
+/* The same, opening its files under at (e.g. /proc/self/fd/N of dir, held open). */
+int report_run__load_at(struct run *r, const char *dir, const char *at, char *err, size_t errlen);
 void report_run__free(struct run *r);
 
 #endif /* BT_REPORT_LOAD_H */
