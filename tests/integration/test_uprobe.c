@@ -867,6 +867,21 @@ static void test_functions_that_never_return(void **state)
 	assert_true(has_function(c, "malloc"));
 }
 
+/* A Go program's functions: refused in one line, never counted wrong. */
+static void test_go_program_refused(void **state)
+{
+	struct bt_ctx *c = *state;
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-u", "main", "--",
+			      bt_elf_fixture("prog_gofake"), NULL};
+
+	bt_require_bpf();
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
+	assert_int_equal(c->res.status, 1);
+	assert_int_equal(bt_count_lines(c->res.err), 1);
+	assert_non_null(strstr(c->res.err, "is a Go program"));
+	assert_int_not_equal(access(c->tmp.run_dir, F_OK), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, bt_ctx_setup, bt_ctx_teardown)
 
 int main(int argc, char **argv)
@@ -895,6 +910,7 @@ int main(int argc, char **argv)
 	    T(test_library_not_mapped),
 	    T(test_gzip_calls),
 	    T(test_functions_that_never_return),
+	    T(test_go_program_refused),
 	};
 
 	if (bt_init(argc, argv))

@@ -134,6 +134,20 @@ bool exits__needed(const char *path)
 	return found;
 }
 
+bool exits__is_go(const char *path)
+{
+	bool found;
+	Elf *elf;
+	int fd;
+
+	if (elf_open(path, &fd, &elf))
+		return false;
+	found = has_section(elf, ".go.buildinfo") || has_section(elf, ".gopclntab");
+	elf_end(elf);
+	close(fd);
+	return found;
+}
+
 /* The file offset of a virtual address, through the PT_LOAD holding it. */
 static int vaddr_offset(Elf *elf, __u64 addr, __u64 *off, __u64 *avail)
 {

@@ -24,6 +24,8 @@ struct symtab;
  * (.go.buildinfo, .gopclntab), whose runtime moves goroutine stacks.
  */
 bool exits__needed(const char *path);
+/* A Go program (.go.buildinfo, .gopclntab): its goroutines move between threads. */
+bool exits__is_go(const char *path);
 
 /*
  * File offsets of the instructions where a call of @sym in @st's binary

@@ -27,6 +27,8 @@ static void test_which_files_need_them(void **state)
 	(void)state;
 	assert_true(exits__needed(bt_elf_fixture("cxx")));	   /* links libstdc++ */
 	assert_true(exits__needed(bt_elf_fixture("prog_gofake"))); /* a Go program */
+	assert_true(exits__is_go(bt_elf_fixture("prog_gofake")));
+	assert_false(exits__is_go(bt_elf_fixture("prog_pie")));
 	assert_false(exits__needed(bt_elf_fixture("prog_pie")));
 	assert_false(exits__needed(bt_elf_fixture("notelf")));
 }
