@@ -301,6 +301,58 @@ static int u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+int exits__jumps_to_entry(const struct symtab *st, const struct bt_sym *sym)
+{
+	uint64_t addr = sym->addr;
+	__u64 off, avail, target;
+	const uint8_t *p;
+	cs_insn *insn;
+	size_t len, size;
+	uint8_t *buf = NULL;
+	int fd, found = 0;
+	Elf *elf;
+	csh cs;
+
+#if defined(__x86_64__)
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return -ENOMEM;
+#elif defined(__aarch64__)
+	if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &cs) != CS_ERR_OK)
+		return -ENOMEM;
+#else
+	return 0;
+#endif
+	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+	if (elf_open(symtab__path(st), &fd, &elf)) {
+		cs_close(&cs);
+		return -EIO;
+	}
+	len = sym->size;
+	if (!vaddr_offset(elf, sym->addr, &off, &avail) && len) {
+		if (len > avail)
+			len = avail;
+		if (len > MAX_CODE)
+			len = MAX_CODE;
+		buf = malloc(len);
+	}
+	insn = buf ? cs_malloc(cs) : NULL;
+	if (insn && pread(fd, buf, len, off) == (ssize_t)len) {
+		p = buf;
+		size = len;
+		while (!found && cs_disasm_iter(cs, &p, &size, &addr, insn))
+			/* a call to itself is recursion, a new call: only jumps loop */
+			found = !cs_insn_group(cs, insn, CS_GRP_CALL) &&
+				branch_target(cs, insn, &target) && target == sym->addr;
+	}
+	if (insn)
+		cs_free(insn, 1);
+	free(buf);
+	cs_close(&cs);
+	elf_end(elf);
+	close(fd);
+	return found;
+}
+
 int exits__find(const struct symtab *st, const struct bt_sym *sym, __u64 **offs, char *err,
 		size_t errlen)
 {

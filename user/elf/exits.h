@@ -24,6 +24,12 @@ struct symtab;
  * (.go.buildinfo, .gopclntab), whose runtime moves goroutine stacks.
  */
 bool exits__needed(const char *path);
+/*
+ * Whether sym's own code jumps back to its first instruction (gcc -O2 makes
+ * a loop of a self tail call so): an entry probe there fires once per
+ * iteration, not per call.  1, 0, or -errno.
+ */
+int exits__jumps_to_entry(const struct symtab *st, const struct bt_sym *sym);
 /* A Go program (.go.buildinfo, .gopclntab): its goroutines move between threads. */
 bool exits__is_go(const char *path);
 

@@ -117,6 +117,20 @@ static bool never_returns(const struct probe_target *t)
 	return i;
 }
 
+/* Whether t's code jumps to its own entry (exits.h); unreadable: no. */
+static bool loops_to_entry(const struct probe_target *t, struct symcache *cache)
+{
+	const struct bt_sym *sym;
+	struct symtab *st;
+	char err[256];
+
+	st = symcache__get(cache, t->binary, err, sizeof(err));
+	if (!st)
+		return false;
+	sym = symtab__at(st, t->addr);
+	return sym && sym->addr == t->addr && exits__jumps_to_entry(st, sym) == 1;
+}
+
 static int add_probe(struct probes *ps, const char *spec, const struct probe_target *t,
 		     bool ret_exits, struct symcache *cache, char *err, size_t errlen)
 {
@@ -206,7 +220,7 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 		       pid_t pid, bool cxx, char *err, size_t errlen)
 {
 	struct probe_target *t = NULL;
-	struct skipped skipped = {};
+	struct skipped skipped = {}, loops = {};
 	struct probe_spec s;
 	char why[6144];
 	int n, i, ret;
@@ -257,6 +271,20 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 			}
 			continue;
 		}
+		if (loops_to_entry(&t[i], cache)) {
+			if (n == 1) {
+				snprintf(why, sizeof(why),
+					 "%s jumps back to its own first instruction (a loop starts "
+					 "there), where the entry probe would fire once per "
+					 "iteration, not once per call: it cannot be timed; time its "
+					 "caller",
+					 t[i].func);
+				ret = -ENOEXEC;
+			} else {
+				note_skipped(&loops, t[i].func);
+			}
+			continue;
+		}
 		ret = add_probe(ps, spec, &t[i], cxx, cache, why, sizeof(why));
 		if (ret == -ENOEXEC && n > 1) {
 			/* a glob: leave out what cannot be timed, time the rest */
@@ -265,6 +293,11 @@ static int resolve_one(struct probes *ps, struct symcache *cache, const char *sp
 			ret = 0;
 		}
 	}
+	if (!ret && loops.n)
+		warn("--uprobe '%s': %d function%s left out, which jump%s back to %s first "
+		     "instruction (an entry probe would count iterations): %s%s",
+		     spec, loops.n, loops.n == 1 ? "" : "s", loops.n == 1 ? "s" : "",
+		     loops.n == 1 ? "its" : "their", loops.names, loops.n > SKIPPED_SHOWN ? ", ..." : "");
 	if (!ret && skipped.n)
 		warn("--uprobe '%s': %d function%s left out, which never return%s normally: %s%s",
 		     spec, skipped.n, skipped.n == 1 ? "" : "s", skipped.n == 1 ? "s" : "",
