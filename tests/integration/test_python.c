@@ -421,14 +421,20 @@ static void test_every_cpython_present(void **state)
 	print_message("%d pyenv CPythons traced\n", tried);
 }
 
-/* Python 2 is told, in one line, and runs as it would untraced. */
+/*
+ * Python 2: named as the command, refused before it starts, in one line;
+ * started by another program (a shell here), it runs as it would untraced
+ * and the end of the run says, in one line, that it could not be traced.
+ */
 static void test_python2_said_unsupported(void **state)
 {
 	struct bt_ctx *c = *state;
 	const char *pyenv = getenv("PYENV_ROOT");
-	char py[PATH_MAX];
-	const char *args[] = {"-q", "-o", c->tmp.run_dir, "-u", "py:fib", "--", py, "-c",
-			      "print(6 * 7)", NULL};
+	char py[PATH_MAX], script[PATH_MAX + 64];
+	const char *direct[] = {"-q", "-o", c->tmp.run_dir, "-u", "py:fib", "--", py, "-c",
+				"print(6 * 7)", NULL};
+	const char *shell[] = {"-q", "-o", c->tmp.run_dir, "-u", "py:fib", "--", "/bin/sh", "-c",
+			       script, NULL};
 
 	bt_require_bpf();
 	snprintf(py, sizeof(py), "%s/versions/2.7.18/bin/python2.7",
@@ -437,8 +443,17 @@ static void test_python2_said_unsupported(void **state)
 		print_message("no Python 2.7 here\n");
 		return;
 	}
-	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
-	print_message("python2.7: exit %d, stdout %s, stderr %s", c->res.status, c->res.out,
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, direct);
+	print_message("python2.7: exit %d, stderr %s", c->res.status, c->res.err);
+	assert_int_equal(c->res.status, 1);
+	assert_string_equal(c->res.out, ""); /* it never ran */
+	assert_int_equal(bt_count_lines(c->res.err), 1);
+	assert_non_null(strstr(c->res.err, "older than 3.8"));
+	assert_int_not_equal(access(c->tmp.run_dir, F_OK), 0);
+
+	snprintf(script, sizeof(script), "'%s' -c 'print(6 * 7)'", py);
+	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, shell);
+	print_message("sh -c python2.7: exit %d, stdout %s, stderr %s", c->res.status, c->res.out,
 		      c->res.err);
 	assert_int_equal(c->res.status, 0);
 	assert_string_equal(c->res.out, "42\n"); /* nothing added to its output */

@@ -11,6 +11,8 @@
 
 #include "record/calls.h"
 #include "record/probes.h"
+#include "elf/libpath.h"
+#include "elf/symtab.h"
 #include "record/python.h"
 #include "rundir/escape.h"
 #include "rundir/rundir.h"
@@ -112,6 +114,48 @@ fail:
 	snprintf(err, errlen, "cannot write the Python hook into %s/%s: %s", rundir__path(rd),
 		 HOOK_DIR, strerror(-ret));
 	return ret;
+}
+
+/* Whether the ELF file at path defines name (-1: not readable as ELF). */
+static int defines(const char *path, const char *name)
+{
+	struct symtab *st;
+	char err[256];
+	int n;
+
+	if (symtab__load(path, &st, err, sizeof(err)))
+		return -1;
+	n = symtab__find(st, name, NULL, 0);
+	symtab__free(st);
+	return n > 0;
+}
+
+int python__check_command(const struct python *py, const char *exe, char *err, size_t errlen)
+{
+	static const char *const old[] = {"libpython2.7", "libpython3.5m", "libpython3.6m",
+					  "libpython3.7m", "libpython3.6", "libpython3.7"};
+	const char *base = strrchr(exe, '/'), *what = NULL;
+	char lib[4096], why[512];
+	size_t i;
+
+	base = base ? base + 1 : exe;
+	if (!py->nspecs)
+		return 0;
+	if (!strncmp(base, "pypy", 4))
+		what = "PyPy";
+	/* a CPython that links its libpython: the library's name says its version */
+	for (i = 0; !what && i < sizeof(old) / sizeof(old[0]); i++)
+		if (!lib__find_for_exe(exe, old[i], lib, sizeof(lib), why, sizeof(why)))
+			what = "a CPython older than 3.8";
+	/* one that has it built in: Py_BytesMain came with 3.8 */
+	if (!what && defines(exe, "Py_Main") == 1 && defines(exe, "Py_BytesMain") != 1)
+		what = "a CPython older than 3.8";
+	if (!what)
+		return 0; /* 3.8+, or not an interpreter itself (a shell, mpirun): said later */
+	snprintf(err, errlen,
+		 "-u py:%.*s: %s is %s: Python functions can be timed in CPython 3.8 or later",
+		 (int)strcspn(py->specs, "\n"), py->specs, exe, what);
+	return -ENOTSUP;
 }
 
 /* "NAME\tFILE\tLINE\tMECHANISM" from the hook; fields past the end stay "". */

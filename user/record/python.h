@@ -41,6 +41,13 @@ static inline bool python__is_spec(const char *spec)
  */
 int python__init(struct python *py, char *const *specs, int n);
 /*
+ * Before the command starts: exe, if it is a CPython interpreter (or links
+ * one), must be 3.8 or later, and not PyPy.  0, or -ENOTSUP with err set.
+ * A command that is not an interpreter itself (a shell, mpirun) is not
+ * checked here: its interpreters say so when they start.
+ */
+int python__check_command(const struct python *py, const char *exe, char *err, size_t errlen);
+/*
  * Write the hook into the run directory and point the command's
  * interpreters at it (PYTHONPATH, BENCHTRACE_PY in this process's
  * environment, which the command inherits).  0, or -errno with err set.

@@ -215,6 +215,12 @@ static int resolve_probes(struct run *r)
 	for (i = 0; i < o->nuprobes; i++)
 		if (!python__is_spec(o->uprobes[i]))
 			native[n++] = o->uprobes[i];
+	if (o->mode == BT_MODE_COMMAND &&
+	    python__check_command(&r->py, realpath(r->cmd_path, exe) ? exe : r->cmd_path, err,
+				  sizeof(err))) {
+		warn("%s", err);
+		return -ENOTSUP;
+	}
 	r->tracing_calls = o->nuprobes > 0;
 	if (!n)
 		return 0;
