@@ -309,9 +309,30 @@ int handle_uprobe_exit(struct pt_regs *ctx)
 #define BT_NR_FACCESSAT2 439
 #endif
 
+/* A BT_EV_PYFUNC record: a function's name with its slot, or an interpreter's. */
+static __always_inline void py_event(struct task_struct *task, __u32 slot, __u32 fid,
+				     const char *text)
+{
+	struct bt_pyfunc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		stat_inc(BT_STAT_RB_DROPS);
+		return;
+	}
+	e->type = BT_EV_PYFUNC;
+	e->pid = task->tgid;
+	e->tid = task->pid;
+	e->slot = slot;
+	e->id = fid;
+	e->pad = 0;
+	e->ts_ns = bpf_ktime_get_ns();
+	if (bpf_probe_read_user_str(e->name, sizeof(e->name), text) < 0)
+		e->name[0] = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
 static __always_inline void py_register(struct task_struct *task, __u32 fid, const char *name)
 {
-	struct bt_pyfunc *e;
 	__u32 n, slot;
 
 	if (bpf_map_lookup_elem(&py_ids, &fid))
@@ -324,41 +345,7 @@ static __always_inline void py_register(struct task_struct *task, __u32 fid, con
 	slot = targ_py_base + n;
 	if (bpf_map_update_elem(&py_ids, &fid, &slot, BPF_NOEXIST))
 		return; /* a racing registration won: its slot is used */
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		stat_inc(BT_STAT_RB_DROPS);
-		return;
-	}
-	e->type = BT_EV_PYFUNC;
-	e->pid = task->tgid;
-	e->tid = task->pid;
-	e->slot = slot;
-	e->id = fid;
-	e->pad = 0;
-	e->ts_ns = bpf_ktime_get_ns();
-	if (bpf_probe_read_user_str(e->name, sizeof(e->name), name) < 0)
-		e->name[0] = 0;
-	bpf_ringbuf_submit(e, 0);
-}
-
-static __always_inline void py_unsupported(struct task_struct *task, const char *what)
-{
-	struct bt_pyfunc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-
-	if (!e) {
-		stat_inc(BT_STAT_RB_DROPS);
-		return;
-	}
-	e->type = BT_EV_PYFUNC;
-	e->pid = task->tgid;
-	e->tid = task->pid;
-	e->slot = BT_PY_NO_SLOT;
-	e->id = 0;
-	e->pad = 0;
-	e->ts_ns = bpf_ktime_get_ns();
-	if (bpf_probe_read_user_str(e->name, sizeof(e->name), what) < 0)
-		e->name[0] = 0;
-	bpf_ringbuf_submit(e, 0);
+	py_event(task, slot, fid, name);
 }
 
 static __always_inline void py_enter(struct task_struct *task, __u32 slot)
@@ -440,7 +427,7 @@ static __always_inline void py_marker(struct pt_regs *regs, long nr)
 		py_register(task, fid, (const char *)path);
 		return;
 	case BT_PY_UNSUPPORTED:
-		py_unsupported(task, (const char *)path);
+		py_event(task, BT_PY_NO_SLOT, 0, (const char *)path);
 		return;
 	}
 	slot = bpf_map_lookup_elem(&py_ids, &fid);
