@@ -2,7 +2,10 @@
 /*
  * Reading a run directory for `benchtrace report` (meta.json, samples.csv,
  * events.csv, functions.csv, calls.csv) into struct run: every field
- * checked, errors that name the file and line.
+ * checked, errors that name the file and line.  One job, kept whole: the
+ * five readers share the column mapping, the checked number parsers and
+ * the run's one time axis, and each is a screen or two; split per file,
+ * each would need those back through a header of its own.
  */
 #include <errno.h>
 #include <math.h>
