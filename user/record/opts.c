@@ -101,8 +101,9 @@ void opts__usage(FILE *f)
 		"at the terminal reaches the command too, which gets 0.5 s to exit; a signal\n"
 		"to benchtrace alone, -d, or a failure of benchtrace's leaves the command\n"
 		"running untraced (outcome 'detached', its PID in meta.json), unless\n"
-		"--kill-command.  If benchtrace is killed while starting, the command never\n"
-		"runs; killed later, the command runs on.\n"
+		"--kill-command; a command stopped then (SIGTSTP) is waited for until it\n"
+		"continues, as exiting would make the kernel hang it up.  If benchtrace is\n"
+		"killed while starting, the command never runs; killed later, it runs on.\n"
 		"Exit status: the command's own (128+N if killed by signal N) in command\n"
 		"mode, otherwise 0; 1 if benchtrace fails, 2 on a usage error.\n");
 }

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "record/detach.h"
 #include "record/eventlog.h"
 #include "record/interval.h"
 #include "record/loader.h"
@@ -850,6 +851,8 @@ int run__main(const struct opts *o)
 		exit_status = 0;
 	}
 	status__free(status);
+	if (o->mode == BT_MODE_COMMAND && !r.reaped)
+		detach__wait_stopped(r.child.pid, o->quiet);
 	goto cleanup;
 
 discard:
