@@ -160,22 +160,12 @@ static pid_t tgid_of(pid_t pid)
 	return tgid;
 }
 
-/* Still there and not a zombie: /proc/PID/stat's state. */
+/* Still there and not a zombie. */
 static bool proc_alive(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	size_t n;
-	FILE *f;
+	char st = proc__state(pid);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	return st && st != 'Z' && st != 'X';
 }
 
 /* -a: every process that exists now; children of any of them follow. */

@@ -265,6 +265,24 @@ int limits__raise(struct child *c)
 	return 0;
 }
 
+char proc__state(pid_t pid)
+{
+	char path[64], buf[512], *paren;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "PID (comm) S ...": comm may hold spaces and parentheses */
+	paren = strrchr(buf, ')');
+	return paren && paren[1] == ' ' ? paren[2] : 0;
+}
+
 int child__spawn(struct child *c, const char *path, char *const argv[], const struct run_as *ra,
 		 char *err, size_t errlen)
 {

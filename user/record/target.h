@@ -65,6 +65,9 @@ struct child {
  */
 int limits__raise(struct child *c);
 
+/* A process's state letter in /proc/PID/stat ('R', 'S', 'T', 'Z'...), 0 if it is gone. */
+char proc__state(pid_t pid);
+
 int child__spawn(struct child *c, const char *path, char *const argv[], const struct run_as *ra,
 		 char *err, size_t errlen);
 /* Release the child; 0 once it has exec'd, else -errno of the failed exec. */
