@@ -1166,9 +1166,11 @@ static void test_two_tracers_on_one_target(void **state)
 {
 	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], go[BT_PATH_MAX], pidstr[32], dir[3][BT_PATH_MAX];
-	/* 4 s: X and Y must still be tracing when Z's stop is over, which under
-	 * ASan on a loaded machine took more than the 2 s this once ran */
-	const char *target_argv[] = {bt_workload(wl, "calls"), "flood", "4", "1", go, NULL};
+	/* 8 s: X and Y must still be tracing, and not finishing, when Z's stop
+	 * is over and their objects are scanned: with 2 s and then 4 s, a
+	 * loaded machine let the target end first, and X closed its programs
+	 * while they were being listed */
+	const char *target_argv[] = {bt_workload(wl, "calls"), "flood", "8", "1", go, NULL};
 	const char *names[3] = {"X", "Y", "Z"};
 	struct bt_proc target, p[3];
 	struct bpf_watch w[3];
@@ -1206,10 +1208,15 @@ static void test_two_tracers_on_one_target(void **state)
 		struct bpf_objs now = {};
 		int k, j;
 
-		if (!bt_pid_alive(p[i].pid))
-			fail_msg("%s ended before Z's stop was checked: the target ran too short",
+		if (!bt_pid_alive(p[i].pid) || !bt_pid_alive(target.pid))
+			fail_msg("%s or its target ended before Z's stop was checked: the target "
+				 "ran too short for this machine",
 				 names[i]);
 		objs_scan(&now, p[i].pid);
+		if (!bt_pid_alive(target.pid))
+			fail_msg("the target ended while %s's objects were listed: the target ran "
+				 "too short for this machine",
+				 names[i]);
 		for (k = 0; k < OBJ_KINDS; k++)
 			for (j = 0; j < w[i].ours.k[k].n; j++)
 				/*
