@@ -2,7 +2,8 @@
 /*
  * Scheduler side: the sampling iterator that reads every traced thread's
  * kernel counters at each tick (see task_counters.bpf.h for why), and the
- * sched_switch hook that times I/O waits.
+ * sched_switch hook that takes each thread's final reading and times I/O
+ * waits.
  */
 #include "calls.bpf.h"
 
@@ -127,7 +128,12 @@ int iter_task(struct bpf_iter__task *ctx)
 		p->flags |= BT_PROC_VERIFIED;
 	}
 	tid = task->pid;
-	t = thread_get(tid);
+	/* a thread past exit_notify() may have left the CPU for good, its
+	 * final reading taken and its state deleted: never start it anew */
+	if (task->exit_state)
+		t = bpf_map_lookup_elem(&threads, &tid);
+	else
+		t = thread_get(tid);
 	if (t)
 		fold_thread(task, p, t, bt_priming);
 	/* the threads share one mm: read it once a pass, through the first
@@ -137,9 +143,10 @@ int iter_task(struct bpf_iter__task *ctx)
 		p->rss_pass = bt_pass;
 		peak_raise(p, read_rss(mm, p));
 	}
-	if (tid == tgid && BPF_CORE_READ(task, exit_state) &&
+	if (tid == tgid && task->exit_state && !(__u32)p->exiting &&
 	    BPF_CORE_READ(task, signal, live.counter) == 0) {
-		/* a zombie whose exit we never saw: it died before attach */
+		/* a zombie with no exit in progress: it died before attach,
+		 * or its threads are reaped by a ptracer (see on_thread_dead) */
 		if (proc_mark_dead(task, p))
 			emit(BT_EV_EXIT, tgid, tid, 0, p->exit_code, p->flags, p->comm);
 		return 0;
@@ -149,6 +156,68 @@ int iter_task(struct bpf_iter__task *ctx)
 		bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), task->comm);
 	}
 	return 0;
+}
+
+/* task_struct.state before v5.14 */
+struct task_struct___pre514 {
+	long state;
+} __attribute__((preserve_access_index));
+
+#define BT_TASK_DEAD 0x80 /* include/linux/sched.h, stable */
+
+static __always_inline bool task_dead(struct task_struct *t, bool btf)
+{
+	if (bpf_core_field_exists(t->__state))
+		return BT_READ(btf, t, __state) & BT_TASK_DEAD;
+	return BPF_CORE_READ((struct task_struct___pre514 *)t, state) & BT_TASK_DEAD;
+}
+
+/*
+ * A thread leaves the CPU for the last time (do_task_dead()): everything
+ * do_exit() did is in its counters, and they can no longer change.  Take
+ * the final reading.  The process is over when its last exiting thread
+ * gets here after the group's last one began to exit (bt_proc.exiting),
+ * with no other thread left to release (a thread that began to exit but
+ * has not reached sched_process_exit yet is still counted in nr_threads,
+ * the leader until it is a zombie).  Under a ptracer, threads are released
+ * only when it reaps them: the iterator's zombie check ends those.
+ */
+static __always_inline void on_thread_dead(struct task_struct *task, bool btf)
+{
+	__u32 tgid = BT_READ(btf, task, tgid), tid = BT_READ(btf, task, pid);
+	struct task_struct *leader;
+	struct bt_thread *t;
+	struct bt_proc *p;
+	bool counted;
+
+	p = bpf_map_lookup_elem(&procs, &tgid);
+	if (!p || (p->flags & BT_PROC_GONE))
+		return;
+	t = bpf_map_lookup_elem(&threads, &tid);
+	if (!t) {
+		if (p->flags & BT_PROC_DEAD)
+			return;
+		t = thread_get(tid); /* born and gone between two readings */
+		if (!t)
+			return;
+	}
+	fold_thread(task, p, t, false);
+	/* this switch is voluntary (nvcsw), but a thread other than the
+	 * leader was added into its group's totals by __exit_signal() before
+	 * it: getrusage() and /proc never count it, so neither do we */
+	if (tid != tgid)
+		__sync_fetch_and_add(&p->vol_cs, -1);
+	counted = t->exiting;
+	bpf_map_delete_elem(&threads, &tid);
+	if (!counted || __sync_fetch_and_add(&p->exiting, -1) != BT_EXIT_GROUP + 1)
+		return;
+	if (BPF_CORE_READ(task, signal, nr_threads) > 1)
+		return;
+	leader = BT_READ(btf, task, group_leader);
+	if (leader != task && !BPF_CORE_READ(leader, exit_state))
+		return;
+	if (proc_set_dead(p))
+		emit(BT_EV_EXIT, tgid, tid, 0, p->exit_code, p->flags, p->comm);
 }
 
 /*
@@ -168,6 +237,8 @@ static __always_inline void on_switch(struct task_struct *prev, struct task_stru
 
 	if (targ_calls)
 		clock_calibrate(next, btf);
+	if (task_dead(prev, btf))
+		on_thread_dead(prev, btf);
 	if (BT_READ_BITFIELD(btf, prev, in_iowait) && proc_live(BT_READ(btf, prev, tgid))) {
 		t = thread_get(BT_READ(btf, prev, pid));
 		if (t)

@@ -5,9 +5,11 @@
  * reads the counters the kernel itself keeps per task (the ones getrusage(2),
  * /proc/PID/stat, /proc/PID/schedstat and /proc/PID/io report) and folds
  * their growth into the process's accumulators.  Readings happen in the
- * task iterator at every sampling tick and in the exit tracepoint, so the
- * totals match the kernel's accounting exactly, and a thread that lives
- * between two ticks is still counted.
+ * task iterator at every sampling tick and at each thread's last switch
+ * off the CPU (when its counters can no longer change, after do_exit()
+ * freed its memory and files), so the totals match the kernel's
+ * accounting exactly, and a thread that lives between two ticks is still
+ * counted.
  */
 #ifndef BT_TASK_COUNTERS_BPF_H
 #define BT_TASK_COUNTERS_BPF_H
@@ -54,6 +56,10 @@ static __always_inline void fold_thread(struct task_struct *task, struct bt_proc
 		fold(&t->read_bytes, BPF_CORE_READ(task, ioac.read_bytes), &p->read_bytes, prime);
 		fold(&t->write_bytes, BPF_CORE_READ(task, ioac.write_bytes), &p->write_bytes,
 		     prime);
+		fold(&t->rchar, BPF_CORE_READ(task, ioac.rchar), &p->rchar, prime);
+		fold(&t->wchar, BPF_CORE_READ(task, ioac.wchar), &p->wchar, prime);
+		fold(&t->syscr, BPF_CORE_READ(task, ioac.syscr), &p->syscr, prime);
+		fold(&t->syscw, BPF_CORE_READ(task, ioac.syscw), &p->syscw, prime);
 	}
 }
 
@@ -111,18 +117,15 @@ static __always_inline __u64 rss_hiwater_btf(struct mm_struct *mm, __u64 rss)
 }
 
 /*
- * The thread group is gone: record the status wait(2) will report (as
+ * The thread group is ending: record the status wait(2) will report (as
  * wait_task_zombie() computes it) and whether the OOM killer chose it.
- * Returns false if another CPU got there first.
  */
-static __always_inline bool proc_mark_dead(struct task_struct *task, struct bt_proc *p)
+static __always_inline void proc_exit_status(struct task_struct *task, struct bt_proc *p)
 {
 	struct signal_struct *sig = BPF_CORE_READ(task, signal);
 	struct task_struct *leader;
 	__s32 code;
 
-	if (p->flags & BT_PROC_DEAD)
-		return false;
 	if (BPF_CORE_READ(sig, flags) & BT_SIGNAL_GROUP_EXIT) {
 		code = BPF_CORE_READ(sig, group_exit_code);
 	} else {
@@ -130,9 +133,24 @@ static __always_inline bool proc_mark_dead(struct task_struct *task, struct bt_p
 		code = BPF_CORE_READ(leader, exit_code);
 	}
 	if (BPF_CORE_READ(sig, oom_mm))
-		p->flags |= BT_PROC_OOM;
+		__sync_fetch_and_or(&p->flags, BT_PROC_OOM);
 	p->exit_code = code;
+}
+
+/* The group is gone; false if another CPU declared it first. */
+static __always_inline bool proc_set_dead(struct bt_proc *p)
+{
 	return !(__sync_fetch_and_or(&p->flags, BT_PROC_DEAD) & BT_PROC_DEAD);
+}
+
+/* proc_exit_status() and proc_set_dead() at once: a group that ended
+ * before we could watch it exit */
+static __always_inline bool proc_mark_dead(struct task_struct *task, struct bt_proc *p)
+{
+	if (p->flags & BT_PROC_DEAD)
+		return false;
+	proc_exit_status(task, p);
+	return proc_set_dead(p);
 }
 
 #endif /* BT_TASK_COUNTERS_BPF_H */

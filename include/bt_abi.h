@@ -20,6 +20,9 @@
 #define BT_PROC_OOM	 (1U << 3) /* chosen as an OOM victim */
 #define BT_PROC_ROOT	 (1U << 4) /* named on the command line (not a followed child) */
 
+/* bt_proc.exiting: added by the thread whose exit ends the group */
+#define BT_EXIT_GROUP (1ULL << 32)
+
 /*
  * Value of the `procs` hash map, keyed by tgid: everything the kernel side
  * accumulates for one traced process.  Counters are cumulative since the
@@ -43,6 +46,11 @@ struct bt_proc {
 	__s64 write_bytes;
 	__u64 io_ops;
 	__u64 io_wait_ns;
+	/* logical I/O, what /proc/PID/io shows besides the storage bytes */
+	__s64 rchar;
+	__s64 wchar;
+	__s64 syscr;
+	__s64 syscw;
 
 	/* RSS levels at the last reading, in pages */
 	__u64 rss_file;
@@ -55,6 +63,15 @@ struct bt_proc {
 	__u64 peak[2];
 	__u64 peak_epoch[2];
 	__u64 rss_pass; /* bt_pass of the iterator pass that last read RSS */
+
+	/*
+	 * Exits in progress: the threads that passed sched_process_exit but
+	 * have not yet left the CPU for the last time, plus BT_EXIT_GROUP
+	 * once the group's last thread passed it.  One word, so the final
+	 * switch that brings it to exactly BT_EXIT_GROUP knows it is the last
+	 * and may declare the process dead with complete counters.
+	 */
+	__u64 exiting;
 
 	__s32 exit_code; /* wait(2)-style status of the group */
 	__u32 flags;
@@ -77,7 +94,13 @@ struct bt_thread {
 	__u64 majflt;
 	__u64 read_bytes;
 	__u64 write_bytes;
+	__u64 rchar;
+	__u64 wchar;
+	__u64 syscr;
+	__u64 syscw;
 	__u64 iowait_start; /* ktime when the thread blocked in I/O wait, 0 if not */
+	__u32 exiting; /* passed sched_process_exit, counted in bt_proc.exiting */
+	__u32 pad;
 };
 
 /* ring-buffer records */

@@ -100,6 +100,24 @@ static void trace_workload(struct bt_ctx *c, const char *interval, int want_stat
 		fail_msg("samples.csv has no row for the workload (pid %d)", c->pid);
 }
 
+/* After a bt_run() of benchtrace: its status, the run directory loaded;
+ * returns the first traced pid (the command's). */
+static int load_run(struct bt_ctx *c, int want_status)
+{
+	char err[1024];
+
+	if (c->res.timed_out || c->res.status != want_status) {
+		show_stderr(&c->res);
+		fail_msg("benchtrace: exit status %d, want %d", c->res.status, want_status);
+	}
+	bt_rundir_free(&c->rd);
+	if (bt_rundir_load(&c->rd, c->tmp.run_dir, err, sizeof(err)))
+		fail_msg("run directory: %s", err);
+	if (bt_samples_rows(&c->rd, -1) < 1)
+		fail_msg("samples.csv has no rows");
+	return (int)csv_table__u64(c->rd.samples, 0, csv_table__col(c->rd.samples, "pid"));
+}
+
 static void expect_meta_str(struct bt_ctx *c, const char *key, const char *want)
 {
 	char got[256];
@@ -376,6 +394,51 @@ static void test_io_bytes_match_proc_io(void **state)
 		     bt_samples_sum(&c->rd, c->pid, "write_bytes"), wr, 0.05, 0);
 	expect_close("read", "/proc/PID/io", "MiB", MiB,
 		     bt_samples_sum(&c->rd, c->pid, "read_bytes"), rd, 0.05, 0);
+	/* the system calls' view: the same bytes, through read() and write() */
+	assert_true(report(c, "rchar") >= 64 * MiB && report(c, "wchar") >= 64 * MiB);
+	expect_close("rchar", "/proc/PID/io", "MiB", MiB, bt_samples_sum(&c->rd, c->pid, "rchar"),
+		     report(c, "rchar"), 0.01, 0);
+	expect_close("wchar", "/proc/PID/io", "MiB", MiB, bt_samples_sum(&c->rd, c->pid, "wchar"),
+		     report(c, "wchar"), 0.01, 0);
+	expect_close("syscr", "/proc/PID/io", "calls", 1, bt_samples_sum(&c->rd, c->pid, "syscr"),
+		     report(c, "syscr"), 0.01, 10);
+	expect_close("syscw", "/proc/PID/io", "calls", 1, bt_samples_sum(&c->rd, c->pid, "syscw"),
+		     report(c, "syscw"), 0.01, 10);
+}
+
+/*
+ * A file read from the page cache causes no storage I/O, but it is I/O the
+ * program did: cat (a program nobody here wrote) of a file just written
+ * shows its size in rchar and wchar, and no read_bytes.
+ */
+static void test_page_cache_reads_show_as_rchar(void **state)
+{
+	struct bt_ctx *c = *state;
+	const size_t size = 32 << 20;
+	char data[BT_PATH_MAX];
+	unsigned long long rchar, wchar, rd, syscr;
+	char *buf = calloc(1, size);
+	int pid;
+
+	bt_require_bpf();
+	assert_non_null(buf);
+	bt_write_file(disk_path(c, "cached.data", data), buf, size);
+	free(buf);
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-q", "-o", c->tmp.run_dir, "--", "/bin/sh", "-c",
+	       "exec cat \"$0\" >/dev/null", data, NULL);
+	unlink(data);
+	pid = load_run(c, 0);
+	rchar = bt_samples_sum(&c->rd, pid, "rchar");
+	wchar = bt_samples_sum(&c->rd, pid, "wchar");
+	syscr = bt_samples_sum(&c->rd, pid, "syscr");
+	rd = bt_samples_sum(&c->rd, pid, "read_bytes");
+	print_message("cat of a cached 32 MiB file: rchar %llu, wchar %llu, syscr %llu, "
+		      "read_bytes %llu\n", rchar, wchar, syscr, rd);
+	/* plus what the shell and the loader read (ld.so.cache is mapped) */
+	assert_true(rchar >= size && rchar < size + (1 << 20));
+	assert_true(wchar >= size && wchar < size + (1 << 20));
+	assert_true(syscr >= size / (1 << 20) && syscr < size / 512);
+	assert_true(rd < size / 4);
 }
 
 static void test_page_faults_match_rusage(void **state)
@@ -413,6 +476,101 @@ static void test_context_switches_match_rusage(void **state)
 		     vol, 0.05, 20);
 	expect_close("invol_cs", "rusage", "switches", 1,
 		     bt_samples_sum(&c->rd, c->pid, "invol_cs"), invol, 0.05, 20);
+}
+
+/* ---- totals where processes and threads come and go ---- */
+
+/*
+ * The whole traced tree against the kernel's accounting of it: the
+ * workload's own rusage plus RUSAGE_CHILDREN (everything it waited for).
+ * What the kernel cannot have counted yet is the workload's own exit after
+ * its report: a few microseconds and a switch or two, in the slack.  Each
+ * thread other than a leader also uses a few microseconds of CPU after the
+ * kernel folded it into its group (docs/spec.md; 2-3 us here): @threads of
+ * them may add up to 5 us each.
+ */
+static void expect_tree_totals(struct bt_ctx *c, double threads)
+{
+	double cpu = report(c, "utime_ns") + report(c, "stime_ns") +
+		     report(c, "children_utime_ns") + report(c, "children_stime_ns");
+	double vol = report(c, "nvcsw") + report(c, "children_nvcsw");
+	double invol = report(c, "nivcsw") + report(c, "children_nivcsw");
+	double minflt = report(c, "minflt") + report(c, "children_minflt");
+	double tcpu = bt_samples_sum(&c->rd, -1, "cpu_ns");
+	double lo = cpu * 0.99 - 5e6, hi = cpu * 1.01 + 5e6 + threads * 5e3;
+
+	print_message("tree: %d processes\n", bt_events_count(&c->rd, -1, "exit", NULL));
+	print_message("cpu: traced %.3f ms vs rusage %.3f ms (%+.2f%%; allowed %.3f..%.3f)\n",
+		      tcpu / 1e6, cpu / 1e6, 100 * (tcpu - cpu) / cpu, lo / 1e6, hi / 1e6);
+	if (tcpu < lo || tcpu > hi)
+		fail_msg("cpu: traced %.0f ns, rusage %.0f ns: outside %.0f..%.0f", tcpu, cpu, lo,
+			 hi);
+	expect_close("vol_cs", "rusage", "switches", 1, bt_samples_sum(&c->rd, -1, "vol_cs"),
+		     vol, 0.01, 10);
+	expect_close("invol_cs", "rusage", "switches", 1,
+		     bt_samples_sum(&c->rd, -1, "invol_cs"), invol, 0.01, 10);
+	expect_close("minflt", "rusage", "faults", 1, bt_samples_sum(&c->rd, -1, "minflt"),
+		     minflt, 0.01, 50);
+}
+
+/* stress-ng's fork stressor: thousands of processes, each exiting while
+ * the next is born; every one's exit work is in the totals */
+static void test_fork_storm_totals_match_rusage(void **state)
+{
+	struct bt_ctx *c = *state;
+
+	bt_require_bpf();
+	trace_workload(c, "100ms", 0, "rusage_of", "stress-ng", "-q", "--fork", "2",
+		       "--fork-ops", "1000", NULL);
+	assert_true(bt_events_count(&c->rd, -1, "exit", NULL) >= 1000);
+	expect_tree_totals(c, 0);
+}
+
+/* stress-ng's pthread stressor: threads created and ended all the time */
+static void test_thread_churn_totals_match_rusage(void **state)
+{
+	struct bt_ctx *c = *state;
+	double ops;
+
+	bt_require_bpf();
+	trace_workload(c, "100ms", 0, "rusage_of", "stress-ng", "-q", "--pthread", "2",
+		       "--pthread-ops", "2000", NULL);
+	/* each bogo op is one thread started and ended */
+	ops = 2 * 2000;
+	expect_tree_totals(c, ops);
+}
+
+/* 500 processes with 2 MiB each, all told to exit at once: their
+ * teardown runs together, after each one's exit began */
+static void test_exit_storm_totals_match_rusage(void **state)
+{
+	struct bt_ctx *c = *state;
+
+	bt_require_bpf();
+	trace_workload(c, "100ms", 0, "exit_storm", "500", "2", NULL);
+	assert_int_equal(bt_events_count(&c->rd, -1, "exit", "code=0"), 501);
+	expect_tree_totals(c, 0);
+}
+
+/* One process with 256 MiB resident exits: the time to free it is system
+ * time it spends after its exit began, and its exit is stamped after it */
+static void test_big_exit_counts_its_teardown(void **state)
+{
+	struct bt_ctx *c = *state;
+	double child_cpu;
+	int child;
+
+	bt_require_bpf();
+	trace_workload(c, "100ms", 0, "exit_storm", "1", "256", NULL);
+	child = report(c, "child_pid");
+	child_cpu = report(c, "children_utime_ns") + report(c, "children_stime_ns");
+	expect_close("child cpu", "rusage", "ms", 1e6, bt_samples_sum(&c->rd, child, "cpu_ns"),
+		     child_cpu, 0.01, 2e6);
+	expect_tree_totals(c, 0);
+	/* the child's exit comes before its parent's report, which the
+	 * parent wrote after wait() returned */
+	assert_true(bt_events_time(&c->rd, child, "exit") <=
+		    bt_events_time(&c->rd, c->pid, "exit"));
 }
 
 /* ---- processes ---- */
@@ -656,8 +814,13 @@ int main(int argc, char **argv)
 	    T(test_cpu_time_matches_rusage),
 	    T(test_rss_spike_between_samples_matches_vmhwm),
 	    T(test_io_bytes_match_proc_io),
+	    T(test_page_cache_reads_show_as_rchar),
 	    T(test_page_faults_match_rusage),
 	    T(test_context_switches_match_rusage),
+	    T(test_fork_storm_totals_match_rusage),
+	    T(test_thread_churn_totals_match_rusage),
+	    T(test_exit_storm_totals_match_rusage),
+	    T(test_big_exit_counts_its_teardown),
 	    T(test_forked_children_get_rows_and_exit_events),
 	    T(test_short_lived_process_gets_row),
 	    T(test_exit_code_is_passed_through),

@@ -20,7 +20,7 @@
 #define BT_SAMPLES_HEADER                                                                          \
 	"t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"             \
 	"rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,read_bytes,"      \
-	"write_bytes,io_ops,io_wait_ns,threads"
+	"write_bytes,io_ops,io_wait_ns,threads,rchar,wchar,syscr,syscw"
 #define BT_EVENTS_HEADER "t_s,pid,tid,event,detail"
 
 /*

@@ -8,7 +8,7 @@
  * environment variable BT_REPORT names a file, it writes `key value` lines:
  *
  *   pid, utime_ns, stime_ns, minflt, majflt, nvcsw, nivcsw  getrusage(RUSAGE_SELF)
- *   read_bytes, write_bytes                                 /proc/self/io
+ *   read_bytes, write_bytes, rchar, wchar, syscr, syscw     /proc/self/io
  *   vmhwm_bytes                                             /proc/self/status VmHWM
  *   children_utime_ns ... children_nivcsw                   RUSAGE_CHILDREN (if asked)
  *
@@ -128,6 +128,9 @@ static inline void report_write(int children, const char *extra)
 		      (int)getpid(), proc_field("/proc/self/io", "read_bytes:"),
 		      proc_field("/proc/self/io", "write_bytes:"),
 		      proc_field("/proc/self/status", "VmHWM:") * 1024ull);
+	n += snprintf(buf + n, sizeof(buf) - n, "rchar %llu\nwchar %llu\nsyscr %llu\nsyscw %llu\n",
+		      proc_field("/proc/self/io", "rchar:"), proc_field("/proc/self/io", "wchar:"),
+		      proc_field("/proc/self/io", "syscr:"), proc_field("/proc/self/io", "syscw:"));
 	if (children)
 		n += rusage_lines(buf + n, sizeof(buf) - n, RUSAGE_CHILDREN, "children_");
 	if (extra && n < sizeof(buf))

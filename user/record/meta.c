@@ -257,6 +257,10 @@ static void write_end(struct out *o, const struct run *r, bool final)
 	kv_u64(o, "read_bytes", st->read_bytes);
 	kv_u64(o, "write_bytes", st->write_bytes);
 	kv_u64(o, "io_ops", st->io_ops);
+	kv_u64(o, "rchar", st->rchar);
+	kv_u64(o, "wchar", st->wchar);
+	kv_u64(o, "syscr", st->syscr);
+	kv_u64(o, "syscw", st->syscw);
 	kv_u64(o, "io_wait_ns", st->io_wait_ns);
 	kv_u64(o, "processes", st->procs_seen);
 	/* after a failed write, the rows the file kept */

@@ -13,7 +13,7 @@
 const char *const samples_header =
 	"t_s,pid,comm,cpu_ns,cpu_pct,runq_ns,vol_cs,invol_cs,minflt,majflt,rss_bytes,"
 	"rss_peak_bytes,rss_anon_bytes,rss_file_bytes,rss_shmem_bytes,swap_bytes,read_bytes,"
-	"write_bytes,io_ops,io_wait_ns,threads";
+	"write_bytes,io_ops,io_wait_ns,threads,rchar,wchar,syscr,syscw";
 
 /* What the previous tick saw of one process: deltas are taken against it. */
 struct prev {
@@ -135,7 +135,7 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 {
 	struct bt_proc *pp = &pv->p;
 	__u64 ps = s->page_size, slot = closed_epoch & 1;
-	__u64 cpu, runq, vcs, ics, minf, majf, rd, wr, ops, iow;
+	__u64 cpu, runq, vcs, ics, minf, majf, rd, wr, ops, iow, rch, wch, scr, scw;
 	__u64 rss_prev, rss_now, peak;
 	struct out *o = s->out;
 	struct bt_proc lv;
@@ -148,6 +148,10 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 	majf = grow(&pp->majflt, cur->majflt);
 	rd = grow(&pp->read_bytes, cur->read_bytes);
 	wr = grow(&pp->write_bytes, cur->write_bytes);
+	rch = grow(&pp->rchar, cur->rchar);
+	wch = grow(&pp->wchar, cur->wchar);
+	scr = grow(&pp->syscr, cur->syscr);
+	scw = grow(&pp->syscw, cur->syscw);
 	ops = cur->io_ops - pp->io_ops;
 	iow = cur->io_wait_ns - pp->io_wait_ns;
 	pp->io_ops = cur->io_ops;
@@ -169,7 +173,7 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 
 	__u64 cols[] = { runq, vcs, ics, minf, majf, rss_now * ps, peak * ps, lv.rss_anon * ps,
 			 lv.rss_file * ps, lv.rss_shmem * ps, lv.rss_swap * ps, rd, wr, ops,
-			 iow, (cur->flags & BT_PROC_DEAD) ? 0 : cur->threads };
+			 iow, (cur->flags & BT_PROC_DEAD) ? 0 : cur->threads, rch, wch, scr, scw };
 	size_t i;
 
 	out__time_s(o, now_ns - s->start_ns);
@@ -196,6 +200,10 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 	s->st.majflt += majf;
 	s->st.read_bytes += rd;
 	s->st.write_bytes += wr;
+	s->st.rchar += rch;
+	s->st.wchar += wch;
+	s->st.syscr += scr;
+	s->st.syscw += scw;
 	s->st.io_ops += ops;
 	s->st.io_wait_ns += iow;
 	if (peak * ps > s->st.peak_rss_bytes)

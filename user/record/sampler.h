@@ -15,6 +15,7 @@ struct sampler;
 /* Whole-run figures for the status line, the summary and meta.json. */
 struct run_stats {
 	__u64 cpu_ns, runq_ns, read_bytes, write_bytes, io_ops, io_wait_ns;
+	__u64 rchar, wchar, syscr, syscw;
 	__u64 minflt, majflt, vol_cs, invol_cs;
 	__u64 peak_rss_bytes; /* highest RSS of any single process */
 	__u64 procs_seen;
