@@ -32,11 +32,14 @@ static __always_inline void on_fork(struct task_struct *parent, struct task_stru
 	emit(BT_EV_FORK, tgid, pid, ptgid, 0, 0, np.comm);
 }
 
-static __always_inline void on_exec(struct task_struct *task)
+static __always_inline void on_exec(struct task_struct *task, struct linux_binprm *bprm)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	struct bt_proc *p = proc_live(tgid);
 	struct bt_callstack *cs;
+	struct bt_exec_event *x;
+	unsigned long start, end;
+	__u64 len;
 
 	if (!p)
 		return;
@@ -47,7 +50,33 @@ static __always_inline void on_exec(struct task_struct *task)
 			cs->depth = 0;
 	}
 	BPF_CORE_READ_STR_INTO(&p->comm, task, comm);
-	emit(BT_EV_EXEC, tgid, BPF_CORE_READ(task, pid), 0, 0, 0, p->comm);
+	x = bpf_ringbuf_reserve(&events, sizeof(*x), 0);
+	if (!x) {
+		stat_inc(BT_STAT_RB_DROPS);
+		return;
+	}
+	x->e.type = BT_EV_EXEC;
+	x->e.pid = tgid;
+	x->e.tid = BPF_CORE_READ(task, pid);
+	x->e.aux = 0;
+	x->e.ts_ns = bpf_ktime_get_ns();
+	x->e.exit_code = 0;
+	x->e.flags = 0;
+	__builtin_memcpy(x->e.comm, p->comm, sizeof(x->e.comm));
+	x->exe[0] = 0;
+	bpf_probe_read_kernel_str(x->exe, sizeof(x->exe), BPF_CORE_READ(bprm, filename));
+	/* the new image's argv, as /proc/PID/cmdline shows it: this runs in
+	 * the process itself, its stack already set up */
+	start = BPF_CORE_READ(task, mm, arg_start);
+	end = BPF_CORE_READ(task, mm, arg_end);
+	len = end > start ? end - start : 0;
+	if (len > sizeof(x->args))
+		len = sizeof(x->args);
+	x->args_len = 0;
+	if (len && !bpf_probe_read_user(x->args, len & (sizeof(x->args) - 1) ?: sizeof(x->args),
+					(void *)start))
+		x->args_len = len;
+	bpf_ringbuf_submit(x, 0);
 }
 
 /*
@@ -105,7 +134,8 @@ static __always_inline void on_oom_victim(struct task_struct *task)
 
 BT_TRACEPOINT(sched_process_fork, on_fork(parent, child), struct task_struct *parent,
 	      struct task_struct *child)
-BT_TRACEPOINT(sched_process_exec, on_exec(task), struct task_struct *task)
+BT_TRACEPOINT(sched_process_exec, on_exec(task, bprm), struct task_struct *task, pid_t old_pid,
+	      struct linux_binprm *bprm)
 BT_TRACEPOINT(sched_process_exit, on_exit(task), struct task_struct *task)
 
 /*

@@ -103,6 +103,33 @@ static __always_inline bool proc_verify(struct task_struct *task, struct bt_proc
 	return start / tick_ns == p->start_ticks;
 }
 
+/*
+ * A thread's CPU time as /proc/PID/stat reads it (task_sched_runtime()):
+ * se.sum_exec_runtime is brought up to date only at ticks and scheduler
+ * events, and on a VM a running thread's can lag by tens of milliseconds
+ * and then jump, which would put more CPU time in one interval than it
+ * has.  For a thread on a CPU, add the time since exec_start in that CPU's
+ * task clock: ktime minus the offset clock_calibrate() measured there.
+ */
+static __always_inline __u64 task_runtime(struct task_struct *task)
+{
+	__u64 sum = task->se.sum_exec_runtime;
+	__s64 start = task->se.exec_start, clk;
+	struct bt_clock_off *c;
+	__u32 zero = 0, cpu;
+
+	if (!task->on_cpu || !bpf_core_field_exists(task->thread_info.cpu))
+		return sum;
+	cpu = BPF_CORE_READ(task, thread_info.cpu);
+	c = bpf_map_lookup_percpu_elem(&clock_off, &zero, cpu);
+	/* the offset drifts by that CPU's IRQ and steal time since it was
+	 * measured: use it only while it is fresh */
+	if (!c || !c->jiffies || bpf_jiffies64() - c->jiffies > 2)
+		return sum;
+	clk = (__s64)bpf_ktime_get_ns() - c->off;
+	return clk > start ? sum + (clk - start) : sum;
+}
+
 SEC("iter/task")
 int iter_task(struct bpf_iter__task *ctx)
 {
@@ -134,8 +161,10 @@ int iter_task(struct bpf_iter__task *ctx)
 		t = bpf_map_lookup_elem(&threads, &tid);
 	else
 		t = thread_get(tid);
-	if (t)
-		fold_thread(task, p, t, bt_priming);
+	if (t) {
+		fold_thread_at(task, p, t, task_runtime(task), bt_priming);
+		p->read_ns = bpf_ktime_get_ns();
+	}
 	/* the threads share one mm: read it once a pass, through the first
 	 * thread that has it (the leader may have exited before the others) */
 	mm = task->mm;
@@ -235,8 +264,7 @@ static __always_inline void on_switch(struct task_struct *prev, struct task_stru
 	struct bt_proc *p;
 	__u32 tid;
 
-	if (targ_calls)
-		clock_calibrate(next, btf);
+	clock_calibrate(next, btf);
 	if (task_dead(prev, btf))
 		on_thread_dead(prev, btf);
 	if (BT_READ_BITFIELD(btf, prev, in_iowait) && proc_live(BT_READ(btf, prev, tgid))) {

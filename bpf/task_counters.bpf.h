@@ -42,10 +42,14 @@ static __always_inline void fold(__u64 *last, __u64 now, __s64 *acc, bool prime)
 		__sync_fetch_and_add(acc, (__s64)(now - old));
 }
 
-static __always_inline void fold_thread(struct task_struct *task, struct bt_proc *p,
-					struct bt_thread *t, bool prime)
+/*
+ * Fold a thread's counters; @runtime is its CPU time (se.sum_exec_runtime,
+ * or more for a running thread: task_runtime() in sched.bpf.c).
+ */
+static __always_inline void fold_thread_at(struct task_struct *task, struct bt_proc *p,
+					   struct bt_thread *t, __u64 runtime, bool prime)
 {
-	fold(&t->cpu_ns, BPF_CORE_READ(task, se.sum_exec_runtime), &p->cpu_ns, prime);
+	fold(&t->cpu_ns, runtime, &p->cpu_ns, prime);
 	if (bpf_core_field_exists(task->sched_info)) /* CONFIG_SCHED_INFO */
 		fold(&t->runq_ns, BPF_CORE_READ(task, sched_info.run_delay), &p->runq_ns, prime);
 	fold(&t->nvcsw, BPF_CORE_READ(task, nvcsw), &p->vol_cs, prime);
@@ -61,6 +65,14 @@ static __always_inline void fold_thread(struct task_struct *task, struct bt_proc
 		fold(&t->syscr, BPF_CORE_READ(task, ioac.syscr), &p->syscr, prime);
 		fold(&t->syscw, BPF_CORE_READ(task, ioac.syscw), &p->syscw, prime);
 	}
+}
+
+/* The same for a thread that is not running (or is the current one at a
+ * scheduler event): its CPU time is up to date. */
+static __always_inline void fold_thread(struct task_struct *task, struct bt_proc *p,
+					struct bt_thread *t, bool prime)
+{
+	fold_thread_at(task, p, t, BPF_CORE_READ(task, se.sum_exec_runtime), prime);
 }
 
 static __always_inline __u64 clamp_pages(long v)

@@ -63,6 +63,7 @@ struct bt_proc {
 	__u64 peak[2];
 	__u64 peak_epoch[2];
 	__u64 rss_pass; /* bt_pass of the iterator pass that last read RSS */
+	__u64 read_ns; /* ktime of the iterator's last reading of a thread */
 
 	/*
 	 * Exits in progress: the threads that passed sched_process_exit but
@@ -122,6 +123,17 @@ struct bt_event {
 	__s32 exit_code; /* exit: wait(2)-style status */
 	__u32 flags; /* exit: BT_PROC_* of the process */
 	char comm[BT_COMM_LEN];
+};
+
+/* BT_EV_EXEC: the event, then what processes.csv names the new image by */
+#define BT_EXE_LEN  256
+#define BT_ARGS_LEN 512
+struct bt_exec_event {
+	struct bt_event e;
+	__u32 args_len; /* bytes of args used: NUL-separated argv, maybe cut */
+	__u32 pad;
+	char exe[BT_EXE_LEN]; /* the path given to execve (bprm->filename) */
+	char args[BT_ARGS_LEN];
 };
 
 /*

@@ -606,6 +606,78 @@ static void test_forked_children_get_rows_and_exit_events(void **state)
 	expect_close("children cpu", "rusage", "ms", 1e6, cpu, truth, 0.05, 0);
 }
 
+/* The row of @pid in processes.csv (the newest, if the PID was reused). */
+static int process_row(const struct csv_table *t, int pid)
+{
+	int i, col = csv_table__col(t, "pid"), row = -1;
+
+	for (i = 0; i < csv_table__rows(t); i++)
+		if ((int)csv_table__u64(t, i, col) == pid)
+			row = i;
+	if (row < 0)
+		fail_msg("processes.csv has no row for pid %d", pid);
+	return row;
+}
+
+static const char *process_field(const struct csv_table *t, int pid, const char *col)
+{
+	return csv_table__get(t, process_row(t, pid), csv_table__col(t, col));
+}
+
+/*
+ * processes.csv names every process: a shell that runs forker (an exec),
+ * which forks 5 children (no exec: they run forker's program), each with
+ * its own outcome; pids join samples.csv.
+ */
+static void test_processes_csv_names_each_process(void **state)
+{
+	struct bt_ctx *c = *state;
+	unsigned long long kids[8];
+	char path[BT_PATH_MAX], err[512], want[BT_PATH_MAX + 16];
+	struct csv_table *t;
+	int i, n, sh;
+
+	bt_require_bpf();
+	bt_workload(path, "forker");
+	bt_run(&c->res, c->tmp.report, RUN_TIMEOUT_S, "-q", "-o", c->tmp.run_dir, "--", "/bin/sh",
+	       "-c", "\"$0\" 5; exit 4", path, NULL);
+	load_run(c, 4);
+	assert_int_equal(bt_report_load(&c->rep, c->tmp.report), 0);
+	c->pid = report(c, "pid");
+	n = bt_report_all(&c->rep, "child_pid", kids, 8);
+	assert_int_equal(n, 5);
+	bt_tmp_path(&c->tmp, "run/processes.csv", want);
+	t = csv_table__load(want, err, sizeof(err));
+	if (!t)
+		fail_msg("processes.csv: %s", err);
+	assert_string_equal(csv_table__header(t, 0), "pid");
+	assert_int_equal(csv_table__cols(t), 8);
+	/* one row per process that has samples, and no more */
+	assert_int_equal(csv_table__rows(t), 7);
+	sh = atoi(process_field(t, c->pid, "ppid"));
+	assert_string_equal(process_field(t, sh, "comm"), "sh");
+	assert_string_equal(process_field(t, sh, "outcome"), "code=4");
+	assert_true(bt_samples_rows(&c->rd, sh) >= 1);
+	assert_string_equal(process_field(t, c->pid, "comm"), "forker");
+	assert_string_equal(process_field(t, c->pid, "exe"), path);
+	snprintf(want, sizeof(want), "%s 5", path);
+	assert_string_equal(process_field(t, c->pid, "cmdline"), want);
+	assert_string_equal(process_field(t, c->pid, "outcome"), "code=0");
+	for (i = 0; i < n; i++) {
+		assert_int_equal(atoi(process_field(t, kids[i], "ppid")), c->pid);
+		assert_string_equal(process_field(t, kids[i], "exe"), path);
+		snprintf(want, sizeof(want), "code=%d", i % 7);
+		assert_string_equal(process_field(t, kids[i], "outcome"), want);
+		/* born and ended inside the run, after their parent started */
+		assert_true(atof(process_field(t, kids[i], "start_s")) >=
+			    atof(process_field(t, c->pid, "start_s")));
+		assert_true(atof(process_field(t, kids[i], "end_s")) >=
+			    atof(process_field(t, kids[i], "start_s")));
+		assert_true(bt_samples_rows(&c->rd, kids[i]) >= 1);
+	}
+	csv_table__free(t);
+}
+
 static void test_short_lived_process_gets_row(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -822,6 +894,7 @@ int main(int argc, char **argv)
 	    T(test_exit_storm_totals_match_rusage),
 	    T(test_big_exit_counts_its_teardown),
 	    T(test_forked_children_get_rows_and_exit_events),
+	    T(test_processes_csv_names_each_process),
 	    T(test_short_lived_process_gets_row),
 	    T(test_exit_code_is_passed_through),
 	    T(test_exit_code_is_passed_through_under_load),

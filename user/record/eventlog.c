@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include "bt_abi.h"
 #include "record/eventlog.h"
+#include "record/proctable.h"
 #include "rundir/escape.h"
 #include "rundir/out.h"
 
@@ -62,14 +63,18 @@ int eventlog__handle(void *ctx, void *data, size_t len)
 	case BT_EV_FORK:
 		snprintf(detail, sizeof(detail), "parent=%u", e->aux);
 		eventlog__write(el, e->ts_ns, e->pid, e->tid, "fork", detail);
+		proctable__fork(el->procs, e->pid, e->aux, e->ts_ns, e->comm);
 		break;
 	case BT_EV_EXEC:
 		snprintf(detail, sizeof(detail), "%.*s", BT_COMM_LEN, e->comm);
 		eventlog__write(el, e->ts_ns, e->pid, e->tid, "exec", detail);
+		if (len >= sizeof(struct bt_exec_event))
+			proctable__exec(el->procs, data);
 		break;
 	case BT_EV_EXIT:
 		eventlog__status_str(e->exit_code, detail, sizeof(detail));
 		eventlog__write(el, e->ts_ns, e->pid, e->tid, "exit", detail);
+		proctable__exit(el->procs, e->pid, e->ts_ns, e->exit_code, e->flags & BT_PROC_OOM);
 		if (is_root(el, e->pid))
 			el->root_exit_seen = true;
 		break;

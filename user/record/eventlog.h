@@ -10,6 +10,7 @@
 
 struct bt_pyfunc;
 struct out;
+struct proctable;
 
 struct eventlog {
 	struct out *out;
@@ -25,6 +26,7 @@ struct eventlog {
 	 * fills in the event's detail; NULL: none expected */
 	int (*on_pyfunc)(void *ctx, const struct bt_pyfunc *e, char *detail, size_t len);
 	void *pyfunc_ctx;
+	struct proctable *procs; /* told of forks, execs and exits; may be NULL */
 };
 
 extern const char *const events_header;

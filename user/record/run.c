@@ -22,6 +22,7 @@
 #include "record/interval.h"
 #include "record/loader.h"
 #include "record/meta.h"
+#include "record/proctable.h"
 #include "record/run.h"
 #include "record/runfiles.h"
 #include "record/runstate.h"
@@ -503,7 +504,7 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 		if (stop_signal || (deadline && now >= deadline) || r->reaped)
 			last = true;
 		if (now >= next_tick || last || el->root_exit_seen) {
-			ret = sampler__tick(r->sampler, now);
+			ret = sampler__tick(r->sampler, &now);
 			if (ret) {
 				if (out__error(r->samples))
 					runfiles__check(r);
@@ -555,6 +556,7 @@ static void cleanup(struct run *r)
 	int i;
 
 	python__free(&r->py);
+	proctable__free(r->ptab);
 	sampler__free(r->sampler);
 	tracer__destroy(r->tracer);
 	if (r->rd)
@@ -773,6 +775,11 @@ int run__main(const struct opts *o)
 	el.start_ns = r.start_mono_ns;
 	el.on_pyfunc = on_pyfunc;
 	el.pyfunc_ctx = &r;
+	r.ptab = proctable__new();
+	el.procs = r.ptab;
+	sampler__set_proctable(r.sampler, r.ptab);
+	for (i = 0; i < r.nprocs; i++)
+		proctable__seen(r.ptab, r.procs[i].pid, r.start_mono_ns);
 	if (calls__init(&r.calls, r.calls_out, &r.probes, r.start_mono_ns, sysconf(_SC_PAGESIZE))) {
 		warn("out of memory");
 		goto discard;
@@ -806,6 +813,8 @@ int run__main(const struct opts *o)
 	runfiles__release_space(&r);
 	finish_functions(&r);
 	python__finish(&r.py, true);
+	if (r.processes_out)
+		proctable__write(r.ptab, r.processes_out, r.start_mono_ns);
 	runfiles__finish(&r);
 	/* from the closed logs; before meta.json, which says whether it exists */
 	if (o->perfetto && !r.error[0]) {

@@ -17,6 +17,7 @@
 #include "record/eventlog.h"
 #include "record/runfiles.h"
 #include "record/runstate.h"
+#include "record/proctable.h"
 #include "record/sampler.h"
 #include "rundir/fscred.h"
 #include "rundir/out.h"
@@ -50,14 +51,17 @@ struct log_file {
 	const char *name;
 };
 
-/* The logs, in the order they are checked: into lf[4], returns how many. */
+#define NLOGS 5
+
+/* The logs, in the order they are checked: into lf[NLOGS], returns how many. */
 static int log_files(struct run *r, struct log_file *lf)
 {
 	lf[0] = (struct log_file){&r->samples, "samples.csv"};
 	lf[1] = (struct log_file){&r->events, "events.csv"};
 	lf[2] = (struct log_file){&r->calls_out, "calls.csv"};
 	lf[3] = (struct log_file){&r->functions_out, "functions.csv"};
-	return 4;
+	lf[4] = (struct log_file){&r->processes_out, "processes.csv"};
+	return NLOGS;
 }
 
 /* "writing DIR/NAME[.gz]: what" as the run's error, unless one is set. */
@@ -72,7 +76,7 @@ static void log_error(struct run *r, const char *name, int err)
 /* A write to a log failed (the error is sticky, so one check finds it). */
 int runfiles__check(struct run *r)
 {
-	struct log_file lf[4];
+	struct log_file lf[NLOGS];
 	int i, n = log_files(r, lf), e;
 
 	for (i = 0; i < n; i++) {
@@ -89,7 +93,7 @@ int runfiles__check(struct run *r)
 
 int runfiles__flush(struct run *r)
 {
-	struct log_file lf[4];
+	struct log_file lf[NLOGS];
 	int i, n = log_files(r, lf);
 
 	for (i = 0; i < n; i++)
@@ -104,7 +108,7 @@ int runfiles__flush(struct run *r)
  */
 void runfiles__finish(struct run *r)
 {
-	struct log_file lf[4];
+	struct log_file lf[NLOGS];
 	int i, n = log_files(r, lf), e;
 	__u64 rows;
 
@@ -140,10 +144,11 @@ void runfiles__finish(struct run *r)
  */
 #define LOGS_RESERVE ".logs.reserve"
 /*
- * a block for each of the four logs' last rows; what does not fit is cut
- * back to whole rows (out.h), which needs no room at all
+ * a block for each log's last rows, and processes.csv's start (it is
+ * written at the end); what does not fit is cut back to whole rows
+ * (out.h), which needs no room at all
  */
-#define LOGS_TAIL_RESERVE (4 * 4096)
+#define LOGS_TAIL_RESERVE (NLOGS * 4096 + 64 * 1024)
 /* the final meta.json's fields beyond the first one's */
 #define META_END_RESERVE (16 * 1024)
 
@@ -238,7 +243,8 @@ int runfiles__setup(struct run *r)
 	}
 	r->samples = open_log(r, "samples.csv", samples_header);
 	r->events = open_log(r, "events.csv", events_header);
-	if (!r->samples || !r->events)
+	r->processes_out = open_log(r, "processes.csv", processes_header);
+	if (!r->samples || !r->events || !r->processes_out)
 		return -EIO;
 	if (r->tracing_calls) {
 		r->calls_out = open_log(r, "calls.csv", calls_header);
@@ -265,7 +271,8 @@ void runfiles__discard(struct run *r)
 	out__close(r->events);
 	out__close(r->calls_out);
 	out__close(r->functions_out);
-	r->samples = r->events = r->calls_out = r->functions_out = NULL;
+	out__close(r->processes_out);
+	r->samples = r->events = r->calls_out = r->functions_out = r->processes_out = NULL;
 	rundir__discard(r->rd);
 	r->rd = NULL;
 }

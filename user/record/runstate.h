@@ -18,6 +18,7 @@
 #include "record/target.h"
 
 struct out;
+struct proctable;
 struct rundir;
 struct sampler;
 struct tracer;
@@ -38,6 +39,8 @@ struct run {
 	struct sampler *sampler;
 	struct rundir *rd;
 	struct out *samples, *events;
+	struct out *processes_out; /* processes.csv, written at the end */
+	struct proctable *ptab; /* its rows */
 	struct out *calls_out, *functions_out; /* with --uprobe */
 	struct probes probes;
 	struct python py; /* -u py:SPEC; its functions join probes as they are named */

@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include "bt_abi.h"
 #include "record/loader.h"
+#include "record/proctable.h"
 #include "record/sampler.h"
 #include "rundir/escape.h"
 #include "rundir/out.h"
@@ -19,6 +20,8 @@ const char *const samples_header =
 struct prev {
 	__u32 tgid;
 	__u64 cpu_clock; /* its CPU clock when last collected */
+	__u64 kread_ns; /* bt_proc.read_ns last seen */
+	__u64 at_ns; /* when the counters of its last row were read */
 	struct bt_proc p;
 };
 
@@ -36,6 +39,7 @@ struct sampler {
 	__u32 *dead; /* keys to delete after a pass */
 	size_t ndead, dead_cap;
 	struct run_stats st;
+	struct proctable *ptab;
 };
 
 struct sampler *sampler__new(struct tracer *t, struct out *samples, __u64 start_ns,
@@ -136,7 +140,7 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 	struct bt_proc *pp = &pv->p;
 	__u64 ps = s->page_size, slot = closed_epoch & 1;
 	__u64 cpu, runq, vcs, ics, minf, majf, rd, wr, ops, iow, rch, wch, scr, scw;
-	__u64 rss_prev, rss_now, peak;
+	__u64 rss_prev, rss_now, peak, t_read, pct, nthr;
 	struct out *o = s->out;
 	struct bt_proc lv;
 
@@ -176,6 +180,19 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 			 iow, (cur->flags & BT_PROC_DEAD) ? 0 : cur->threads, rch, wch, scr, scw };
 	size_t i;
 
+	/* cpu_pct over the time between the two readings of this process's
+	 * clock, which the tick's own length misses by the iterator's
+	 * scheduling (tens of us: 100.6% of a single thread at -i 10ms).  A
+	 * process the tick did not read (it did not run) or that died is as
+	 * of now. */
+	t_read = now_ns;
+	if (cur->read_ns && cur->read_ns != pv->kread_ns && !(cur->flags & BT_PROC_DEAD))
+		t_read = cur->read_ns;
+	if (pv->at_ns && t_read > pv->at_ns)
+		dt = t_read - pv->at_ns;
+	pv->at_ns = t_read;
+	pv->kread_ns = cur->read_ns;
+
 	out__time_s(o, now_ns - s->start_ns);
 	out__putc(o, ',');
 	out__u64(o, tgid);
@@ -184,8 +201,14 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 	out__putc(o, ',');
 	out__u64(o, cpu);
 	out__putc(o, ',');
-	/* percent of one CPU, one decimal, from integers */
-	out__fixed(o, dt ? (cpu * 1000 + dt / 2) / dt : 0, 1, 1);
+	/* percent of one CPU, one decimal, from integers; never more than
+	 * its threads could run (cpu_ns is left as the kernel counted it) */
+	pct = dt ? (cpu * 1000 + dt / 2) / dt : 0;
+	nthr = cur->threads > pp->threads ? cur->threads : pp->threads;
+	if (nthr && pct > nthr * 1000ULL)
+		pct = nthr * 1000ULL;
+	pp->threads = cur->threads;
+	out__fixed(o, pct, 1, 1);
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++) {
 		out__putc(o, ',');
 		out__u64(o, cols[i]);
@@ -244,11 +267,19 @@ static bool ran_since(struct sampler *s, __u32 tgid)
 	return true;
 }
 
-int sampler__tick(struct sampler *s, __u64 now_ns)
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int sampler__tick(struct sampler *s, __u64 *read_ns)
 {
 	int fd = tracer__procs_fd(s->tracer), ret;
 	__u32 key, next, *kp = NULL;
-	__u64 closed, dt = now_ns - s->last_ns;
+	__u64 closed, dt, now_ns;
 	struct bt_proc cur;
 	struct prev *pv;
 	size_t i;
@@ -262,6 +293,10 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 		    (ran_since(s, key) && push(&s->ran, &s->nran, &s->ran_cap, key)))
 			return -ENOMEM;
 	}
+	now_ns = mono_ns();
+	dt = now_ns - s->last_ns;
+	if (read_ns)
+		*read_ns = now_ns;
 	if (s->nran) {
 		ret = tracer__collect(s->tracer, s->ran, s->nran, false);
 		if (ret)
@@ -284,6 +319,8 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 		pv = prev_find(s, key, true);
 		if (!pv)
 			return -ENOMEM;
+		if (!pv->at_ns)
+			proctable__seen(s->ptab, key, now_ns);
 		row(s, key, pv, &cur, closed, now_ns, dt);
 		if (cur.flags & BT_PROC_DEAD) {
 			if (cur.flags & BT_PROC_ROOT)
@@ -300,6 +337,12 @@ int sampler__tick(struct sampler *s, __u64 now_ns)
 	}
 	s->last_ns = now_ns;
 	return out__error(s->out);
+}
+
+void sampler__set_proctable(struct sampler *s, struct proctable *t)
+{
+	if (s)
+		s->ptab = t;
 }
 
 const struct run_stats *sampler__stats(const struct sampler *s)

@@ -11,6 +11,7 @@
 struct out;
 struct tracer;
 struct sampler;
+struct proctable;
 
 /* Whole-run figures for the status line, the summary and meta.json. */
 struct run_stats {
@@ -30,8 +31,15 @@ struct run_stats {
 
 struct sampler *sampler__new(struct tracer *t, struct out *samples, __u64 start_ns,
 			     long page_size);
-/* Collect and write the interval that ends at now_ns. */
-int sampler__tick(struct sampler *s, __u64 now_ns);
+/*
+ * Collect and write the interval that ends now.  The rows are stamped
+ * with the CLOCK_MONOTONIC time the counters were read, taken just before
+ * reading them, so that an interval's CPU time never exceeds its length;
+ * returns it in *read_ns (may be NULL).
+ */
+int sampler__tick(struct sampler *s, __u64 *read_ns);
+/* Processes first seen in a tick (-a, or -p threads' groups) are added to @t. */
+void sampler__set_proctable(struct sampler *s, struct proctable *t);
 const struct run_stats *sampler__stats(const struct sampler *s);
 void sampler__free(struct sampler *s);
 
