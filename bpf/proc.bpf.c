@@ -91,6 +91,8 @@ static __always_inline void on_exit(struct task_struct *task)
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	__u32 tid = BPF_CORE_READ(task, pid);
 	bool group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
+	struct mm_struct *mm;
+	__u64 rss, hw;
 	struct bt_thread *t;
 	struct bt_proc *p;
 	__u64 old, add;
@@ -99,8 +101,16 @@ static __always_inline void on_exit(struct task_struct *task)
 	p = bpf_map_lookup_elem(&procs, &tgid);
 	if (!p || (p->flags & BT_PROC_GONE))
 		return;
-	if (group_dead)
+	if (group_dead) {
 		proc_exit_status(task, p);
+		/* since v6.16 the memory is still there: the final VmHWM */
+		mm = BPF_CORE_READ(task, mm);
+		if (mm) {
+			rss = rss_total(mm);
+			hw = BPF_CORE_READ(mm, hiwater_rss);
+			p->hwm = hw > rss ? hw : rss;
+		}
+	}
 	t = thread_get(tid);
 	if (t) {
 		fold_thread(task, p, t, false);

@@ -169,8 +169,11 @@ int iter_task(struct bpf_iter__task *ctx)
 	 * thread that has it (the leader may have exited before the others) */
 	mm = task->mm;
 	if (mm && p->rss_pass != bt_pass) {
+		__u64 rss = read_rss(mm, p), hw = mm->hiwater_rss;
+
 		p->rss_pass = bt_pass;
-		peak_raise(p, read_rss(mm, p));
+		p->hwm = hw > rss ? hw : rss;
+		peak_raise(p, rss);
 	}
 	if (tid == tgid && task->exit_state && !(__u32)p->exiting &&
 	    BPF_CORE_READ(task, signal, live.counter) == 0) {

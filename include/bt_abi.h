@@ -64,6 +64,9 @@ struct bt_proc {
 	__u64 peak_epoch[2];
 	__u64 rss_pass; /* bt_pass of the iterator pass that last read RSS */
 	__u64 read_ns; /* ktime of the iterator's last reading of a thread */
+	/* VmHWM at the last reading (pages): max(mm->hiwater_rss, RSS); a
+	 * peak is never above what the kernel itself could have seen */
+	__u64 hwm;
 
 	/*
 	 * Exits in progress: the threads that passed sched_process_exit but

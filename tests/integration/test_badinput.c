@@ -809,8 +809,9 @@ static void test_sudo_files_belong_to_user(void **state)
 	run_as_sudo(c, 65534, 65534, report);
 	assert_int_equal(c->res.status, 0);
 	print_message("%s:\n", c->tmp.run_dir);
-	/* meta, samples, events, calls, functions, trace.json, report.html */
-	assert_int_equal(expect_owned(c->tmp.run_dir, 65534, 65534), 7);
+	/* meta, samples, events, processes, calls, functions, trace.json,
+	 * report.html */
+	assert_int_equal(expect_owned(c->tmp.run_dir, 65534, 65534), 8);
 
 	run_as_sudo(c, 65534, 65534, nochown);
 	assert_int_equal(c->res.status, 0);

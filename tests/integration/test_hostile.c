@@ -269,7 +269,7 @@ static void trace_hostile(struct bt_ctx *c, const char *name, const char *const 
 	 */
 	want = csv_text(comm);
 	want_exec = csv_text(exec_comm);
-	s = load_csv(c, "samples.csv", 21);
+	s = load_csv(c, "samples.csv", 25);
 	rows = renamed = 0;
 	for (r = 0; r < csv_table__rows(s); r++) {
 		if (csv_table__u64(s, r, csv_table__col(s, "pid")) != pid)
@@ -289,6 +289,27 @@ static void trace_hostile(struct bt_ctx *c, const char *name, const char *const 
 			rows++;
 		}
 	assert_int_equal(rows, 1);
+	/* processes.csv: the exec'd name, path and arguments, as given */
+	{
+		struct csv_table *pt = load_csv(c, "processes.csv", 8);
+
+		for (r = 0, rows = 0; r < csv_table__rows(pt); r++) {
+			if (csv_table__u64(pt, r, 0) != pid)
+				continue;
+			rows++;
+			assert_string_equal(csv_table__get(pt, r, 4), want_exec);
+			raw = csv_text(exe);
+			if (strlen(exe) < 255)
+				assert_string_equal(csv_table__get(pt, r, 5), raw);
+			free(raw);
+			raw = csv_text(cmdline);
+			if (strlen(cmdline) < 512)
+				assert_string_equal(csv_table__get(pt, r, 6), raw);
+			free(raw);
+		}
+		assert_int_equal(rows, 1);
+		csv_table__free(pt);
+	}
 	calls = load_csv(c, "calls.csv", 15);
 	assert_int_equal(csv_table__rows(calls), atoi(ODD_CALLS));
 	for (r = 0; r < csv_table__rows(calls); r++)
@@ -568,7 +589,7 @@ static long disk_full(struct bt_ctx *c, bool gzip, const char *const cmd[])
 
 	/* every log ends on a whole row, and meta.json counts what is there */
 	snprintf(name, sizeof(name), "samples.csv%s", ext);
-	t = load_csv(c, name, 21);
+	t = load_csv(c, name, 25);
 	assert_int_equal(json_value__u64(json_value__path(root, "totals.sample_rows"), &kept), 0);
 	assert_int_equal(csv_table__rows(t), kept);
 	csv_table__free(t);

@@ -347,8 +347,19 @@ static void test_rss_spike_between_samples_matches_vmhwm(void **state)
 	trace_workload(c, "1s", 0, "rss_spike", "128", "20", "1500", "700", NULL);
 	hwm = report(c, "vmhwm_bytes");
 	assert_true(hwm >= 128 * MiB);
-	expect_close("rss peak", "VmHWM", "MiB", MiB,
-		     bt_samples_max(&c->rd, c->pid, "rss_peak_bytes"), hwm, 0.03, 0);
+	/* never above what the kernel saw; below by at most the per-CPU
+	 * parts of the counters the hot path cannot sum (a batch of
+	 * max(32, 2 x CPUs) pages per CPU, for file, anon and shmem) */
+	{
+		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+		double batch = (ncpu * 2 > 32 ? ncpu * 2 : 32) * 4096.0;
+		double peak = bt_samples_max(&c->rd, c->pid, "rss_peak_bytes");
+
+		print_message("rss peak %.0f bytes, VmHWM %.0f (allowed %.0f below)\n", peak, hwm,
+			      3 * ncpu * batch);
+		assert_true(peak <= hwm);
+		assert_true(peak >= hwm - 3 * ncpu * batch);
+	}
 	/*
 	 * rss_bytes is the level at the end of each interval: the spike must not
 	 * show there (if it did, the peak above proved nothing).  On a loaded

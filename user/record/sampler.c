@@ -169,6 +169,11 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 		lv.rss_file = lv.rss_anon = lv.rss_shmem = lv.rss_swap = 0;
 	rss_now = lv.rss_file + lv.rss_anon + lv.rss_shmem;
 	peak = cur->peak_epoch[slot] == closed_epoch ? cur->peak[slot] : 0;
+	/* the rss_stat hot path reads the counters' global values, which
+	 * can overshoot by the per-CPU parts not folded in yet: never above
+	 * the VmHWM the kernel reports */
+	if (cur->hwm && peak > cur->hwm)
+		peak = cur->hwm;
 	/* the interval began at the previous level and ended at this one */
 	peak = max3(peak, rss_prev, rss_now);
 	pp->rss_file = lv.rss_file;
