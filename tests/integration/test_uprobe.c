@@ -16,7 +16,10 @@
 
 #include "filter.h"
 
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,6 +263,123 @@ static void test_libc_in_foreign_program(void **state)
 	assert_int_equal(n, 2000);
 	assert_int_equal(call_rows(&cr, "write"), 2000);
 	calls_run_free(&cr);
+}
+
+/* The first byte of libc's malloc() in process @pid: 0xcc when a
+ * breakpoint is there; -1 if it cannot be read. */
+static int libc_malloc_byte(pid_t pid)
+{
+	static unsigned long off;
+	char path[64], line[512];
+	unsigned long base = 0, lo;
+	unsigned char b;
+	FILE *f;
+	int fd;
+
+	if (!off) {
+		void *h = dlopen("libc.so.6", RTLD_NOW | RTLD_NOLOAD);
+		void *m = h ? dlsym(h, "malloc") : NULL;
+		unsigned long self = 0;
+
+		f = fopen("/proc/self/maps", "re");
+		while (f && fgets(line, sizeof(line), f))
+			if (strstr(line, "/libc.so.6") && strstr(line, " 00000000 ") &&
+			    sscanf(line, "%lx-", &lo) == 1 && !self)
+				self = lo;
+		if (f)
+			fclose(f);
+		if (!m || !self)
+			return -1;
+		off = (unsigned long)m - self;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "/libc.so.6") && strstr(line, " 00000000 ") &&
+		    sscanf(line, "%lx-", &lo) == 1 && !base)
+			base = lo;
+	if (f)
+		fclose(f);
+	if (!base)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &b, 1, base + off) != 1)
+		b = 0;
+	close(fd);
+	return b;
+}
+
+/* A running process whose parent is @ppid and whose comm is @comm; 0 if none. */
+static pid_t child_named(pid_t ppid, const char *comm)
+{
+	char path[320], buf[512];
+	struct dirent *d;
+	pid_t found = 0;
+	DIR *dir = opendir("/proc");
+	int pp;
+
+	while (dir && !found && (d = readdir(dir))) {
+		FILE *f;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", d->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) && strstr(buf, comm) &&
+		    sscanf(strrchr(buf, ')') + 2, "%*c %d", &pp) == 1 && pp == ppid)
+			found = atoi(d->d_name);
+		fclose(f);
+	}
+	if (dir)
+		closedir(dir);
+	return found;
+}
+
+/*
+ * -u libc:malloc puts breakpoints in the traced processes only: a child
+ * the command forks and execs has them, a process nobody traces does not
+ * (it would trap on every malloc).
+ */
+static void test_library_probes_only_in_traced_processes(void **state)
+{
+	struct bt_ctx *c = *state;
+	const char *const bystander[] = {"/bin/sleep", "30", NULL};
+	const char *const argv[] = {bt_benchtrace(), "-q", "-o", c->tmp.run_dir, "-u", "libc:malloc",
+				    "--", "/bin/sh", "-c", "/bin/sleep 4; true", NULL};
+	struct bt_proc other, bt;
+	struct bt_result res;
+	pid_t sh = 0, child = 0;
+	int traced = -1, untraced;
+	double t0;
+
+	bt_require_bpf();
+	assert_int_equal(bt_spawn(&other, NULL, bystander), 0);
+	assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
+	/* benchtrace -> sh -> sleep; wait for the sleep to carry the probes */
+	for (t0 = bt_now(); bt_now() - t0 < 20 && traced != 0xcc; bt_sleep_ms(20)) {
+		if (!sh)
+			sh = child_named(bt.pid, "(sh)");
+		if (sh && !child)
+			child = child_named(sh, "(sleep)");
+		if (child)
+			traced = libc_malloc_byte(child);
+	}
+	untraced = libc_malloc_byte(other.pid);
+	print_message("malloc's first byte: traced child 0x%x, untraced process 0x%x\n", traced,
+		      untraced);
+	kill(other.pid, SIGKILL);
+	bt_wait(&other, &res, 5);
+	bt_wait(&bt, &res, 60);
+	assert_int_equal(res.status, 0);
+	if (traced != 0xcc)
+		fail_msg("the traced child (pid %d) has no breakpoint in malloc", (int)child);
+	assert_true(untraced >= 0);
+	assert_int_not_equal(untraced, 0xcc);
 }
 
 /* ---- resources per call ---- */
@@ -918,6 +1038,7 @@ int main(int argc, char **argv)
 	    T(test_threads_exact_count),
 	    T(test_library_built_here),
 	    T(test_libc_in_foreign_program),
+	    T(test_library_probes_only_in_traced_processes),
 	    T(test_cpu_of_a_burning_call),
 	    T(test_cpu_of_short_calls),
 	    T(test_sleeping_call_is_blocked),

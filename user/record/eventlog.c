@@ -64,6 +64,8 @@ int eventlog__handle(void *ctx, void *data, size_t len)
 		snprintf(detail, sizeof(detail), "parent=%u", e->aux);
 		eventlog__write(el, e->ts_ns, e->pid, e->tid, "fork", detail);
 		proctable__fork(el->procs, e->pid, e->aux, e->ts_ns, e->comm);
+		if (el->on_fork)
+			el->on_fork(el->fork_ctx, e->pid);
 		break;
 	case BT_EV_EXEC:
 		snprintf(detail, sizeof(detail), "%.*s", BT_COMM_LEN, e->comm);

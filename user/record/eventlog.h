@@ -27,6 +27,9 @@ struct eventlog {
 	int (*on_pyfunc)(void *ctx, const struct bt_pyfunc *e, char *detail, size_t len);
 	void *pyfunc_ctx;
 	struct proctable *procs; /* told of forks, execs and exits; may be NULL */
+	/* a traced process forked (not a thread); NULL: nothing to do */
+	void (*on_fork)(void *ctx, __u32 pid);
+	void *fork_ctx;
 };
 
 extern const char *const events_header;

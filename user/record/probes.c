@@ -437,8 +437,18 @@ static bool contains(const __u64 *v, int n, __u64 x)
 	return false;
 }
 
+bool probes__any_shared(const struct probes *ps, const char *target_exe)
+{
+	int i;
+
+	for (i = 0; i < ps->n; i++)
+		if (!is_target_program(ps, i, target_exe))
+			return true;
+	return false;
+}
+
 int probes__attach(const struct probes *ps, struct tracer *t, pid_t pid, const char *target_exe,
-		   bool note)
+		   enum probe_files which, bool note)
 {
 	const struct probe *p;
 	__u64 *offs[3], *cookies[3];
@@ -461,11 +471,14 @@ int probes__attach(const struct probes *ps, struct tracer *t, pid_t pid, const c
 	for (i = 0; i < ps->n && !ret; i++) {
 		if (file_attached_before(ps, i))
 			continue; /* its file was done with an earlier probe's */
+		if ((which == PROBE_FILES_PROGRAM && !is_target_program(ps, i, target_exe)) ||
+		    (which == PROBE_FILES_SHARED && is_target_program(ps, i, target_exe)))
+			continue;
 		if (note && !is_target_program(ps, i, target_exe))
-			warn("note: %s is shared: its probes fire in every process that uses it "
-			     "(only the traced ones' calls are kept, but the others pay about a "
-			     "microsecond a call); --no-children confines them to the target",
-			     ps->p[i].binary);
+			warn("note: %s is shared: with more than %d traced processes its probes "
+			     "fire in every process that uses it (only the traced ones' calls "
+			     "are kept, but the others pay for a trap a call)",
+			     ps->p[i].binary, PROBES_PER_PROCESS_MAX);
 		memset(n, 0, sizeof(n));
 		for (j = i; j < ps->n; j++) {
 			p = &ps->p[j];
@@ -487,6 +500,10 @@ int probes__attach(const struct probes *ps, struct tracer *t, pid_t pid, const c
 		for (k = 0; k < 3 && !ret; k++)
 			ret = tracer__attach_probes(t, k, ps->p[i].path, offs[k], cookies[k], n[k],
 						    pid, err, sizeof(err));
+		if (ret == -ESRCH && pid > 0) {
+			ret = 0; /* the process is gone already */
+			break;
+		}
 		if (ret)
 			warn("%s", err);
 	}

@@ -13,6 +13,13 @@
 
 /* A glob matching more than this many functions is attached, with a note. */
 #define BT_PROBES_MANY 100
+/*
+ * Shared libraries get their probes per traced process (a pid-filtered
+ * link each), so that other processes never trap in them; past this many
+ * processes, one set of links in every process instead (closing a link
+ * waits for an RCU grace period, so each set costs time at the end).
+ */
+#define PROBES_PER_PROCESS_MAX 256
 
 struct probe {
 	char *spec;   /* as the user wrote it */
@@ -49,15 +56,24 @@ int probes__resolve(struct probes *ps, char *const *specs, int nspecs, const cha
 		    bool cxx, char *err, size_t errlen);
 struct tracer;
 
+/* Which of the probes' files probes__attach() takes. */
+enum probe_files {
+	PROBE_FILES_ALL,
+	PROBE_FILES_PROGRAM, /* the target's own program (and any non-.so file) */
+	PROBE_FILES_SHARED, /* shared libraries, which other programs map too */
+};
+
 /*
- * Attach every probe through t: in process pid alone (> 0), or in every
- * process that maps its file (-1), the BPF side keeping the traced ones.
- * One set of links per file.  With note, say so once for each shared
- * library (a file other than target_exe that other programs may use).
- * Errors are printed; returns 0 or -errno.
+ * Attach the probes of @which files through t: in process pid alone (> 0),
+ * or in every process that maps its file (-1), the BPF side keeping the
+ * traced ones.  One set of links per file.  With note, say so once for
+ * each shared library attached in every process.  Errors are printed;
+ * returns 0 or -errno.
  */
 int probes__attach(const struct probes *ps, struct tracer *t, pid_t pid, const char *target_exe,
-		   bool note);
+		   enum probe_files which, bool note);
+/* Whether any probe is in a shared library (not target_exe's program). */
+bool probes__any_shared(const struct probes *ps, const char *target_exe);
 /* Whether the target can throw C++ exceptions: it links a C++ runtime. */
 bool probes__target_cxx(const char *exe, pid_t pid);
 /*

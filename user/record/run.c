@@ -575,16 +575,59 @@ static void cleanup(struct run *r)
  * that maps the binary and the BPF side keeps the traced ones, so children
  * and exec'd programs are covered from their first call.
  */
+static const char *target_exe(const struct run *r)
+{
+	return r->nprocs ? r->procs[0].exe : NULL;
+}
+
 static int attach_probes(struct run *r)
 {
 	const struct opts *o = r->opts;
 	pid_t pid = -1;
+	int i, ret;
 
 	if (o->no_children && ((o->mode == BT_MODE_COMMAND && r->child.pid > 0) ||
 			       (o->mode == BT_MODE_PIDS && r->nprocs == 1)))
 		pid = r->procs[0].pid;
-	return probes__attach(&r->probes, r->tracer, pid, r->nprocs ? r->procs[0].exe : NULL,
+	if (pid < 0 && o->mode != BT_MODE_ALL && probes__any_shared(&r->probes, target_exe(r))) {
+		/* a library's probes only in the traced processes: a link
+		 * filtered by PID for each, the children's as they fork */
+		ret = probes__attach(&r->probes, r->tracer, -1, target_exe(r), PROBE_FILES_PROGRAM,
+				     false);
+		for (i = 0; i < r->nprocs && !ret; i++)
+			ret = probes__attach(&r->probes, r->tracer, r->procs[i].pid, target_exe(r),
+					     PROBE_FILES_SHARED, false);
+		r->lib_procs = r->nprocs;
+		r->libs_per_process = !ret;
+		return ret;
+	}
+	return probes__attach(&r->probes, r->tracer, pid, target_exe(r), PROBE_FILES_ALL,
 			      pid < 0 && !o->quiet && o->mode != BT_MODE_ALL);
+}
+
+/*
+ * A traced process forked: its library probes.  It inherits its parent's
+ * breakpoints, but a link filtered by PID runs for that PID alone, so its
+ * calls into libraries count from here (a fraction of a millisecond after
+ * the fork).  Past PROBES_PER_PROCESS_MAX processes, one set of links for
+ * every process replaces them (closed first: never two links on a call).
+ */
+static void on_fork(void *ctx, __u32 pid)
+{
+	struct run *r = ctx;
+
+	if (!r->libs_per_process)
+		return;
+	if (r->lib_procs < PROBES_PER_PROCESS_MAX) {
+		r->lib_procs++;
+		probes__attach(&r->probes, r->tracer, pid, target_exe(r), PROBE_FILES_SHARED,
+			       false);
+		return;
+	}
+	r->libs_per_process = false;
+	tracer__detach_funcs(r->tracer);
+	probes__attach(&r->probes, r->tracer, -1, target_exe(r), PROBE_FILES_ALL,
+		       !r->opts->quiet);
 }
 
 /* A Python function named by its interpreter, or one that cannot be traced. */
@@ -775,6 +818,8 @@ int run__main(const struct opts *o)
 	el.start_ns = r.start_mono_ns;
 	el.on_pyfunc = on_pyfunc;
 	el.pyfunc_ctx = &r;
+	el.on_fork = on_fork;
+	el.fork_ctx = &r;
 	r.ptab = proctable__new();
 	el.procs = r.ptab;
 	sampler__set_proctable(r.sampler, r.ptab);

@@ -41,6 +41,9 @@ struct run {
 	struct out *samples, *events;
 	struct out *processes_out; /* processes.csv, written at the end */
 	struct proctable *ptab; /* its rows */
+	/* library probes placed per traced process (run.c on_fork()) */
+	bool libs_per_process;
+	int lib_procs;
 	struct out *calls_out, *functions_out; /* with --uprobe */
 	struct probes probes;
 	struct python py; /* -u py:SPEC; its functions join probes as they are named */
