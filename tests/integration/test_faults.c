@@ -56,7 +56,7 @@
 	"rss_peak_bytes,read_bytes,write_bytes"
 #define FUNCTIONS_HEADER                                                                           \
 	"func,binary,calls,total_ns,mean_ns,min_ns,p50_ns,p90_ns,p99_ns,max_ns,cpu_ns,minflt,"     \
-	"majflt,read_bytes,write_bytes"
+	"majflt,read_bytes,write_bytes,probe_ns"
 
 /* ---- BPF objects: what benchtrace holds, and that it is all gone after ---- */
 

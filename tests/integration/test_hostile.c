@@ -315,7 +315,7 @@ static void trace_hostile(struct bt_ctx *c, const char *name, const char *const 
 	for (r = 0; r < csv_table__rows(calls); r++)
 		assert_string_equal(csv_table__get(calls, r, csv_table__col(calls, "func")),
 				    ODD_SYMBOL);
-	f = load_csv(c, "functions.csv", 15);
+	f = load_csv(c, "functions.csv", 16);
 	assert_int_equal(csv_table__rows(f), 1);
 	assert_string_equal(csv_table__get(f, 0, 0), ODD_SYMBOL);
 	raw = csv_text(exe);

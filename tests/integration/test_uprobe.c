@@ -38,7 +38,7 @@
 	"rss_peak_bytes,read_bytes,write_bytes"
 #define FUNCTIONS_HEADER                                                                           \
 	"func,binary,calls,total_ns,mean_ns,min_ns,p50_ns,p90_ns,p99_ns,max_ns,cpu_ns,minflt,"     \
-	"majflt,read_bytes,write_bytes"
+	"majflt,read_bytes,write_bytes,probe_ns"
 
 struct calls_run {
 	struct csv_table *calls, *funcs;
@@ -380,6 +380,51 @@ static void test_library_probes_only_in_traced_processes(void **state)
 		fail_msg("the traced child (pid %d) has no breakpoint in malloc", (int)child);
 	assert_true(untraced >= 0);
 	assert_int_not_equal(untraced, 0xcc);
+}
+
+/*
+ * The probe pair's own cost, measured at start-up, is in meta.json and
+ * functions.csv, and a function whose median call is under 10x it is
+ * named on stderr; one whose calls are long is not.
+ */
+static void test_probe_cost_measured_and_short_calls_noted(void **state)
+{
+	struct bt_ctx *c = *state;
+	char w[BT_PATH_MAX], err[512], meta[BT_PATH_MAX], funcs[BT_PATH_MAX], obj[256] = "";
+	long long cost;
+	struct csv_table *t;
+	unsigned long long probe_ns;
+
+	bt_require_bpf();
+	bt_workload(w, "calls");
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-o", c->tmp.run_dir, "-u", "fib", "--", w, "fib",
+	       "12", NULL);
+	assert_int_equal(c->res.status, 0);
+	bt_tmp_path(&c->tmp, "run/meta.json", meta);
+	if (bt_json_get(meta, "probe_cost_ns", obj, sizeof(obj)) || !strstr(obj, "\"uretprobe\"") ||
+	    sscanf(strstr(obj, "\"uretprobe\"") + 11, " : %lld", &cost) != 1)
+		fail_msg("meta.json has no probe_cost_ns.uretprobe: %s", obj);
+	t = csv_table__load(bt_tmp_path(&c->tmp, "run/functions.csv", funcs), err, sizeof(err));
+	if (!t)
+		fail_msg("functions.csv: %s", err);
+	assert_int_equal(csv_table__get_u64(t, 0, csv_table__col(t, "probe_ns"), &probe_ns), 0);
+	print_message("a uprobe+uretprobe pair costs %lld ns here; fib's p50 %llu ns\n", cost,
+		      csv_table__u64(t, 0, csv_table__col(t, "p50_ns")));
+	assert_true(cost > 0);
+	assert_int_equal(probe_ns, cost);
+	/* fib(1) does nothing: its calls are all probe */
+	assert_true(csv_table__u64(t, 0, csv_table__col(t, "p50_ns")) < 10 * probe_ns);
+	csv_table__free(t);
+	if (!strstr(c->res.err, "note: fib: its median call"))
+		fail_msg("no note about fib's short calls on stderr: %s", c->res.err);
+
+	bt_tmp_cleanup(&c->tmp);
+	assert_int_equal(bt_tmp_init(&c->tmp), 0);
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-o", c->tmp.run_dir, "-u", "burn_cpu", "--", w,
+	       "burn", "50", "2", NULL);
+	assert_int_equal(c->res.status, 0);
+	if (strstr(c->res.err, "its median call"))
+		fail_msg("a note about burn_cpu's 50 ms calls: %s", c->res.err);
 }
 
 /* ---- resources per call ---- */
@@ -1039,6 +1084,7 @@ int main(int argc, char **argv)
 	    T(test_library_built_here),
 	    T(test_libc_in_foreign_program),
 	    T(test_library_probes_only_in_traced_processes),
+	    T(test_probe_cost_measured_and_short_calls_noted),
 	    T(test_cpu_of_a_burning_call),
 	    T(test_cpu_of_short_calls),
 	    T(test_sleeping_call_is_blocked),

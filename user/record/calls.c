@@ -12,7 +12,7 @@
 const char *const calls_header = "t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,"
 				 "majflt,rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes";
 const char *const functions_header = "func,binary,calls,total_ns,mean_ns,min_ns,p50_ns,p90_ns,"
-				     "p99_ns,max_ns,cpu_ns,minflt,majflt,read_bytes,write_bytes";
+				     "p99_ns,max_ns,cpu_ns,minflt,majflt,read_bytes,write_bytes,probe_ns";
 
 static void col_u64(struct out *o, __u64 v)
 {
@@ -197,6 +197,9 @@ void calls__write_functions(struct out *o, const struct func_summary *sums, int 
 		col_u64(o, s->majflt);
 		col_u64(o, s->read_bytes);
 		col_u64(o, s->write_bytes);
+		out__putc(o, ',');
+		if (s->probe_ns)
+			out__u64(o, s->probe_ns);
 		out__putc(o, '\n');
 	}
 }

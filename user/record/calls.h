@@ -20,6 +20,7 @@ struct func_summary {
 	const char *func, *binary;
 	__u64 calls, total_ns, mean_ns, min_ns, p50_ns, p90_ns, p99_ns, max_ns;
 	__u64 cpu_ns, minflt, majflt, read_bytes, write_bytes;
+	__u64 probe_ns; /* what its entry and return probes cost a call here; 0: unknown */
 };
 
 struct calls {

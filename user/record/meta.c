@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "record/loader.h"
+#include "record/calibrate.h"
 #include "record/meta.h"
 #include "record/runstate.h"
 #include "record/sampler.h"
@@ -187,9 +188,20 @@ static void write_features(struct out *o, const struct run *r)
 		kv_str(o, "exit", p->nexits ? "return_instructions" : "uretprobe");
 		if (p->nexits)
 			kv_u64(o, "exit_probes", p->nexits);
+		kv_u64(o, "probe_cost_ns", calibrate__cost_of(&r->probe_cost, &r->probes, i));
 		json__end_object(o);
 	}
 	json__end_array(o);
+	if (r->probe_cost.uretprobe_ns || r->probe_cost.exit_ns) {
+		/* measured at start-up on a function of benchtrace's own */
+		json__key(o, "probe_cost_ns");
+		json__begin_object(o);
+		if (r->probe_cost.uretprobe_ns)
+			kv_u64(o, "uretprobe", r->probe_cost.uretprobe_ns);
+		if (r->probe_cost.exit_ns)
+			kv_u64(o, "return_instructions", r->probe_cost.exit_ns);
+		json__end_object(o);
+	}
 	json__key(o, "kernel_features");
 	json__begin_object(o);
 	kv_str(o, "tracepoints", f->tp_btf ? "tp_btf" : "raw_tp");

@@ -657,6 +657,27 @@ static __u32 py_slots(const struct run *r)
 	return room < BT_PY_SLOTS ? room : BT_PY_SLOTS;
 }
 
+/*
+ * A function whose calls are shorter than ten times its probes' own cost
+ * has durations that are mostly probe cost: say so, once per function.
+ */
+static void note_probe_cost(struct run *r)
+{
+	struct func_summary *f;
+	int i;
+
+	for (i = 0; i < r->probes.n; i++) {
+		f = &r->funcs[i];
+		f->probe_ns = calibrate__cost_of(&r->probe_cost, &r->probes, i);
+		if (!f->probe_ns || !f->calls || f->p50_ns >= 10 * f->probe_ns || r->opts->quiet)
+			continue;
+		warn("note: %s: its median call (%.1f us) is under 10x what its probes cost a call "
+		     "here (%.1f us, partly inside each duration): its durations are mostly probe "
+		     "cost; time a caller instead",
+		     f->func, f->p50_ns / 1e3, f->probe_ns / 1e3);
+	}
+}
+
 /* functions.csv, at the end: the kernel's exact totals. */
 static void finish_functions(struct run *r)
 {
@@ -674,6 +695,7 @@ static void finish_functions(struct run *r)
 		r->funcs = NULL;
 		return;
 	}
+	note_probe_cost(r);
 	calls__write_functions(r->functions_out, r->funcs, r->probes.n);
 }
 
@@ -787,6 +809,9 @@ int run__main(const struct opts *o)
 	}
 	if (attach_probes(&r))
 		goto discard;
+	if (r.tracing_calls && calibrate__probes(r.tracer, &r.probes, &r.probe_cost))
+		warn("note: could not measure what a probe pair costs here (functions.csv "
+		     "probe_ns is empty)");
 	ret = prime(&r); /* baselines: count from now on */
 	if (ret) {
 		warn("cannot read the traced processes' counters: %s", strerror(-ret));

@@ -13,6 +13,7 @@
 #include "record/calls.h"
 #include "record/interval.h"
 #include "record/opts.h"
+#include "record/calibrate.h"
 #include "record/probes.h"
 #include "record/python.h"
 #include "record/target.h"
@@ -46,6 +47,7 @@ struct run {
 	int lib_procs;
 	struct out *calls_out, *functions_out; /* with --uprobe */
 	struct probes probes;
+	struct probe_cost probe_cost; /* measured at start-up (calibrate.h) */
 	struct python py; /* -u py:SPEC; its functions join probes as they are named */
 	bool tracing_calls; /* --uprobe: native or Python functions */
 	struct calls calls;
