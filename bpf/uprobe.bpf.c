@@ -92,6 +92,33 @@ static __always_inline void frame_push(struct task_struct *task, struct bt_calls
 	f->start_ns = now;
 }
 
+static long vma_anonymous(struct task_struct *task, struct vm_area_struct *vma, void *ctx)
+{
+	*(bool *)ctx = !vma->vm_file;
+	return 0;
+}
+
+/*
+ * Entered at the very stack pointer of an open call: either that call
+ * jumped here (a tail call; it is still live, and its uretprobe has put
+ * the kernel's return trampoline where its return address was), or it was
+ * left by longjmp() and this is a new call from the same place, whose
+ * return address a call instruction just pushed.  The trampoline is in
+ * the kernel's [uprobes] mapping, which has no file; a return address is
+ * in a program's or a library's text.
+ */
+static __always_inline bool tail_call(struct task_struct *task, __u64 sp)
+{
+	__u64 ra = 0;
+	bool anon = false;
+
+	if (bpf_probe_read_user(&ra, sizeof(ra), (void *)sp))
+		return false;
+	if (bpf_find_vma(task, ra, vma_anonymous, &anon, 0))
+		return false;
+	return anon;
+}
+
 SEC("uprobe")
 int handle_uprobe(struct pt_regs *ctx)
 {
@@ -104,9 +131,11 @@ int handle_uprobe(struct pt_regs *ctx)
 	if (!cs)
 		return 0;
 	/* a frame at or below this entry's stack pointer can no longer be
-	 * live: its call was left by longjmp() or an exception */
+	 * live: its call was left by longjmp() or an exception -- unless this
+	 * is a tail call from it */
 	d = cs->depth;
-	if (d > 0 && d <= BT_MAX_DEPTH && FRAME(cs, d - 1)->sp <= sp)
+	if (d > 0 && d <= BT_MAX_DEPTH && FRAME(cs, d - 1)->sp <= sp &&
+	    !(FRAME(cs, d - 1)->sp == sp && tail_call(task, sp)))
 		d = drop_abandoned(cs, sp + 1);
 	if (d >= BT_MAX_DEPTH) {
 		cs->depth = d;

@@ -816,7 +816,7 @@ static void test_sudo_files_belong_to_user(void **state)
 	run_as_sudo(c, 65534, 65534, nochown);
 	assert_int_equal(c->res.status, 0);
 	print_message("%s (--no-chown):\n", other);
-	assert_int_equal(expect_owned(other, 0, 0), 6);
+	assert_int_equal(expect_owned(other, 0, 0), 7);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, bt_ctx_setup, bt_ctx_teardown)

@@ -477,7 +477,7 @@ static long long func_calls(const char *run_dir, const char *func)
 	if (!t)
 		fail_msg("functions.csv: %s", err);
 	if (csv_table__truncated(t) || strcmp(csv_table__header(t, 0), "func") ||
-	    csv_table__cols(t) != 15)
+	    csv_table__cols(t) != 16)
 		fail_msg("functions.csv is cut off or has the wrong header");
 	if (!csv_table__rows(t))
 		calls = -1;

@@ -595,6 +595,8 @@ static long disk_full(struct bt_ctx *c, bool gzip, const char *const cmd[])
 	csv_table__free(t);
 	snprintf(name, sizeof(name), "events.csv%s", ext);
 	csv_table__free(load_csv(c, name, 5));
+	snprintf(name, sizeof(name), "processes.csv%s", ext);
+	csv_table__free(load_csv(c, name, 8));
 	snprintf(name, sizeof(name), "calls.csv%s", ext);
 	t = load_csv(c, name, 15);
 	assert_int_equal(json_value__u64(json_value__path(root, "calls.rows"), &kept), 0);
@@ -603,7 +605,7 @@ static long disk_full(struct bt_ctx *c, bool gzip, const char *const cmd[])
 	assert_true(csv_table__rows(t) > 100); /* it was written until the disk was full */
 	csv_table__free(t);
 	snprintf(name, sizeof(name), "functions.csv%s", ext);
-	t = load_csv(c, name, 15);
+	t = load_csv(c, name, 16);
 	assert_int_equal(csv_table__rows(t), 1); /* from the space kept for it */
 	csv_table__free(t);
 	if (gzip) {

@@ -661,6 +661,48 @@ static void test_longjmp_leaves_no_stale_frames(void **state)
 	calls_run_free(&cr);
 }
 
+/* Rows of @func in calls.csv at depth @depth. */
+static int calls_at_depth(const struct calls_run *cr, const char *func, unsigned long long depth)
+{
+	int col = csv_table__col(cr->calls, "func"), i, n = 0;
+
+	for (i = 0; i < csv_table__rows(cr->calls); i++)
+		n += !strcmp(csv_table__get(cr->calls, i, col), func) &&
+		     call_val(cr, i, "depth") == depth;
+	return n;
+}
+
+/*
+ * A tail call (a jump into another traced function, which then returns
+ * for both): each call counts, the callee nested in its caller; two in a
+ * row too.  Nothing is taken for abandoned.
+ */
+static void test_tail_calls_count_both(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct calls_run cr = {};
+	char w[BT_PATH_MAX];
+
+	bt_require_bpf();
+	trace(c, &cr, 0, "-u", "tail_caller", "-u", "leafy", "-u", "chain_a", "-u", "chain_b", "--",
+	      bt_workload(w, "tailcall"), "200", NULL);
+	load_meta(c);
+	print_message("tail_caller %llu, chain_a %llu, chain_b %llu, leafy %llu calls; %lld "
+		      "unwound\n",
+		      func_val(&cr, "tail_caller", "calls"), func_val(&cr, "chain_a", "calls"),
+		      func_val(&cr, "chain_b", "calls"), func_val(&cr, "leafy", "calls"),
+		      meta_nested(c, "calls", "unwound"));
+	assert_int_equal(func_val(&cr, "tail_caller", "calls"), 200);
+	assert_int_equal(func_val(&cr, "chain_a", "calls"), 200);
+	assert_int_equal(func_val(&cr, "chain_b", "calls"), 200);
+	assert_int_equal(func_val(&cr, "leafy", "calls"), 400);
+	assert_int_equal(meta_nested(c, "calls", "unwound"), 0);
+	assert_int_equal(calls_at_depth(&cr, "leafy", 1), 200); /* in tail_caller */
+	assert_int_equal(calls_at_depth(&cr, "leafy", 2), 200); /* in chain_a, chain_b */
+	assert_int_equal(calls_at_depth(&cr, "chain_b", 1), 200);
+	calls_run_free(&cr);
+}
+
 /* A uretprobe would make every throw through a traced frame std::terminate(). */
 static void test_cxx_exceptions_and_names(void **state)
 {
@@ -1092,6 +1134,7 @@ int main(int argc, char **argv)
 	    T(test_peak_inside_nested_calls),
 	    T(test_peak_made_by_another_thread),
 	    T(test_longjmp_leaves_no_stale_frames),
+	    T(test_tail_calls_count_both),
 	    T(test_cxx_exceptions_and_names),
 	    T(test_children_and_exec),
 	    T(test_pid_mode),

@@ -409,8 +409,11 @@ static int samples_row(const struct csv_row *row, void *ctx)
 				return -1;
 			}
 			p->slot = -1;
-			snprintf(p->comm, sizeof(p->comm), "%s", row->field[x->c[S_COMM].idx]);
 		}
+		/* the name after its last exec labels it (an MPI rank is not
+		 * "mpirun", the name it had before it exec'd) */
+		if (strncmp(p->comm, row->field[x->c[S_COMM].idx], sizeof(p->comm) - 1))
+			snprintf(p->comm, sizeof(p->comm), "%s", row->field[x->c[S_COMM].idx]);
 		p->cpu_ns += v[S_CPU_NS];
 		if (v[S_PEAK] > p->peak)
 			p->peak = v[S_PEAK];
