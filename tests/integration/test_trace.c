@@ -309,6 +309,38 @@ static void test_cpu_time_matches_rusage(void **state)
 	assert_int_equal(bt_samples_max(&c->rd, c->pid, "threads"), 2);
 }
 
+/*
+ * A running thread's CPU clock read at 10 ms ticks: no row shows more CPU
+ * than its one thread can use (the kernel's clock of a running thread
+ * catches up in jumps), and cpu_ns still sums to the kernel's figure.
+ */
+static void test_cpu_rate_never_above_threads(void **state)
+{
+	struct bt_ctx *c = *state;
+	int i, rows = 0, pc, cc;
+	double truth, pct, max = 0;
+
+	bt_require_bpf();
+	trace_workload(c, "10ms", 0, "cpu_burn", "1", "1", NULL);
+	pc = csv_table__col(c->rd.samples, "pid");
+	cc = csv_table__col(c->rd.samples, "cpu_pct");
+	for (i = 0; i < csv_table__rows(c->rd.samples); i++) {
+		if ((int)csv_table__u64(c->rd.samples, i, pc) != c->pid)
+			continue;
+		pct = csv_table__f64(c->rd.samples, i, cc);
+		rows++;
+		if (pct > max)
+			max = pct;
+	}
+	print_message("%d rows at 10 ms: cpu_pct at most %.1f\n", rows, max);
+	assert_true(rows >= 20);
+	assert_true(max <= 100.0);
+	assert_true(max >= 50.0); /* it did run flat out */
+	truth = report(c, "utime_ns") + report(c, "stime_ns");
+	expect_close("cpu", "rusage", "s", 1e9, bt_samples_sum(&c->rd, c->pid, "cpu_ns"), truth,
+		     0.01, 2e6);
+}
+
 /* Rows of @pid sampled inside [t0_ns, t1_ns] (CLOCK_MONOTONIC), by meta.json's clock base. */
 static int rows_between(struct bt_ctx *c, int pid, unsigned long long t0_ns,
 			unsigned long long t1_ns)
@@ -895,6 +927,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 	    T(test_cpu_time_matches_rusage),
+	    T(test_cpu_rate_never_above_threads),
 	    T(test_rss_spike_between_samples_matches_vmhwm),
 	    T(test_io_bytes_match_proc_io),
 	    T(test_page_cache_reads_show_as_rchar),
