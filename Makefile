@@ -10,6 +10,12 @@
 #   make bench      overhead benchmarks (root), ratios against untraced runs
 #   make demo       build, then trace a small workload into ./demo-run
 #   make soak       an hour tracing a busy program: memory flat, log size as predicted
+#   make check      the tests, installing nothing (make test installs what they need)
+#   make install    PREFIX=/usr/local DESTDIR= BINDIR= MANDIR= BASHCOMPDIR=; make uninstall
+#
+# Packagers: CPPFLAGS, CFLAGS and LDFLAGS are honoured (CFLAGS replaces the
+# default -O2 -g); WERROR=0 builds without -Werror; VMLINUX_H=FILE uses a
+# vmlinux.h made elsewhere instead of dumping this kernel's BTF.
 
 OUT ?= build
 CC ?= gcc
@@ -29,12 +35,20 @@ LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf)
 # every Debian system has is enough, no g++ needed to build benchtrace.
 LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm -lcapstone -l:libstdc++.so.6
 
+WERROR ?= 1
+WERROR_FLAG := $(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers \
-	-Wformat=2 -D_GNU_SOURCE -DBT_VERSION='"$(VERSION)"' \
-	-Iinclude -Iuser -I$(OUT) $(LIBBPF_CFLAGS) -MMD -MP
-BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+override CFLAGS += -std=gnu11 -Wall -Wextra $(WERROR_FLAG) -Wshadow \
+	-Wno-missing-field-initializers -Wformat=2 -D_GNU_SOURCE -DBT_VERSION='"$(VERSION)"' \
+	-Iinclude -Iuser -I$(OUT) $(LIBBPF_CFLAGS) -MMD -MP $(CPPFLAGS)
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR_FLAG) \
 	-Iinclude -I$(OUT) $(LIBBPF_CFLAGS) -MMD -MP
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
 
 ifeq ($(V),1)
 Q :=
@@ -47,7 +61,8 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .SUFFIXES:
-.PHONY: all clean test unit integration asan valgrind bench demo soak format deps run-test run-bench run-demo run-soak
+.PHONY: all clean test check unit integration asan valgrind bench demo soak format deps run-test \
+	run-bench run-demo run-soak install uninstall
 
 BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -71,10 +86,11 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/tests/bench/%,$(BENCH_SRCS))
 
 all: $(OUT)/benchtrace
 
-$(OUT)/vmlinux.h:
+# CO-RE: any kernel's vmlinux.h will do; by default this one's.
+$(OUT)/vmlinux.h: $(VMLINUX_H)
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+	$(Q)$(if $(VMLINUX_H),cp $(VMLINUX_H) $@,$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@)
 
 $(OUT)/bpf/%.bpf.o: bpf/%.bpf.c $(OUT)/vmlinux.h
 	$(call msg,BPF,$@)
@@ -107,7 +123,7 @@ $(OUT)/pyhook.inc: user/record/pyhook.py
 $(OUT)/btpyeval.so: user/record/python/btpyeval.c include/bt_abi.h
 	$(call msg,CC-SO,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -O2 -g0 -fPIC -shared -Wall -Wextra -Werror -Iinclude $< -o $@
+	$(Q)$(CC) -O2 -g0 -fPIC -shared -Wall -Wextra $(WERROR_FLAG) -Iinclude $< -o $@
 
 $(OUT)/btpyeval.inc: $(OUT)/btpyeval.so
 	$(call msg,GEN,$@)
@@ -315,10 +331,36 @@ clean-fuzz:
 deps:
 	$(Q)tests/install-deps
 
+demo-deps:
+	$(Q)tests/install-deps --demo
+
+# The programs, the man page and the bash completion; nothing else.
+install: $(OUT)/benchtrace
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 0755 $(OUT)/benchtrace $(DESTDIR)$(BINDIR)/benchtrace
+	$(INSTALL) -m 0644 docs/benchtrace.8 $(DESTDIR)$(MANDIR)/man8/benchtrace.8
+	$(INSTALL) -m 0644 completions/benchtrace.bash $(DESTDIR)$(BASHCOMPDIR)/benchtrace
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/benchtrace $(DESTDIR)$(MANDIR)/man8/benchtrace.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/benchtrace
+
+# The tests, with what is installed: make test installs what is missing first.
+check:
+	$(Q)$(MAKE) --no-print-directory run-test
+
 # The user-facing targets install what is missing, then re-enter make so the
 # real build sees the tools (pkg-config, bpftool) that were just installed.
-test demo bench soak: deps
-	$(Q)$(MAKE) --no-print-directory run-$@
+# Under sudo, what was built is given back to the invoking user, so that a
+# later plain `make` can update it.
+test bench soak: deps
+	$(Q)$(MAKE) --no-print-directory run-$@; ret=$$?; $(GIVE_BACK); exit $$ret
+
+demo: demo-deps
+	$(Q)$(MAKE) --no-print-directory run-$@; ret=$$?; $(GIVE_BACK); exit $$ret
+
+GIVE_BACK = if [ -n "$$SUDO_UID" ] && [ "$$(id -u)" = 0 ]; then \
+	chown -R "$$SUDO_UID:$$SUDO_GID" $(OUT) $(wildcard build-asan build-fuzz demo-run) 2>/dev/null; fi
 
 unit: $(UNIT_BINS)
 	$(Q)tests/run-tests $(OUT) unit
@@ -366,11 +408,11 @@ SOAK_S ?= 3600
 run-soak: $(OUT)/benchtrace $(OUT)/tests/soak/soak $(WORKLOAD_BINS)
 	$(Q)$(OUT)/tests/soak/soak $(OUT) $(SOAK_S)
 
-run-demo: $(OUT)/benchtrace $(WORKLOAD_BINS)
+run-demo: $(OUT)/benchtrace $(OUT)/tests/workloads/demo
 	$(Q)rm -rf demo-run
 	./$(OUT)/benchtrace -o demo-run -u 'demo_*' -- ./$(OUT)/tests/workloads/demo
 	./$(OUT)/benchtrace report demo-run
-	@echo "run directory: demo-run/ (samples.csv, events.csv, calls.csv, functions.csv, meta.json, report.html)"
+	@echo "run directory: demo-run/ (samples.csv, events.csv, processes.csv, calls.csv, functions.csv, meta.json, report.html)"
 
 format:
 	clang-format -i bpf/*.c bpf/*.h user/*.c user/*/*.c user/*/*.h include/*.h tests/*/*.c tests/unit/*/*.c

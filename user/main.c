@@ -21,11 +21,32 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
+/* `benchtrace help [functions|report]`: the same as --help of each. */
+static int help(int argc, char **argv)
+{
+	char *h[] = {argv[1], "--help", NULL};
+
+	if (argc < 3) {
+		opts__usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[2], "functions"))
+		return functions__main(2, h);
+	if (!strcmp(argv[2], "report"))
+		return report__main(2, h);
+	fprintf(stderr, "benchtrace: no help on '%s': try 'benchtrace help', "
+			"'benchtrace help functions' or 'benchtrace help report'\n",
+		argv[2]);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 	int ret;
 
+	if (argc > 1 && !strcmp(argv[1], "help"))
+		return help(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "functions"))
 		return functions__main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))

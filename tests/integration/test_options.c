@@ -13,6 +13,7 @@
 
 #include "filter.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -665,6 +666,191 @@ static void test_status_line_updates_on_a_terminal(void **state)
 	free(out);
 }
 
+/*
+ * A terminal of ROWS x COLS as far as benchtrace and sh use it: text,
+ * CR, LF, save/restore cursor, cursor moves, erase line and a scroll
+ * region.  Lines scrolled off the top are kept, in order.
+ */
+#define ROWS 24
+#define COLS 80
+struct term {
+	char cell[ROWS][COLS + 1];
+	int row, col, top, bottom, srow, scol;
+	char (*gone)[COLS + 1];
+	int ngone;
+};
+
+static void term_scroll(struct term *t)
+{
+	int r;
+
+	if (t->top == 0) {
+		t->gone = realloc(t->gone, (t->ngone + 1) * sizeof(*t->gone));
+		assert_non_null(t->gone);
+		memcpy(t->gone[t->ngone++], t->cell[0], COLS + 1);
+	}
+	for (r = t->top; r < t->bottom; r++)
+		memcpy(t->cell[r], t->cell[r + 1], COLS + 1);
+	memset(t->cell[t->bottom], ' ', COLS);
+}
+
+static void term_feed(struct term *t, const char *p, size_t n)
+{
+	const char *end = p + n;
+	int a[4], na, r;
+
+	while (p < end) {
+		if (*p == '\033' && p + 1 < end && (p[1] == '7' || p[1] == '8')) {
+			if (p[1] == '7') {
+				t->srow = t->row;
+				t->scol = t->col;
+			} else {
+				t->row = t->srow;
+				t->col = t->scol;
+			}
+			p += 2;
+		} else if (*p == '\033' && p + 1 < end && p[1] == '[') {
+			p += 2;
+			na = 0;
+			a[0] = a[1] = 0;
+			while (p < end && (isdigit((unsigned char)*p) || *p == ';' || *p == '?')) {
+				if (*p == ';' && na < 3)
+					a[++na] = 0;
+				else if (isdigit((unsigned char)*p))
+					a[na] = a[na] * 10 + (*p - '0');
+				p++;
+			}
+			if (p >= end)
+				break;
+			switch (*p++) {
+			case 'A':
+				t->row -= a[0] ? a[0] : 1;
+				if (t->row < 0)
+					t->row = 0;
+				break;
+			case 'H':
+				t->row = (a[0] ? a[0] : 1) - 1;
+				t->col = (na && a[1] ? a[1] : 1) - 1;
+				break;
+			case 'K':
+				for (r = a[0] == 2 ? 0 : t->col; r < COLS; r++)
+					t->cell[t->row][r] = ' ';
+				break;
+			case 'r':
+				t->top = na ? a[0] - 1 : 0;
+				t->bottom = na ? a[1] - 1 : ROWS - 1;
+				t->row = t->col = 0;
+				break;
+			}
+		} else if (*p == '\r') {
+			t->col = 0;
+			p++;
+		} else if (*p == '\n') {
+			if (t->row == t->bottom)
+				term_scroll(t);
+			else if (t->row < ROWS - 1)
+				t->row++;
+			p++;
+		} else {
+			if (t->col >= COLS) {
+				t->col = 0;
+				if (t->row == t->bottom)
+					term_scroll(t);
+				else if (t->row < ROWS - 1)
+					t->row++;
+			}
+			if ((unsigned char)*p >= ' ')
+				t->cell[t->row][t->col++] = *p;
+			p++;
+		}
+	}
+}
+
+/* Row text without its trailing blanks. */
+static const char *term_line(char *buf, const char *cells)
+{
+	int n = COLS;
+
+	memcpy(buf, cells, COLS);
+	while (n > 0 && buf[n - 1] == ' ')
+		n--;
+	buf[n] = 0;
+	return buf;
+}
+
+/*
+ * On a terminal of known size the status line keeps to the last row and
+ * the command's own output scrolls above it: they never share a line,
+ * whatever the timing.
+ */
+static void test_status_line_never_shares_a_line_with_the_command(void **state)
+{
+	struct bt_ctx *c = *state;
+	struct winsize ws = {.ws_row = ROWS, .ws_col = COLS};
+	char buf[4096], line[COLS + 1], want[32], *out = NULL;
+	struct term t = {.bottom = ROWS - 1};
+	int master, status = -1, i, r, found, statuses = 0;
+	size_t len = 0;
+	pid_t pid;
+
+	bt_require_bpf();
+	for (r = 0; r < ROWS; r++) {
+		memset(t.cell[r], ' ', COLS);
+		t.cell[r][COLS] = 0;
+	}
+	pid = forkpty(&master, NULL, NULL, &ws);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(bt_benchtrace(), bt_benchtrace(), "-o", c->tmp.run_dir, "--", "/bin/sh", "-c",
+		      "i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo line$i; sleep 0.1; done",
+		      (char *)NULL);
+		_exit(127);
+	}
+	for (;;) {
+		struct pollfd pfd = {.fd = master, .events = POLLIN};
+		ssize_t n;
+
+		if (poll(&pfd, 1, RUN_TIMEOUT_S * 1000) <= 0)
+			break;
+		n = read(master, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		out = realloc(out, len + (size_t)n + 1);
+		assert_non_null(out);
+		memcpy(out + len, buf, (size_t)n);
+		len += (size_t)n;
+		out[len] = 0;
+		term_feed(&t, buf, n);
+		/* the status row, whenever it holds something */
+		term_line(line, t.cell[ROWS - 1]);
+		statuses += !strncmp(line, "benchtrace ", 11);
+	}
+	close(master);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	print_message("%zu bytes; %d lines scrolled off; status row seen drawn %d times\n", len,
+		      t.ngone, statuses);
+	/* every line the command wrote is whole, on a row of its own */
+	for (i = 1; i <= 40; i++) {
+		snprintf(want, sizeof(want), "line%d", i);
+		found = 0;
+		for (r = 0; r < t.ngone && !found; r++)
+			found = !strcmp(term_line(line, t.gone[r]), want);
+		for (r = 0; r < ROWS && !found; r++)
+			found = !strcmp(term_line(line, t.cell[r]), want);
+		if (!found)
+			fail_msg("'%s' is not alone on any row of the terminal", want);
+	}
+	for (r = 0; r < ROWS; r++)
+		if (strstr(term_line(line, t.cell[r]), "line") &&
+		    strstr(term_line(line, t.cell[r]), "benchtrace  "))
+			fail_msg("row %d mixes the command's output and the status: %s", r, line);
+	assert_true(statuses >= 1);
+	assert_non_null(strstr(out, "\033[1;23r")); /* the region above the last row */
+	free(t.gone);
+	free(out);
+}
+
 static void test_quiet_and_summary(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -702,6 +888,7 @@ int main(int argc, char **argv)
 		T(test_kill_command_ends_it_with_the_tracing),
 		T(test_resource_limits),
 		T(test_status_line_updates_on_a_terminal),
+		T(test_status_line_never_shares_a_line_with_the_command),
 		T(test_auto_interval_doubles_after_1000_samples),
 	};
 

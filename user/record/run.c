@@ -63,8 +63,10 @@ static void on_stop(int sig)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (stop_signal) {
 		if (now.tv_sec - stop_at.tv_sec > 1 ||
-		    (now.tv_sec - stop_at.tv_sec == 1 && now.tv_nsec >= stop_at.tv_nsec))
+		    (now.tv_sec - stop_at.tv_sec == 1 && now.tv_nsec >= stop_at.tv_nsec)) {
+			status__abandon();
 			_exit(128 + sig); /* the kernel detaches every BPF program */
+		}
 		return;
 	}
 	stop_at = now;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include "record/eventlog.h"
 #include "record/runstate.h"
 #include "record/sampler.h"
@@ -11,9 +13,17 @@
 #include "rundir/out.h"
 #include "rundir/rundir.h"
 
+/*
+ * The live line keeps to the terminal's last row, as apt's progress bar
+ * does: a scroll region of the rows above it holds everything else (the
+ * command's own output scrolls there), so the two never share a line.
+ * Where the terminal's size is unknown, the line is redrawn in place
+ * with a carriage return instead.
+ */
 struct status {
 	bool live; /* a status line is drawn */
 	bool drawn;
+	int rows; /* the scroll region is rows 1..rows-1; 0: none set */
 	bool calls; /* functions are traced: show calls/s */
 	__u64 last_elapsed, last_cpu, last_read, last_write, last_calls;
 };
@@ -41,11 +51,70 @@ void status__bytes(char *buf, size_t len, double bytes)
 	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", bytes, units[u]);
 }
 
+/* What gives the terminal back, for status__abandon() in a signal handler. */
+static char reset_seq[64];
+static volatile sig_atomic_t reset_len;
+
+void status__abandon(void)
+{
+	if (reset_len > 0 && write(STDERR_FILENO, reset_seq, reset_len) < 0)
+		return;
+}
+
+/* One write(): the command's output never lands inside a sequence. */
+static void put(const char *buf, int n)
+{
+	if (n > 0 && write(STDERR_FILENO, buf, n) < 0)
+		return; /* a status line is not worth an error */
+}
+
+static int term_rows(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) || ws.ws_row < 3 || ws.ws_col < 20)
+		return 0;
+	return ws.ws_row;
+}
+
+/* Give the last row back: the whole screen scrolls again. */
+static int region_reset(const struct status *s, char *buf, size_t len)
+{
+	/* save the cursor, clear the status row, full-screen region (which
+	 * homes the cursor), restore it */
+	return snprintf(buf, len, "\0337\033[%d;1H\033[2K\033[r\0338", s->rows);
+}
+
+static void draw(struct status *s, const char *line)
+{
+	char buf[512];
+	int rows = term_rows(), n = 0, w;
+	struct winsize ws;
+
+	if (rows != s->rows && s->rows) /* resized: set up again */
+		n = region_reset(s, buf, sizeof(buf));
+	if (rows && rows != s->rows)
+		/* make room below the cursor, keep the last row out of the
+		 * region, and put the cursor back on the line it was on */
+		n += snprintf(buf + n, sizeof(buf) - n, "\n\0337\033[1;%dr\0338\033[1A", rows - 1);
+	s->rows = rows;
+	reset_len = 0;
+	if (rows)
+		reset_len = region_reset(s, reset_seq, sizeof(reset_seq));
+	w = !ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) && ws.ws_col > 1 ? ws.ws_col - 1 : 79;
+	if (rows)
+		n += snprintf(buf + n, sizeof(buf) - n, "\0337\033[%d;1H\033[2K%.*s\0338", rows, w,
+			      line);
+	else
+		n += snprintf(buf + n, sizeof(buf) - n, "\r\033[K%.*s", w, line);
+	put(buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
+}
+
 void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *st, __u64 calls,
 		    __u64 lost)
 {
 	char callrate[48] = "";
-	char rss[32], rd[32], wr[32];
+	char rss[32], rd[32], wr[32], line[256];
 	double dt;
 
 	if (!s || !s->live)
@@ -58,10 +127,11 @@ void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *
 	status__bytes(wr, sizeof(wr), (st->write_bytes - s->last_write) / dt);
 	if (s->calls)
 		snprintf(callrate, sizeof(callrate), "  calls %.0f/s", (calls - s->last_calls) / dt);
-	fprintf(stderr,
-		"\r\033[Kbenchtrace %7.1fs  cpu %6.1f%%  rss %s  read %s/s  write %s/s%s  lost %llu",
-		elapsed_ns / 1e9, 100.0 * (st->cpu_ns - s->last_cpu) / (dt * 1e9), rss, rd, wr,
-		callrate, (unsigned long long)lost);
+	snprintf(line, sizeof(line),
+		 "benchtrace %7.1fs  cpu %6.1f%%  rss %s  read %s/s  write %s/s%s  lost %llu",
+		 elapsed_ns / 1e9, 100.0 * (st->cpu_ns - s->last_cpu) / (dt * 1e9), rss, rd, wr,
+		 callrate, (unsigned long long)lost);
+	draw(s, line);
 	s->last_calls = calls;
 	s->drawn = true;
 	s->last_elapsed = elapsed_ns;
@@ -72,10 +142,17 @@ void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *
 
 void status__clear(struct status *s)
 {
-	if (s && s->drawn) {
-		fprintf(stderr, "\r\033[K");
-		s->drawn = false;
-	}
+	char buf[64];
+
+	if (!s || !s->drawn)
+		return;
+	if (s->rows)
+		put(buf, region_reset(s, buf, sizeof(buf)));
+	else
+		put("\r\033[K", 4);
+	s->rows = 0;
+	reset_len = 0;
+	s->drawn = false;
 }
 
 static void describe_outcome(const struct run *r, char *buf, size_t len)

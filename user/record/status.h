@@ -15,6 +15,9 @@ struct status *status__new(bool quiet, bool calls);
 void status__update(struct status *s, __u64 elapsed_ns, const struct run_stats *st, __u64 calls,
 		    __u64 lost);
 void status__clear(struct status *s);
+/* From a signal handler about to _exit(): give the terminal's last row
+ * back (async-signal-safe). */
+void status__abandon(void);
 void status__summary(struct status *s, const struct run *r, const struct run_stats *st);
 void status__free(struct status *s);
 /* "1.5 MiB", "512 B": for people, not for files */
