@@ -62,7 +62,7 @@ endif
 .SECONDARY:
 .SUFFIXES:
 .PHONY: all clean test check unit integration asan valgrind bench demo soak format deps run-test \
-	run-bench run-demo run-soak install uninstall
+	run-bench run-demo run-soak install install-files uninstall demo-deps
 
 BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -334,8 +334,12 @@ deps:
 demo-deps:
 	$(Q)tests/install-deps --demo
 
-# The programs, the man page and the bash completion; nothing else.
-install: $(OUT)/benchtrace
+# The programs, the man page and the bash completion; nothing else.  The
+# build's packages are installed first if missing, as for make demo.
+install: demo-deps
+	$(Q)$(MAKE) --no-print-directory install-files; ret=$$?; $(GIVE_BACK); exit $$ret
+
+install-files: $(OUT)/benchtrace
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
 	$(INSTALL) -m 0755 $(OUT)/benchtrace $(DESTDIR)$(BINDIR)/benchtrace
 	$(INSTALL) -m 0644 docs/benchtrace.8 $(DESTDIR)$(MANDIR)/man8/benchtrace.8
