@@ -11,7 +11,7 @@
 #   make demo       build, then trace a small workload into ./demo-run
 #   make soak       an hour tracing a busy program: memory flat, log size as predicted
 #   make check      the tests, installing nothing (make test installs what they need)
-#   make install    PREFIX=/usr/local DESTDIR= BINDIR= MANDIR= BASHCOMPDIR=; make uninstall
+#   make install    PREFIX=/usr/local DESTDIR= BINDIR= MANDIR= BASHCOMPDIR= INCLUDEDIR=; make uninstall
 #
 # Packagers: CPPFLAGS, CFLAGS and LDFLAGS are honoured (CFLAGS replaces the
 # default -O2 -g); WERROR=0 builds without -Werror; VMLINUX_H=FILE uses a
@@ -41,13 +41,17 @@ CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra $(WERROR_FLAG) -Wshadow \
 	-Wno-missing-field-initializers -Wformat=2 -D_GNU_SOURCE -DBT_VERSION='"$(VERSION)"' \
 	-Iinclude -Iuser -I$(OUT) $(LIBBPF_CFLAGS) -MMD -MP $(CPPFLAGS)
+# libbpf's usdt.bpf.h includes <linux/errno.h>, which wants the target's <asm/...>
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR_FLAG) \
-	-Iinclude -I$(OUT) $(LIBBPF_CFLAGS) -MMD -MP
+	-Iinclude -I$(OUT) $(LIBBPF_CFLAGS) -MMD -MP \
+	$(if $(MULTIARCH),-idirafter /usr/include/$(MULTIARCH))
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INCLUDEDIR ?= $(PREFIX)/include
 INSTALL ?= install
 
 ifeq ($(V),1)
@@ -154,12 +158,12 @@ $(OUT)/tests/integration/%: tests/integration/%.c $(LIB_OBJS) $(TESTLIB_OBJS)
 $(OUT)/tests/workloads/%: tests/workloads/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -MMD -MP $< -lpthread -lm -o $@
+	$(Q)$(CC) -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -MMD -MP $< -lpthread -lm -o $@
 
 $(OUT)/tests/workloads/%: tests/workloads/%.cc
 	$(call msg,CXX,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CXX) -O1 -g -Wall -Wextra -Werror -MMD -MP $< -o $@
+	$(Q)$(CXX) -O1 -g -Wall -Wextra -Werror -Iinclude -MMD -MP $< -o $@
 
 # Python workloads run from the build directory like the others.
 $(OUT)/tests/workloads/py/%.py: tests/workloads/py/%.py
@@ -340,14 +344,16 @@ install: demo-deps
 	$(Q)$(MAKE) --no-print-directory install-files; ret=$$?; $(GIVE_BACK); exit $$ret
 
 install-files: $(OUT)/benchtrace
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(INCLUDEDIR)
+	$(INSTALL) -m 0644 include/benchtrace.h $(DESTDIR)$(INCLUDEDIR)/benchtrace.h
 	$(INSTALL) -m 0755 $(OUT)/benchtrace $(DESTDIR)$(BINDIR)/benchtrace
 	$(INSTALL) -m 0644 docs/benchtrace.8 $(DESTDIR)$(MANDIR)/man8/benchtrace.8
 	$(INSTALL) -m 0644 completions/benchtrace.bash $(DESTDIR)$(BASHCOMPDIR)/benchtrace
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/benchtrace $(DESTDIR)$(MANDIR)/man8/benchtrace.8 \
-		$(DESTDIR)$(BASHCOMPDIR)/benchtrace
+		$(DESTDIR)$(BASHCOMPDIR)/benchtrace $(DESTDIR)$(INCLUDEDIR)/benchtrace.h
 
 # The tests, with what is installed: make test installs what is missing first.
 check:

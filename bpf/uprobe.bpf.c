@@ -15,6 +15,7 @@
  * call's entry or return, and is dropped there (counted as unwound).
  */
 #include "calls.bpf.h"
+#include <bpf/usdt.bpf.h>
 
 /* x86: `ret` pops the return address that was on top of the stack at entry */
 #if defined(__TARGET_ARCH_x86)
@@ -469,3 +470,175 @@ static __always_inline void py_marker(struct pt_regs *regs, long nr)
 }
 
 BT_TRACEPOINT(sys_enter, py_marker(regs, id), struct pt_regs *regs, long id)
+
+/*
+ * benchtrace.h marks (include/benchtrace.h): USDT probes whose arguments
+ * name a loop, a step or a span.  Each name is a function slot of its own,
+ * registered like a Python function's (a 32-bit hash of "iter:LOOP",
+ * "step:LOOP/STEP" or "span:NAME" as its ID), and timed as a Python call
+ * is: a frame paired by slot, not by stack pointer.
+ */
+#define MARK_TEXT 64 /* of each name */
+
+struct mark_key {
+	char s[256]; /* "step:" LOOP "/" STEP, at offsets masked to 127 */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mark_key);
+} mark_scratch SEC(".maps");
+
+static __always_inline void mark_event(struct task_struct *task, __u32 slot, __u32 fid,
+				       const char *text)
+{
+	struct bt_pyfunc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		stat_inc(BT_STAT_RB_DROPS);
+		return;
+	}
+	e->type = BT_EV_MARK;
+	e->pid = task->tgid;
+	e->tid = task->pid;
+	e->slot = slot;
+	e->id = fid;
+	e->pad = 0;
+	e->ts_ns = bpf_ktime_get_ns();
+	if (bpf_probe_read_kernel_str(e->name, sizeof(e->name), text) < 0)
+		e->name[0] = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* The slot of the mark named by k (its first n bytes), registered if new. */
+static __always_inline __u32 mark_slot(struct task_struct *task, struct mark_key *k, __u32 n)
+{
+	__u32 h = 2166136261U, i, slot, *got;
+
+	for (i = 0; i < sizeof(k->s) && i < n; i++)
+		h = (h ^ (__u8)k->s[i]) * 16777619U;
+	h |= BT_MARK_ID_BIT;
+	got = bpf_map_lookup_elem(&py_ids, &h);
+	if (got)
+		return *got;
+	i = __sync_fetch_and_add(&bt_py_next, 1);
+	if (i >= targ_py_slots) {
+		stat_inc(BT_STAT_PY_FULL);
+		return BT_PY_NO_SLOT;
+	}
+	slot = targ_py_base + i;
+	if (bpf_map_update_elem(&py_ids, &h, &slot, BPF_NOEXIST)) {
+		got = bpf_map_lookup_elem(&py_ids, &h); /* a racing thread won */
+		return got ? *got : BT_PY_NO_SLOT;
+	}
+	mark_event(task, slot, h, k->s);
+	return slot;
+}
+
+/* End the innermost open call if it is a step. */
+static __always_inline void step_end(struct task_struct *task)
+{
+	struct bt_callstack *cs = bpf_task_storage_get(&callstacks, task, 0, 0);
+	__u32 d;
+
+	if (!cs)
+		return;
+	d = cs->depth;
+	if (d > 0 && d <= BT_MAX_DEPTH && FRAME(cs, d - 1)->sp == BT_FRAME_STEP)
+		frame_pop(task, cs, d, bpf_ktime_get_ns());
+}
+
+SEC("usdt")
+int handle_mark(struct pt_regs *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	long kind = bpf_usdt_cookie(ctx), a0 = 0, a1 = 0, n;
+	struct bt_callstack *cs;
+	struct mark_key *k;
+	__u32 zero = 0, len, slot;
+
+	if (!proc_live(task->tgid))
+		return 0;
+	k = bpf_map_lookup_elem(&mark_scratch, &zero);
+	if (!k || bpf_usdt_arg(ctx, 0, &a0))
+		return 0;
+	if (kind == BT_MARK_ITER_BEGIN || kind == BT_MARK_ITER_END)
+		__builtin_memcpy(k->s, "iter:", 5);
+	else if (kind == BT_MARK_STEP)
+		__builtin_memcpy(k->s, "step:", 5);
+	else
+		__builtin_memcpy(k->s, "span:", 5);
+	n = bpf_probe_read_user_str(&k->s[5], MARK_TEXT, (const void *)a0);
+	if (n <= 0)
+		return 0;
+	len = 5 + (n - 1); /* without the NUL */
+	if (kind == BT_MARK_STEP) {
+		if (bpf_usdt_arg(ctx, 1, &a1) || len >= 5 + MARK_TEXT)
+			return 0;
+		k->s[len & 127] = '/';
+		len = (len + 1) & 127;
+		n = bpf_probe_read_user_str(&k->s[len], MARK_TEXT, (const void *)a1);
+		if (n <= 0)
+			return 0;
+		len += n - 1;
+	}
+	slot = mark_slot(task, k, len);
+	if (slot == BT_PY_NO_SLOT)
+		return 0;
+	switch (kind) {
+	case BT_MARK_ITER_BEGIN:
+	case BT_MARK_SPAN_BEGIN:
+		py_enter(task, slot);
+		break;
+	case BT_MARK_ITER_END:
+		step_end(task);
+		py_exit(task, slot);
+		break;
+	case BT_MARK_SPAN_END:
+		py_exit(task, slot);
+		break;
+	case BT_MARK_STEP:
+		step_end(task);
+		cs = callstack_get(task);
+		if (cs && cs->depth < BT_MAX_DEPTH)
+			frame_push(task, cs, cs->depth, BT_FRAME_STEP, slot);
+		break;
+	}
+	return 0;
+}
+
+/* --usdt: a probe's firing and its numeric arguments, as an event */
+SEC("usdt")
+int handle_usdt(struct pt_regs *ctx)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct bt_usdt_event *e;
+	long v;
+	int i, n;
+
+	if (!proc_live(task->tgid))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		stat_inc(BT_STAT_RB_DROPS);
+		return 0;
+	}
+	e->type = BT_EV_USDT;
+	e->pid = task->tgid;
+	e->tid = task->pid;
+	e->probe = (__u32)bpf_usdt_cookie(ctx);
+	e->ts_ns = bpf_ktime_get_ns();
+	e->pad = 0;
+	n = bpf_usdt_arg_cnt(ctx);
+	e->nargs = n > 0 ? (n < BT_USDT_ARGS ? n : BT_USDT_ARGS) : 0;
+	for (i = 0; i < BT_USDT_ARGS; i++) {
+		v = 0;
+		if (i < n)
+			bpf_usdt_arg(ctx, i, &v);
+		e->args[i] = v;
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

@@ -115,7 +115,33 @@ enum bt_event_type {
 	BT_EV_OOM = 4,
 	BT_EV_CALL = 5,
 	BT_EV_PYFUNC = 6, /* struct bt_pyfunc */
+	BT_EV_MARK = 7,	  /* struct bt_pyfunc: a benchtrace.h mark's name */
+	BT_EV_USDT = 8,	  /* struct bt_usdt_event */
 };
+
+/* --usdt: one firing of a probe, with its arguments */
+#define BT_USDT_ARGS 6
+struct bt_usdt_event {
+	__u32 type; /* BT_EV_USDT */
+	__u32 pid;
+	__u32 tid;
+	__u32 probe; /* index into the loader's table of --usdt probes */
+	__u64 ts_ns;
+	__u32 nargs;
+	__u32 pad;
+	__s64 args[BT_USDT_ARGS];
+};
+
+/* benchtrace.h marks (include/benchtrace.h): the usdt cookie of each kind */
+enum bt_mark_kind {
+	BT_MARK_ITER_BEGIN = 1,
+	BT_MARK_ITER_END,
+	BT_MARK_STEP,
+	BT_MARK_SPAN_BEGIN,
+	BT_MARK_SPAN_END,
+};
+/* a mark's Python-style ID carries this bit (the hook's IDs never do) */
+#define BT_MARK_ID_BIT (1U << 31)
 
 struct bt_event {
 	__u32 type;
@@ -195,6 +221,8 @@ struct bt_callstack {
 /* bt_frame.sp of a Python call: above every real stack pointer, so the
  * native pairing by stack pointer never takes it for one of its own */
 #define BT_FRAME_PY (~0ULL)
+/* a benchtrace.h step: ends at the next step or the end of its iteration */
+#define BT_FRAME_STEP (~0ULL - 1)
 
 /* ring-buffer record: a Python function's first registration, or (slot
  * BT_PY_NO_SLOT) an interpreter the hook cannot serve */

@@ -306,9 +306,10 @@ static void test_make_install_and_uninstall(void **state)
 		 src_dir(), bt_build_dir(), bt_build_dir(), tmp.dir);
 	if (status)
 		fail_msg("make install: exit %d: %s", status, out);
-	assert_int_equal(files_under(tmp.dir, list, sizeof(list)), 3);
+	assert_int_equal(files_under(tmp.dir, list, sizeof(list)), 4);
 	print_message("installed:\n%s", list);
 	assert_string_equal(list, "./usr/bin/benchtrace\n"
+				  "./usr/include/benchtrace.h\n"
 				  "./usr/share/bash-completion/completions/benchtrace\n"
 				  "./usr/share/man/man8/benchtrace.8\n");
 	snprintf(path, sizeof(path), "%s/usr/bin/benchtrace", tmp.dir);

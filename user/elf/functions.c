@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "elf/symtab.h"
 #include "record/probespec.h"
 #include "record/target.h"
+#include "elf/usdt.h"
 #include "rundir/escape.h"
 #include "rundir/out.h"
 #include "util/log.h"
@@ -29,6 +31,7 @@ static void functions__usage(FILE *f)
 		   "       benchtrace functions -p PID [[LIB:]GLOB]\n"
 		   "       benchtrace functions SCRIPT.py [py:GLOB]\n"
 		   "       benchtrace functions -p PID py:GLOB\n"
+		   "       benchtrace functions --usdt BINARY [PROVIDER:NAME]\n"
 		   "\n"
 		   "Lists the functions --uprobe can attach to, one per line, sorted, in the\n"
 		   "form --uprobe takes: bare names for BINARY (or the process's executable),\n"
@@ -42,6 +45,8 @@ static void functions__usage(FILE *f)
 		   "\n"
 		   "Options:\n"
 		   "  -p, --pid PID   the running process's executable and mapped libraries\n"
+		   "      --usdt      the USDT probes BINARY carries, as --usdt takes them\n"
+		   "                  (PROVIDER:NAME, globs), with their arguments' locations\n"
 		   "  -h, --help      this help\n"
 		   "\n"
 		   "Exit status: 0 if something was listed, 1 on an error (no such file, not\n"
@@ -132,6 +137,49 @@ static int add_matches(struct names *ns, const struct symtab *st, const char *pr
 		ret = names__add(ns, prefix, m[i]->name);
 	free(m);
 	return ret ? ret : n;
+}
+
+/* --usdt: PROVIDER:NAME  ARGS, a line a probe (several sites: once). */
+static int list_usdt(const char *arg, const char *glob)
+{
+	char path[PATH_MAX], err[1024], prov[64] = "*", name[64] = "*";
+	struct usdt_note *notes;
+	const char *colon;
+	int n, i, shown = 0;
+
+	if (!strchr(arg, '/') && access(arg, F_OK)) {
+		if (command__resolve(arg, path, sizeof(path), err, sizeof(err))) {
+			warn("%s: no such file, and no command of that name in PATH", arg);
+			return 1;
+		}
+		arg = path;
+	}
+	if (glob) {
+		colon = strchr(glob, ':');
+		if (colon) {
+			snprintf(prov, sizeof(prov), "%.*s", (int)(colon - glob), glob);
+			snprintf(name, sizeof(name), "%s", colon + 1);
+		} else {
+			snprintf(name, sizeof(name), "%s", glob);
+		}
+	}
+	n = usdt__read(arg, &notes, err, sizeof(err));
+	if (n < 0) {
+		warn("%s", err);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (fnmatch(prov, notes[i].provider, 0) || fnmatch(name, notes[i].name, 0) ||
+		    (i && !strcmp(notes[i].provider, notes[i - 1].provider) &&
+		     !strcmp(notes[i].name, notes[i - 1].name)))
+			continue;
+		printf("%s:%s\t%s\n", notes[i].provider, notes[i].name, notes[i].args);
+		shown++;
+	}
+	free(notes);
+	if (!shown)
+		warn("%s: %s", arg, n ? "no USDT probe matches" : "carries no USDT probes");
+	return shown ? 0 : 1;
 }
 
 static int list_binary(const char *arg, const char *glob)
@@ -284,10 +332,12 @@ int functions__main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 	    {"pid", required_argument, NULL, 'p'},
+	    {"usdt", no_argument, NULL, 'U'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
 	const char *pid_arg = NULL;
+	bool usdt = false;
 	pid_t pid = 0;
 	int c, npos;
 
@@ -297,6 +347,9 @@ int functions__main(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			pid_arg = optarg;
+			break;
+		case 'U':
+			usdt = true;
 			break;
 		case 'h':
 			functions__usage(stdout);
@@ -312,6 +365,13 @@ int functions__main(int argc, char **argv)
 		}
 	}
 	npos = argc - optind;
+	if (usdt) {
+		if (pid_arg || npos < 1 || npos > 2) {
+			warn("usage: benchtrace functions --usdt BINARY [PROVIDER:NAME]");
+			return 2;
+		}
+		return list_usdt(argv[optind], npos == 2 ? argv[optind + 1] : NULL);
+	}
 	if (pid_arg) {
 		int r = parse_pid(pid_arg, &pid);
 

@@ -4,6 +4,7 @@
 #include "bt_abi.h"
 #include "record/eventlog.h"
 #include "record/proctable.h"
+#include "record/usdtrun.h"
 #include "rundir/escape.h"
 #include "rundir/out.h"
 
@@ -50,11 +51,26 @@ int eventlog__handle(void *ctx, void *data, size_t len)
 	struct eventlog *el = ctx;
 	char detail[BT_PY_NAME_LEN + 64];
 
-	if (len >= sizeof(struct bt_pyfunc) && e->type == BT_EV_PYFUNC) {
+	if (len >= sizeof(struct bt_pyfunc) && (e->type == BT_EV_PYFUNC || e->type == BT_EV_MARK)) {
 		const struct bt_pyfunc *pf = data;
 
 		if (el->on_pyfunc && !el->on_pyfunc(el->pyfunc_ctx, pf, detail, sizeof(detail)))
-			eventlog__write(el, pf->ts_ns, pf->pid, pf->tid, "python", detail);
+			eventlog__write(el, pf->ts_ns, pf->pid, pf->tid,
+					e->type == BT_EV_MARK ? "mark" : "python", detail);
+		return 0;
+	}
+	if (len >= sizeof(struct bt_usdt_event) && e->type == BT_EV_USDT) {
+		const struct bt_usdt_event *u = data;
+		const struct usdt_site *s = el->usdt ? usdtrun__site(el->usdt, u->probe) : NULL;
+		size_t off;
+		__u32 i;
+
+		off = snprintf(detail, sizeof(detail), "%s:%s", s ? s->provider : "?",
+			       s ? s->name : "?");
+		for (i = 0; i < u->nargs && i < BT_USDT_ARGS && off < sizeof(detail); i++)
+			off += snprintf(detail + off, sizeof(detail) - off, " %lld",
+					(long long)u->args[i]);
+		eventlog__write(el, u->ts_ns, u->pid, u->tid, "usdt", detail);
 		return 0;
 	}
 	if (len < sizeof(*e))

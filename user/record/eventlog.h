@@ -11,6 +11,7 @@
 struct bt_pyfunc;
 struct out;
 struct proctable;
+struct usdtrun;
 
 struct eventlog {
 	struct out *out;
@@ -30,6 +31,7 @@ struct eventlog {
 	/* a traced process forked (not a thread); NULL: nothing to do */
 	void (*on_fork)(void *ctx, __u32 pid);
 	void *fork_ctx;
+	const struct usdtrun *usdt; /* names the --usdt probes; may be NULL */
 };
 
 extern const char *const events_header;

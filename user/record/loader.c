@@ -160,6 +160,8 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 	if (o->nfuncs + o->npy_slots && o->calls_rb_bytes)
 		bpf_map__set_max_entries(s->maps.calls_rb, o->calls_rb_bytes);
 	s->rodata->targ_calls_wake = bpf_map__max_entries(s->maps.calls_rb) / 8;
+	bpf_program__set_autoload(s->progs.handle_mark, o->usdt);
+	bpf_program__set_autoload(s->progs.handle_usdt, o->usdt);
 	bpf_program__set_autoload(s->progs.handle_uprobe, o->nfuncs > 0);
 	bpf_program__set_autoload(s->progs.handle_uretprobe, o->nfuncs > 0);
 	bpf_program__set_autoload(s->progs.handle_uprobe_exit, o->nfuncs > 0);
@@ -569,6 +571,24 @@ static int attach_multi(struct tracer *t, enum bt_probe_kind kind, const char *p
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+int tracer__attach_usdt(struct tracer *t, bool mark, const char *path, const char *provider,
+			const char *name, __u64 cookie, pid_t pid, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_usdt_opts, uo, .usdt_cookie = cookie);
+	struct bpf_link *link;
+	int ret;
+
+	link = bpf_program__attach_usdt(mark ? t->skel->progs.handle_mark : t->skel->progs.handle_usdt,
+					pid > 0 ? pid : -1, path, provider, name, &uo);
+	ret = link ? ulink_add(t, link, -1) : -errno;
+	if (ret) {
+		bpf_link__destroy(link);
+		snprintf(err, errlen, "cannot attach the USDT probe %s:%s in %s: %s", provider, name,
+			 path, strerror(-ret));
+	}
+	return ret;
 }
 
 int tracer__attach_probes(struct tracer *t, enum bt_probe_kind kind, const char *path,

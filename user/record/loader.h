@@ -22,6 +22,7 @@ struct tracer_opts {
 	__u64 min_dur_ns; /* calls shorter than this get no calls.csv row */
 	__u32 calls_rb_bytes; /* calls ring buffer, a power of two */
 	const char *btf_path; /* --btf: the kernel's BTF as a file, or NULL */
+	bool usdt; /* benchtrace.h marks or --usdt probes: load their programs */
 };
 
 /* What the kernel offered, found by probing at start (meta.json, -v). */
@@ -66,6 +67,14 @@ enum bt_probe_kind {
  * or in every process that maps the file (-1), the BPF side keeping the
  * traced ones.  One uprobe_multi link where the kernel has them.
  */
+/*
+ * Attach a USDT probe (every site of PROVIDER:NAME in the file at path):
+ * as a benchtrace.h mark (@mark, cookie a bt_mark_kind) or as a --usdt
+ * probe (cookie its index).  pid as for tracer__attach_probes().
+ */
+int tracer__attach_usdt(struct tracer *t, bool mark, const char *path, const char *provider,
+			const char *name, __u64 cookie, pid_t pid, char *err, size_t errlen);
+
 int tracer__attach_probes(struct tracer *t, enum bt_probe_kind kind, const char *path,
 			  const __u64 *offs, const __u64 *cookies, int n, pid_t pid, char *err,
 			  size_t errlen);

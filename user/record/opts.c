@@ -21,7 +21,7 @@ enum {
 	OPT_PERFETTO,
 	OPT_BTF,
 	OPT_KILL_COMMAND,
-	OPT_LATER,
+	OPT_USDT,
 };
 
 static const struct option long_opts[] = {
@@ -39,7 +39,7 @@ static const struct option long_opts[] = {
 	{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
 	{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
 	{ "uprobe", required_argument, NULL, 'u' },
-	{ "usdt", required_argument, NULL, OPT_LATER },
+	{ "usdt", required_argument, NULL, OPT_USDT },
 	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
 	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
 	{ "btf", required_argument, NULL, OPT_BTF },
@@ -75,6 +75,10 @@ void opts__usage(FILE *f)
 		"                         faults, memory and I/O it used (repeatable): FUNC,\n"
 		"                         BINARY:FUNC or LIB:FUNC (libc:malloc); FUNC may be a\n"
 		"                         glob (train_*); default binary: the target's program\n"
+		"      --usdt SPEC        every firing of a USDT probe, [BINARY:]PROVIDER:NAME\n"
+		"                         (globs; default binary: the target's program), as an\n"
+		"                         event with its arguments; benchtrace.h marks in the\n"
+		"                         target's program are timed without it\n"
 		"      --min-duration DUR calls.csv rows only for calls at least DUR long\n"
 		"                         (0: every call; functions.csv counts every call)\n"
 		"  -z, --gzip             write the CSV logs gzip-compressed (*.csv.gz)\n"
@@ -270,9 +274,16 @@ int opts__parse(struct opts *o, int argc, char **argv)
 		case OPT_KILL_COMMAND:
 			o->kill_command = true;
 			break;
-		case OPT_LATER:
-			return usage_error("%s is not available in this version of benchtrace",
-					   argv[optind - 1]);
+		case OPT_USDT:
+			if (o->nusdts == BT_MAX_UPROBES)
+				return usage_error("more than %d --usdt options; use globs",
+						   BT_MAX_UPROBES);
+			if (!strchr(optarg, ':'))
+				return usage_error("--usdt '%s': want [BINARY:]PROVIDER:NAME (e.g. "
+						   "python:gc__start)",
+						   optarg);
+			o->usdts[o->nusdts++] = optarg;
+			break;
 		case 'h':
 			opts__usage(stdout);
 			return -1;

@@ -32,6 +32,8 @@ struct opts {
 	bool kill_command; /* --kill-command: the command ends with the tracing */
 	char *uprobes[BT_MAX_UPROBES]; /* --uprobe SPECs, in order */
 	int nuprobes;
+	char *usdts[BT_MAX_UPROBES]; /* --usdt SPECs */
+	int nusdts;
 	__u64 min_duration_ns; /* --min-duration: calls.csv rows only for calls this long */
 	__u32 max_procs, max_threads;
 	int argc; /* the whole command line, for meta.json */

@@ -181,6 +181,14 @@ int python__event(struct python *py, const struct bt_pyfunc *e, struct probes *p
 
 	memcpy(text, e->name, BT_PY_NAME_LEN);
 	text[BT_PY_NAME_LEN] = 0;
+	if (e->type == BT_EV_MARK) {
+		/* a benchtrace.h mark: "iter:LOOP", "step:LOOP/STEP", "span:NAME" */
+		ret = probes__set_python(ps, e->slot, text, "benchtrace.h", 0, "mark");
+		if (!ret)
+			ret = calls__name_changed(calls, e->slot);
+		snprintf(detail, len, "%s", text);
+		return ret;
+	}
 	if (e->slot == BT_PY_NO_SLOT) {
 		if (!py->unsupported++)
 			snprintf(py->unsupported_what, sizeof(py->unsupported_what), "%s", text);

@@ -303,12 +303,41 @@ static int check_target_procs(struct run *r)
 	}
 }
 
+/* --usdt specs, and the program's own benchtrace.h marks. */
+static int resolve_usdt(struct run *r)
+{
+	const struct opts *o = r->opts;
+	char err[1024], exe[4096];
+	const char *base = NULL;
+	pid_t pid = 0;
+	int ret;
+
+	if (o->mode == BT_MODE_COMMAND)
+		base = realpath(r->cmd_path, exe) ? exe : r->cmd_path;
+	else if (o->mode == BT_MODE_PIDS) {
+		base = r->procs[0].exe;
+		pid = r->procs[0].pid;
+	}
+	ret = usdtrun__resolve(&r->usdt, o->usdts, o->nusdts, base, pid, err, sizeof(err));
+	if (ret) {
+		warn("%s", err);
+		return ret;
+	}
+	if (r->usdt.marks)
+		r->tracing_calls = true;
+	if (r->usdt.n)
+		info("USDT: %d probe%s to attach", r->usdt.n, r->usdt.n == 1 ? "" : "s");
+	return 0;
+}
+
 /* Everything about the targets that can fail, before anything is made. */
 static int check_targets(struct run *r)
 {
 	int ret = check_target_procs(r);
 
-	return ret ? ret : resolve_probes(r);
+	if (!ret)
+		ret = resolve_probes(r);
+	return ret ? ret : resolve_usdt(r);
 }
 
 /*
@@ -558,6 +587,7 @@ static void cleanup(struct run *r)
 	int i;
 
 	python__free(&r->py);
+	usdtrun__free(&r->usdt);
 	proctable__free(r->ptab);
 	sampler__free(r->sampler);
 	tracer__destroy(r->tracer);
@@ -632,6 +662,22 @@ static void on_fork(void *ctx, __u32 pid)
 		       !r->opts->quiet);
 }
 
+static int attach_usdt(struct run *r)
+{
+	const struct opts *o = r->opts;
+	char err[1024];
+	pid_t pid = -1;
+
+	if (o->no_children && ((o->mode == BT_MODE_COMMAND && r->child.pid > 0) ||
+			       (o->mode == BT_MODE_PIDS && r->nprocs == 1)))
+		pid = r->procs[0].pid;
+	if (usdtrun__attach(&r->usdt, r->tracer, pid, err, sizeof(err))) {
+		warn("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 /* A Python function named by its interpreter, or one that cannot be traced. */
 static int on_pyfunc(void *ctx, const struct bt_pyfunc *e, char *detail, size_t len)
 {
@@ -652,7 +698,7 @@ static __u32 py_slots(const struct run *r)
 	int ncpus = libbpf_num_possible_cpus();
 	__u64 room;
 
-	if (!r->py.nspecs)
+	if (!r->py.nspecs && !r->usdt.marks)
 		return 0;
 	room = FUNC_STATS_MAX / (ncpus > 0 ? ncpus : 1) / sizeof(struct bt_func_stats);
 	room = room > (__u64)r->probes.n ? room - r->probes.n : 0;
@@ -789,6 +835,7 @@ int run__main(const struct opts *o)
 	topts.min_dur_ns = o->min_duration_ns;
 	topts.calls_rb_bytes = CALLS_RB_BYTES;
 	topts.btf_path = o->btf;
+	topts.usdt = r.usdt.n > 0;
 	if (o->mode == BT_MODE_ALL && topts.max_procs < (unsigned)r.nprocs * 2)
 		topts.max_procs = r.nprocs * 2;
 	ret = tracer__open(&r.tracer, &topts, err, sizeof(err));
@@ -809,7 +856,7 @@ int run__main(const struct opts *o)
 		warn("%s", err);
 		goto discard;
 	}
-	if (attach_probes(&r))
+	if (attach_probes(&r) || attach_usdt(&r))
 		goto discard;
 	if (r.tracing_calls && calibrate__probes(r.tracer, &r.probes, &r.probe_cost))
 		warn("note: could not measure what a probe pair costs here (functions.csv "
@@ -847,6 +894,7 @@ int run__main(const struct opts *o)
 	el.pyfunc_ctx = &r;
 	el.on_fork = on_fork;
 	el.fork_ctx = &r;
+	el.usdt = &r.usdt;
 	r.ptab = proctable__new();
 	el.procs = r.ptab;
 	sampler__set_proctable(r.sampler, r.ptab);

@@ -15,6 +15,7 @@
 #include "record/opts.h"
 #include "record/calibrate.h"
 #include "record/probes.h"
+#include "record/usdtrun.h"
 #include "record/python.h"
 #include "record/target.h"
 
@@ -49,6 +50,7 @@ struct run {
 	struct probes probes;
 	struct probe_cost probe_cost; /* measured at start-up (calibrate.h) */
 	struct python py; /* -u py:SPEC; its functions join probes as they are named */
+	struct usdtrun usdt; /* benchtrace.h marks and --usdt probes */
 	bool tracing_calls; /* --uprobe: native or Python functions */
 	struct calls calls;
 	struct func_summary *funcs; /* at the end, by total time */

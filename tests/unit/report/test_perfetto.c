@@ -387,7 +387,7 @@ static void test_hostile_names(void **state)
 	    dir, "samples.csv",
 	    BT_SAMPLES_HEADER
 	    "\n"
-	    "0.010000,7,\"</script><b>\"\"\\\",1,0.0,0,0,0,0,0,4096,4096,0,4096,0,0,0,0,0,0,1\n");
+	    "0.010000,7,\"</script><b>\"\"\\\",1,0.0,0,0,0,0,0,4096,4096,0,4096,0,0,0,0,0,0,1,0,0,0,0\n");
 	bt_write_text(dir, "events.csv",
 		      "t_s,pid,tid,event,detail\n"
 		      "0.001000,7,7,exec,\"</script><b>\"\"\\\"\n"

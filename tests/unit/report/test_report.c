@@ -425,7 +425,7 @@ static void test_reduction(void **state)
 	f = fopen(path, "w");
 	fputs(BT_SAMPLES_HEADER "\n", f);
 	for (i = 1; i <= 50000; i++)
-		fprintf(f, "%d.%d00000,7,long,%d,%d.0,0,0,0,0,0,%d,%d,0,0,0,0,0,0,0,0,1\n", i / 10,
+		fprintf(f, "%d.%d00000,7,long,%d,%d.0,0,0,0,0,0,%d,%d,0,0,0,0,0,0,0,0,1,0,0,0,0\n", i / 10,
 			i % 10, 100000000, 50 + i % 3, 1 << 20, i == 31234 ? 1 << 30 : 1 << 20);
 	fclose(f);
 	must_report(1, dirs);
@@ -462,7 +462,7 @@ static void test_many_processes(void **state)
 	for (k = 1; k <= 10; k++)
 		for (i = 0; i < 3000; i++)
 			fprintf(f,
-				"%d.000000,%d,p%d,%d,%d.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,1\n",
+				"%d.000000,%d,p%d,%d,%d.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,1,0,0,0,0\n",
 				k, 100 + i, i, i == 2500 ? 900000000 : 1000000, i == 2500 ? 90 : 0);
 	fclose(f);
 	must_report(1, dirs);
@@ -497,7 +497,7 @@ static void test_huge_numbers(void **state)
 	bt_write_text(dir, "samples.csv",
 		      BT_SAMPLES_HEADER
 		      "\n0.500000,18446744073709551615,x,1,0.0,0,0,0,0,0,4096,4096,"
-		      "0,0,0,0,0,0,0,0,1\n");
+		      "0,0,0,0,0,0,0,0,1,0,0,0,0\n");
 	bt_write_text(dir, "functions.csv",
 		      "func,calls,total_ns,mean_ns,min_ns,p50_ns,p90_ns,p99_ns,max_ns\n"
 		      "f,18446744073709551615,1,1,1,1,1,1,18446744073709551615\n");

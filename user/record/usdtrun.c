@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bt_abi.h"
+#include "elf/libpath.h"
+#include "elf/usdt.h"
+#include "record/loader.h"
+#include "record/usdtrun.h"
+
+#define MARK_PROVIDER "benchtrace"
+#define MAX_MATCH     1024
+
+int usdtrun__mark_kind(const char *name)
+{
+	static const char *const kinds[] = {
+	    [BT_MARK_ITER_BEGIN] = "iter_begin", [BT_MARK_ITER_END] = "iter_end",
+	    [BT_MARK_STEP] = "step",		 [BT_MARK_SPAN_BEGIN] = "span_begin",
+	    [BT_MARK_SPAN_END] = "span_end",
+	};
+	int k;
+
+	for (k = BT_MARK_ITER_BEGIN; k <= BT_MARK_SPAN_END; k++)
+		if (!strcmp(name, kinds[k]))
+			return k;
+	return 0;
+}
+
+static int add(struct usdtrun *u, const char *path, const struct usdt_note *n)
+{
+	struct usdt_site *grown, *s;
+	int i;
+
+	for (i = 0; i < u->n; i++)
+		if (!strcmp(u->s[i].path, path) && !strcmp(u->s[i].provider, n->provider) &&
+		    !strcmp(u->s[i].name, n->name))
+			return 0; /* asked for twice */
+	grown = realloc(u->s, (u->n + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	u->s = grown;
+	s = &u->s[u->n];
+	memset(s, 0, sizeof(*s));
+	s->path = strdup(path);
+	if (!s->path)
+		return -ENOMEM;
+	snprintf(s->provider, sizeof(s->provider), "%s", n->provider);
+	snprintf(s->name, sizeof(s->name), "%s", n->name);
+	s->kind = strcmp(n->provider, MARK_PROVIDER) ? 0 : usdtrun__mark_kind(n->name);
+	s->mark = s->kind != 0;
+	u->marks |= s->mark;
+	u->n++;
+	return 0;
+}
+
+/* "python:gc__start, python:gc__done, ... (N in all)" */
+static void list_probes(const struct usdt_note *n, int count, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i, shown = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < count && off < len; i++) {
+		if (i && !strcmp(n[i].provider, n[i - 1].provider) && !strcmp(n[i].name, n[i - 1].name))
+			continue;
+		if (shown == 12) {
+			off += snprintf(buf + off, len - off, ", ...");
+			break;
+		}
+		off += snprintf(buf + off, len - off, "%s%s:%s", shown ? ", " : "", n[i].provider,
+				n[i].name);
+		shown++;
+	}
+}
+
+/* BINARY of a spec to a file: a path, a program in PATH, or a library. */
+static int spec_file(const char *bin, const char *exe, pid_t pid, char *path, size_t len,
+		     char *err, size_t errlen)
+{
+	char msg[512];
+	int ret;
+
+	if (!bin[0]) {
+		if (!exe) {
+			snprintf(err, errlen, "--usdt with -a needs BINARY:PROVIDER:NAME");
+			return -EINVAL;
+		}
+		snprintf(path, len, "%s", exe);
+		return 0;
+	}
+	if (strchr(bin, '/')) {
+		snprintf(path, len, "%s", bin);
+		return 0;
+	}
+	ret = pid > 0 ? lib__find_mapped(pid, bin, path, len, msg, sizeof(msg))
+		      : (exe ? lib__find_for_exe(exe, bin, path, len, msg, sizeof(msg)) : -ENOENT);
+	if (ret) {
+		snprintf(err, errlen, "--usdt '%s:...': %s", bin, exe ? msg : "no such library");
+		return ret;
+	}
+	return 0;
+}
+
+static int resolve_one(struct usdtrun *u, const char *spec, const char *exe, pid_t pid, char *err,
+		       size_t errlen)
+{
+	char bin[4096] = "", prov[64], name[64], path[4096], list[1024];
+	const char *c1 = strrchr(spec, ':'), *c0;
+	struct usdt_note *notes = NULL;
+	int n, m, i, ret, idx[MAX_MATCH];
+
+	if (!c1 || !c1[1])
+		goto bad;
+	for (c0 = c1 - 1; c0 >= spec && *c0 != ':'; c0--)
+		;
+	if (c0 >= spec) {
+		snprintf(bin, sizeof(bin), "%.*s", (int)(c0 - spec), spec);
+		snprintf(prov, sizeof(prov), "%.*s", (int)(c1 - c0 - 1), c0 + 1);
+	} else {
+		snprintf(prov, sizeof(prov), "%.*s", (int)(c1 - spec), spec);
+	}
+	snprintf(name, sizeof(name), "%s", c1 + 1);
+	if (!prov[0])
+		goto bad;
+	ret = spec_file(bin, exe, pid, path, sizeof(path), err, errlen);
+	if (ret)
+		return ret;
+	n = usdt__read(path, &notes, err, errlen);
+	if (n < 0)
+		return n;
+	m = usdt__match(notes, n, prov, name, idx, MAX_MATCH);
+	if (!m) {
+		list_probes(notes, n, list, sizeof(list));
+		if (n)
+			snprintf(err, errlen, "--usdt '%s': %s has no probe %s:%s; it has %s", spec,
+				 path, prov, name, list);
+		else
+			snprintf(err, errlen, "--usdt '%s': %s carries no USDT probes", spec, path);
+		free(notes);
+		return -ENOENT;
+	}
+	for (i = 0, ret = 0; i < m && !ret; i++)
+		ret = add(u, path, &notes[idx[i]]);
+	free(notes);
+	if (ret)
+		snprintf(err, errlen, "out of memory");
+	return ret;
+bad:
+	snprintf(err, errlen, "--usdt '%s': want [BINARY:]PROVIDER:NAME (e.g. python:gc__start)",
+		 spec);
+	return -EINVAL;
+}
+
+int usdtrun__resolve(struct usdtrun *u, char *const *specs, int nspecs, const char *exe, pid_t pid,
+		     char *err, size_t errlen)
+{
+	struct usdt_note *notes = NULL;
+	int i, n, ret;
+
+	for (i = 0; i < nspecs; i++) {
+		ret = resolve_one(u, specs[i], exe, pid, err, errlen);
+		if (ret)
+			return ret;
+	}
+	/* the program's own marks, asked for or not */
+	if (!exe)
+		return 0;
+	n = usdt__read(exe, &notes, err, errlen);
+	if (n < 0)
+		return 0; /* not ours to refuse: -u and the rest say what is wrong */
+	for (i = 0, ret = 0; i < n && !ret; i++)
+		if (!strcmp(notes[i].provider, MARK_PROVIDER) && usdtrun__mark_kind(notes[i].name))
+			ret = add(u, exe, &notes[i]);
+	free(notes);
+	if (ret)
+		snprintf(err, errlen, "out of memory");
+	return ret;
+}
+
+int usdtrun__attach(const struct usdtrun *u, struct tracer *t, pid_t pid, char *err,
+		    size_t errlen)
+{
+	int i, ret;
+
+	for (i = 0; i < u->n; i++) {
+		const struct usdt_site *s = &u->s[i];
+
+		ret = tracer__attach_usdt(t, s->mark, s->path, s->provider, s->name,
+					  s->mark ? (__u64)s->kind : (__u64)i, pid, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+const struct usdt_site *usdtrun__site(const struct usdtrun *u, unsigned int i)
+{
+	return i < (unsigned int)u->n ? &u->s[i] : NULL;
+}
+
+void usdtrun__free(struct usdtrun *u)
+{
+	int i;
+
+	for (i = 0; i < u->n; i++)
+		free(u->s[i].path);
+	free(u->s);
+	u->s = NULL;
+	u->n = 0;
+}

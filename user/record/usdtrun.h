@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * USDT in a recording: the benchtrace.h marks of the traced program (found
+ * by themselves) and the --usdt probes asked for, resolved before anything
+ * runs and attached with the other probes.
+ */
+#ifndef BT_USDTRUN_H
+#define BT_USDTRUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct tracer;
+struct usdt_note;
+
+struct usdt_site {
+	char *path; /* the file, as attached */
+	char provider[64], name[64];
+	bool mark; /* a benchtrace.h mark: timed, not an event */
+	int kind; /* its bt_mark_kind */
+};
+
+struct usdtrun {
+	struct usdt_site *s;
+	int n;
+	bool marks; /* some are marks: they need function slots */
+};
+
+/*
+ * Resolve @specs ([BINARY:]PROVIDER:NAME, globs in PROVIDER and NAME) and
+ * the marks of @exe (the target's program; NULL with -a).  @pid > 0 looks
+ * libraries up in that process.  An unknown probe is an error listing the
+ * ones the file has.  Returns 0 or -errno with one line in @err.
+ */
+int usdtrun__resolve(struct usdtrun *u, char *const *specs, int nspecs, const char *exe, pid_t pid,
+		     char *err, size_t errlen);
+/* Attach them all (in process @pid alone if > 0). */
+int usdtrun__attach(const struct usdtrun *u, struct tracer *t, pid_t pid, char *err,
+		    size_t errlen);
+/* "PROVIDER:NAME" of --usdt probe @i, or NULL. */
+const struct usdt_site *usdtrun__site(const struct usdtrun *u, unsigned int i);
+void usdtrun__free(struct usdtrun *u);
+
+/* The kind of a benchtrace.h mark named @name, 0 if none. */
+int usdtrun__mark_kind(const char *name);
+
+#endif /* BT_USDTRUN_H */
