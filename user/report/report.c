@@ -510,6 +510,118 @@ static void func_charts(struct out *o, const struct run *r, int k)
 	finish_chart(&ch, NULL);
 }
 
+/* The function (calls.csv) of a step, for its statistics; NULL if none. */
+static const struct func *step_func(const struct run *r, const struct loop *l, int s)
+{
+	char name[160];
+	int k;
+
+	snprintf(name, sizeof(name), "step:%s/%s", l->name, l->step[s]);
+	for (k = 0; k < r->nfuncs; k++)
+		if (!strcmp(r->funcs[k].name, name))
+			return &r->funcs[k];
+	return NULL;
+}
+
+/*
+ * A benchtrace.h loop: each iteration's time stacked by step (porter_bench's
+ * bars), averaged per pixel column, and the steps' statistics.
+ */
+static void loop_section(struct out *o, const struct run *r, const struct loop *l)
+{
+	char title[256], tip[512], a[32];
+	double top = 0, y, share, total = 0, part[LOOP_STEPS + 1] = {0};
+	struct svg_chart ch;
+	const struct func *f;
+	int c, s;
+
+	for (c = 0; c < l->ncols; c++) {
+		double h = 0;
+
+		for (s = 0; s <= LOOP_STEPS; s++)
+			h += l->count[c] ? l->sum[c][s] / l->count[c] : 0;
+		if (h > top)
+			top = h;
+		for (s = 0; s <= LOOP_STEPS; s++) {
+			part[s] += l->sum[c][s];
+			total += l->sum[c][s];
+		}
+	}
+	out__puts(o, "<h3>Iterations of <code>");
+	out__html_str(o, l->name);
+	out__printf(o, "</code></h3>\n<p class=\"sub\">");
+	for (s = 0; s <= l->nsteps; s++) {
+		if (s == l->nsteps && !part[LOOP_STEPS])
+			break;
+		out__printf(o, "<span class=\"sw\" style=\"background:%s\"></span> ",
+			    s < l->nsteps ? svg_color(s) : "#bbb");
+		out__html_str(o, s < l->nsteps ? l->step[s] : "outside any step");
+		out__puts(o, " &nbsp; ");
+	}
+	out__puts(o, "</p>\n");
+	memset(&ch, 0, sizeof(ch));
+	ch.o = o;
+	snprintf(title, sizeof(title), "Time per iteration by step (%llu iteration%s%s)",
+		 (unsigned long long)l->iters, l->iters == 1 ? "" : "s",
+		 l->per_col > 1 ? "; each bar the mean of its pixel column" : "");
+	ch.title = title;
+	ch.x0 = 0;
+	ch.x1 = (double)l->ncols * (double)l->per_col;
+	ch.xunit = SVG_COUNT;
+	ch.xlabel = "iteration";
+	ch.yunit = SVG_NS;
+	ch.ylabel = "duration";
+	ch.y0 = 0;
+	ch.y1 = top > 0 ? top : 1;
+	ch.plot_h = 140;
+	svg_chart__begin(&ch);
+	for (c = 0; c < l->ncols; c++) {
+		if (!l->count[c])
+			continue;
+		y = 0;
+		for (s = 0; s <= LOOP_STEPS; s++) {
+			double v = l->sum[c][s] / l->count[c];
+
+			if (v <= 0 || (s >= l->nsteps && s < LOOP_STEPS))
+				continue;
+			snprintf(tip, sizeof(tip), "iteration %llu%s: %s %s",
+				 (unsigned long long)(c * l->per_col),
+				 l->per_col > 1 ? " and on (mean)" : "",
+				 s < l->nsteps ? l->step[s] : "outside steps",
+				 fmt(a, sizeof(a), v, SVG_NS));
+			svg_chart__stack(&ch, (double)c * l->per_col, (double)(c + 1) * l->per_col,
+					 y, y + v, s < l->nsteps ? svg_color(s) : "#bbb", tip);
+			y += v;
+		}
+	}
+	svg_chart__end(&ch);
+	out__puts(o, "<table class=\"funcs\"><tr><th>step</th><th>calls</th><th>mean</th>"
+		     "<th>p50</th><th>p99</th><th>max</th><th>share of the iterations</th></tr>\n");
+	for (s = 0; s < l->nsteps; s++) {
+		f = step_func(r, l, s);
+		share = total > 0 ? 100 * part[s] / total : 0;
+		out__puts(o, "<tr><td><code>");
+		out__html_str(o, l->step[s]);
+		out__puts(o, "</code></td>");
+		if (f && f->have_stats) {
+			html_td_num(o, (double)f->calls, SVG_COUNT);
+			html_td_num(o, (double)f->mean_ns, SVG_NS);
+			html_td_num(o, (double)f->p50_ns, SVG_NS);
+			html_td_num(o, (double)f->p99_ns, SVG_NS);
+			html_td_num(o, (double)f->max_ns, SVG_NS);
+		} else {
+			out__puts(o, "<td></td><td></td><td></td><td></td><td></td>");
+		}
+		out__printf(o, "<td class=\"v\">%.1f%%</td></tr>\n", share);
+	}
+	if (part[LOOP_STEPS] > 0)
+		out__printf(o,
+			    "<tr><td>outside any step</td><td></td><td></td><td></td><td></td><td>"
+			    "</td><td class=\"v\">%.1f%%</td></tr>\n",
+			    total > 0 ? 100 * part[LOOP_STEPS] / total : 0);
+	out__puts(o, "</table>\n");
+}
+
 static void figures_table(struct out *o, const struct run *r)
 {
 	char buf[64];
@@ -624,6 +736,11 @@ static void run_section(struct out *o, const struct run *r, int i, int n)
 			    "<p class=\"sub\">Only the %d busiest of %s%d threads are drawn; "
 			    "every call is counted in the tables.</p>\n",
 			    MAX_LANES, r->spans.dropped ? "more than " : "", r->spans.nlanes);
+	}
+	if (r->nloops) {
+		out__puts(o, "<h2>Iterations</h2>\n");
+		for (k = 0; k < r->nloops; k++)
+			loop_section(o, r, &r->loops[k]);
 	}
 	out__puts(o, "<h2>Functions</h2>\n");
 	func_table(o, r, idx);

@@ -732,6 +732,101 @@ static int hist_bin(double ns)
 	return b < 0 ? 0 : b >= HIST_BINS ? HIST_BINS - 1 : b;
 }
 
+/* The loop named (len bytes at) name; NULL when LOOP_MAX are taken. */
+static struct loop *loop_get(struct run *r, const char *name, size_t len)
+{
+	struct loop *l;
+	int i;
+
+	if (len >= sizeof(r->loops[0].name))
+		len = sizeof(r->loops[0].name) - 1;
+	for (i = 0; i < r->nloops; i++)
+		if (strlen(r->loops[i].name) == len && !strncmp(r->loops[i].name, name, len))
+			return &r->loops[i];
+	if (r->nloops == LOOP_MAX)
+		return NULL;
+	if (!r->loops) {
+		r->loops = calloc(LOOP_MAX, sizeof(*r->loops));
+		if (!r->loops)
+			return NULL;
+	}
+	l = &r->loops[r->nloops++];
+	memcpy(l->name, name, len);
+	l->name[len] = 0;
+	l->per_col = 1;
+	return l;
+}
+
+static struct loop_thread *loop_thread(struct loop *l, long tid)
+{
+	int i;
+
+	for (i = 0; i < l->nth; i++)
+		if (l->th[i].tid == tid)
+			return &l->th[i];
+	if (l->nth == LOOP_THREADS)
+		return NULL;
+	memset(&l->th[l->nth], 0, sizeof(l->th[0]));
+	l->th[l->nth].tid = tid;
+	return &l->th[l->nth++];
+}
+
+/* step:LOOP/STEP: its time, for the thread's iteration of LOOP to come */
+static void loop_step(struct run *r, const char *name, long tid, double dur)
+{
+	const char *slash = strchr(name, '/');
+	struct loop_thread *th;
+	struct loop *l;
+	int s;
+
+	if (!slash || !(l = loop_get(r, name, slash - name)) || !(th = loop_thread(l, tid)))
+		return;
+	for (s = 0; s < l->nsteps && strcmp(l->step[s], slash + 1); s++)
+		;
+	if (s == l->nsteps) {
+		if (l->nsteps == LOOP_STEPS)
+			return; /* counted in "other" */
+		snprintf(l->step[l->nsteps++], sizeof(l->step[0]), "%s", slash + 1);
+	}
+	th->acc[s] += dur;
+}
+
+/* iter:LOOP: one iteration, split into the steps its thread saw since */
+static void loop_iter(struct run *r, const char *name, long tid, double dur)
+{
+	struct loop_thread *th;
+	struct loop *l = loop_get(r, name, strlen(name));
+	double rest = dur;
+	int s, c, k;
+
+	if (!l)
+		return;
+	th = loop_thread(l, tid);
+	c = (int)(l->iters / l->per_col);
+	if (c >= LOOP_COLS) {
+		/* twice as many iterations a column: merge pairs */
+		for (k = 0; k < LOOP_COLS / 2; k++) {
+			for (s = 0; s <= LOOP_STEPS; s++)
+				l->sum[k][s] = l->sum[2 * k][s] + l->sum[2 * k + 1][s];
+			l->count[k] = l->count[2 * k] + l->count[2 * k + 1];
+		}
+		memset(&l->sum[LOOP_COLS / 2], 0, sizeof(l->sum[0]) * (LOOP_COLS - LOOP_COLS / 2));
+		memset(&l->count[LOOP_COLS / 2], 0, sizeof(l->count[0]) * (LOOP_COLS - LOOP_COLS / 2));
+		l->per_col *= 2;
+		c = (int)(l->iters / l->per_col);
+	}
+	for (s = 0; th && s < LOOP_STEPS; s++) {
+		l->sum[c][s] += th->acc[s];
+		rest -= th->acc[s];
+		th->acc[s] = 0;
+	}
+	l->sum[c][LOOP_STEPS] += rest > 0 ? rest : 0;
+	l->count[c]++;
+	if (c + 1 > l->ncols)
+		l->ncols = c + 1;
+	l->iters++;
+}
+
 static int calls_row(const struct csv_row *row, void *ctx)
 {
 	struct calls_ctx *x = ctx;
@@ -758,6 +853,10 @@ static int calls_row(const struct csv_row *row, void *ctx)
 		x->last_func = k;
 	}
 	f = &r->funcs[k];
+	if (!strncmp(name, "step:", 5))
+		loop_step(r, name + 5, to_long(tid), dur);
+	else if (!strncmp(name, "iter:", 5))
+		loop_iter(r, name + 5, to_long(tid), dur);
 	if (!f->byidx.n && mmcols__init_grow(&f->byidx, SVG_PLOT_W)) {
 		csv_row__error(row, "out of memory");
 		return -1;
@@ -842,6 +941,7 @@ void report_run__free(struct run *r)
 	int i;
 
 	json_doc__free(r->meta);
+	free(r->loops);
 	free(r->procs);
 	free(r->pid_slots);
 	mmcols__free(&r->cpu_total);

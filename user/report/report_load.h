@@ -51,6 +51,35 @@ struct func {
 	struct mmcols byidx;
 };
 
+/*
+ * A benchtrace.h loop (iter:LOOP in calls.csv): each iteration's time split
+ * into its steps (step:LOOP/STEP rows of the same thread, which come just
+ * before their iteration's row), averaged over the iterations that share a
+ * pixel column.
+ */
+#define LOOP_STEPS   8 /* steps drawn; the rest count as "other" */
+#define LOOP_MAX     4 /* loops drawn */
+#define LOOP_THREADS 64 /* threads whose open iteration is followed */
+#define LOOP_COLS    SVG_PLOT_W
+
+struct loop_thread {
+	long tid;
+	double acc[LOOP_STEPS];
+};
+
+struct loop {
+	char name[64];
+	int nsteps;
+	char step[LOOP_STEPS][64];
+	__u64 iters;
+	__u64 per_col; /* iterations per column: doubles as the run goes on */
+	int ncols;
+	double sum[LOOP_COLS][LOOP_STEPS + 1]; /* steps, then "other" */
+	__u64 count[LOOP_COLS];
+	struct loop_thread th[LOOP_THREADS];
+	int nth;
+};
+
 struct marker {
 	double t;
 	int kind; /* 0 exit by signal or error, 1 oom kill, 2 lost events */
@@ -94,6 +123,8 @@ struct run {
 	int slots[FUNC_SLOTS];
 	__u64 ncalls, calls_late;
 	struct span_grid spans;
+	struct loop *loops; /* LOOP_MAX, allocated on the first iter: row */
+	int nloops;
 };
 
 /*

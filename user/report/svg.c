@@ -629,18 +629,24 @@ void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const 
 	out__puts(ch->o, "</title></line></g>\n");
 }
 
-void svg_chart__bar(struct svg_chart *ch, double x, double x2, double v, const char *color,
-		    const char *title)
+void svg_chart__stack(struct svg_chart *ch, double x, double x2, double lo, double hi,
+		      const char *color, const char *title)
 {
 	double a = svg_chart__px(ch, x), b = svg_chart__px(ch, x2);
-	double y = svg_chart__py(ch, v), base = svg_chart__py(ch, ch->y0);
+	double y = svg_chart__py(ch, hi), base = svg_chart__py(ch, lo);
 
 	out__printf(ch->o,
 		    "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
 		    "fill=\"%s\"><title>",
-		    a + 0.5, y, b - a > 1.5 ? b - a - 1 : 0.5, base - y, color);
+		    a + 0.5, y, b - a > 1.5 ? b - a - 1 : 0.5, base - y > 0 ? base - y : 0, color);
 	out__html_str(ch->o, title);
 	out__puts(ch->o, "</title></rect>\n");
+}
+
+void svg_chart__bar(struct svg_chart *ch, double x, double x2, double v, const char *color,
+		    const char *title)
+{
+	svg_chart__stack(ch, x, x2, ch->y0, v, color, title);
 }
 
 void svg_chart__end(struct svg_chart *ch)

@@ -111,6 +111,9 @@ void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const 
 /* A bar from x to x2 with height v (histograms); title is escaped. */
 void svg_chart__bar(struct svg_chart *ch, double x, double x2, double v, const char *color,
 		    const char *title);
+/* A bar from x to x2 between heights lo and hi (one part of a stack). */
+void svg_chart__stack(struct svg_chart *ch, double x, double x2, double lo, double hi,
+		      const char *color, const char *title);
 void svg_chart__end(struct svg_chart *ch);
 
 /* x in data units to px (inside the plot). */

@@ -441,6 +441,62 @@ static void test_reduction(void **state)
 	assert_true(strlen(html) < 600 * 1000);
 }
 
+/*
+ * benchtrace.h marks: each iteration of a loop split into its steps, on
+ * two threads whose rows interleave, and 5000 iterations reduced to the
+ * plot's columns without losing time.
+ */
+static void test_iterations_by_step(void **state)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
+	const char *dirs[] = {dir};
+	FILE *f;
+	int i, tid;
+	char *c;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("iters"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":60}");
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(dir, "samples.csv",
+		      BT_SAMPLES_HEADER "\n1.000000,7,m,1,0.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,"
+					"1,0,0,0,0\n");
+	snprintf(path, sizeof(path), "%s/calls.csv", dir);
+	f = fopen(path, "w");
+	fputs("t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,majflt,"
+	      "rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes\n",
+	      f);
+	/* per iteration: load 3 ms, compute 1 ms, 1 ms outside the steps: 5 ms;
+	 * the two threads' rows interleave, each iteration after its steps */
+	for (i = 0; i < 5000; i += 2) {
+		for (tid = 7; tid <= 8; tid++) {
+			fprintf(f, "%d.0,3000000,7,%d,step:train/load,1,0,0,0,0,0,0,0,0,0\n",
+				i / 100, tid);
+			fprintf(f, "%d.0,1000000,7,%d,step:train/compute,1,0,0,0,0,0,0,0,0,0\n",
+				i / 100, tid);
+		}
+		for (tid = 7; tid <= 8; tid++)
+			fprintf(f, "%d.0,5000000,7,%d,iter:train,0,0,0,0,0,0,0,0,0,0\n", i / 100,
+				tid);
+	}
+	fclose(f);
+	must_report(1, dirs);
+	assert_contains(html, "Iterations of <code>train</code>");
+	c = chart("Time per iteration by step (5000 iterations; each bar the mean of its pixel "
+		  "column)");
+	assert_non_null(c);
+	/* every column holds whole iterations: 3 + 1 + 1 ms, as the tips say */
+	assert_contains(c, "load 3.00 ms");
+	assert_contains(c, "compute 1.00 ms");
+	assert_contains(c, "outside steps 1.00 ms");
+	assert_int_equal(count(c, "load 3.00 ms"), count(c, "compute 1.00 ms"));
+	assert_true(count(c, "load 3.00 ms") <= SVG_PLOT_W);
+	/* shares of the loop's time */
+	assert_contains(html, "<td class=\"v\">60.0%</td>");
+	assert_contains(html, "<td class=\"v\">20.0%</td>");
+}
+
 /* -a mode: thousands of processes; the busiest are drawn, all are counted. */
 static void test_many_processes(void **state)
 {
@@ -723,6 +779,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_hostile_names),
 	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
 	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_many_functions),
+	    cmocka_unit_test(test_iterations_by_step),
 	    cmocka_unit_test(test_huge_numbers),   cmocka_unit_test(test_output_file),
 	    cmocka_unit_test(test_main_usage),	   cmocka_unit_test(test_stream_matches_table),
 	    cmocka_unit_test(test_stream_errors),
