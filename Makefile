@@ -33,14 +33,16 @@ LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf)
 # libstdc++ for __cxa_demangle (user/symtab.c), by soname: the runtime that
 # every Debian system has is enough, no g++ needed to build benchtrace.
-LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm -lcapstone -l:libstdc++.so.6
+MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
+LDLIBS := $(LIBBPF_LIBS) $(MHD_LIBS) -lelf -lz -lpthread -lm -lcapstone -l:libstdc++.so.6
 
 WERROR ?= 1
 WERROR_FLAG := $(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra $(WERROR_FLAG) -Wshadow \
 	-Wno-missing-field-initializers -Wformat=2 -D_GNU_SOURCE -DBT_VERSION='"$(VERSION)"' \
-	-Iinclude -Iuser -I$(OUT) $(LIBBPF_CFLAGS) -MMD -MP $(CPPFLAGS)
+	-Iinclude -Iuser -I$(OUT) $(LIBBPF_CFLAGS) $(MHD_CFLAGS) -MMD -MP $(CPPFLAGS)
 # libbpf's usdt.bpf.h includes <linux/errno.h>, which wants the target's <asm/...>
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall $(WERROR_FLAG) \

@@ -15,7 +15,7 @@ _benchtrace_runs()
 _benchtrace()
 {
 	local cur prev i cmd="" pid="" sub=""
-	local opts="-p --pid -a --all -o --output -i --interval -d --duration -u --uprobe --usdt
+	local opts="-p --pid -a --all -o --output -i --interval -d --duration -u --uprobe --usdt --metrics
 		--min-duration -z --gzip --perfetto --user --no-children --no-chown
 		--max-procs --max-threads --btf --kill-command -q --quiet -v --verbose
 		-h --help -V --version"
@@ -110,7 +110,7 @@ _benchtrace()
 		mapfile -t COMPREPLY < <(compgen -W "auto 10ms 100ms 1s" -- "$cur")
 		return
 		;;
-	-d | --duration | --min-duration | --max-procs | --max-threads)
+	-d | --duration | --min-duration | --max-procs | --max-threads | --metrics)
 		return
 		;;
 	esac

@@ -22,6 +22,7 @@ enum {
 	OPT_BTF,
 	OPT_KILL_COMMAND,
 	OPT_USDT,
+	OPT_METRICS,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +41,7 @@ static const struct option long_opts[] = {
 	{ "max-threads", required_argument, NULL, OPT_MAX_THREADS },
 	{ "uprobe", required_argument, NULL, 'u' },
 	{ "usdt", required_argument, NULL, OPT_USDT },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
 	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
 	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
 	{ "btf", required_argument, NULL, OPT_BTF },
@@ -82,6 +84,8 @@ void opts__usage(FILE *f)
 		"      --min-duration DUR calls.csv rows only for calls at least DUR long\n"
 		"                         (0: every call; functions.csv counts every call)\n"
 		"  -z, --gzip             write the CSV logs gzip-compressed (*.csv.gz)\n"
+		"      --metrics ADDR     serve the figures for Prometheus while tracing, at\n"
+		"                         http://ADDR/metrics (PORT alone: 127.0.0.1:PORT)\n"
 		"      --perfetto         also write trace.json (Chrome Trace Event Format,\n"
 		"                         for ui.perfetto.dev and chrome://tracing)\n"
 		"      --user USER        run COMMAND as USER (default under sudo: the\n"
@@ -273,6 +277,9 @@ int opts__parse(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_KILL_COMMAND:
 			o->kill_command = true;
+			break;
+		case OPT_METRICS:
+			o->metrics = optarg;
 			break;
 		case OPT_USDT:
 			if (o->nusdts == BT_MAX_UPROBES)

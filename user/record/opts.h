@@ -32,6 +32,7 @@ struct opts {
 	bool kill_command; /* --kill-command: the command ends with the tracing */
 	char *uprobes[BT_MAX_UPROBES]; /* --uprobe SPECs, in order */
 	int nuprobes;
+	const char *metrics; /* --metrics ADDR, or NULL */
 	char *usdts[BT_MAX_UPROBES]; /* --usdt SPECs */
 	int nusdts;
 	__u64 min_duration_ns; /* --min-duration: calls.csv rows only for calls this long */

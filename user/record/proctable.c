@@ -229,6 +229,13 @@ static void read_exe(struct prow *p)
 	}
 }
 
+__u32 proctable__ppid(const struct proctable *t, __u32 pid)
+{
+	const struct prow *p = t ? find(t, pid) : NULL;
+
+	return p ? p->ppid : 0;
+}
+
 void proctable__seen(struct proctable *t, __u32 pid, __u64 now_ns)
 {
 	struct prow *p;

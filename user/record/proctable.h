@@ -30,6 +30,8 @@ void proctable__exit(struct proctable *t, __u32 pid, __u64 ts_ns, int status, bo
 /* Every row, in order of first sight; times relative to @start_ns. */
 void proctable__write(const struct proctable *t, struct out *o, __u64 start_ns);
 size_t proctable__count(const struct proctable *t);
+/* The parent of @pid's newest row; 0 if unknown. */
+__u32 proctable__ppid(const struct proctable *t, __u32 pid);
 
 /* argv as execve got it (NUL-separated, maybe cut) as one line: NULs
  * become spaces, a trailing NUL is dropped.  Into @buf (@len > 0). */

@@ -22,6 +22,7 @@
 #include "record/interval.h"
 #include "record/loader.h"
 #include "record/meta.h"
+#include "record/metrics.h"
 #include "record/proctable.h"
 #include "record/run.h"
 #include "record/runfiles.h"
@@ -491,6 +492,45 @@ static void decide_outcome(struct run *r, const struct run_stats *st)
 		r->outcome = BT_TRACER_ERROR;
 }
 
+/* --metrics: the functions' totals, then the tick's text for scrapers. */
+static void publish_metrics(struct run *r, __u64 now)
+{
+	struct bt_func_stats fs;
+	int i;
+
+	if (!r->metrics)
+		return;
+	for (i = 0; i < r->probes.n; i++)
+		if (!tracer__func_stats(r->tracer, i, &fs))
+			metrics__func(r->metrics, r->probes.p[i].func, r->probes.p[i].binary, &fs);
+	metrics__publish(r->metrics, (now - r->start_mono_ns) / 1e9, run__lost_total(r), now);
+}
+
+/* --metrics: listen before the command starts, so no figure is missed. */
+static int start_metrics(struct run *r)
+{
+	char host[256] = "", err[512];
+	const char *run, *slash;
+
+	if (!r->opts->metrics)
+		return 0;
+	gethostname(host, sizeof(host) - 1);
+	run = rundir__path(r->rd);
+	slash = strrchr(run, '/');
+	if (slash && slash[1])
+		run = slash + 1;
+	if (metrics__start(&r->metrics, r->opts->metrics, host, run, err, sizeof(err))) {
+		warn("%s", err);
+		return -1;
+	}
+	if (!r->opts->quiet)
+		warn("serving metrics at http://%s%s/metrics (port %d)",
+		     strchr(r->opts->metrics, ':') ? "" : "127.0.0.1:", r->opts->metrics,
+		     metrics__port(r->metrics));
+	sampler__set_metrics(r->sampler, r->metrics);
+	return 0;
+}
+
 static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 {
 	const struct opts *o = r->opts;
@@ -536,6 +576,8 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			last = true;
 		if (now >= next_tick || last || el->root_exit_seen) {
 			ret = sampler__tick(r->sampler, &now);
+			if (!ret)
+				publish_metrics(r, now);
 			if (ret) {
 				if (out__error(r->samples))
 					runfiles__check(r);
@@ -586,6 +628,7 @@ static void cleanup(struct run *r)
 {
 	int i;
 
+	metrics__stop(r->metrics);
 	python__free(&r->py);
 	usdtrun__free(&r->usdt);
 	proctable__free(r->ptab);
@@ -911,7 +954,7 @@ int run__main(const struct opts *o)
 		     strerror(r.sampler ? -ret : ENOMEM));
 		goto discard;
 	}
-	if (runfiles__reserve_meta(&r))
+	if (runfiles__reserve_meta(&r) || start_metrics(&r))
 		goto discard;
 	if (o->mode == BT_MODE_COMMAND) {
 		ret = child__go(&r.child);

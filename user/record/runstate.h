@@ -21,6 +21,7 @@
 
 struct out;
 struct proctable;
+struct metrics;
 struct rundir;
 struct sampler;
 struct tracer;
@@ -51,6 +52,7 @@ struct run {
 	struct probe_cost probe_cost; /* measured at start-up (calibrate.h) */
 	struct python py; /* -u py:SPEC; its functions join probes as they are named */
 	struct usdtrun usdt; /* benchtrace.h marks and --usdt probes */
+	struct metrics *metrics; /* --metrics */
 	bool tracing_calls; /* --uprobe: native or Python functions */
 	struct calls calls;
 	struct func_summary *funcs; /* at the end, by total time */

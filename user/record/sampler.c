@@ -6,6 +6,7 @@
 #include <bpf/bpf.h>
 #include "bt_abi.h"
 #include "record/loader.h"
+#include "record/metrics.h"
 #include "record/proctable.h"
 #include "record/sampler.h"
 #include "rundir/escape.h"
@@ -40,6 +41,7 @@ struct sampler {
 	size_t ndead, dead_cap;
 	struct run_stats st;
 	struct proctable *ptab;
+	struct metrics *metrics;
 };
 
 struct sampler *sampler__new(struct tracer *t, struct out *samples, __u64 start_ns,
@@ -220,6 +222,29 @@ static void row(struct sampler *s, __u32 tgid, struct prev *pv, const struct bt_
 	}
 	out__putc(o, '\n');
 
+	if (s->metrics) {
+		struct metrics_proc mp = {
+		    .pid = tgid,
+		    .ppid = proctable__ppid(s->ptab, tgid),
+		    .comm = lv.comm,
+		    .cpu_ns = pp->cpu_ns,
+		    .runq_ns = pp->runq_ns,
+		    .vol_cs = pp->vol_cs,
+		    .invol_cs = pp->invol_cs,
+		    .minflt = pp->minflt,
+		    .majflt = pp->majflt,
+		    .read_bytes = pp->read_bytes,
+		    .write_bytes = pp->write_bytes,
+		    .rchar = pp->rchar,
+		    .wchar = pp->wchar,
+		    .rss_bytes = rss_now * ps,
+		    .peak_bytes = peak * ps,
+		    .threads = (cur->flags & BT_PROC_DEAD) ? 0 : cur->threads,
+		    .exited = cur->flags & BT_PROC_DEAD,
+		};
+
+		metrics__proc(s->metrics, &mp, now_ns);
+	}
 	s->st.cpu_ns += cpu;
 	s->st.runq_ns += runq;
 	s->st.vol_cs += vcs;
@@ -342,6 +367,12 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	}
 	s->last_ns = now_ns;
 	return out__error(s->out);
+}
+
+void sampler__set_metrics(struct sampler *s, struct metrics *m)
+{
+	if (s)
+		s->metrics = m;
 }
 
 void sampler__set_proctable(struct sampler *s, struct proctable *t)

@@ -12,6 +12,7 @@ struct out;
 struct tracer;
 struct sampler;
 struct proctable;
+struct metrics;
 
 /* Whole-run figures for the status line, the summary and meta.json. */
 struct run_stats {
@@ -40,6 +41,8 @@ struct sampler *sampler__new(struct tracer *t, struct out *samples, __u64 start_
 int sampler__tick(struct sampler *s, __u64 *read_ns);
 /* Processes first seen in a tick (-a, or -p threads' groups) are added to @t. */
 void sampler__set_proctable(struct sampler *s, struct proctable *t);
+/* Each row's process also goes to @m (--metrics). */
+void sampler__set_metrics(struct sampler *s, struct metrics *m);
 const struct run_stats *sampler__stats(const struct sampler *s);
 void sampler__free(struct sampler *s);
 

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --metrics against the real thing: Debian's Prometheus server scrapes a
+ * traced workload every second, and its HTTP API is asked for the series
+ * afterwards, which must agree with samples.csv and functions.csv.  The
+ * exposition text passes Prometheus's own promtool, hostile names are
+ * escaped, and slow or oversized requests neither stop tracing nor grow
+ * benchtrace's memory.
+ *
+ * Usage: test_metrics [BUILD_DIR]   (or BT_BUILD=BUILD_DIR; default "build")
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "filter.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "expect.h"
+#include "rundir/csvread.h"
+#include "testutil.h"
+
+#define RUN_TIMEOUT_S 60.0
+
+/* A TCP port free on loopback now. */
+static int free_port(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+static int dial(int port)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* GET path with optional extra header lines; the whole response (malloc'ed),
+ * NULL if nothing answered. */
+static char *http_get(int port, const char *path, const char *headers)
+{
+	char req[1024], *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	int fd = dial(port);
+
+	if (fd < 0)
+		return NULL;
+	snprintf(req, sizeof(req), "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n", path,
+		 headers ? headers : "");
+	if (write(fd, req, strlen(req)) != (ssize_t)strlen(req)) {
+		close(fd);
+		return NULL;
+	}
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	if (!buf)
+		return NULL;
+	buf[len] = 0;
+	return buf;
+}
+
+/* Wait until benchtrace serves /metrics (it listens before the command runs). */
+static char *wait_metrics(int port, pid_t bt)
+{
+	double t0 = bt_now();
+	char *r;
+
+	while (bt_now() - t0 < 20) {
+		r = http_get(port, "/metrics", NULL);
+		if (r && strstr(r, " 200 "))
+			return r;
+		free(r);
+		if (!bt_pid_alive(bt))
+			break;
+		bt_sleep_ms(50);
+	}
+	fail_msg("benchtrace never served /metrics on port %d", port);
+	return NULL;
+}
+
+static double prom_value(int wport, const char *query)
+{
+	char path[1024], *r, *v;
+	size_t i, k = 0;
+	double val;
+
+	/* the query, URL-encoded enough for these */
+	k = snprintf(path, sizeof(path), "/api/v1/query?query=");
+	for (i = 0; query[i] && k + 4 < sizeof(path); i++) {
+		unsigned char ch = query[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    ch == '_')
+			path[k++] = ch;
+		else
+			k += snprintf(path + k, sizeof(path) - k, "%%%02X", ch);
+	}
+	path[k] = 0;
+	r = http_get(wport, path, NULL);
+	if (!r)
+		fail_msg("Prometheus did not answer %s", query);
+	/* "value":[1733400000.123,"42"] */
+	v = strstr(r, "\"value\":[");
+	if (!v || !(v = strchr(v, ',')) || sscanf(v + 2, "%lf", &val) != 1)
+		fail_msg("Prometheus has no value for %s: %s", query, strstr(r, "\r\n\r\n"));
+	free(r);
+	return val;
+}
+
+static void test_prometheus_scrapes_what_the_files_say(void **state)
+{
+	struct bt_ctx *c = *state;
+	char wl[BT_PATH_MAX], spec[BT_PATH_MAX + 64], cmd[2 * BT_PATH_MAX], addr[64];
+	char cfg[BT_PATH_MAX + 32], data[BT_PATH_MAX + 64], listen[64], q[256], err[512];
+	char fpath[BT_PATH_MAX + 64];
+	int port = free_port(), wport = free_port(), i, pid = 0, pc, cc;
+	const char *prom_argv[8];
+	struct bt_proc prom, bt;
+	struct bt_result res;
+	struct csv_table *f;
+	double calls, count, cpu, t_s, file_cpu = 0;
+	char *text;
+
+	bt_require_bpf();
+	if (access("/usr/bin/prometheus", X_OK))
+		fail_msg("/usr/bin/prometheus is missing (tests/install-deps installs it)");
+	bt_workload(wl, "calls");
+	snprintf(cfg, sizeof(cfg), "%s/prometheus.yml", c->tmp.dir);
+	snprintf(cmd, sizeof(cmd),
+		 "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n"
+		 "  - job_name: benchtrace\n    static_configs:\n"
+		 "      - targets: ['127.0.0.1:%d']\n",
+		 port);
+	bt_write_file(cfg, cmd, strlen(cmd));
+	snprintf(data, sizeof(data), "--storage.tsdb.path=%s/data", c->tmp.dir);
+	snprintf(listen, sizeof(listen), "--web.listen-address=127.0.0.1:%d", wport);
+	snprintf(spec, sizeof(spec), "--config.file=%s", cfg);
+	prom_argv[0] = "/usr/bin/prometheus";
+	prom_argv[1] = spec;
+	prom_argv[2] = data;
+	prom_argv[3] = listen;
+	prom_argv[4] = NULL;
+	assert_int_equal(bt_spawn(&prom, NULL, prom_argv), 0);
+
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	snprintf(spec, sizeof(spec), "%s:work_item", wl);
+	/* calls for 2 s, then 4 s of quiet: the last scrapes see the totals */
+	snprintf(cmd, sizeof(cmd), "'%s' spin 2; sleep 4", wl);
+	{
+		const char *argv[] = {bt_benchtrace(), "-q", "-o", c->tmp.run_dir, "--metrics", addr,
+				      "-i", "200ms", "-u", spec, "--", "/bin/sh", "-c", cmd, NULL};
+
+		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
+	}
+	text = wait_metrics(port, bt.pid);
+	free(text);
+	bt_wait(&bt, &res, RUN_TIMEOUT_S);
+	if (res.status)
+		fail_msg("benchtrace: exit %d: %s", res.status, res.err);
+
+	assert_int_equal(bt_rundir_load(&c->rd, c->tmp.run_dir, err, sizeof(err)), 0);
+	snprintf(fpath, sizeof(fpath), "%s/functions.csv", c->tmp.run_dir);
+	f = csv_table__load(fpath, err, sizeof(err));
+	assert_non_null(f);
+	calls = csv_table__f64(f, 0, csv_table__col(f, "calls"));
+	csv_table__free(f);
+	/* the spinning process: "calls" in samples.csv */
+	pc = csv_table__col(c->rd.samples, "pid");
+	cc = csv_table__col(c->rd.samples, "comm");
+	for (i = 0; i < csv_table__rows(c->rd.samples) && !pid; i++)
+		if (!strcmp(csv_table__get(c->rd.samples, i, cc), "calls"))
+			pid = (int)csv_table__u64(c->rd.samples, i, pc);
+	assert_true(pid > 0);
+
+	/* give Prometheus a moment to commit the last scrapes, then ask */
+	bt_sleep_ms(1500);
+	snprintf(q, sizeof(q), "max_over_time(benchtrace_function_calls_total[5m])");
+	double got_calls = prom_value(wport, q);
+	snprintf(q, sizeof(q), "max_over_time(benchtrace_function_duration_seconds_count[5m])");
+	count = prom_value(wport, q);
+	snprintf(q, sizeof(q), "max_over_time(benchtrace_process_cpu_seconds_total{pid=\"%d\"}[5m])",
+		 pid);
+	cpu = prom_value(wport, q);
+	snprintf(q, sizeof(q), "max_over_time(benchtrace_sample_time_seconds[5m])");
+	t_s = prom_value(wport, q);
+	for (i = 0; i < csv_table__rows(c->rd.samples); i++)
+		if ((int)csv_table__u64(c->rd.samples, i, pc) == pid &&
+		    csv_table__f64(c->rd.samples, i, 0) <= t_s + 1e-6)
+			file_cpu += csv_table__f64(c->rd.samples, i, csv_table__col(c->rd.samples,
+										  "cpu_ns"));
+	kill(prom.pid, SIGTERM);
+	bt_wait(&prom, &res, 30);
+	print_message("Prometheus: %.0f calls (functions.csv %.0f), histogram count %.0f; cpu of "
+		      "pid %d %.6f s at t_s %.3f (samples.csv %.6f s)\n",
+		      got_calls, calls, count, pid, cpu, t_s, file_cpu / 1e9);
+	assert_true(calls > 1000);
+	assert_true(got_calls == calls);
+	assert_true(count == calls);
+	expect_close("cpu", "samples.csv", "ms", 1e6, cpu * 1e9, file_cpu, 0.01, 0);
+}
+
+/* The text as Prometheus's own tool reads it, with hostile names escaped. */
+static void test_promtool_and_hostile_names(void **state)
+{
+	struct bt_ctx *c = *state;
+	static const char comm[] = "a\"b\\c\nd";
+	char wl[BT_PATH_MAX], addr[64], path[2 * BT_PATH_MAX + 64], copy[BT_PATH_MAX + 64];
+	int port = free_port(), st;
+	struct bt_proc bt;
+	struct bt_result res;
+	char *text, *body;
+	FILE *p;
+
+	bt_require_bpf();
+	if (access("/usr/bin/promtool", X_OK))
+		fail_msg("/usr/bin/promtool is missing (tests/install-deps installs prometheus)");
+	snprintf(addr, sizeof(addr), "%d", port);
+	/* the program's file named so: its name after exec, set in the kernel */
+	snprintf(copy, sizeof(copy), "%s/%s", c->tmp.dir, comm);
+	snprintf(path, sizeof(path), "cp '%s' \"$BT_COPY\"", bt_workload(wl, "oddsym"));
+	setenv("BT_COPY", copy, 1);
+	assert_int_equal(system(path), 0);
+	unsetenv("BT_COPY");
+	{
+		const char *argv[] = {bt_benchtrace(), "-q", "-o", c->tmp.run_dir, "--metrics", addr,
+				      "-i", "100ms", "--", "/bin/sh", "-c", "\"$0\" 1; sleep 2",
+				      copy, NULL};
+
+		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
+	}
+	free(wait_metrics(port, bt.pid));
+	bt_sleep_ms(800); /* a tick after the exec */
+	text = http_get(port, "/metrics", NULL);
+	assert_non_null(text);
+	body = strstr(text, "\r\n\r\n");
+	assert_non_null(body);
+	body += 4;
+	assert_non_null(strstr(text, "text/plain; version=0.0.4"));
+	assert_non_null(strstr(body, "comm=\"a\\\"b\\\\c\\nd\""));
+	snprintf(path, sizeof(path), "%s/scrape.txt", c->tmp.dir);
+	bt_write_file(path, body, strlen(body));
+	free(text);
+	snprintf(path, sizeof(path), "promtool check metrics < '%s/scrape.txt' 2>&1", c->tmp.dir);
+	p = popen(path, "r");
+	assert_non_null(p);
+	{
+		char out[4096] = "";
+		size_t n = fread(out, 1, sizeof(out) - 1, p);
+
+		out[n] = 0;
+		st = pclose(p);
+		if (st)
+			fail_msg("promtool check metrics: %s", out);
+	}
+	/* OpenMetrics when asked for, ending in # EOF */
+	text = http_get(port, "/metrics", "Accept: application/openmetrics-text; version=1.0.0\r\n");
+	assert_non_null(text);
+	assert_non_null(strstr(text, "application/openmetrics-text"));
+	assert_non_null(strstr(text, "\n# EOF\n"));
+	assert_non_null(strstr(text, "# TYPE benchtrace_process_cpu_seconds counter"));
+	free(text);
+	/* nothing but GET of /metrics and / */
+	text = http_get(port, "/etc/passwd", NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, " 404 "));
+	free(text);
+	bt_wait(&bt, &res, RUN_TIMEOUT_S);
+	assert_int_equal(res.status, 0);
+}
+
+static long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* A client that never finishes its request, and one that sends 100 MB:
+ * tracing goes on, other scrapes are answered, memory stays put. */
+static void test_slow_and_huge_requests(void **state)
+{
+	struct bt_ctx *c = *state;
+	char wl[BT_PATH_MAX], addr[64], *chunk, *text;
+	int port = free_port(), slow[4], big, i;
+	long before, after;
+	struct bt_proc bt;
+	struct bt_result res;
+	size_t sent = 0;
+
+	bt_require_bpf();
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	{
+		const char *argv[] = {bt_benchtrace(), "-q", "-o", c->tmp.run_dir, "--metrics", addr,
+				      "-i", "100ms", "--", bt_workload(wl, "sleeper"), "6", NULL};
+
+		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
+	}
+	free(wait_metrics(port, bt.pid));
+	before = rss_kib(bt.pid);
+	/* slowloris: half a request line each, never finished */
+	for (i = 0; i < 4; i++) {
+		slow[i] = dial(port);
+		assert_true(slow[i] >= 0);
+		assert_int_equal(write(slow[i], "GET /metr", 9), 9);
+	}
+	/* 100 MB of header: the server gives up long before */
+	big = dial(port);
+	assert_true(big >= 0);
+	signal(SIGPIPE, SIG_IGN);
+	chunk = malloc(1 << 20);
+	assert_non_null(chunk);
+	memset(chunk, 'a', 1 << 20);
+	assert_int_equal(write(big, "GET /metrics HTTP/1.1\r\nX-Big: ", 30), 30);
+	for (i = 0; i < 100; i++) {
+		ssize_t n = write(big, chunk, 1 << 20);
+
+		if (n <= 0)
+			break;
+		sent += n;
+	}
+	free(chunk);
+	close(big);
+	/* a proper scrape still works meanwhile */
+	text = http_get(port, "/metrics", NULL);
+	assert_non_null(text);
+	assert_non_null(strstr(text, " 200 "));
+	free(text);
+	after = rss_kib(bt.pid);
+	print_message("100 MB request: %zu bytes taken before the server hung up; benchtrace RSS "
+		      "%ld -> %ld KiB\n",
+		      sent, before, after);
+	assert_true(sent < 100u << 20);
+	assert_true(after - before < 8 * 1024);
+	for (i = 0; i < 4; i++)
+		close(slow[i]);
+	bt_wait(&bt, &res, RUN_TIMEOUT_S);
+	assert_int_equal(res.status, 0);
+	/* tracing went on: rows at 100 ms all along the 6 s */
+	assert_int_equal(bt_rundir_load(&c->rd, c->tmp.run_dir, text = malloc(512), 512), 0);
+	free(text);
+	assert_true(bt_samples_rows(&c->rd, -1) >= 30);
+}
+
+static void test_bad_metrics_address(void **state)
+{
+	struct bt_ctx *c = *state;
+
+	bt_require_bpf();
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-q", "-o", c->tmp.run_dir, "--metrics", "nowhere:x",
+	       "--", "/bin/true", NULL);
+	assert_int_equal(c->res.status, 1);
+	assert_int_equal(bt_count_lines(c->res.err), 1);
+	assert_non_null(strstr(c->res.err, "--metrics 'nowhere:x'"));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, bt_ctx_setup, bt_ctx_teardown)
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+	    T(test_prometheus_scrapes_what_the_files_say),
+	    T(test_promtool_and_hostile_names),
+	    T(test_slow_and_huge_requests),
+	    T(test_bad_metrics_address),
+	};
+
+	if (bt_init(argc, argv))
+		return 1;
+	bt_test_filter();
+	return cmocka_run_group_tests_name("benchtrace --metrics with Prometheus", tests, NULL,
+					   NULL);
+}
