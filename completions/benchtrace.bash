@@ -34,7 +34,7 @@ _benchtrace()
 		if [ "$prev" = -o ] || [ "$prev" = --output ]; then
 			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		elif [[ $cur == -* ]]; then
-			mapfile -t COMPREPLY < <(compgen -W "-o --output -h --help" -- "$cur")
+			mapfile -t COMPREPLY < <(compgen -W "-o --output --merge -h --help" -- "$cur")
 		else
 			mapfile -t COMPREPLY < <(_benchtrace_runs "$cur")
 			[ ${#COMPREPLY[@]} -eq 0 ] && mapfile -t COMPREPLY < <(compgen -d -- "$cur")

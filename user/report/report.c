@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "report/merge.h"
 #include "report/report.h"
 #include "report/report_load.h"
 #include "report/spans.h"
@@ -1045,13 +1046,60 @@ out:
 	return ret;
 }
 
+/* --merge: the runs rewritten as one into a scratch directory, reported. */
+static int report_merged(struct report_opts *ro)
+{
+	static const char *const files[] = {"samples.csv", "events.csv", "calls.csv",
+					    "processes.csv", "meta.json"};
+	const char *tmpdir = getenv("TMPDIR");
+	char dir[PATH_MAX], out[PATH_MAX], path[PATH_MAX + 32], err[ERRLEN];
+	const char *one[1] = {dir};
+	size_t i;
+	int ret = 1;
+
+	if (ro->ndirs < 2) {
+		warn("report: --merge takes two run directories or more");
+		return 2;
+	}
+	snprintf(dir, sizeof(dir), "%s/merged-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(dir)) {
+		warn("report: cannot make a scratch directory: %s", strerror(errno));
+		return 1;
+	}
+	if (!ro->output) {
+		snprintf(out, sizeof(out), "%s/report-merged.html", ro->dirs[0]);
+		ro->output = out;
+	}
+	if (merge__runs(ro->dirs, ro->ndirs, dir, err, sizeof(err))) {
+		warn("report: --merge: %s", err);
+		goto out;
+	}
+	ro->dirs = one;
+	ro->ndirs = 1;
+	if (report__generate(ro, stdout, err, sizeof(err)))
+		warn("report: %s", err);
+	else
+		ret = fflush(stdout) ? 1 : 0;
+out:
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	return ret;
+}
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: benchtrace report [-o FILE] RUN_DIR...\n"
+	fprintf(f, "usage: benchtrace report [-o FILE] [--merge] RUN_DIR...\n"
 		   "Write a self-contained HTML report (default RUN_DIR/report.html of the first\n"
 		   "run) and print a summary table. With several runs, they are compared\n"
 		   "side by side, with ratios against the first.\n"
 		   "  -o, --output FILE   write the report to FILE\n"
+		   "      --merge         the runs were recorded at once on several hosts (an MPI\n"
+		   "                      job): show them as one run, processes named HOST:COMM,\n"
+		   "                      on one clock (default FILE: report-merged.html in the\n"
+		   "                      first run directory)\n"
 		   "  -h, --help          this help\n");
 }
 
@@ -1059,12 +1107,14 @@ int report__main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"output", required_argument, NULL, 'o'},
+	    {"merge", no_argument, NULL, 'M'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"verbose", no_argument, NULL, 'v'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct report_opts ro = {0};
 	char err[ERRLEN];
+	bool merge = false;
 	int c;
 
 	optind = 0; /* a full reset of getopt (see opts.c) */
@@ -1073,6 +1123,9 @@ int report__main(int argc, char **argv)
 		switch (c) {
 		case 'o':
 			ro.output = optarg;
+			break;
+		case 'M':
+			merge = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -1101,6 +1154,8 @@ int report__main(int argc, char **argv)
 	}
 	ro.dirs = (const char *const *)argv + optind;
 	ro.ndirs = argc - optind;
+	if (merge)
+		return report_merged(&ro);
 	if (report__generate(&ro, stdout, err, sizeof(err))) {
 		warn("report: %s", err);
 		return 1;

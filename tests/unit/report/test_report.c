@@ -23,6 +23,7 @@
 
 #include "filter.h"
 
+#include "report/merge.h"
 #include "report/report.h"
 #include "report/report_load.h"
 #include "report/svg.h"
@@ -497,6 +498,62 @@ static void test_iterations_by_step(void **state)
 	assert_contains(html, "<td class=\"v\">20.0%</td>");
 }
 
+/* A run directory NAME of host HOST started at START_NS, with one process. */
+static void merge_src(const char *name, const char *host, const char *start_ns, int pid,
+		      char *dir, size_t len)
+{
+	char meta[512], rows[1024];
+
+	snprintf(dir, len, "%s", bt_scratch_path(name));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(meta, sizeof(meta),
+		 "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":2,"
+		 "\"host\":{\"hostname\":\"%s\"},\"start\":{\"unix_ns\":%s}}",
+		 host, start_ns);
+	bt_write_text(dir, "meta.json", meta);
+	snprintf(rows, sizeof(rows),
+		 BT_SAMPLES_HEADER "\n1.000000,%d,train,500000000,50.0,0,0,0,0,0,4096,4096,0,0,0,0,"
+				   "0,0,0,0,1,0,0,0,0\n",
+		 pid);
+	bt_write_text(dir, "samples.csv", rows);
+	snprintf(rows, sizeof(rows), "t_s,pid,tid,event,detail\n0.500000,%d,%d,exec,train\n", pid,
+		 pid);
+	bt_write_text(dir, "events.csv", rows);
+}
+
+/* report --merge: two hosts' runs as one, on one clock, told apart. */
+static void test_merge_hosts(void **state)
+{
+	char a[PATH_MAX + 64], b[PATH_MAX + 64], out[PATH_MAX + 64], err[512], *txt;
+	const char *dirs[] = {a, b}, *one[1] = {out};
+
+	(void)state;
+	merge_src("node1", "node1", "1000000000000", 42, a, sizeof(a));
+	merge_src("node2", "node2", "1000500000000", 42, b, sizeof(b));
+	snprintf(out, sizeof(out), "%s", bt_scratch_path("merged"));
+	assert_int_equal(mkdir(out, 0755), 0);
+	if (merge__runs(dirs, 2, out, err, sizeof(err)))
+		fail_msg("merge: %s", err);
+	txt = bt_read_file(bt_scratch_path("merged/samples.csv"), NULL);
+	assert_non_null(txt);
+	/* node2 started 0.5 s later: its row at 1.5 s; the same PID, told apart */
+	assert_non_null(strstr(txt, "\n1.000000,42,node1:train,500000000,"));
+	assert_non_null(strstr(txt, "\n1.500000,10000042,node2:train,500000000,"));
+	free(txt);
+	txt = bt_read_file(bt_scratch_path("merged/events.csv"), NULL);
+	assert_non_null(strstr(txt, "\n1.000000,10000042,10000042,exec,train\n"));
+	free(txt);
+	txt = bt_read_file(bt_scratch_path("merged/meta.json"), NULL);
+	assert_non_null(strstr(txt, "\"wall_s\": 2.500000"));
+	free(txt);
+	must_report(1, one);
+	assert_contains(html, "node1:train [42]");
+	assert_contains(html, "node2:train [10000042]");
+	/* one run's totals: 1 s of CPU */
+	assert_contains(summary_line("merged"), "1.00 s");
+	(void)dirs;
+}
+
 /* -a mode: thousands of processes; the busiest are drawn, all are counted. */
 static void test_many_processes(void **state)
 {
@@ -780,6 +837,7 @@ int main(void)
 	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
 	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_many_functions),
 	    cmocka_unit_test(test_iterations_by_step),
+	    cmocka_unit_test(test_merge_hosts),
 	    cmocka_unit_test(test_huge_numbers),   cmocka_unit_test(test_output_file),
 	    cmocka_unit_test(test_main_usage),	   cmocka_unit_test(test_stream_matches_table),
 	    cmocka_unit_test(test_stream_errors),
