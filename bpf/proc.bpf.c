@@ -86,7 +86,7 @@ static __always_inline void on_exec(struct task_struct *task, struct linux_binpr
  * (on_thread_dead() in sched.bpf.c); here it is counted as exiting, and
  * the thread that ends the group records the status wait(2) will report.
  */
-static __always_inline void on_exit(struct task_struct *task)
+static __always_inline void on_exit(struct task_struct *task, bool btf)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	__u32 tid = BPF_CORE_READ(task, pid);
@@ -113,7 +113,7 @@ static __always_inline void on_exit(struct task_struct *task)
 	}
 	t = thread_get(tid);
 	if (t) {
-		fold_thread(task, p, t, false);
+		fold_thread(task, p, t, false, btf);
 		if (!t->exiting) {
 			t->exiting = 1;
 			/* count + 1, and the group bit set once however many
@@ -146,7 +146,7 @@ BT_TRACEPOINT(sched_process_fork, on_fork(parent, child), struct task_struct *pa
 	      struct task_struct *child)
 BT_TRACEPOINT(sched_process_exec, on_exec(task, bprm), struct task_struct *task, pid_t old_pid,
 	      struct linux_binprm *bprm)
-BT_TRACEPOINT(sched_process_exit, on_exit(task), struct task_struct *task)
+BT_TRACEPOINT(sched_process_exit, on_exit(task, btf), struct task_struct *task)
 
 /*
  * mark_victim's argument became the task in v6.8 (it was the pid before);

@@ -162,7 +162,7 @@ int iter_task(struct bpf_iter__task *ctx)
 	else
 		t = thread_get(tid);
 	if (t) {
-		fold_thread_at(task, p, t, task_runtime(task), bt_priming);
+		fold_thread_at(task, p, t, task_runtime(task), bt_priming, true);
 		p->read_ns = bpf_ktime_get_ns();
 	}
 	/* the threads share one mm: read it once a pass, through the first
@@ -233,7 +233,7 @@ static __always_inline void on_thread_dead(struct task_struct *task, bool btf)
 		if (!t)
 			return;
 	}
-	fold_thread(task, p, t, false);
+	fold_thread(task, p, t, false, btf);
 	/* this switch is voluntary (nvcsw), but a thread other than the
 	 * leader was added into its group's totals by __exit_signal() before
 	 * it: getrusage() and /proc never count it, so neither do we */

@@ -46,33 +46,37 @@ static __always_inline void fold(__u64 *last, __u64 now, __s64 *acc, bool prime)
  * Fold a thread's counters; @runtime is its CPU time (se.sum_exec_runtime,
  * or more for a running thread: task_runtime() in sched.bpf.c).
  */
+/*
+ * @btf: task is a BTF pointer (the iterator, tp_btf programs), so its
+ * fields are direct loads rather than a helper call each.
+ */
 static __always_inline void fold_thread_at(struct task_struct *task, struct bt_proc *p,
-					   struct bt_thread *t, __u64 runtime, bool prime)
+					   struct bt_thread *t, __u64 runtime, bool prime, bool btf)
 {
 	fold(&t->cpu_ns, runtime, &p->cpu_ns, prime);
 	if (bpf_core_field_exists(task->sched_info)) /* CONFIG_SCHED_INFO */
-		fold(&t->runq_ns, BPF_CORE_READ(task, sched_info.run_delay), &p->runq_ns, prime);
-	fold(&t->nvcsw, BPF_CORE_READ(task, nvcsw), &p->vol_cs, prime);
-	fold(&t->nivcsw, BPF_CORE_READ(task, nivcsw), &p->invol_cs, prime);
-	fold(&t->minflt, BPF_CORE_READ(task, min_flt), &p->minflt, prime);
-	fold(&t->majflt, BPF_CORE_READ(task, maj_flt), &p->majflt, prime);
+		fold(&t->runq_ns, BT_READ(btf, task, sched_info.run_delay), &p->runq_ns, prime);
+	fold(&t->nvcsw, BT_READ(btf, task, nvcsw), &p->vol_cs, prime);
+	fold(&t->nivcsw, BT_READ(btf, task, nivcsw), &p->invol_cs, prime);
+	fold(&t->minflt, BT_READ(btf, task, min_flt), &p->minflt, prime);
+	fold(&t->majflt, BT_READ(btf, task, maj_flt), &p->majflt, prime);
 	if (bpf_core_field_exists(task->ioac)) { /* CONFIG_TASK_IO_ACCOUNTING */
-		fold(&t->read_bytes, BPF_CORE_READ(task, ioac.read_bytes), &p->read_bytes, prime);
-		fold(&t->write_bytes, BPF_CORE_READ(task, ioac.write_bytes), &p->write_bytes,
+		fold(&t->read_bytes, BT_READ(btf, task, ioac.read_bytes), &p->read_bytes, prime);
+		fold(&t->write_bytes, BT_READ(btf, task, ioac.write_bytes), &p->write_bytes,
 		     prime);
-		fold(&t->rchar, BPF_CORE_READ(task, ioac.rchar), &p->rchar, prime);
-		fold(&t->wchar, BPF_CORE_READ(task, ioac.wchar), &p->wchar, prime);
-		fold(&t->syscr, BPF_CORE_READ(task, ioac.syscr), &p->syscr, prime);
-		fold(&t->syscw, BPF_CORE_READ(task, ioac.syscw), &p->syscw, prime);
+		fold(&t->rchar, BT_READ(btf, task, ioac.rchar), &p->rchar, prime);
+		fold(&t->wchar, BT_READ(btf, task, ioac.wchar), &p->wchar, prime);
+		fold(&t->syscr, BT_READ(btf, task, ioac.syscr), &p->syscr, prime);
+		fold(&t->syscw, BT_READ(btf, task, ioac.syscw), &p->syscw, prime);
 	}
 }
 
 /* The same for a thread that is not running (or is the current one at a
  * scheduler event): its CPU time is up to date. */
 static __always_inline void fold_thread(struct task_struct *task, struct bt_proc *p,
-					struct bt_thread *t, bool prime)
+					struct bt_thread *t, bool prime, bool btf)
 {
-	fold_thread_at(task, p, t, BPF_CORE_READ(task, se.sum_exec_runtime), prime);
+	fold_thread_at(task, p, t, BT_READ(btf, task, se.sum_exec_runtime), prime, btf);
 }
 
 static __always_inline __u64 clamp_pages(long v)

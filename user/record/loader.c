@@ -28,7 +28,7 @@
  * costs what is traced, not what runs on the machine.  Past this many,
  * one walk of everything is cheaper than that many iterator reads.
  */
-#define PER_PROCESS_ITERS 16
+#define PER_PROCESS_ITERS TRACER_PER_PROCESS_ITERS
 
 struct proc_iter {
 	__u32 pid;

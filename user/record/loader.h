@@ -11,6 +11,10 @@
 
 struct tracer;
 
+/* Up to this many processes, tracer__collect() reads each with an iterator
+ * of its own; past it, one iterator walks every task. */
+#define TRACER_PER_PROCESS_ITERS 16
+
 struct tracer_opts {
 	bool follow_children;
 	__u32 max_procs;

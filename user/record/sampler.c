@@ -39,6 +39,11 @@ struct sampler {
 	size_t nran, ran_cap;
 	__u32 *dead; /* keys to delete after a pass */
 	size_t ndead, dead_cap;
+	/* every traced process after the iterator pass: keys and values */
+	__u32 *rkeys;
+	struct bt_proc *rvals;
+	size_t nread, read_cap;
+	bool no_batch; /* the kernel has no batch lookups of hash maps */
 	struct run_stats st;
 	struct proctable *ptab;
 	struct metrics *metrics;
@@ -305,43 +310,118 @@ static __u64 mono_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/* Room for n more keys and values in the read arrays. */
+static int read_room(struct sampler *s, size_t n)
+{
+	size_t cap;
+	__u32 *k;
+	struct bt_proc *v;
+
+	if (s->nread + n <= s->read_cap)
+		return 0;
+	cap = (s->nread + n) * 2;
+	k = realloc(s->rkeys, cap * sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	s->rkeys = k;
+	v = realloc(s->rvals, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->rvals = v;
+	s->read_cap = cap;
+	return 0;
+}
+
+/*
+ * Every traced process's values, in a few system calls (batch lookups,
+ * v5.6+) rather than two a process; one by one where the kernel has no
+ * batches.
+ */
+static int read_procs(struct sampler *s, int fd)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	__u32 in = 0, out = 0, n, key, next, *kp = NULL;
+	bool first = true;
+	int ret;
+
+	s->nread = 0;
+	while (!s->no_batch) {
+		if (read_room(s, 256))
+			return -ENOMEM;
+		n = 256;
+		ret = bpf_map_lookup_batch(fd, first ? NULL : &in, &out, s->rkeys + s->nread,
+					   s->rvals + s->nread, &n, &bo);
+		if (ret && errno != ENOENT) {
+			if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP)
+				return -errno;
+			s->no_batch = true; /* read one by one below */
+			s->nread = 0;
+			break;
+		}
+		s->nread += n;
+		if (ret) /* ENOENT: that was the last of them */
+			return 0;
+		in = out;
+		first = false;
+	}
+	while (bpf_map_get_next_key(fd, kp, &next) == 0) {
+		key = next;
+		kp = &key;
+		if (read_room(s, 1))
+			return -ENOMEM;
+		if (bpf_map_lookup_elem(fd, &key, &s->rvals[s->nread]))
+			continue; /* deleted under us */
+		s->rkeys[s->nread++] = key;
+	}
+	return 0;
+}
+
 int sampler__tick(struct sampler *s, __u64 *read_ns)
 {
 	int fd = tracer__procs_fd(s->tracer), ret;
 	__u32 key, next, *kp = NULL;
 	__u64 closed, dt, now_ns;
-	struct bt_proc cur;
+	struct bt_proc *cur;
 	struct prev *pv;
 	size_t i;
 
-	/* which processes are traced now; then read their counters */
+	/*
+	 * Which processes ran since the last tick, so that only they are
+	 * read: worth it while a few are traced (an iterator each); with
+	 * more, the iterator walks every task anyway, and asking each
+	 * process's CPU clock would cost more than it saves.
+	 */
 	s->nkeys = s->nran = 0;
-	while (bpf_map_get_next_key(fd, kp, &next) == 0) {
-		key = next;
-		kp = &key;
-		if (push(&s->keys, &s->nkeys, &s->keys_cap, key) ||
-		    (ran_since(s, key) && push(&s->ran, &s->nran, &s->ran_cap, key)))
-			return -ENOMEM;
+	if (s->nread <= TRACER_PER_PROCESS_ITERS) {
+		while (bpf_map_get_next_key(fd, kp, &next) == 0) {
+			key = next;
+			kp = &key;
+			if (push(&s->keys, &s->nkeys, &s->keys_cap, key) ||
+			    (ran_since(s, key) && push(&s->ran, &s->nran, &s->ran_cap, key)))
+				return -ENOMEM;
+		}
 	}
 	now_ns = mono_ns();
 	dt = now_ns - s->last_ns;
 	if (read_ns)
 		*read_ns = now_ns;
-	if (s->nran) {
-		ret = tracer__collect(s->tracer, s->ran, s->nran, false);
+	if (s->nran || s->nread > TRACER_PER_PROCESS_ITERS) {
+		ret = tracer__collect(s->tracer, s->nran ? s->ran : NULL, s->nran, false);
 		if (ret)
 			return ret;
 	}
 	closed = tracer__next_epoch(s->tracer);
+	ret = read_procs(s, fd);
+	if (ret)
+		return ret;
 
 	s->st.last_rss_bytes = 0;
 	s->st.roots_alive = 0;
 	s->ndead = 0;
-	for (i = 0; i < s->nkeys; i++) {
-		key = s->keys[i];
-		if (bpf_map_lookup_elem(fd, &key, &cur))
-			continue; /* deleted under us */
-		if (cur.flags & BT_PROC_GONE) {
+	for (i = 0; i < s->nread; i++) {
+		key = s->rkeys[i];
+		cur = &s->rvals[i];
+		if (cur->flags & BT_PROC_GONE) {
 			/* a -p target whose PID now names another process */
 			push(&s->dead, &s->ndead, &s->dead_cap, key);
 			continue;
@@ -351,12 +431,12 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 			return -ENOMEM;
 		if (!pv->at_ns)
 			proctable__seen(s->ptab, key, now_ns);
-		row(s, key, pv, &cur, closed, now_ns, dt);
-		if (cur.flags & BT_PROC_DEAD) {
-			if (cur.flags & BT_PROC_ROOT)
-				root_ended(s, &cur);
+		row(s, key, pv, cur, closed, now_ns, dt);
+		if (cur->flags & BT_PROC_DEAD) {
+			if (cur->flags & BT_PROC_ROOT)
+				root_ended(s, cur);
 			push(&s->dead, &s->ndead, &s->dead_cap, key);
-		} else if (cur.flags & BT_PROC_ROOT) {
+		} else if (cur->flags & BT_PROC_ROOT) {
 			s->st.roots_alive++;
 		}
 	}
@@ -394,5 +474,7 @@ void sampler__free(struct sampler *s)
 	free(s->keys);
 	free(s->ran);
 	free(s->dead);
+	free(s->rkeys);
+	free(s->rvals);
 	free(s);
 }
