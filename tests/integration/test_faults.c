@@ -1004,10 +1004,11 @@ static void test_call_flood_drops_counted_target_never_blocked(void **state)
 	 * it is stopped.  Short of that, the flood's threads, benchtrace and
 	 * whatever else runs on this shared 2-CPU machine take turns: the
 	 * untraced baseline shows what the load alone does (10-60 ms on a
-	 * quiet machine, 450 ms seen beside other tests' fuzzers), and ASan
-	 * makes benchtrace several times hungrier.
+	 * quiet machine, 450 ms seen beside other tests' fuzzers, 805 ms
+	 * with stress-ng --cpu 2 beside the whole suite, outside the stop),
+	 * and ASan makes benchtrace several times hungrier.
 	 */
-	limit = fmax(sanitized_build() ? 1000e6 : 500e6, 4.0 * base_gap);
+	limit = fmax(sanitized_build() ? 1200e6 : 1000e6, 4.0 * base_gap);
 	limit = fmin(limit, 1900e6);
 	if (gap > limit)
 		fail_msg("a flooding thread went %.0f ms without progress (allowed %.0f ms): it "
