@@ -721,6 +721,50 @@ static void test_processes_csv_names_each_process(void **state)
 	csv_table__free(t);
 }
 
+/*
+ * One row per process per interval, also while it sleeps: a shell waiting
+ * for a busy child has a row at every tick the child has one.
+ */
+static void test_sleeping_process_has_a_row_every_tick(void **state)
+{
+	struct bt_ctx *c = *state;
+	char path[BT_PATH_MAX];
+	int i, j, pc, sh = 0, child = 0, rows = 0, missing = 0;
+	const struct csv_table *t;
+
+	bt_require_bpf();
+	bt_workload(path, "cpu_burn");
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-q", "-o", c->tmp.run_dir, "-i", "20ms", "--",
+	       "/bin/sh", "-c", "\"$0\" 0.5; exit 0", path, NULL);
+	load_run(c, 0);
+	t = c->rd.samples;
+	pc = csv_table__col(t, "pid");
+	for (i = 0; i < csv_table__rows(t); i++) {
+		const char *comm = csv_table__get(t, i, csv_table__col(t, "comm"));
+
+		if (!strcmp(comm, "sh") && !sh)
+			sh = (int)csv_table__u64(t, i, pc);
+		else if (!strcmp(comm, "cpu_burn") && !child)
+			child = (int)csv_table__u64(t, i, pc);
+	}
+	assert_true(sh > 0 && child > 0);
+	for (i = 0; i < csv_table__rows(t); i++) {
+		double ts = csv_table__f64(t, i, 0);
+		int found = 0;
+
+		if ((int)csv_table__u64(t, i, pc) != child)
+			continue;
+		rows++;
+		for (j = 0; j < csv_table__rows(t) && !found; j++)
+			found = (int)csv_table__u64(t, j, pc) == sh && csv_table__f64(t, j, 0) == ts;
+		missing += !found;
+	}
+	print_message("busy child: %d rows; the waiting shell lacks a row at %d of those ticks\n",
+		      rows, missing);
+	assert_true(rows >= 10);
+	assert_int_equal(missing, 0);
+}
+
 static void test_short_lived_process_gets_row(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -939,6 +983,7 @@ int main(int argc, char **argv)
 	    T(test_big_exit_counts_its_teardown),
 	    T(test_forked_children_get_rows_and_exit_events),
 	    T(test_processes_csv_names_each_process),
+	    T(test_sleeping_process_has_a_row_every_tick),
 	    T(test_short_lived_process_gets_row),
 	    T(test_exit_code_is_passed_through),
 	    T(test_exit_code_is_passed_through_under_load),
