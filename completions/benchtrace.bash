@@ -15,7 +15,7 @@ _benchtrace_runs()
 _benchtrace()
 {
 	local cur prev i cmd="" pid="" sub=""
-	local opts="-p --pid -a --all -o --output -i --interval -d --duration -u --uprobe --usdt --metrics
+	local opts="-p --pid -a --all -o --output -i --interval -d --duration -u --uprobe --usdt --metrics --no-logs
 		--min-duration -z --gzip --perfetto --user --no-children --no-chown
 		--max-procs --max-threads --btf --kill-command -q --quiet -v --verbose
 		-h --help -V --version"

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "expect.h"
@@ -389,6 +390,49 @@ static void test_slow_and_huge_requests(void **state)
 	assert_true(bt_samples_rows(&c->rd, -1) >= 30);
 }
 
+/* --no-logs: a live agent that keeps no file (its scratch directory goes). */
+static void test_no_logs_keeps_nothing(void **state)
+{
+	struct bt_ctx *c = *state;
+	char addr[32], scratch[BT_PATH_MAX + 16], *text;
+	int port = free_port(), st;
+	struct bt_proc bt;
+	struct bt_result res;
+	FILE *p;
+	char out[256] = "";
+
+	bt_require_bpf();
+	snprintf(addr, sizeof(addr), "%d", port);
+	snprintf(scratch, sizeof(scratch), "%s/tmp", c->tmp.dir);
+	assert_int_equal(mkdir(scratch, 0700), 0);
+	setenv("TMPDIR", scratch, 1);
+	{
+		const char *argv[] = {bt_benchtrace(), "-q", "--no-logs", "--metrics", addr, "--",
+				      "/bin/sleep", "1.5", NULL};
+
+		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
+	}
+	unsetenv("TMPDIR");
+	text = wait_metrics(port, bt.pid);
+	assert_non_null(strstr(text, "comm=\"sleep\""));
+	free(text);
+	bt_wait(&bt, &res, RUN_TIMEOUT_S);
+	assert_int_equal(res.status, 0);
+	snprintf(addr, sizeof(addr), "%s", "");
+	{
+		char cmd[BT_PATH_MAX + 64];
+
+		snprintf(cmd, sizeof(cmd), "ls -A '%s'", scratch);
+		p = popen(cmd, "r");
+		assert_non_null(p);
+		st = (int)fread(out, 1, sizeof(out) - 1, p);
+		out[st > 0 ? st : 0] = 0;
+		pclose(p);
+	}
+	if (out[0])
+		fail_msg("--no-logs left %s", out);
+}
+
 static void test_bad_metrics_address(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -409,6 +453,7 @@ int main(int argc, char **argv)
 	    T(test_prometheus_scrapes_what_the_files_say),
 	    T(test_promtool_and_hostile_names),
 	    T(test_slow_and_huge_requests),
+	    T(test_no_logs_keeps_nothing),
 	    T(test_bad_metrics_address),
 	};
 

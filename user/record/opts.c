@@ -23,6 +23,7 @@ enum {
 	OPT_KILL_COMMAND,
 	OPT_USDT,
 	OPT_METRICS,
+	OPT_NO_LOGS,
 };
 
 static const struct option long_opts[] = {
@@ -42,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "uprobe", required_argument, NULL, 'u' },
 	{ "usdt", required_argument, NULL, OPT_USDT },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "no-logs", no_argument, NULL, OPT_NO_LOGS },
 	{ "min-duration", required_argument, NULL, OPT_MIN_DURATION },
 	{ "perfetto", no_argument, NULL, OPT_PERFETTO },
 	{ "btf", required_argument, NULL, OPT_BTF },
@@ -86,6 +88,7 @@ void opts__usage(FILE *f)
 		"  -z, --gzip             write the CSV logs gzip-compressed (*.csv.gz)\n"
 		"      --metrics ADDR     serve the figures for Prometheus while tracing, at\n"
 		"                         http://ADDR/metrics (PORT alone: 127.0.0.1:PORT)\n"
+		"      --no-logs          with --metrics: keep no files (a live agent)\n"
 		"      --perfetto         also write trace.json (Chrome Trace Event Format,\n"
 		"                         for ui.perfetto.dev and chrome://tracing)\n"
 		"      --user USER        run COMMAND as USER (default under sudo: the\n"
@@ -281,6 +284,9 @@ int opts__parse(struct opts *o, int argc, char **argv)
 		case OPT_METRICS:
 			o->metrics = optarg;
 			break;
+		case OPT_NO_LOGS:
+			o->no_logs = true;
+			break;
 		case OPT_USDT:
 			if (o->nusdts == BT_MAX_UPROBES)
 				return usage_error("more than %d --usdt options; use globs",
@@ -330,6 +336,10 @@ int opts__parse(struct opts *o, int argc, char **argv)
 	}
 	if (o->min_duration_ns && !o->nuprobes)
 		return usage_error("--min-duration applies to calls traced with --uprobe");
+	if (o->no_logs && !o->metrics)
+		return usage_error("--no-logs keeps nothing without --metrics");
+	if (o->no_logs && (o->output || o->perfetto || o->gzip))
+		return usage_error("--no-logs writes no files: drop -o, -z and --perfetto");
 	if (o->user && o->mode != BT_MODE_COMMAND)
 		return usage_error("--user applies only when benchtrace runs a command");
 	if (o->kill_command && o->mode != BT_MODE_COMMAND)

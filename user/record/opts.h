@@ -33,6 +33,7 @@ struct opts {
 	char *uprobes[BT_MAX_UPROBES]; /* --uprobe SPECs, in order */
 	int nuprobes;
 	const char *metrics; /* --metrics ADDR, or NULL */
+	bool no_logs; /* --no-logs: the run directory is a scratch one, logs discarded */
 	char *usdts[BT_MAX_UPROBES]; /* --usdt SPECs */
 	int nusdts;
 	__u64 min_duration_ns; /* --min-duration: calls.csv rows only for calls this long */

@@ -634,8 +634,12 @@ static void cleanup(struct run *r)
 	proctable__free(r->ptab);
 	sampler__free(r->sampler);
 	tracer__destroy(r->tracer);
-	if (r->rd)
+	if (r->rd && r->opts->no_logs)
+		rundir__discard(r->rd); /* its files, and the directory */
+	else if (r->rd)
 		rundir__close(r->rd);
+	if (r->scratch[0])
+		rmdir(r->scratch);
 	for (i = 0; i < r->nprocs; i++)
 		proc_info__free(&r->procs[i]);
 	free(r->procs);

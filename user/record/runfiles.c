@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,7 +32,8 @@ static struct out *open_log(struct run *r, const char *base, const char *header)
 	int fd;
 
 	snprintf(name, sizeof(name), "%s%s", base, r->opts->gzip ? ".gz" : "");
-	fd = rundir__open(r->rd, name, 0);
+	/* --no-logs: written as ever, kept nowhere */
+	fd = r->opts->no_logs ? open("/dev/null", O_WRONLY | O_CLOEXEC) : rundir__open(r->rd, name, 0);
 	if (fd < 0) {
 		warn("cannot create %s/%s: %s", rundir__path(r->rd), name, strerror(-fd));
 		return NULL;
@@ -235,7 +237,22 @@ int runfiles__setup(struct run *r)
 			return ret;
 		}
 	}
-	r->rd = rundir__create(r->opts->output, uid, gid, err, sizeof(err));
+	if (r->opts->no_logs) {
+		/* a scratch directory for meta.json and the like, gone at the end */
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(r->scratch, sizeof(r->scratch), "%s/benchtrace-live-XXXXXX",
+			 tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(r->scratch)) {
+			warn("--no-logs: cannot make a scratch directory: %s", strerror(errno));
+			r->scratch[0] = 0;
+			fscred__leave(&fc);
+			return -errno;
+		}
+		snprintf(r->scratch_run, sizeof(r->scratch_run), "%s/run", r->scratch);
+	}
+	r->rd = rundir__create(r->opts->no_logs ? r->scratch_run : r->opts->output, uid, gid, err,
+			       sizeof(err));
 	fscred__leave(&fc);
 	if (!r->rd) {
 		warn("%s", err);

@@ -53,6 +53,7 @@ struct run {
 	struct python py; /* -u py:SPEC; its functions join probes as they are named */
 	struct usdtrun usdt; /* benchtrace.h marks and --usdt probes */
 	struct metrics *metrics; /* --metrics */
+	char scratch[256], scratch_run[272]; /* --no-logs: where the run directory is */
 	bool tracing_calls; /* --uprobe: native or Python functions */
 	struct calls calls;
 	struct func_summary *funcs; /* at the end, by total time */

@@ -257,6 +257,10 @@ void status__summary(struct status *s, const struct run *r, const struct run_sta
 		}
 		fprintf(stderr, ")\n");
 	}
+	if (r->opts->no_logs) {
+		fprintf(stderr, "  logs     none (--no-logs)\n");
+		return;
+	}
 	term_escape(name, sizeof(name), rundir__path(r->rd));
 	fprintf(stderr, "  logs     %s/\n", name);
 }
