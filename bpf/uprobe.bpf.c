@@ -339,26 +339,39 @@ int handle_uprobe_exit(struct pt_regs *ctx)
 #define BT_NR_FACCESSAT2 439
 #endif
 
-/* A BT_EV_PYFUNC record: a function's name with its slot, or an interpreter's. */
-static __always_inline void py_event(struct task_struct *task, __u32 slot, __u32 fid,
-				     const char *text)
+/*
+ * A BT_EV_PYFUNC record (a Python function's name with its slot, or an
+ * interpreter's) or a BT_EV_MARK one (a benchtrace.h mark's): the name is
+ * in the process's memory, or (@kernel) in a buffer of ours.
+ */
+static __always_inline void name_event(struct task_struct *task, __u32 type, __u32 slot,
+				       __u32 fid, const char *text, bool kernel)
 {
 	struct bt_pyfunc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	long n;
 
 	if (!e) {
 		stat_inc(BT_STAT_RB_DROPS);
 		return;
 	}
-	e->type = BT_EV_PYFUNC;
+	e->type = type;
 	e->pid = task->tgid;
 	e->tid = task->pid;
 	e->slot = slot;
 	e->id = fid;
 	e->pad = 0;
 	e->ts_ns = bpf_ktime_get_ns();
-	if (bpf_probe_read_user_str(e->name, sizeof(e->name), text) < 0)
+	n = kernel ? bpf_probe_read_kernel_str(e->name, sizeof(e->name), text)
+		   : bpf_probe_read_user_str(e->name, sizeof(e->name), text);
+	if (n < 0)
 		e->name[0] = 0;
 	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void py_event(struct task_struct *task, __u32 slot, __u32 fid,
+				     const char *text)
+{
+	name_event(task, BT_EV_PYFUNC, slot, fid, text, false);
 }
 
 static __always_inline void py_register(struct task_struct *task, __u32 fid, const char *name)
@@ -491,27 +504,6 @@ struct {
 	__type(value, struct mark_key);
 } mark_scratch SEC(".maps");
 
-static __always_inline void mark_event(struct task_struct *task, __u32 slot, __u32 fid,
-				       const char *text)
-{
-	struct bt_pyfunc *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-
-	if (!e) {
-		stat_inc(BT_STAT_RB_DROPS);
-		return;
-	}
-	e->type = BT_EV_MARK;
-	e->pid = task->tgid;
-	e->tid = task->pid;
-	e->slot = slot;
-	e->id = fid;
-	e->pad = 0;
-	e->ts_ns = bpf_ktime_get_ns();
-	if (bpf_probe_read_kernel_str(e->name, sizeof(e->name), text) < 0)
-		e->name[0] = 0;
-	bpf_ringbuf_submit(e, 0);
-}
-
 /* The slot of the mark named by k (its first n bytes), registered if new. */
 static __always_inline __u32 mark_slot(struct task_struct *task, struct mark_key *k, __u32 n)
 {
@@ -533,7 +525,7 @@ static __always_inline __u32 mark_slot(struct task_struct *task, struct mark_key
 		got = bpf_map_lookup_elem(&py_ids, &h); /* a racing thread won */
 		return got ? *got : BT_PY_NO_SLOT;
 	}
-	mark_event(task, slot, h, k->s);
+	name_event(task, BT_EV_MARK, slot, h, k->s, true);
 	return slot;
 }
 

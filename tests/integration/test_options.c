@@ -622,23 +622,16 @@ static void test_first_row_reads_the_command_after_exec(void **state)
  * On a terminal the status line is rewritten every second: a run of about
  * 2.5 s shows it at 1 s and at 2 s (seen on a pseudo-terminal).
  */
-static void test_status_line_updates_on_a_terminal(void **state)
+/*
+ * Everything the program on the pty's other side writes until it closes
+ * it, malloc'ed; each chunk also through fn (NULL: none) as it comes.
+ */
+static char *pty_read_all(int master, size_t *lenp, void (*fn)(void *ctx, const char *p, size_t n),
+			  void *ctx)
 {
-	struct bt_ctx *c = *state;
-	char wl[BT_PATH_MAX], buf[4096], *out = NULL;
+	char buf[4096], *out = NULL;
 	size_t len = 0;
-	int master, status = -1;
-	pid_t pid;
 
-	bt_require_bpf();
-	bt_workload(wl, "sleeper");
-	pid = forkpty(&master, NULL, NULL, NULL);
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		execl(bt_benchtrace(), bt_benchtrace(), "-o", c->tmp.run_dir, "--", wl, "2.5",
-		      (char *)NULL);
-		_exit(127);
-	}
 	for (;;) {
 		struct pollfd pfd = {.fd = master, .events = POLLIN};
 		ssize_t n;
@@ -653,7 +646,31 @@ static void test_status_line_updates_on_a_terminal(void **state)
 		memcpy(out + len, buf, (size_t)n);
 		len += (size_t)n;
 		out[len] = '\0';
+		if (fn)
+			fn(ctx, buf, (size_t)n);
 	}
+	*lenp = len;
+	return out;
+}
+
+static void test_status_line_updates_on_a_terminal(void **state)
+{
+	struct bt_ctx *c = *state;
+	char wl[BT_PATH_MAX], *out = NULL;
+	size_t len = 0;
+	int master, status = -1;
+	pid_t pid;
+
+	bt_require_bpf();
+	bt_workload(wl, "sleeper");
+	pid = forkpty(&master, NULL, NULL, NULL);
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(bt_benchtrace(), bt_benchtrace(), "-o", c->tmp.run_dir, "--", wl, "2.5",
+		      (char *)NULL);
+		_exit(127);
+	}
+	out = pty_read_all(master, &len, NULL, NULL);
 	close(master);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_non_null(out);
@@ -783,13 +800,31 @@ static const char *term_line(char *buf, const char *cells)
  * the command's own output scrolls above it: they never share a line,
  * whatever the timing.
  */
+/* pty_read_all() callback: the terminal model, and whether the status
+ * row holds the status line each time */
+struct feed_ctx {
+	struct term *t;
+	int statuses;
+};
+
+static void feed(void *ctx, const char *p, size_t n)
+{
+	struct feed_ctx *fc = ctx;
+	char line[COLS + 1];
+
+	term_feed(fc->t, p, n);
+	term_line(line, fc->t->cell[ROWS - 1]);
+	fc->statuses += !strncmp(line, "benchtrace ", 11);
+}
+
 static void test_status_line_never_shares_a_line_with_the_command(void **state)
 {
 	struct bt_ctx *c = *state;
 	struct winsize ws = {.ws_row = ROWS, .ws_col = COLS};
-	char buf[4096], line[COLS + 1], want[32], *out = NULL;
+	char line[COLS + 1], want[32], *out = NULL;
 	struct term t = {.bottom = ROWS - 1};
-	int master, status = -1, i, r, found, statuses = 0;
+	struct feed_ctx fc = {.t = &t};
+	int master, status = -1, i, r, found;
 	size_t len = 0;
 	pid_t pid;
 
@@ -806,30 +841,12 @@ static void test_status_line_never_shares_a_line_with_the_command(void **state)
 		      (char *)NULL);
 		_exit(127);
 	}
-	for (;;) {
-		struct pollfd pfd = {.fd = master, .events = POLLIN};
-		ssize_t n;
-
-		if (poll(&pfd, 1, RUN_TIMEOUT_S * 1000) <= 0)
-			break;
-		n = read(master, buf, sizeof(buf));
-		if (n <= 0)
-			break;
-		out = realloc(out, len + (size_t)n + 1);
-		assert_non_null(out);
-		memcpy(out + len, buf, (size_t)n);
-		len += (size_t)n;
-		out[len] = 0;
-		term_feed(&t, buf, n);
-		/* the status row, whenever it holds something */
-		term_line(line, t.cell[ROWS - 1]);
-		statuses += !strncmp(line, "benchtrace ", 11);
-	}
+	out = pty_read_all(master, &len, feed, &fc);
 	close(master);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	print_message("%zu bytes; %d lines scrolled off; status row seen drawn %d times\n", len,
-		      t.ngone, statuses);
+		      t.ngone, fc.statuses);
 	/* every line the command wrote is whole, on a row of its own */
 	for (i = 1; i <= 40; i++) {
 		snprintf(want, sizeof(want), "line%d", i);
@@ -845,7 +862,7 @@ static void test_status_line_never_shares_a_line_with_the_command(void **state)
 		if (strstr(term_line(line, t.cell[r]), "line") &&
 		    strstr(term_line(line, t.cell[r]), "benchtrace  "))
 			fail_msg("row %d mixes the command's output and the status: %s", r, line);
-	assert_true(statuses >= 1);
+	assert_true(fc.statuses >= 1);
 	assert_non_null(strstr(out, "\033[1;23r")); /* the region above the last row */
 	free(t.gone);
 	free(out);

@@ -45,6 +45,24 @@ static bool find(const char *dir, const char *name, char *path, size_t len)
 	return !stat(path, &st);
 }
 
+/* A new file NAME in dir, as a stream; NULL with one line in err. */
+static struct out *create(const char *dir, const char *name, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct out *o;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	o = fd >= 0 ? out__open_fd(fd, false) : NULL;
+	if (!o) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	return o;
+}
+
 /* What to do with a column: copy, shift a time, map a PID, prefix a name. */
 enum col_kind { COPY, TIME, PID, NAME };
 
@@ -65,7 +83,7 @@ static int merge_file(struct src *s, int n, const char *name, const char *out_di
 {
 	struct csv_table *t[MERGE_MAX] = {0}, *h = NULL;
 	char path[PATH_MAX], cell[512];
-	int i, c, row, cols, map[64], ret = -1, fd;
+	int i, c, row, cols, map[64], ret = -1;
 	struct out *o;
 
 	for (i = 0; i < n; i++) {
@@ -79,15 +97,10 @@ static int merge_file(struct src *s, int n, const char *name, const char *out_di
 	}
 	if (!h)
 		return 0; /* no run has it */
-	snprintf(path, sizeof(path), "%s/%s.csv", out_dir, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	o = fd >= 0 ? out__open_fd(fd, false) : NULL;
-	if (!o) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	snprintf(path, sizeof(path), "%s.csv", name);
+	o = create(out_dir, path, err, errlen);
+	if (!o)
 		goto out;
-	}
 	cols = csv_table__cols(h) < 64 ? csv_table__cols(h) : 64;
 	for (c = 0; c < cols; c++) {
 		out__puts(o, c ? "," : "");
@@ -135,23 +148,16 @@ out:
 static int write_meta(struct src *s, int n, const char *out_dir, double wall, char *err,
 		      size_t errlen)
 {
-	char path[PATH_MAX];
 	const char *outcome = s[0].outcome ? s[0].outcome : "completed";
 	struct out *o;
-	int i, fd, ret;
+	int i, ret;
 
 	for (i = 1; i < n; i++)
 		if (s[i].outcome && strcmp(s[i].outcome, outcome))
 			outcome = "mixed";
-	snprintf(path, sizeof(path), "%s/meta.json", out_dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	o = fd >= 0 ? out__open_fd(fd, false) : NULL;
-	if (!o) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	o = create(out_dir, "meta.json", err, errlen);
+	if (!o)
 		return -1;
-	}
 	out__puts(o, "{\"outcome\": ");
 	out__json_quoted(o, outcome, strlen(outcome));
 	out__printf(o, ", \"wall_s\": %.6f, \"merged\": [", wall);
@@ -163,7 +169,7 @@ static int write_meta(struct src *s, int n, const char *out_dir, double wall, ch
 	out__puts(o, "]}\n");
 	ret = out__close(o);
 	if (ret)
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(-ret));
+		snprintf(err, errlen, "cannot write %s/meta.json: %s", out_dir, strerror(-ret));
 	return ret;
 }
 
