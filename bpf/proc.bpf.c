@@ -124,6 +124,7 @@ static __always_inline void on_exit(struct task_struct *task, bool btf)
 				if (__sync_val_compare_and_swap(&p->exiting, old, add) == old)
 					return;
 			}
+			t->exiting = 0; /* not counted: its final switch must not uncount */
 		}
 	}
 	/* no thread state to finish with later: the group ends now */
