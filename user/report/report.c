@@ -36,6 +36,7 @@
 
 #define MAX_RUNS     16
 #define DETAIL_FUNCS 12 /* functions with a histogram and a by-index chart */
+#define FEW_CALLS    5	/* fewer calls get no charts */
 #define MAX_LANES    16
 #define ERRLEN	     512
 
@@ -441,6 +442,12 @@ static void func_charts(struct out *o, const struct run *r, int k)
 	out__puts(o, "\"></span><code>");
 	out__html_str(o, f->name);
 	out__puts(o, "</code></h3>\n");
+	/* a few calls: the table row says it all, a chart would say less */
+	if (f->n < FEW_CALLS) {
+		out__printf(o, "<p class=\"sub\">%llu call%s: see the table above.</p>\n",
+			    (unsigned long long)f->n, f->n == 1 ? "" : "s");
+		return;
+	}
 
 	for (i = 0; i < HIST_BINS; i++) {
 		if (!f->hist[i])
@@ -626,14 +633,21 @@ static void loop_section(struct out *o, const struct run *r, const struct loop *
 static void figures_table(struct out *o, const struct run *r)
 {
 	char buf[64];
+	double top;
 
 	out__puts(o, "<table class=\"figs\"><tr>");
 	out__puts(o, "<td>wall</td><td class=\"v\">");
 	out__html_str(o, fmt(buf, sizeof(buf), r->wall_s * 1e9, SVG_NS));
 	out__puts(o, "</td><td>CPU</td><td class=\"v\">");
 	out__html_str(o, fmt(buf, sizeof(buf), r->cpu_ns, SVG_NS));
-	out__puts(o, "</td><td>peak RSS</td><td class=\"v\">");
+	out__puts(o, "</td><td>peak RSS of one process</td><td class=\"v\">");
 	out__html_str(o, fmt(buf, sizeof(buf), r->peak_rss, SVG_BYTES));
+	/* the total curve can peak far higher (MPI ranks, workers) */
+	top = mmcols__top(&r->rss_total);
+	if (!isnan(top) && top > r->peak_rss * 1.05) {
+		out__puts(o, "</td><td>peak RSS of all together</td><td class=\"v\">");
+		out__html_str(o, fmt(buf, sizeof(buf), top, SVG_BYTES));
+	}
 	out__puts(o, "</td><td>read</td><td class=\"v\">");
 	out__html_str(o, fmt(buf, sizeof(buf), r->read_bytes, SVG_BYTES));
 	out__puts(o, "</td><td>write</td><td class=\"v\">");
