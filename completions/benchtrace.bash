@@ -25,7 +25,7 @@ _benchtrace()
 	COMPREPLY=()
 
 	if [ "$COMP_CWORD" -eq 1 ] && [[ $cur != -* ]]; then
-		mapfile -t COMPREPLY < <(compgen -W "functions report help" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "functions report perfetto help" -- "$cur")
 		return
 	fi
 	sub=${COMP_WORDS[1]}
@@ -41,8 +41,12 @@ _benchtrace()
 		fi
 		return
 		;;
+	perfetto)
+		mapfile -t COMPREPLY < <(_benchtrace_runs "$cur")
+		return
+		;;
 	help)
-		mapfile -t COMPREPLY < <(compgen -W "functions report" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "functions report perfetto" -- "$cur")
 		return
 		;;
 	functions)

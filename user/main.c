@@ -11,6 +11,7 @@
 #include "elf/functions.h"
 #include "record/opts.h"
 #include "record/run.h"
+#include "report/perfetto.h"
 #include "report/report.h"
 #include "util/log.h"
 
@@ -34,8 +35,10 @@ static int help(int argc, char **argv)
 		return functions__main(2, h);
 	if (!strcmp(argv[2], "report"))
 		return report__main(2, h);
+	if (!strcmp(argv[2], "perfetto"))
+		return perfetto__main(2, h);
 	fprintf(stderr, "benchtrace: no help on '%s': try 'benchtrace help', "
-			"'benchtrace help functions' or 'benchtrace help report'\n",
+			"'benchtrace help functions', 'benchtrace help report' or 'benchtrace help perfetto'\n",
 		argv[2]);
 	return 2;
 }
@@ -51,6 +54,8 @@ int main(int argc, char **argv)
 		return functions__main(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return report__main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "perfetto"))
+		return perfetto__main(argc - 1, argv + 1);
 	ret = opts__parse(&o, argc, argv);
 	if (ret)
 		return ret < 0 ? 0 : ret;

@@ -295,6 +295,35 @@ static void test_no_trace_without_option(void **state)
 			 -ENOENT);
 }
 
+/* `benchtrace perfetto RUN_DIR` after the fact: the same slices, once. */
+static void test_perfetto_subcommand_after_the_fact(void **state)
+{
+	struct bt_ctx *c = *state;
+	char exe[BT_PATH_MAX], err[512];
+	const struct json_value *root;
+	struct csv_table *calls;
+	struct json_doc *doc;
+
+	bt_require_bpf();
+	bt_run(&c->res, c->tmp.report, RUN_TIMEOUT_S, "-q", "-o", c->tmp.run_dir, "-u", "fib",
+	       "--", bt_workload(exe, "calls"), "fib", "12", NULL);
+	assert_int_equal(c->res.status, 0);
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "perfetto", c->tmp.run_dir, NULL);
+	if (c->res.status)
+		fail_msg("benchtrace perfetto: exit %d: %s", c->res.status, c->res.err);
+	root = load_trace(c, &doc);
+	assert_int_equal(trace_check(root, err, sizeof(err)), 0);
+	calls = load_csv(c, "run/calls.csv");
+	assert_int_equal(csv_table__rows(calls), 465); /* fib(12) */
+	assert_int_equal(trace_count(trace_events(root), "X", "fib", -1), 465);
+	csv_table__free(calls);
+	json_doc__free(doc);
+	/* never over an existing trace */
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "perfetto", c->tmp.run_dir, NULL);
+	assert_int_equal(c->res.status, 1);
+	assert_non_null(strstr(c->res.err, "exists already"));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, bt_ctx_setup, bt_ctx_teardown)
 
 int main(int argc, char **argv)
@@ -304,6 +333,7 @@ int main(int argc, char **argv)
 	    T(test_gzip_run_with_children),
 	    T(test_uprobe_calls_become_slices),
 	    T(test_no_trace_without_option),
+	    T(test_perfetto_subcommand_after_the_fact),
 	};
 
 	if (bt_init(argc, argv))

@@ -62,6 +62,7 @@ void opts__usage(FILE *f)
 		"       benchtrace functions BINARY|-p PID [GLOB]  what --uprobe can attach to\n"
 		"       benchtrace functions SCRIPT.py [py:GLOB]   its Python functions\n"
 		"       benchtrace report [-o FILE] RUN_DIR...     HTML report of recorded runs\n"
+		"       benchtrace perfetto RUN_DIR                trace.json of a recorded run\n"
 		"\n"
 		"Records per-process CPU time, run-queue wait, context switches, RSS (with\n"
 		"every peak), page faults and storage I/O, counted in the kernel with BPF.\n"

@@ -13,9 +13,11 @@
 
 #include "report/perfetto.h"
 #include "rundir/csvread.h"
+#include "rundir/fscred.h"
 #include "rundir/json.h"
 #include "rundir/out.h"
 #include "rundir/rundir.h"
+#include "util/log.h"
 #include "util/parse.h"
 
 #define NSEC 1000000000ULL
@@ -835,4 +837,49 @@ int perfetto__write(struct rundir *rd, char *err, size_t errlen)
 		unlinkat(rundir__dirfd(rd), PERFETTO_FILE, 0);
 	}
 	return ret;
+}
+
+/*
+ * `benchtrace perfetto RUN_DIR`: trace.json for a run recorded without
+ * --perfetto.  Under sudo the file is made as the invoking user, where that
+ * user may write, as the run directory's own files are.
+ */
+int perfetto__main(int argc, char **argv)
+{
+	char err[1024];
+	struct fscred fc = {};
+	struct rundir *rd;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	int ret;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("usage: benchtrace perfetto RUN_DIR\n"
+		       "Write RUN_DIR/trace.json (Chrome Trace Event Format, for ui.perfetto.dev\n"
+		       "and chrome://tracing) from a run recorded without --perfetto; an\n"
+		       "existing trace.json is left as it is.\n");
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		warn("usage: benchtrace perfetto RUN_DIR");
+		return 2;
+	}
+	if (fscred__sudo_user(&uid, &gid) && fscred__enter(&fc, uid, gid, err, sizeof(err))) {
+		warn("perfetto: %s", err);
+		return 1;
+	}
+	rd = rundir__open_existing(argv[1], uid, gid, err, sizeof(err));
+	if (!rd) {
+		fscred__leave(&fc);
+		warn("perfetto: %s", err);
+		return 1;
+	}
+	ret = perfetto__write(rd, err, sizeof(err));
+	fscred__leave(&fc);
+	rundir__close(rd);
+	if (ret) {
+		warn("perfetto: %s", ret == -EEXIST ? "trace.json exists already" : err);
+		return 1;
+	}
+	return 0;
 }

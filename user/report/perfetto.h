@@ -36,4 +36,7 @@ int perfetto__convert(const char *dir, struct out *o, char *err, size_t errlen);
 /* The same into a new trace.json in rd (never over an existing file). */
 int perfetto__write(struct rundir *rd, char *err, size_t errlen);
 
+/* `benchtrace perfetto RUN_DIR`: exit status 0, 1 or 2 (usage). */
+int perfetto__main(int argc, char **argv);
+
 #endif /* BT_PERFETTO_H */

@@ -120,8 +120,8 @@ static void describe_open_failure(const char *path, int err, char *errbuf, size_
 }
 
 /* path exists now (created says whether we made it): open, check, chown. */
-static struct rundir *rundir_finish(const char *path, bool created, uid_t uid, gid_t gid, char *err,
-				    size_t errlen)
+static struct rundir *rundir_finish(const char *path, bool created, bool full_ok, uid_t uid,
+				    gid_t gid, char *err, size_t errlen)
 {
 	struct rundir *rd;
 	struct stat st;
@@ -149,7 +149,7 @@ static struct rundir *rundir_finish(const char *path, bool created, uid_t uid, g
 				 path);
 			goto fail;
 		}
-	} else {
+	} else if (!full_ok) {
 		ret = dir_is_empty(fd);
 		if (ret < 0) {
 			snprintf(err, errlen, "cannot read '%s': %s", path, strerror(-ret));
@@ -213,13 +213,13 @@ struct rundir *rundir__create(const char *path, uid_t uid, gid_t gid, char *err,
 			return NULL;
 		}
 		if (mkdir(path, 0755) == 0)
-			return rundir_finish(path, true, uid, gid, err, errlen);
+			return rundir_finish(path, true, false, uid, gid, err, errlen);
 		if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot create '%s': %s%s", path, strerror(errno),
 				 mkdir_hint(errno, uid));
 			return NULL;
 		}
-		return rundir_finish(path, false, uid, gid, err, errlen);
+		return rundir_finish(path, false, false, uid, gid, err, errlen);
 	}
 
 	now = time(NULL);
@@ -234,7 +234,7 @@ struct rundir *rundir__create(const char *path, uid_t uid, gid_t gid, char *err,
 		else
 			snprintf(name, sizeof(name), "%s-%d", base, i);
 		if (mkdir(name, 0755) == 0)
-			return rundir_finish(name, true, uid, gid, err, errlen);
+			return rundir_finish(name, true, false, uid, gid, err, errlen);
 		if (errno != EEXIST) {
 			snprintf(err, errlen, "cannot create '%s': %s%s", name, strerror(errno),
 				 mkdir_hint(errno, uid));
@@ -244,6 +244,12 @@ struct rundir *rundir__create(const char *path, uid_t uid, gid_t gid, char *err,
 	snprintf(err, errlen, "'%s' to '%s-%d' all exist (choose a name with -o)", base, base,
 		 RUNDIR_MAX_SUFFIX);
 	return NULL;
+}
+
+struct rundir *rundir__open_existing(const char *path, uid_t uid, gid_t gid, char *err,
+				     size_t errlen)
+{
+	return rundir_finish(path, false, true, uid, gid, err, errlen);
 }
 
 static bool valid_name(const char *name)

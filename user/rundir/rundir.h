@@ -28,6 +28,10 @@ struct rundir;
 /* NULL on error with a one-line message in err. */
 struct rundir *rundir__create(const char *path, uid_t uid, gid_t gid, char *err, size_t errlen);
 
+/* A run directory that exists, to add files to (benchtrace perfetto). */
+struct rundir *rundir__open_existing(const char *path, uid_t uid, gid_t gid, char *err,
+				     size_t errlen);
+
 /*
  * Create NAME (a plain file name, no '/') in the directory with
  * O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC|extra_flags, mode 0644.
