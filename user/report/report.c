@@ -365,6 +365,24 @@ static void run_charts(struct out *o, const struct run *r)
 	svg_chart__add(&ch, &r->rd, "read", svg_color(0), false, false);
 	svg_chart__add(&ch, &r->wr, "write", svg_color(1), false, false);
 	finish_chart(&ch, r);
+
+	if (!r->have_waits)
+		return;
+	/* where the time went besides running: a CPU, storage */
+	chart_time(&ch, o, "Waiting (all processes, % of one CPU)", r->t_end, SVG_PCT,
+		   "waiting");
+	svg_chart__add(&ch, &r->runq, "for a CPU (run queue)", svg_color(3), false, false);
+	svg_chart__add(&ch, &r->iowait, "for storage (I/O wait)", svg_color(1), false, false);
+	finish_chart(&ch, r);
+
+	chart_time(&ch, o, "Context switches (all processes)", r->t_end, SVG_RATE,
+		   "switches");
+	svg_chart__add(&ch, &r->cs, "context switches/s", svg_color(0), false, false);
+	finish_chart(&ch, r);
+
+	chart_time(&ch, o, "Threads (all processes)", r->t_end, SVG_COUNT, "threads");
+	svg_chart__add(&ch, &r->threads, "threads", svg_color(2), false, false);
+	finish_chart(&ch, r);
 }
 
 static void func_table(struct out *o, const struct run *r, const int *idx)

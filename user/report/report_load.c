@@ -264,6 +264,11 @@ enum {
 	S_PEAK,
 	S_READ,
 	S_WRITE,
+	S_RUNQ, /* the rest may be missing (older runs) */
+	S_VCS,
+	S_ICS,
+	S_IOWAIT,
+	S_THREADS,
 	S_NCOLS
 };
 
@@ -275,6 +280,7 @@ struct samples_ctx {
 	char tick_t[32];
 	double t, prev_t;
 	double cpu_pct, rss, minflt, majflt, rd, wr;
+	double runq, cs, iowait, threads;
 	bool in_tick;
 	int last_proc;
 };
@@ -349,9 +355,15 @@ static void tick_flush(struct samples_ctx *x)
 			mmcols__add(&r->majflt, x->t, x->majflt / dt);
 			mmcols__add(&r->rd, x->t, x->rd / dt);
 			mmcols__add(&r->wr, x->t, x->wr / dt);
+			/* waits as % of one CPU's time, like cpu_pct */
+			mmcols__add(&r->runq, x->t, x->runq / dt / 1e7);
+			mmcols__add(&r->iowait, x->t, x->iowait / dt / 1e7);
+			mmcols__add(&r->cs, x->t, x->cs / dt);
 		}
+		mmcols__add(&r->threads, x->t, x->threads);
 	}
 	x->prev_t = x->t;
+	x->runq = x->cs = x->iowait = x->threads = 0;
 	x->cpu_pct = x->rss = x->minflt = x->majflt = x->rd = x->wr = 0;
 	x->in_tick = false;
 }
@@ -364,8 +376,12 @@ static int samples_row(const struct csv_row *row, void *ctx)
 	struct proc *p;
 	int i;
 
-	if (row->row < 0)
-		return map_columns(row, x->c, S_NCOLS);
+	if (row->row < 0) {
+		int ret = map_columns(row, x->c, S_NCOLS);
+
+		r->have_waits = x->c[S_RUNQ].idx >= 0 && x->c[S_IOWAIT].idx >= 0;
+		return ret;
+	}
 	for (i = 0; i < S_NCOLS; i++) {
 		if (i == S_COMM)
 			continue;
@@ -385,6 +401,10 @@ static int samples_row(const struct csv_row *row, void *ctx)
 	x->majflt += v[S_MAJFLT];
 	x->rd += v[S_READ];
 	x->wr += v[S_WRITE];
+	x->runq += v[S_RUNQ];
+	x->cs += v[S_VCS] + v[S_ICS];
+	x->iowait += v[S_IOWAIT];
+	x->threads += v[S_THREADS];
 
 	p = proc_find(r, to_long(v[S_PID]), &x->last_proc);
 	if (x->pass == 1) {
@@ -451,6 +471,8 @@ static const struct colmap samples_cols[S_NCOLS] = {
     {"cpu_ns", -1, true},     {"cpu_pct", -1, true},	 {"minflt", -1, true},
     {"majflt", -1, true},     {"rss_bytes", -1, true},	 {"rss_peak_bytes", -1, true},
     {"read_bytes", -1, true}, {"write_bytes", -1, true},
+    {"runq_ns", -1, false},   {"vol_cs", -1, false},	 {"invol_cs", -1, false},
+    {"io_wait_ns", -1, false}, {"threads", -1, false},
 };
 
 static int load_samples(struct run *r, char *err, size_t errlen)
@@ -495,7 +517,9 @@ static int draw_samples(struct run *r, double t_end, char *err, size_t errlen)
 
 	if (mmcols__init(&r->cpu_total, n, 0, t_end) || mmcols__init(&r->rss_total, n, 0, t_end) ||
 	    mmcols__init(&r->minflt, n, 0, t_end) || mmcols__init(&r->majflt, n, 0, t_end) ||
-	    mmcols__init(&r->rd, n, 0, t_end) || mmcols__init(&r->wr, n, 0, t_end)) {
+	    mmcols__init(&r->rd, n, 0, t_end) || mmcols__init(&r->wr, n, 0, t_end) ||
+	    mmcols__init(&r->runq, n, 0, t_end) || mmcols__init(&r->iowait, n, 0, t_end) ||
+	    mmcols__init(&r->cs, n, 0, t_end) || mmcols__init(&r->threads, n, 0, t_end)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -950,6 +974,10 @@ void report_run__free(struct run *r)
 	mmcols__free(&r->majflt);
 	mmcols__free(&r->rd);
 	mmcols__free(&r->wr);
+	mmcols__free(&r->runq);
+	mmcols__free(&r->iowait);
+	mmcols__free(&r->cs);
+	mmcols__free(&r->threads);
 	for (i = 0; i < TOP_PROCS; i++) {
 		mmcols__free(&r->cpu[i]);
 		mmcols__free(&r->rss[i]);

@@ -107,6 +107,8 @@ struct run {
 	unsigned int pid_cap;
 	int ndrawn;
 	struct mmcols cpu_total, rss_total, minflt, majflt, rd, wr;
+	struct mmcols runq, iowait, cs, threads; /* all processes together */
+	bool have_waits; /* samples.csv has runq_ns etc. */
 	struct mmcols cpu[TOP_PROCS], rss[TOP_PROCS], peak[TOP_PROCS];
 	int drawn[TOP_PROCS]; /* proc index per slot */
 	double cpu_ns, peak_rss, read_bytes, write_bytes, minflt_total, majflt_total;

@@ -208,9 +208,16 @@ static void test_train(void **state)
 	assert_true(strstr(summary, "train_step") < strstr(summary, "backward"));
 	assert_true(strstr(summary, "load_batch") < strstr(summary, "save_checkpoint"));
 
-	/* The charts, on one time axis; two per function, but for the one
-	 * with only 3 calls */
-	assert_int_equal(count(html, "<svg "), 4 + 1 + 2 * 4);
+	/* The charts, on one time axis (CPU, memory, faults, I/O, waits,
+	 * switches, threads); two per function, but for the one with only 3
+	 * calls */
+	assert_int_equal(count(html, "<svg "), 7 + 1 + 2 * 4);
+	c = chart("Waiting (all processes, % of one CPU)");
+	assert_non_null(c);
+	assert_contains(c, "for a CPU (run queue)");
+	assert_contains(c, "for storage (I/O wait)");
+	assert_non_null(chart("Context switches (all processes)"));
+	assert_non_null(chart("Threads (all processes)"));
 	assert_contains(html, "data-outcome=\"completed\"");
 	assert_null(strstr(html, "Warning:"));
 	c = chart("CPU");
