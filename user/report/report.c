@@ -648,6 +648,77 @@ static void loop_section(struct out *o, const struct run *r, const struct loop *
 	out__puts(o, "</table>\n");
 }
 
+#define PROC_TABLE_ROWS 40
+
+static int proc_cmp(const void *a, const void *b)
+{
+	const struct proc *x = *(const struct proc *const *)a, *y = *(const struct proc *const *)b;
+
+	if (x->cpu_ns != y->cpu_ns)
+		return x->cpu_ns < y->cpu_ns ? 1 : -1;
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/*
+ * Which process is which, and what each used: the busiest first, from
+ * samples.csv, with processes.csv's parent, command line, lifetime and
+ * outcome where the run has one.
+ */
+static void proc_table(struct out *o, const struct run *r)
+{
+	const struct proc **order;
+	char buf[64];
+	int i;
+
+	if (r->nproc < 2)
+		return; /* the figures above say it all */
+	order = malloc(sizeof(*order) * (size_t)r->nproc);
+	if (!order)
+		return;
+	for (i = 0; i < r->nproc; i++)
+		order[i] = &r->procs[i];
+	qsort(order, (size_t)r->nproc, sizeof(*order), proc_cmp);
+	out__printf(o, "<h2>Processes</h2>\n<p class=\"sub\">%s%d processes, by CPU time%s.</p>\n",
+		    r->nproc > PROC_TABLE_ROWS ? "the busiest of " : "", r->nproc,
+		    r->have_procs ? "" : " (this run has no processes.csv: no command lines)");
+	out__puts(o, "<table class=\"funcs\"><tr><th class=\"l\">process</th><th>parent</th>"
+		     "<th class=\"l\">command line</th><th>CPU</th><th>waiting for a CPU</th>"
+		     "<th>I/O wait</th><th>peak RSS</th><th>read</th><th>write</th>"
+		     "<th>lifetime</th><th class=\"l\">outcome</th></tr>\n");
+	for (i = 0; i < r->nproc && i < PROC_TABLE_ROWS; i++) {
+		const struct proc *p = order[i];
+
+		out__puts(o, "<tr><td class=\"l\"><code>");
+		out__html_str(o, p->comm);
+		out__printf(o, "</code> [%ld]</td>", p->pid);
+		if (p->have_info)
+			out__printf(o, "<td>%ld</td>", p->ppid);
+		else
+			out__puts(o, "<td></td>");
+		out__puts(o, "<td class=\"l\"><code>");
+		out__html_str(o, p->have_info ? p->cmdline : "");
+		out__puts(o, "</code></td>");
+		html_td_num(o, p->cpu_ns, SVG_NS);
+		html_td_num(o, p->runq_ns, SVG_NS);
+		html_td_num(o, p->iowait_ns, SVG_NS);
+		html_td_num(o, p->peak, SVG_BYTES);
+		html_td_num(o, p->read_bytes, SVG_BYTES);
+		html_td_num(o, p->write_bytes, SVG_BYTES);
+		if (p->have_info && p->end_s >= 0) {
+			out__puts(o, "<td>");
+			out__html_str(o, fmt(buf, sizeof(buf), (p->end_s - p->start_s) * 1e9, SVG_NS));
+			out__puts(o, "</td>");
+		} else {
+			out__puts(o, "<td></td>");
+		}
+		out__puts(o, "<td class=\"l\">");
+		out__html_str(o, p->have_info ? p->outcome : "");
+		out__puts(o, "</td></tr>\n");
+	}
+	out__puts(o, "</table>\n");
+	free(order);
+}
+
 static void figures_table(struct out *o, const struct run *r)
 {
 	char buf[64];
@@ -738,6 +809,7 @@ static void run_section(struct out *o, const struct run *r, int i, int n)
 	}
 	figures_table(o, r);
 	run_charts(o, r);
+	proc_table(o, r);
 	if (r->markers_dropped)
 		out__printf(o, "<p class=\"sub\">%d more events not marked.</p>\n",
 			    r->markers_dropped);

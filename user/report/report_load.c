@@ -435,6 +435,10 @@ static int samples_row(const struct csv_row *row, void *ctx)
 		if (strncmp(p->comm, row->field[x->c[S_COMM].idx], sizeof(p->comm) - 1))
 			snprintf(p->comm, sizeof(p->comm), "%s", row->field[x->c[S_COMM].idx]);
 		p->cpu_ns += v[S_CPU_NS];
+		p->runq_ns += v[S_RUNQ];
+		p->iowait_ns += v[S_IOWAIT];
+		p->read_bytes += v[S_READ];
+		p->write_bytes += v[S_WRITE];
 		if (v[S_PEAK] > p->peak)
 			p->peak = v[S_PEAK];
 		if (v[S_RSS] > p->peak)
@@ -601,6 +605,63 @@ static int load_events(struct run *r, char *err, size_t errlen)
 	if (read_csv(r, path, events_row, &x, err, errlen))
 		return -1;
 	return 0;
+}
+
+/* ---- processes.csv ---------------------------------------------------------- */
+
+enum { P_PID, P_PPID, P_START, P_END, P_COMM, P_CMDLINE, P_OUTCOME, P_NCOLS };
+
+struct procs_ctx {
+	struct run *r;
+	struct colmap c[P_NCOLS];
+	int hint;
+};
+
+static int procs_row(const struct csv_row *row, void *ctx)
+{
+	struct procs_ctx *x = ctx;
+	double pid, ppid;
+	struct proc *p;
+	const char *end;
+
+	if (row->row < 0)
+		return map_columns(row, x->c, P_NCOLS);
+	if (get_u64(row, &x->c[P_PID], &pid) || get_u64(row, &x->c[P_PPID], &ppid))
+		return -1;
+	p = proc_find(x->r, to_long(pid), &x->hint);
+	if (!p || p->have_info) /* no rows, or a reused PID: the first keeps it */
+		return 0;
+	p->have_info = true;
+	p->ppid = to_long(ppid);
+	p->start_s = strtod(row->field[x->c[P_START].idx], NULL);
+	end = row->field[x->c[P_END].idx];
+	p->end_s = *end ? strtod(end, NULL) : -1;
+	snprintf(p->cmdline, sizeof(p->cmdline), "%s", row->field[x->c[P_CMDLINE].idx]);
+	snprintf(p->outcome, sizeof(p->outcome), "%s", row->field[x->c[P_OUTCOME].idx]);
+	/* the name after its last exec */
+	snprintf(p->comm, sizeof(p->comm), "%s", row->field[x->c[P_COMM].idx]);
+	return 0;
+}
+
+static int load_processes(struct run *r, char *err, size_t errlen)
+{
+	struct procs_ctx x = {
+	    .r = r,
+	    .c = {{"pid", -1, true},
+		  {"ppid", -1, true},
+		  {"start_s", -1, true},
+		  {"end_s", -1, true},
+		  {"comm", -1, true},
+		  {"cmdline", -1, true},
+		  {"outcome", -1, true}},
+	    .hint = -1,
+	};
+	char path[PATH_MAX];
+
+	if (!find_csv(r->at, "processes", path, sizeof(path)))
+		return 0; /* runs before processes.csv: the table has less */
+	r->have_procs = true;
+	return read_csv(r, path, procs_row, &x, err, errlen);
 }
 
 /* ---- functions ------------------------------------------------------------ */
@@ -1020,7 +1081,8 @@ static int load_all(struct run *r, char *err, size_t errlen)
 		return -1;
 	}
 	if (load_meta(r, err, errlen) || load_samples(r, err, errlen) ||
-	    load_events(r, err, errlen) || load_functions(r, err, errlen))
+	    load_processes(r, err, errlen) || load_events(r, err, errlen) ||
+	    load_functions(r, err, errlen))
 		return -1;
 	/* One time axis for every chart of the run: the whole run, or what was recorded. */
 	t_end = r->wall_known && r->wall_s > r->t_end ? r->wall_s : r->t_end;

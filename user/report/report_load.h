@@ -34,7 +34,14 @@ struct proc {
 	long pid;
 	char comm[64];
 	double cpu_ns, peak;
+	double runq_ns, iowait_ns, read_bytes, write_bytes;
 	int slot; /* index in the drawn processes, or -1 */
+	/* processes.csv, when the run has one */
+	bool have_info;
+	long ppid;
+	double start_s, end_s; /* end_s < 0: still running at the end */
+	char cmdline[96]; /* cut */
+	char outcome[24];
 };
 
 struct func {
@@ -109,6 +116,7 @@ struct run {
 	struct mmcols cpu_total, rss_total, minflt, majflt, rd, wr;
 	struct mmcols runq, iowait, cs, threads; /* all processes together */
 	bool have_waits; /* samples.csv has runq_ns etc. */
+	bool have_procs; /* processes.csv */
 	struct mmcols cpu[TOP_PROCS], rss[TOP_PROCS], peak[TOP_PROCS];
 	int drawn[TOP_PROCS]; /* proc index per slot */
 	double cpu_ns, peak_rss, read_bytes, write_bytes, minflt_total, majflt_total;

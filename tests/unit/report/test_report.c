@@ -528,6 +528,11 @@ static void merge_src(const char *name, const char *host, const char *start_ns, 
 	snprintf(rows, sizeof(rows), "t_s,pid,tid,event,detail\n0.500000,%d,%d,exec,train\n", pid,
 		 pid);
 	bt_write_text(dir, "events.csv", rows);
+	snprintf(rows, sizeof(rows),
+		 "pid,ppid,start_s,end_s,comm,exe,cmdline,outcome\n"
+		 "%d,1,0.100000,1.900000,train,/opt/train,\"./train --rank=%s\",code=0\n",
+		 pid, host);
+	bt_write_text(dir, "processes.csv", rows);
 }
 
 /* report --merge: two hosts' runs as one, on one clock, told apart. */
@@ -558,6 +563,12 @@ static void test_merge_hosts(void **state)
 	must_report(1, one);
 	assert_contains(html, "node1:train [42]");
 	assert_contains(html, "node2:train [10000042]");
+	/* the process table: parent, command line, lifetime and outcome from
+	 * processes.csv, the rest from samples.csv */
+	assert_contains(html, "<tr><td class=\"l\"><code>node2:train</code> [10000042]</td>"
+			      "<td>10000001</td><td class=\"l\"><code>./train --rank=node2</code></td>"
+			      "<td>500 ms</td>");
+	assert_contains(html, "<td>1.80 s</td><td class=\"l\">code=0</td></tr>");
 	/* one run's totals: 1 s of CPU */
 	assert_contains(summary_line("merged"), "1.00 s");
 	(void)dirs;
