@@ -67,10 +67,10 @@ static void test_auto_interval_doubles_after_1000_samples(void **state)
 {
 	struct bt_ctx *c = *state;
 	char wl[BT_PATH_MAX], detail[64] = "";
-	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "sleeper"), "11",
+	const char *args[] = {"-q", "-o", c->tmp.run_dir, "--", bt_workload(wl, "sleeper"), "12",
 			      NULL};
 	int col, i, rows, pid = -1, before = 0, after = 0;
-	double t_change = -1, t;
+	double t_change = -1, t, t_last = 0, want;
 
 	bt_require_bpf();
 	bt_runv(&c->res, NULL, RUN_TIMEOUT_S, args);
@@ -85,9 +85,9 @@ static void test_auto_interval_doubles_after_1000_samples(void **state)
 		if (!strcmp(csv_table__get(c->rd.events, i, col), "interval"))
 			t_change = csv_table__f64(c->rd.events, i, 0);
 	/* 1000 samples at 10 ms: the change comes after ~10 s (timer slack
-	 * only makes it later) */
+	 * and a loaded machine only make it later) */
 	print_message("interval: changed to %s at t=%.3f s\n", detail, t_change);
-	assert_true(t_change >= 9.99 && t_change < 11.0);
+	assert_true(t_change >= 9.99);
 
 	rows = csv_table__rows(c->rd.samples);
 	pid = csv_table__u64(c->rd.samples, 0, csv_table__col(c->rd.samples, "pid"));
@@ -97,12 +97,18 @@ static void test_auto_interval_doubles_after_1000_samples(void **state)
 			before++;
 		else
 			after++;
+		if (t > t_last)
+			t_last = t;
 	}
-	print_message("samples: %d rows up to the change, %d after (pid %d)\n", before, after,
-		      pid);
+	/* what is left after the change, at 20 ms: never the twice as many
+	 * rows that 10 ms would give (late ticks only give fewer) */
+	want = (t_last - t_change) / 0.020;
+	print_message("samples: %d rows up to the change, %d after in %.3f s (20 ms: %.0f; pid "
+		      "%d)\n",
+		      before, after, t_last - t_change, want, pid);
 	assert_int_equal(before, 1000);
-	/* ~1 s at 20 ms: about 50 rows, never the 100 that 10 ms would give */
-	assert_true(after >= 25 && after <= 60);
+	assert_true(after >= 1);
+	assert_true(after <= want * 1.25 + 3);
 }
 
 /* -z: gzip-compressed logs that read back row for row. */
