@@ -385,6 +385,32 @@ static void run_charts(struct out *o, const struct run *r)
 	finish_chart(&ch, r);
 }
 
+/*
+ * Where a function's time went, over its calls in calls.csv: on a CPU,
+ * runnable but waiting for one, blocked (sleep, I/O, locks), as shares of
+ * their durations and a bar.
+ */
+static void time_split(struct out *o, const struct func *f)
+{
+	double t = f->split_cpu + f->split_runq + f->split_blocked;
+	double part[3] = {f->split_cpu, f->split_runq, f->split_blocked};
+	static const char *const color[3] = {"#1f77b4", "#d62728", "#bbb"};
+	int i;
+
+	out__puts(o, "<td class=\"l\">");
+	if (!(t > 0)) {
+		out__puts(o, "</td>");
+		return;
+	}
+	for (i = 0; i < 3; i++)
+		out__printf(o,
+			    "<span style=\"display:inline-block;height:10px;width:%.0fpx;"
+			    "background:%s\"></span>",
+			    120 * part[i] / t, color[i]);
+	out__printf(o, " %.0f%% / %.0f%% / %.0f%%</td>", 100 * part[0] / t,
+		    100 * part[1] / t, 100 * part[2] / t);
+}
+
 static void func_table(struct out *o, const struct run *r, const int *idx)
 {
 	bool kernel = false;
@@ -395,7 +421,8 @@ static void func_table(struct out *o, const struct run *r, const int *idx)
 	out__puts(o, "<table class=\"funcs\"><tr><th class=\"l\">function</th><th>calls</th>"
 		     "<th>total</th><th>mean</th><th>min</th><th>p50</th><th>p90</th>"
 		     "<th>p99</th><th>max</th><th>CPU</th><th>faults</th><th>read</th>"
-		     "<th>write</th></tr>\n");
+		     "<th>write</th><th class=\"l\">time: on CPU / waiting for a CPU / blocked"
+		     "</th></tr>\n");
 	for (k = 0; k < r->nfuncs; k++) {
 		const struct func *f = &r->funcs[idx[k]];
 		char buf[48];
@@ -433,6 +460,7 @@ static void func_table(struct out *o, const struct run *r, const int *idx)
 			html_td_num(o, f->sum_read, SVG_BYTES);
 			html_td_num(o, f->sum_write, SVG_BYTES);
 		}
+		time_split(o, f);
 		out__puts(o, "</tr>\n");
 	}
 	out__puts(o, "</table>\n");

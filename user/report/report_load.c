@@ -798,7 +798,21 @@ static int load_functions(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-enum { C_T, C_DUR, C_TID, C_FUNC, C_DEPTH, C_CPU, C_MINFLT, C_MAJFLT, C_READ, C_WRITE, C_NCOLS };
+enum {
+	C_T,
+	C_DUR,
+	C_TID,
+	C_FUNC,
+	C_DEPTH,
+	C_CPU,
+	C_MINFLT,
+	C_MAJFLT,
+	C_READ,
+	C_WRITE,
+	C_RUNQ,
+	C_BLOCKED,
+	C_NCOLS
+};
 
 struct calls_ctx {
 	struct run *r;
@@ -949,6 +963,16 @@ static int calls_row(const struct csv_row *row, void *ctx)
 	mmcols__add(&f->byidx, (double)f->n, dur);
 	f->n++;
 	f->sum_ns += dur;
+	/* where each call's time went: on a CPU, waiting for one, blocked */
+	if (get_u64(row, &x->c[C_CPU], &v))
+		return -1;
+	f->split_cpu += v;
+	if (get_u64(row, &x->c[C_RUNQ], &v))
+		return -1;
+	f->split_runq += v;
+	if (get_u64(row, &x->c[C_BLOCKED], &v))
+		return -1;
+	f->split_blocked += v;
 	if (dur < f->min_dur)
 		f->min_dur = dur;
 	if (dur > f->max_dur)
@@ -1000,7 +1024,9 @@ static int load_calls(struct run *r, double t_end, char *err, size_t errlen)
 		  {"minflt", -1, false},
 		  {"majflt", -1, false},
 		  {"read_bytes", -1, false},
-		  {"write_bytes", -1, false}},
+		  {"write_bytes", -1, false},
+		  {"runq_ns", -1, false},
+		  {"blocked_ns", -1, false}},
 	};
 	char path[PATH_MAX];
 

@@ -54,6 +54,7 @@ struct func {
 	/* calls.csv */
 	__u64 n;
 	double sum_ns, min_dur, max_dur, sum_cpu, sum_flt, sum_read, sum_write;
+	double split_cpu, split_runq, split_blocked; /* of the calls in calls.csv */
 	__u64 hist[HIST_BINS];
 	struct mmcols byidx;
 };

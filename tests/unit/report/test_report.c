@@ -256,6 +256,11 @@ static void test_train(void **state)
 			      "<td>153 ms</td><td>186 ms</td><td>209 ms</td><td>214 ms</td>"
 			      "<td>214 ms</td>");
 	assert_contains(html, "save_checkpoint</td><td>3</td><td>750 ms</td>");
+	/* where each function's time went, from calls.csv's cpu, runq and
+	 * blocked columns: checkpoints mostly wait, backward only runs */
+	assert_contains(html, "time: on CPU / waiting for a CPU / blocked");
+	assert_contains(html, "></span> 33% / 0% / 67%</td>");
+	assert_contains(html, "></span> 100% / 0% / 0%</td>");
 	assert_contains(html, "from functions.csv");
 	/* Per function: a histogram that counts every call, a by-index chart. */
 	assert_int_equal(count(html, "Duration histogram (99 calls in calls.csv"), 4);
