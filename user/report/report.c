@@ -902,6 +902,33 @@ static void ratio_cell(struct out *o, double v, double base, enum svg_unit unit)
 	out__puts(o, "</td>");
 }
 
+/* mean (0), p50 (1) or p99 (2) of a function's calls */
+static double func_stat(const struct func *f, int q)
+{
+	if (f->have_stats)
+		return q == 0 ? (double)f->mean_ns : q == 1 ? (double)f->p50_ns : (double)f->p99_ns;
+	if (!f->n)
+		return NAN;
+	return q == 0 ? func_mean(f) : hist_pct(f, q == 1 ? 0.5 : 0.99);
+}
+
+/* A run's name in legends: its directory's last part ("run N" if none). */
+static void run_label(const struct run *r, int i, char *buf, size_t len)
+{
+	const char *d = r->dir, *slash;
+	size_t n = d ? strlen(d) : 0;
+
+	while (n > 1 && d[n - 1] == '/')
+		n--;
+	if (!n) {
+		snprintf(buf, len, "run %d", i + 1);
+		return;
+	}
+	for (slash = d + n - 1; slash > d && slash[-1] != '/'; slash--)
+		;
+	snprintf(buf, len, "%.*s", (int)(d + n - slash), slash);
+}
+
 static void compare_section(struct out *o, const struct run *runs, int n)
 {
 	static const char *const rows[] = {"wall", "CPU time", "peak RSS", "read", "write"};
@@ -941,29 +968,33 @@ static void compare_section(struct out *o, const struct run *runs, int n)
 		out__puts(o, "</td>");
 	}
 	out__puts(o, "</tr>\n");
-	/* Per-function mean call time, for the functions of run 1. */
+	/* Per function of run 1: mean, p50 and p99 call time in each run. */
 	idx = func_order(&runs[0]);
 	for (k = 0; idx && k < runs[0].nfuncs && k < 30; k++) {
+		static const char *const stat[] = {"mean", "p50", "p99"};
 		const struct func *f0 = &runs[0].funcs[idx[k]];
+		int q;
 
-		out__puts(o, "<tr><td class=\"l\">mean <code>");
-		out__html_str(o, f0->name);
-		out__puts(o, "</code></td>");
-		for (i = 0; i < n; i++) {
-			const struct run *r = &runs[i];
-			const struct func *f = NULL;
-			int j;
+		for (q = 0; q < 3; q++) {
+			out__printf(o, "<tr><td class=\"l\">%s <code>", stat[q]);
+			out__html_str(o, f0->name);
+			out__puts(o, "</code></td>");
+			for (i = 0; i < n; i++) {
+				const struct run *r = &runs[i];
+				const struct func *f = NULL;
+				int j;
 
-			for (j = 0; j < r->nfuncs; j++)
-				if (!strcmp(r->funcs[j].name, f0->name))
-					f = &r->funcs[j];
-			if (!f) {
-				out__puts(o, "<td>-</td>");
-				continue;
+				for (j = 0; j < r->nfuncs; j++)
+					if (!strcmp(r->funcs[j].name, f0->name))
+						f = &r->funcs[j];
+				if (!f) {
+					out__puts(o, "<td>-</td>");
+					continue;
+				}
+				ratio_cell(o, func_stat(f, q), i ? func_stat(f0, q) : 0, SVG_NS);
 			}
-			ratio_cell(o, func_mean(f), i ? func_mean(f0) : 0, SVG_NS);
+			out__puts(o, "</tr>\n");
 		}
-		out__puts(o, "</tr>\n");
 	}
 	free(idx);
 	out__puts(o, "</table>\n");
@@ -974,7 +1005,7 @@ static void compare_section(struct out *o, const struct run *runs, int n)
 			tmax = runs[i].t_end;
 	chart_time(&ch, o, "CPU, all processes, per run", tmax, SVG_PCT, "CPU, % of one CPU");
 	for (i = 0; i < n && i < SVG_MAX_SERIES; i++) {
-		snprintf(names[i], sizeof(names[i]), "run %d", i + 1);
+		run_label(&runs[i], i, names[i], sizeof(names[i]));
 		svg_chart__add(&ch, &runs[i].cpu_total, names[i], svg_color(i), false, false);
 	}
 	finish_chart(&ch, NULL);

@@ -409,9 +409,13 @@ static void test_compare(void **state)
 	/* Per-function mean: train_step 223 ms / 184 ms. */
 	assert_contains(html, "mean <code>train_step</code></td><td>184 ms</td><td>223 ms "
 			      "<span class=\"up\">(×1.21)</span>");
+	/* and p50, p99 beside it, from functions.csv */
+	assert_contains(html, "p50 <code>train_step</code></td><td>186 ms</td>");
+	assert_contains(html, "p99 <code>train_step</code></td><td>214 ms</td>");
+	/* the runs are named by their directories */
 	c = chart("CPU, all processes, per run");
-	assert_int_equal(series_points(c, "run 1"), 400);
-	assert_int_equal(series_points(c, "run 2"), 400);
+	assert_int_equal(series_points(c, "train"), 400);
+	assert_int_equal(series_points(c, "train-slow"), 400);
 	assert_int_equal(count(html, "<section class=\"run\""), 2);
 	/* Run 2 lost events: warned. */
 	assert_contains(html, "17 events were lost");
