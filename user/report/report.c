@@ -473,6 +473,43 @@ static void func_table(struct out *o, const struct run *r, const int *idx)
 			     "(percentiles from the kernel's histogram, within 3%).</p>\n");
 }
 
+/*
+ * Called from several processes (MPI ranks, workers): call N of one is not
+ * call N of another, so each gets its own series by its own call number,
+ * with the median of all calls dashed across.
+ */
+static void by_process(struct svg_chart *ch, const struct run *r, const struct func *f)
+{
+	char names[FUNC_PROCS][96];
+	struct mmcols median = {0};
+	double top = 0, p50;
+	int j;
+
+	for (j = 0; j < f->npid; j++)
+		if ((double)f->pn[j] > top)
+			top = (double)f->pn[j];
+	ch->title = f->npid == FUNC_PROCS ? "Duration by call index, first 6 processes (dashed: "
+					     "median of all calls)"
+					   : "Duration by call index, per process (dashed: median "
+					     "of all calls)";
+	ch->x1 = top;
+	ch->xlabel = "call number in its process";
+	for (j = 0; j < f->npid; j++) {
+		const struct proc *p = report_run__proc(r, f->pid[j]);
+
+		snprintf(names[j], sizeof(names[j]), "%s [%ld]", p ? p->comm : "pid", f->pid[j]);
+		svg_chart__add(ch, &f->byproc[j], names[j], svg_color(j), false, false);
+	}
+	p50 = f->have_stats ? (double)f->p50_ns : hist_pct(f, 0.5);
+	if (!mmcols__init(&median, 2, 0, top > 0 ? top : 1)) {
+		mmcols__add(&median, 0, p50);
+		mmcols__add(&median, top, p50);
+		svg_chart__add(ch, &median, "median", SVG_TOTAL_COLOR, true, false);
+	}
+	finish_chart(ch, NULL);
+	mmcols__free(&median);
+}
+
 static void func_charts(struct out *o, const struct run *r, int k)
 {
 	const struct func *f = &r->funcs[k];
@@ -552,16 +589,20 @@ static void func_charts(struct out *o, const struct run *r, int k)
 
 	memset(&ch, 0, sizeof(ch));
 	ch.o = o;
-	ch.title = "Duration by call index (min and max per pixel column)";
 	ch.x0 = 0;
-	ch.x1 = (double)f->n;
 	ch.xunit = SVG_COUNT;
-	ch.xlabel = "call number (in calls.csv order)";
 	ch.yunit = SVG_NS;
 	ch.ylabel = "duration";
 	ch.plot_h = 120;
-	svg_chart__add(&ch, &f->byidx, f->name, svg_color(k), false, false);
-	finish_chart(&ch, NULL);
+	if (f->npid < 2) {
+		ch.title = "Duration by call index (min and max per pixel column)";
+		ch.x1 = (double)f->n;
+		ch.xlabel = "call number (in calls.csv order)";
+		svg_chart__add(&ch, &f->byidx, f->name, svg_color(k), false, false);
+		finish_chart(&ch, NULL);
+		return;
+	}
+	by_process(&ch, r, f);
 }
 
 /* The function (calls.csv) of a step, for its statistics; NULL if none. */

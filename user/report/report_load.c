@@ -811,6 +811,7 @@ enum {
 	C_WRITE,
 	C_RUNQ,
 	C_BLOCKED,
+	C_PID,
 	C_NCOLS
 };
 
@@ -962,6 +963,25 @@ static int calls_row(const struct csv_row *row, void *ctx)
 	}
 	mmcols__add(&f->byidx, (double)f->n, dur);
 	f->n++;
+	/* the same per process, each with its own call numbers */
+	if (x->c[C_PID].idx >= 0) {
+		double pid;
+		int j;
+
+		if (get_u64(row, &x->c[C_PID], &pid))
+			return -1;
+		for (j = 0; j < f->npid && f->pid[j] != to_long(pid); j++)
+			;
+		if (j == f->npid && j < FUNC_PROCS) {
+			if (mmcols__init_grow(&f->byproc[j], SVG_PLOT_W)) {
+				csv_row__error(row, "out of memory");
+				return -1;
+			}
+			f->pid[f->npid++] = to_long(pid);
+		}
+		if (j < f->npid)
+			mmcols__add(&f->byproc[j], (double)f->pn[j]++, dur);
+	}
 	f->sum_ns += dur;
 	/* where each call's time went: on a CPU, waiting for one, blocked */
 	if (get_u64(row, &x->c[C_CPU], &v))
@@ -1026,7 +1046,8 @@ static int load_calls(struct run *r, double t_end, char *err, size_t errlen)
 		  {"read_bytes", -1, false},
 		  {"write_bytes", -1, false},
 		  {"runq_ns", -1, false},
-		  {"blocked_ns", -1, false}},
+		  {"blocked_ns", -1, false},
+		  {"pid", -1, false}},
 	};
 	char path[PATH_MAX];
 
@@ -1049,7 +1070,7 @@ static int load_calls(struct run *r, double t_end, char *err, size_t errlen)
 
 void report_run__free(struct run *r)
 {
-	int i;
+	int i, j;
 
 	json_doc__free(r->meta);
 	free(r->loops);
@@ -1074,6 +1095,8 @@ void report_run__free(struct run *r)
 		free(r->funcs[i].name);
 		free(r->funcs[i].binary);
 		mmcols__free(&r->funcs[i].byidx);
+		for (j = 0; j < r->funcs[i].npid; j++)
+			mmcols__free(&r->funcs[i].byproc[j]);
 	}
 	free(r->funcs);
 	span_grid__free(&r->spans);
@@ -1137,6 +1160,13 @@ int report_run__load_at(struct run *r, const char *dir, const char *at, char *er
 		return -1;
 	}
 	return 0;
+}
+
+const struct proc *report_run__proc(const struct run *r, long pid)
+{
+	int hint = -1;
+
+	return proc_find((struct run *)r, pid, &hint);
 }
 
 int report_run__load(struct run *r, const char *dir, char *err, size_t errlen)

@@ -44,6 +44,8 @@ struct proc {
 	char outcome[24];
 };
 
+#define FUNC_PROCS 6
+
 struct func {
 	char *name;
 	/* functions.csv */
@@ -57,6 +59,12 @@ struct func {
 	double split_cpu, split_runq, split_blocked; /* of the calls in calls.csv */
 	__u64 hist[HIST_BINS];
 	struct mmcols byidx;
+	/* duration by call index per process (MPI ranks, workers): each its
+	 * own iterations; the first FUNC_PROCS processes that call it */
+	long pid[FUNC_PROCS];
+	__u64 pn[FUNC_PROCS];
+	struct mmcols byproc[FUNC_PROCS];
+	int npid;
 };
 
 /*
@@ -146,5 +154,7 @@ int report_run__load(struct run *r, const char *dir, char *err, size_t errlen);
 /* The same, opening its files under at (e.g. /proc/self/fd/N of dir, held open). */
 int report_run__load_at(struct run *r, const char *dir, const char *at, char *err, size_t errlen);
 void report_run__free(struct run *r);
+/* The process of samples.csv with that PID, NULL if none. */
+const struct proc *report_run__proc(const struct run *r, long pid);
 
 #endif /* BT_REPORT_LOAD_H */

@@ -516,6 +516,41 @@ static void test_iterations_by_step(void **state)
 	assert_contains(html, "<td class=\"v\">20.0%</td>");
 }
 
+/* One function called by two processes: each its own series, the median dashed. */
+static void test_calls_by_process(void **state)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
+	const char *dirs[] = {dir};
+	char *c;
+	FILE *f;
+	int i;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("byproc"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":2}");
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(dir, "samples.csv",
+		      BT_SAMPLES_HEADER "\n1.000000,7,rank0,1,0.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,1,0,"
+					"0,0,0\n1.000000,8,rank1,1,0.0,0,0,0,0,0,4096,4096,0,0,0,0,0,"
+					"0,0,0,1,0,0,0,0\n");
+	snprintf(path, sizeof(path), "%s/calls.csv", dir);
+	f = fopen(path, "w");
+	fputs("t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,majflt,"
+	      "rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes\n",
+	      f);
+	for (i = 0; i < 150; i++)
+		fprintf(f, "%d.%03d,%d,%d,%d,step,0,0,0,0,0,0,0,0,0,0\n", i / 100, i % 1000,
+			i % 3 ? 1000000 : 3000000, i % 3 ? 7 : 8, i % 3 ? 7 : 8);
+	fclose(f);
+	must_report(1, dirs);
+	c = chart("Duration by call index, per process (dashed: median of all calls)");
+	assert_non_null(c);
+	assert_int_equal(series_points(c, "rank0 [7]"), 100);
+	assert_int_equal(series_points(c, "rank1 [8]"), 50);
+	assert_contains(c, "median");
+}
+
 /* A run directory NAME of host HOST started at START_NS, with one process. */
 static void merge_src(const char *name, const char *host, const char *start_ns, int pid,
 		      char *dir, size_t len)
@@ -730,7 +765,13 @@ static void test_output_file(void **state)
 	assert_true(st.st_size > 10000);
 	assert_true(st.st_ino != ino);
 	/* No temporary files left behind. */
-	assert_int_equal(system("ls -A /tmp/test_report.*/ | grep -q tmp"), 256);
+	{
+		char cmd[PATH_MAX + 64];
+
+		/* this test's own scratch directory, not every test_report's */
+		snprintf(cmd, sizeof(cmd), "ls -A '%s' | grep -q tmp", bt_scratch_dir());
+		assert_int_equal(system(cmd), 256);
+	}
 	/* A missing directory is a clear error. */
 	o.output = bt_scratch_path("nope/report.html");
 	assert_int_equal(report__generate(&o, NULL, errbuf, sizeof(errbuf)), -1);
@@ -870,6 +911,7 @@ int main(void)
 	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_many_functions),
 	    cmocka_unit_test(test_iterations_by_step),
 	    cmocka_unit_test(test_merge_hosts),
+	    cmocka_unit_test(test_calls_by_process),
 	    cmocka_unit_test(test_huge_numbers),   cmocka_unit_test(test_output_file),
 	    cmocka_unit_test(test_main_usage),	   cmocka_unit_test(test_stream_matches_table),
 	    cmocka_unit_test(test_stream_errors),
