@@ -384,6 +384,9 @@ void svg_chart__begin(struct svg_chart *ch)
 	/* Round the top up to a tick in the axis's display unit. */
 	s = unit_scale(ch->y1, ch->yunit);
 	step = nice_step((ch->y1 - ch->y0) / s.div, 4);
+	/* counts (calls, threads) are whole: no 1.5 on their axis */
+	if (ch->yunit == SVG_COUNT && s.div == 1 && step < 1)
+		step = 1;
 	top = ceil(ch->y1 / s.div / step - 1e-9) * step;
 	ch->y1 = top * s.div;
 	dec = step_decimals(step);

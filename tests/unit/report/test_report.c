@@ -217,7 +217,11 @@ static void test_train(void **state)
 	assert_contains(c, "for a CPU (run queue)");
 	assert_contains(c, "for storage (I/O wait)");
 	assert_non_null(chart("Context switches (all processes)"));
-	assert_non_null(chart("Threads (all processes)"));
+	c = chart("Threads (all processes)");
+	assert_non_null(c);
+	/* a count's axis is whole numbers: 0, 1, 2 threads, never 1.5 */
+	assert_contains(c, "text-anchor=\"end\">1</text>");
+	assert_null(strstr(c, ">1.5</text>"));
 	assert_contains(html, "data-outcome=\"completed\"");
 	assert_null(strstr(html, "Warning:"));
 	c = chart("CPU");
