@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,6 +391,92 @@ static void test_slow_and_huge_requests(void **state)
 	assert_true(bt_samples_rows(&c->rd, -1) >= 30);
 }
 
+/* More slow clients than the server takes (16 connections, 8 per address),
+ * each trickling a byte a second so the idle timeout never ends it: tracing
+ * goes on at every tick, memory stays put, and once they hang up scrapes
+ * are answered again.  A client that stops sending is dropped by the
+ * server's idle timeout (5 s) on its own. */
+static void test_slowloris_beyond_the_limit(void **state)
+{
+	struct bt_ctx *c = *state;
+	enum { NSLOW = 40 };
+	char wl[BT_PATH_MAX], addr[64], err[512];
+	int port = free_port(), slow[NSLOW], idle, i, round, open_n = 0, rows;
+	long before, after;
+	struct bt_proc bt;
+	struct bt_result res;
+	struct pollfd pfd;
+	char buf[64];
+	double t0, max_gap = 0;
+	ssize_t n;
+
+	bt_require_bpf();
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	{
+		const char *argv[] = {bt_benchtrace(), "-q", "-o", c->tmp.run_dir, "--metrics", addr,
+				      "-i", "100ms", "--", bt_workload(wl, "sleeper"), "8", NULL};
+
+		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
+	}
+	free(wait_metrics(port, bt.pid));
+	before = rss_kib(bt.pid);
+	for (i = 0; i < NSLOW; i++) {
+		slow[i] = dial(port);
+		if (slow[i] >= 0 && write(slow[i], "GET /metr", 9) == 9)
+			open_n++;
+	}
+	assert_true(open_n > 16); /* the kernel's backlog takes them before the server */
+	/* 4 s of a byte a second on every connection the server kept */
+	for (round = 0; round < 4; round++) {
+		bt_sleep_ms(1000);
+		for (i = 0; i < NSLOW; i++)
+			if (slow[i] >= 0 && write(slow[i], "i", 1) != 1) {
+				close(slow[i]);
+				slow[i] = -1;
+			}
+	}
+	after = rss_kib(bt.pid);
+	assert_true(bt_pid_alive(bt.pid));
+	for (i = 0; i < NSLOW; i++)
+		if (slow[i] >= 0)
+			close(slow[i]);
+	/* the slots come free: a scrape is answered again */
+	free(wait_metrics(port, bt.pid));
+	/* a client that goes quiet mid-request is dropped by the server */
+	idle = dial(port);
+	assert_true(idle >= 0);
+	assert_int_equal(write(idle, "GET /metr", 9), 9);
+	pfd = (struct pollfd){.fd = idle, .events = POLLIN};
+	t0 = bt_now();
+	n = 1;
+	while (bt_now() - t0 < 30 && n > 0)
+		if (poll(&pfd, 1, 1000) > 0)
+			n = read(idle, buf, sizeof(buf));
+	close(idle);
+	print_message("%d slow clients: benchtrace RSS %ld -> %ld KiB; a quiet client dropped "
+		      "after %.1f s\n",
+		      open_n, before, after, bt_now() - t0);
+	assert_true(n <= 0);
+	assert_true(after - before < 8 * 1024);
+	bt_wait(&bt, &res, RUN_TIMEOUT_S);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(bt_rundir_load(&c->rd, c->tmp.run_dir, err, sizeof(err)), 0);
+	/* the sleeper has a row at every tick, slow clients or not: no stall of
+	 * tracing near the 4 s they held the server (ticks are 100 ms) */
+	rows = csv_table__rows(c->rd.samples);
+	for (i = 1; i < rows; i++) {
+		double gap = csv_table__f64(c->rd.samples, i, 0) -
+			     csv_table__f64(c->rd.samples, i - 1, 0);
+
+		if (gap > max_gap)
+			max_gap = gap;
+	}
+	print_message("%d sample rows over 8 s at 100 ms, longest gap %.3f s\n", rows, max_gap);
+	assert_true(rows >= 40);
+	assert_true(max_gap < 2.0);
+}
+
 /* --no-logs: a live agent that keeps no file (its scratch directory goes). */
 static void test_no_logs_keeps_nothing(void **state)
 {
@@ -453,6 +540,7 @@ int main(int argc, char **argv)
 	    T(test_prometheus_scrapes_what_the_files_say),
 	    T(test_promtool_and_hostile_names),
 	    T(test_slow_and_huge_requests),
+	    T(test_slowloris_beyond_the_limit),
 	    T(test_no_logs_keeps_nothing),
 	    T(test_bad_metrics_address),
 	};
