@@ -19,6 +19,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -98,6 +99,23 @@ static char *http_get(int port, const char *path, const char *headers)
 		return NULL;
 	buf[len] = 0;
 	return buf;
+}
+
+/* The line of series @name (followed by '{') that contains @needle, or NULL. */
+static const char *find_series(const char *text, const char *name, const char *needle)
+{
+	size_t len = strlen(name);
+	const char *line, *nl, *hit;
+
+	for (line = text; *line; line = nl + 1) {
+		nl = strchrnul(line, '\n');
+		hit = strstr(line, needle);
+		if (!strncmp(line, name, len) && line[len] == '{' && hit && hit < nl)
+			return line;
+		if (!*nl)
+			break;
+	}
+	return NULL;
 }
 
 /* Wait until benchtrace serves /metrics (it listens before the command runs). */
@@ -250,6 +268,9 @@ static void test_promtool_and_hostile_names(void **state)
 	struct bt_proc bt;
 	struct bt_result res;
 	char *text, *body;
+	int odd_pid = 0;
+	double odd_cpu = 0;
+	unsigned long long file_cpu;
 	FILE *p;
 
 	bt_require_bpf();
@@ -280,6 +301,28 @@ static void test_promtool_and_hostile_names(void **state)
 	assert_non_null(strstr(body, "comm=\"a\\\"b\\\\c\\nd\""));
 	snprintf(path, sizeof(path), "%s/scrape.txt", c->tmp.dir);
 	bt_write_file(path, body, strlen(body));
+	/* the hostile program ran once and exited before this scrape: its series
+	 * stay, marked exited, with its final CPU total */
+	{
+		const char *e = find_series(body, "benchtrace_process_exited",
+					    "comm=\"a\\\"b\\\\c\\nd\"");
+		char *end;
+
+		assert_non_null(e);
+		e = strstr(e, "pid=\"");
+		assert_non_null(e);
+		odd_pid = (int)strtol(e + 5, &end, 10);
+		assert_true(odd_pid > 0 && *end == '"');
+		end = strchr(e, '\n');
+		assert_non_null(end);
+		assert_true(end[-1] == '1' && end[-2] == ' ');
+		snprintf(copy, sizeof(copy), ",pid=\"%d\"", odd_pid); /* not ppid= */
+		e = find_series(body, "benchtrace_process_cpu_seconds_total", copy);
+		assert_non_null(e);
+		e = strchr(e, '}');
+		assert_non_null(e);
+		odd_cpu = strtod(e + 1, NULL);
+	}
 	free(text);
 	snprintf(path, sizeof(path), "promtool check metrics < '%s/scrape.txt' 2>&1", c->tmp.dir);
 	p = popen(path, "r");
@@ -307,6 +350,13 @@ static void test_promtool_and_hostile_names(void **state)
 	free(text);
 	bt_wait(&bt, &res, RUN_TIMEOUT_S);
 	assert_int_equal(res.status, 0);
+	/* the exited process's figure is the sum of its rows, to the nanosecond */
+	assert_int_equal(bt_rundir_load(&c->rd, c->tmp.run_dir, path, sizeof(path)), 0);
+	file_cpu = bt_samples_sum(&c->rd, odd_pid, "cpu_ns");
+	print_message("exited pid %d: /metrics %.9f s, samples.csv %llu ns\n", odd_pid, odd_cpu,
+		      file_cpu);
+	assert_true(file_cpu > 0);
+	assert_int_equal(llround(odd_cpu * 1e9), file_cpu);
 }
 
 static long rss_kib(pid_t pid)
