@@ -267,6 +267,7 @@ static void test_promtool_and_hostile_names(void **state)
 	struct bt_ctx *c = *state;
 	static const char comm[] = "a\"b\\c\nd";
 	char wl[BT_PATH_MAX], addr[64], path[2 * BT_PATH_MAX + 64], copy[BT_PATH_MAX + 64];
+	char copy2[BT_PATH_MAX + 64];
 	int port = free_port(), st;
 	struct bt_proc bt;
 	struct bt_result res;
@@ -285,11 +286,16 @@ static void test_promtool_and_hostile_names(void **state)
 	snprintf(path, sizeof(path), "cp '%s' \"$BT_COPY\"", bt_workload(wl, "oddsym"));
 	setenv("BT_COPY", copy, 1);
 	assert_int_equal(system(path), 0);
+	/* and one whose name is not UTF-8 */
+	snprintf(copy2, sizeof(copy2), "%s/q\377r", c->tmp.dir);
+	setenv("BT_COPY2", copy2, 1);
+	assert_int_equal(system("cp \"$BT_COPY\" \"$BT_COPY2\""), 0);
+	unsetenv("BT_COPY2");
 	unsetenv("BT_COPY");
 	{
 		const char *argv[] = {bt_benchtrace(), "-q", "-o", c->tmp.run_dir, "--metrics", addr,
-				      "-i", "100ms", "--", "/bin/sh", "-c", "\"$0\" 1; sleep 2",
-				      copy, NULL};
+				      "-i", "100ms", "--", "/bin/sh", "-c",
+				      "\"$0\" 1; \"$1\" 1; sleep 2", copy, copy2, NULL};
 
 		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
 	}
@@ -302,6 +308,8 @@ static void test_promtool_and_hostile_names(void **state)
 	body += 4;
 	assert_non_null(strstr(text, "text/plain; version=0.0.4"));
 	assert_non_null(strstr(body, "comm=\"a\\\"b\\\\c\\nd\""));
+	/* a name that is not UTF-8 (which would fail the whole scrape) gets U+FFFD */
+	assert_non_null(strstr(body, "comm=\"q\xef\xbf\xbdr\""));
 	snprintf(path, sizeof(path), "%s/scrape.txt", c->tmp.dir);
 	bt_write_file(path, body, strlen(body));
 	/* the hostile program ran once and exited before this scrape: its series

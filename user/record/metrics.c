@@ -59,19 +59,63 @@ struct metrics {
 	int scraped; /* a scrape since the last publish (atomic) */
 };
 
+/* Length of the valid UTF-8 sequence at s, 0 if it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* no overlong forms, UTF-16 surrogates or code points past U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/*
+ * A label value must be UTF-8 or Prometheus rejects the whole scrape, and a
+ * process names itself with any bytes (PR_SET_NAME): each byte that starts
+ * no valid sequence becomes U+FFFD.
+ */
 void metrics__escape(char *buf, size_t len, const char *s)
 {
-	size_t n = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0, k;
 
-	for (; *s && n + 3 < len; s++) {
-		if (*s == '\\' || *s == '"') {
+	if (!len)
+		return;
+	while (*u) {
+		k = utf8_len(u);
+		if (*u == '\\' || *u == '"' || *u == '\n') {
+			if (n + 2 >= len)
+				break;
 			buf[n++] = '\\';
-			buf[n++] = *s;
-		} else if (*s == '\n') {
-			buf[n++] = '\\';
-			buf[n++] = 'n';
+			buf[n++] = *u == '\n' ? 'n' : *u;
+			u++;
+		} else if (!k) {
+			if (n + 3 >= len)
+				break;
+			memcpy(buf + n, "\xef\xbf\xbd", 3);
+			n += 3;
+			u++;
 		} else {
-			buf[n++] = *s;
+			if (n + k >= len)
+				break;
+			memcpy(buf + n, u, k);
+			n += k;
+			u += k;
 		}
 	}
 	buf[n] = 0;
