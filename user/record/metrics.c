@@ -14,6 +14,7 @@
 #include "bt_abi.h"
 #include "bt_hist.h"
 #include "record/metrics.h"
+#include "rundir/escape.h"
 
 #define LABEL_MAX 1024
 #define FUNC_MAX  512
@@ -58,68 +59,6 @@ struct metrics {
 	size_t len_om, len_prom;
 	int scraped; /* a scrape since the last publish (atomic) */
 };
-
-/* Length of the valid UTF-8 sequence at s, 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* no overlong forms, UTF-16 surrogates or code points past U+10FFFF */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-		return 0;
-	return n;
-}
-
-/*
- * A label value must be UTF-8 or Prometheus rejects the whole scrape, and a
- * process names itself with any bytes (PR_SET_NAME): each byte that starts
- * no valid sequence becomes U+FFFD.
- */
-void metrics__escape(char *buf, size_t len, const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = 0, k;
-
-	if (!len)
-		return;
-	while (*u) {
-		k = utf8_len(u);
-		if (*u == '\\' || *u == '"' || *u == '\n') {
-			if (n + 2 >= len)
-				break;
-			buf[n++] = '\\';
-			buf[n++] = *u == '\n' ? 'n' : *u;
-			u++;
-		} else if (!k) {
-			if (n + 3 >= len)
-				break;
-			memcpy(buf + n, "\xef\xbf\xbd", 3);
-			n += 3;
-			u++;
-		} else {
-			if (n + k >= len)
-				break;
-			memcpy(buf + n, u, k);
-			n += k;
-			u += k;
-		}
-	}
-	buf[n] = 0;
-}
 
 static void bprintf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -190,7 +129,7 @@ void metrics__proc(struct metrics *m, const struct metrics_proc *p, __u64 now_ns
 		return;
 	if (e->exit_ns) /* the PID was reused: a new process */
 		memset(&e->v, 0, sizeof(e->v)), e->exit_ns = 0, e->peak = 0;
-	metrics__escape(comm, sizeof(comm), p->comm);
+	prom_escape(comm, sizeof(comm), p->comm);
 	snprintf(e->labels, sizeof(e->labels), "%s,pid=\"%u\",comm=\"%s\",ppid=\"%u\"", m->common,
 		 p->pid, comm, p->ppid);
 	/* counters never go down (a transiently lower reading keeps the last) */
@@ -224,8 +163,8 @@ void metrics__func(struct metrics *m, const char *func, const char *binary,
 	if (!m || m->nfuncs == FUNC_MAX)
 		return;
 	e = &m->funcs[m->nfuncs++];
-	metrics__escape(f, sizeof(f), func);
-	metrics__escape(b, sizeof(b), binary ? binary : "");
+	prom_escape(f, sizeof(f), func);
+	prom_escape(b, sizeof(b), binary ? binary : "");
 	snprintf(e->labels, sizeof(e->labels), "%s,func=\"%s\",binary=\"%s\"", m->common, f, b);
 	e->calls = s->calls;
 	e->total_ns = s->total_ns;
@@ -524,8 +463,8 @@ int metrics__start(struct metrics **out, const char *addr, const char *host, con
 	if (!m)
 		return -ENOMEM;
 	pthread_mutex_init(&m->lock, NULL);
-	metrics__escape(h, sizeof(h), host);
-	metrics__escape(r, sizeof(r), run);
+	prom_escape(h, sizeof(h), host);
+	prom_escape(r, sizeof(r), run);
 	snprintf(m->common, sizeof(m->common), "host=\"%s\",run=\"%s\"", h, r);
 	/*
 	 * poll(), not MHD_USE_AUTO's epoll: with epoll, libmicrohttpd 0.9.75

@@ -47,8 +47,4 @@ void metrics__func(struct metrics *m, const char *func, const char *binary,
 void metrics__publish(struct metrics *m, double t_s, __u64 lost, __u64 now_ns);
 void metrics__stop(struct metrics *m);
 
-/* Label value escaping of the exposition formats: \\, \" and \n; bytes that
- * are not UTF-8 become U+FFFD.  Into buf, cut at a whole character. */
-void metrics__escape(char *buf, size_t len, const char *s);
-
 #endif /* BT_METRICS_H */
