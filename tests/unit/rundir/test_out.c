@@ -1056,9 +1056,14 @@ static void test_prom_utf8_kept_bytes_not_utf8_replaced(void **state)
 	prom_escape(buf, sizeof(buf), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
 	assert_string_equal(buf, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
 	/* a stray byte, a lone continuation, an overlong '/', a surrogate, past U+10FFFF */
-	prom_escape(buf, sizeof(buf), "a\xff" "b\x80" "c\xc0\xaf" "d\xed\xa0\x80" "e\xf4\x90\x80\x80");
-	assert_string_equal(buf, "a" FFFD "b" FFFD "c" FFFD FFFD "d" FFFD FFFD FFFD "e" FFFD FFFD
-				 FFFD FFFD);
+	prom_escape(buf, sizeof(buf),
+		    "a\xff"
+		    "b\x80"
+		    "c\xc0\xaf"
+		    "d\xed\xa0\x80"
+		    "e\xf4\x90\x80\x80");
+	assert_string_equal(buf, "a" FFFD "b" FFFD "c" FFFD FFFD "d" FFFD FFFD FFFD
+				 "e" FFFD FFFD FFFD FFFD);
 	/* Prometheus drops a whole scrape for one byte that is not UTF-8: the
 	 * label values of --metrics, see test_metrics */
 	/* a sequence cut by the end of the name (comm is cut at 15 bytes) */
