@@ -19,7 +19,9 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,22 +101,42 @@ static char *http_get(int port, const char *path, const char *headers)
 	return buf;
 }
 
+/* The line of series @name (followed by '{') that contains @needle, or NULL. */
+static const char *find_series(const char *text, const char *name, const char *needle)
+{
+	size_t len = strlen(name);
+	const char *line, *nl, *hit;
+
+	for (line = text; *line; line = nl + 1) {
+		nl = strchrnul(line, '\n');
+		hit = strstr(line, needle);
+		if (!strncmp(line, name, len) && line[len] == '{' && hit && hit < nl)
+			return line;
+		if (!*nl)
+			break;
+	}
+	return NULL;
+}
+
 /* Wait until benchtrace serves /metrics (it listens before the command runs). */
 static char *wait_metrics(int port, pid_t bt)
 {
 	double t0 = bt_now();
-	char *r;
+	char *r, last[64] = "nothing";
 
 	while (bt_now() - t0 < 20) {
 		r = http_get(port, "/metrics", NULL);
 		if (r && strstr(r, " 200 "))
 			return r;
+		if (r)
+			snprintf(last, sizeof(last), "%.*s", (int)strcspn(r, "\r\n"), r);
 		free(r);
 		if (!bt_pid_alive(bt))
 			break;
 		bt_sleep_ms(50);
 	}
-	fail_msg("benchtrace never served /metrics on port %d", port);
+	fail_msg("benchtrace never served /metrics on port %d (%.1f s; last answer: %s; %s)", port,
+		 bt_now() - t0, last, bt_pid_alive(bt) ? "running" : "exited");
 	return NULL;
 }
 
@@ -245,10 +267,14 @@ static void test_promtool_and_hostile_names(void **state)
 	struct bt_ctx *c = *state;
 	static const char comm[] = "a\"b\\c\nd";
 	char wl[BT_PATH_MAX], addr[64], path[2 * BT_PATH_MAX + 64], copy[BT_PATH_MAX + 64];
+	char copy2[BT_PATH_MAX + 64];
 	int port = free_port(), st;
 	struct bt_proc bt;
 	struct bt_result res;
 	char *text, *body;
+	int odd_pid = 0;
+	double odd_cpu = 0;
+	unsigned long long file_cpu;
 	FILE *p;
 
 	bt_require_bpf();
@@ -260,11 +286,16 @@ static void test_promtool_and_hostile_names(void **state)
 	snprintf(path, sizeof(path), "cp '%s' \"$BT_COPY\"", bt_workload(wl, "oddsym"));
 	setenv("BT_COPY", copy, 1);
 	assert_int_equal(system(path), 0);
+	/* and one whose name is not UTF-8 */
+	snprintf(copy2, sizeof(copy2), "%s/q\377r", c->tmp.dir);
+	setenv("BT_COPY2", copy2, 1);
+	assert_int_equal(system("cp \"$BT_COPY\" \"$BT_COPY2\""), 0);
+	unsetenv("BT_COPY2");
 	unsetenv("BT_COPY");
 	{
 		const char *argv[] = {bt_benchtrace(), "-q", "-o", c->tmp.run_dir, "--metrics", addr,
-				      "-i", "100ms", "--", "/bin/sh", "-c", "\"$0\" 1; sleep 2",
-				      copy, NULL};
+				      "-i", "100ms", "--", "/bin/sh", "-c",
+				      "\"$0\" 1; \"$1\" 1; sleep 2", copy, copy2, NULL};
 
 		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
 	}
@@ -277,8 +308,32 @@ static void test_promtool_and_hostile_names(void **state)
 	body += 4;
 	assert_non_null(strstr(text, "text/plain; version=0.0.4"));
 	assert_non_null(strstr(body, "comm=\"a\\\"b\\\\c\\nd\""));
+	/* a name that is not UTF-8 (which would fail the whole scrape) gets U+FFFD */
+	assert_non_null(strstr(body, "comm=\"q\xef\xbf\xbdr\""));
 	snprintf(path, sizeof(path), "%s/scrape.txt", c->tmp.dir);
 	bt_write_file(path, body, strlen(body));
+	/* the hostile program ran once and exited before this scrape: its series
+	 * stay, marked exited, with its final CPU total */
+	{
+		const char *e = find_series(body, "benchtrace_process_exited",
+					    "comm=\"a\\\"b\\\\c\\nd\"");
+		char *end;
+
+		assert_non_null(e);
+		e = strstr(e, "pid=\"");
+		assert_non_null(e);
+		odd_pid = (int)strtol(e + 5, &end, 10);
+		assert_true(odd_pid > 0 && *end == '"');
+		end = strchr(e, '\n');
+		assert_non_null(end);
+		assert_true(end[-1] == '1' && end[-2] == ' ');
+		snprintf(copy, sizeof(copy), ",pid=\"%d\"", odd_pid); /* not ppid= */
+		e = find_series(body, "benchtrace_process_cpu_seconds_total", copy);
+		assert_non_null(e);
+		e = strchr(e, '}');
+		assert_non_null(e);
+		odd_cpu = strtod(e + 1, NULL);
+	}
 	free(text);
 	snprintf(path, sizeof(path), "promtool check metrics < '%s/scrape.txt' 2>&1", c->tmp.dir);
 	p = popen(path, "r");
@@ -306,6 +361,13 @@ static void test_promtool_and_hostile_names(void **state)
 	free(text);
 	bt_wait(&bt, &res, RUN_TIMEOUT_S);
 	assert_int_equal(res.status, 0);
+	/* the exited process's figure is the sum of its rows, to the nanosecond */
+	assert_int_equal(bt_rundir_load(&c->rd, c->tmp.run_dir, path, sizeof(path)), 0);
+	file_cpu = bt_samples_sum(&c->rd, odd_pid, "cpu_ns");
+	print_message("exited pid %d: /metrics %.9f s, samples.csv %llu ns\n", odd_pid, odd_cpu,
+		      file_cpu);
+	assert_true(file_cpu > 0);
+	assert_int_equal(llround(odd_cpu * 1e9), file_cpu);
 }
 
 static long rss_kib(pid_t pid)
@@ -390,6 +452,96 @@ static void test_slow_and_huge_requests(void **state)
 	assert_true(bt_samples_rows(&c->rd, -1) >= 30);
 }
 
+/* More slow clients than the server takes (16 connections, 8 per address),
+ * each trickling a byte a second so the idle timeout never ends it: tracing
+ * goes on at every tick, memory stays put, and once they hang up scrapes
+ * are answered again.  A client that stops sending is dropped by the
+ * server's idle timeout (5 s) on its own. */
+static void test_slowloris_beyond_the_limit(void **state)
+{
+	struct bt_ctx *c = *state;
+	enum { NSLOW = 40 };
+	char wl[BT_PATH_MAX], addr[64], err[512];
+	int port = free_port(), slow[NSLOW], idle, i, round, open_n = 0, rows, kept;
+	long before, after;
+	struct bt_proc bt;
+	struct bt_result res;
+	struct pollfd pfd;
+	char buf[64];
+	double t0, max_gap = 0;
+	ssize_t n;
+
+	bt_require_bpf();
+	signal(SIGPIPE, SIG_IGN);
+	snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+	{
+		const char *argv[] = {bt_benchtrace(), "-q", "-o", c->tmp.run_dir, "--metrics", addr,
+				      "-i", "100ms", "--", bt_workload(wl, "sleeper"), "8", NULL};
+
+		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
+	}
+	free(wait_metrics(port, bt.pid));
+	before = rss_kib(bt.pid);
+	for (i = 0; i < NSLOW; i++) {
+		slow[i] = dial(port);
+		if (slow[i] >= 0 && write(slow[i], "GET /metr", 9) == 9)
+			open_n++;
+	}
+	assert_true(open_n > 16); /* the kernel's backlog takes them before the server */
+	/* 4 s of a byte a second on every connection the server kept */
+	for (round = 0; round < 4; round++) {
+		bt_sleep_ms(1000);
+		for (i = 0; i < NSLOW; i++)
+			if (slow[i] >= 0 && write(slow[i], "i", 1) != 1) {
+				close(slow[i]);
+				slow[i] = -1;
+			}
+	}
+	after = rss_kib(bt.pid);
+	assert_true(bt_pid_alive(bt.pid));
+	for (i = 0, kept = 0; i < NSLOW; i++)
+		if (slow[i] >= 0) {
+			close(slow[i]);
+			kept++;
+		}
+	/* the server held no more than its per-address limit, and hung up on the rest */
+	assert_true(kept >= 1 && kept <= 8);
+	/* the slots come free: a scrape is answered again */
+	free(wait_metrics(port, bt.pid));
+	/* a client that goes quiet mid-request is dropped by the server */
+	idle = dial(port);
+	assert_true(idle >= 0);
+	assert_int_equal(write(idle, "GET /metr", 9), 9);
+	pfd = (struct pollfd){.fd = idle, .events = POLLIN};
+	t0 = bt_now();
+	n = 1;
+	while (bt_now() - t0 < 30 && n > 0)
+		if (poll(&pfd, 1, 1000) > 0)
+			n = read(idle, buf, sizeof(buf));
+	close(idle);
+	print_message("%d slow clients (%d kept by the server): benchtrace RSS %ld -> %ld KiB; "
+		      "a quiet client dropped after %.1f s\n",
+		      open_n, kept, before, after, bt_now() - t0);
+	assert_true(n <= 0);
+	assert_true(after - before < 8 * 1024);
+	bt_wait(&bt, &res, RUN_TIMEOUT_S);
+	assert_int_equal(res.status, 0);
+	assert_int_equal(bt_rundir_load(&c->rd, c->tmp.run_dir, err, sizeof(err)), 0);
+	/* the sleeper has a row at every tick, slow clients or not: no stall of
+	 * tracing near the 4 s they held the server (ticks are 100 ms) */
+	rows = csv_table__rows(c->rd.samples);
+	for (i = 1; i < rows; i++) {
+		double gap = csv_table__f64(c->rd.samples, i, 0) -
+			     csv_table__f64(c->rd.samples, i - 1, 0);
+
+		if (gap > max_gap)
+			max_gap = gap;
+	}
+	print_message("%d sample rows over 8 s at 100 ms, longest gap %.3f s\n", rows, max_gap);
+	assert_true(rows >= 40);
+	assert_true(max_gap < 2.0);
+}
+
 /* --no-logs: a live agent that keeps no file (its scratch directory goes). */
 static void test_no_logs_keeps_nothing(void **state)
 {
@@ -453,6 +605,7 @@ int main(int argc, char **argv)
 	    T(test_prometheus_scrapes_what_the_files_say),
 	    T(test_promtool_and_hostile_names),
 	    T(test_slow_and_huge_requests),
+	    T(test_slowloris_beyond_the_limit),
 	    T(test_no_logs_keeps_nothing),
 	    T(test_bad_metrics_address),
 	};

@@ -47,7 +47,4 @@ void metrics__func(struct metrics *m, const char *func, const char *binary,
 void metrics__publish(struct metrics *m, double t_s, __u64 lost, __u64 now_ns);
 void metrics__stop(struct metrics *m);
 
-/* Label value escaping of the exposition formats: \\, \" and \n.  Into buf. */
-void metrics__escape(char *buf, size_t len, const char *s);
-
 #endif /* BT_METRICS_H */

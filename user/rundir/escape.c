@@ -67,6 +67,7 @@ enum escape_mode {
 	ESC_JSON,
 	ESC_HTML,
 	ESC_TERM,
+	ESC_PROM,
 };
 
 static const char replacement_char[] = "\xef\xbf\xbd"; /* U+FFFD */
@@ -159,6 +160,18 @@ static const char *escape_ascii(enum escape_mode mode, unsigned char c, char *tm
 			snprintf(tmp, 7, "\\u%04x", c);
 			return tmp;
 		}
+		return NULL;
+	case ESC_PROM:
+		switch (c) {
+		case '"':
+			return "\\\"";
+		case '\\':
+			return "\\\\";
+		case '\n':
+			return "\\n";
+		}
+		if (control && c != '\t')
+			return replacement_char;
 		return NULL;
 	case ESC_TERM:
 		if (control) {
@@ -295,26 +308,31 @@ void out__html_str(struct out *o, const char *s)
 		escape_text(&k, s, strlen(s), ESC_HTML);
 }
 
-size_t html_escape(char *dst, size_t len, const char *src)
+/* Into a buffer, cut between characters and escapes (html_escape() in escape.h). */
+static size_t escape_buf(char *dst, size_t len, const char *src, enum escape_mode mode)
 {
 	struct sink k = {.dst = dst, .len = len, .cut_text = true};
 
 	if (src)
-		escape_text(&k, src, strlen(src), ESC_HTML);
+		escape_text(&k, src, strlen(src), mode);
 	if (len)
 		dst[k.copied] = '\0';
 	return k.pos;
 }
 
+size_t html_escape(char *dst, size_t len, const char *src)
+{
+	return escape_buf(dst, len, src, ESC_HTML);
+}
+
 size_t term_escape(char *dst, size_t len, const char *src)
 {
-	struct sink k = {.dst = dst, .len = len, .cut_text = true};
+	return escape_buf(dst, len, src, ESC_TERM);
+}
 
-	if (src)
-		escape_text(&k, src, strlen(src), ESC_TERM);
-	if (len)
-		dst[k.copied] = '\0';
-	return k.pos;
+size_t prom_escape(char *dst, size_t len, const char *src)
+{
+	return escape_buf(dst, len, src, ESC_PROM);
 }
 
 void out__json_quoted(struct out *o, const char *s, size_t len)

@@ -57,6 +57,14 @@ size_t html_escape(char *dst, size_t len, const char *src);
  */
 size_t term_escape(char *dst, size_t len, const char *src);
 
+/*
+ * A label value of the Prometheus and OpenMetrics text formats, in
+ * html_escape()'s buffer form: \\, \" and \n escaped, the other control
+ * characters but TAB as U+FFFD (and ill-formed UTF-8, for which Prometheus
+ * would drop the whole scrape).
+ */
+size_t prom_escape(char *dst, size_t len, const char *src);
+
 /* A JSON string, quoted and escaped as json__str() writes it (for the JSON writer, json.c). */
 void out__json_quoted(struct out *o, const char *s, size_t len);
 

@@ -1033,10 +1033,69 @@ static void test_term_escape(void **state)
 	assert_string_equal(small, "");
 }
 
+/* prom_escape(): label values of --metrics. */
+#define FFFD "\xef\xbf\xbd"
+
+static void test_prom_escapes_quote_backslash_newline(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	prom_escape(buf, sizeof(buf), "a\"b\\c\nd");
+	assert_string_equal(buf, "a\\\"b\\\\c\\nd");
+	/* other control characters but TAB as U+FFFD, like CSV */
+	prom_escape(buf, sizeof(buf), "tab\tcr\r\x1b");
+	assert_string_equal(buf, "tab\tcr" FFFD FFFD);
+}
+
+static void test_prom_utf8_kept_bytes_not_utf8_replaced(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	prom_escape(buf, sizeof(buf), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	assert_string_equal(buf, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	/* a stray byte, a lone continuation, an overlong '/', a surrogate, past U+10FFFF */
+	prom_escape(buf, sizeof(buf),
+		    "a\xff"
+		    "b\x80"
+		    "c\xc0\xaf"
+		    "d\xed\xa0\x80"
+		    "e\xf4\x90\x80\x80");
+	assert_string_equal(buf, "a" FFFD "b" FFFD "c" FFFD FFFD "d" FFFD FFFD FFFD
+				 "e" FFFD FFFD FFFD FFFD);
+	/* Prometheus drops a whole scrape for one byte that is not UTF-8: the
+	 * label values of --metrics, see test_metrics */
+	/* a sequence cut by the end of the name (comm is cut at 15 bytes) */
+	prom_escape(buf, sizeof(buf), "x\xe2\x82");
+	assert_string_equal(buf, "x" FFFD); /* one maximal subpart */
+}
+
+static void test_prom_cut_at_a_whole_character(void **state)
+{
+	char buf[6];
+
+	(void)state;
+	/* 3 + 2 bytes fit with the NUL, the next escape does not */
+	prom_escape(buf, sizeof(buf), "\xe2\x82\xac\\\\\\");
+	assert_string_equal(buf, "\xe2\x82\xac\\\\");
+	prom_escape(buf, sizeof(buf), "ab\xe2\x82\xac\xe2\x82\xac");
+	assert_string_equal(buf, "ab\xe2\x82\xac");
+	prom_escape(buf, sizeof(buf), "abc\"");
+	assert_string_equal(buf, "abc\\\"");
+	prom_escape(buf, sizeof(buf), "abcd\"");
+	assert_string_equal(buf, "abcd");
+	prom_escape(buf, 1, "abc");
+	assert_string_equal(buf, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_numbers),
+	    cmocka_unit_test(test_prom_escapes_quote_backslash_newline),
+	    cmocka_unit_test(test_prom_utf8_kept_bytes_not_utf8_replaced),
+	    cmocka_unit_test(test_prom_cut_at_a_whole_character),
 	    cmocka_unit_test(test_fixed_and_time),
 	    cmocka_unit_test(test_buffer_boundaries),
 	    cmocka_unit_test(test_file_ends_with_whole_rows),
