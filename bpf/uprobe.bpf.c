@@ -601,13 +601,14 @@ int handle_mark(struct pt_regs *ctx)
 	return 0;
 }
 
-/* --usdt: a probe's firing and its numeric arguments, as an event */
+/* --usdt: a probe's firing and its arguments, as an event; an argument
+ * that could be a user address is also read as a string */
 SEC("usdt")
 int handle_usdt(struct pt_regs *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct bt_usdt_event *e;
-	long v;
+	long v, len;
 	int i, n;
 
 	if (!proc_live(task->tgid))
@@ -622,7 +623,8 @@ int handle_usdt(struct pt_regs *ctx)
 	e->tid = task->pid;
 	e->probe = (__u32)bpf_usdt_cookie(ctx);
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pad = 0;
+	e->strs = 0;
+	e->trunc = 0;
 	n = bpf_usdt_arg_cnt(ctx);
 	e->nargs = n > 0 ? (n < BT_USDT_ARGS ? n : BT_USDT_ARGS) : 0;
 	for (i = 0; i < BT_USDT_ARGS; i++) {
@@ -630,6 +632,14 @@ int handle_usdt(struct pt_regs *ctx)
 		if (i < n)
 			bpf_usdt_arg(ctx, i, &v);
 		e->args[i] = v;
+		e->str[i][0] = 0;
+		if ((unsigned long)v < 4096 || (unsigned long)v >= (1UL << 47))
+			continue;
+		len = bpf_probe_read_user_str(e->str[i], BT_USDT_STR, (void *)v);
+		if (len > 1)
+			e->strs |= 1 << i;
+		if (len == BT_USDT_STR)
+			e->trunc |= 1 << i;
 	}
 	bpf_ringbuf_submit(e, 0);
 	return 0;

@@ -119,8 +119,11 @@ enum bt_event_type {
 	BT_EV_USDT = 8,	  /* struct bt_usdt_event */
 };
 
-/* --usdt: one firing of a probe, with its arguments */
+/* --usdt: one firing of a probe, with its arguments, and for each the
+ * string it points to if it points to one (the notes carry no types: user
+ * space shows a string only for a pointer-sized unsigned argument) */
 #define BT_USDT_ARGS 6
+#define BT_USDT_STR  48
 struct bt_usdt_event {
 	__u32 type; /* BT_EV_USDT */
 	__u32 pid;
@@ -128,8 +131,10 @@ struct bt_usdt_event {
 	__u32 probe; /* index into the loader's table of --usdt probes */
 	__u64 ts_ns;
 	__u32 nargs;
-	__u32 pad;
+	__u16 strs;  /* bit i: str[i] holds a string read at args[i] */
+	__u16 trunc; /* bit i: ... cut at BT_USDT_STR - 1 bytes */
 	__s64 args[BT_USDT_ARGS];
+	char str[BT_USDT_ARGS][BT_USDT_STR];
 };
 
 /* benchtrace.h marks (include/benchtrace.h): the usdt cookie of each kind */

@@ -226,6 +226,63 @@ static void test_usdt_probe_nobody_here_wrote(void **state)
 	assert_int_equal(n7 - n0, 7);
 }
 
+/* events.csv rows "usdt" whose detail is exactly @detail */
+static int usdt_rows(struct bt_ctx *c, const char *detail)
+{
+	struct csv_table *ev = load(c, "events.csv");
+	int i, n = 0;
+
+	for (i = 0; i < csv_table__rows(ev); i++)
+		n += !strcmp(csv_table__get(ev, i, 3), "usdt") &&
+		     !strcmp(csv_table__get(ev, i, 4), detail);
+	csv_table__free(ev);
+	return n;
+}
+
+/* events.csv rows "usdt" whose detail starts with @prefix */
+static int usdt_quoted(struct bt_ctx *c, const char *prefix)
+{
+	struct csv_table *ev = load(c, "events.csv");
+	int i, n = 0;
+
+	for (i = 0; i < csv_table__rows(ev); i++)
+		n += !strcmp(csv_table__get(ev, i, 3), "usdt") &&
+		     !strncmp(csv_table__get(ev, i, 4), prefix, strlen(prefix));
+	csv_table__free(ev);
+	return n;
+}
+
+/*
+ * A char * argument shows as its text: python3.11's import probes name the
+ * module (8@%rax), the done probe adds whether it was found (a number).
+ */
+static void test_usdt_string_arguments(void **state)
+{
+	struct bt_ctx *c = *state;
+	const char *args[] = {"-q",
+			      "-o",
+			      c->tmp.run_dir,
+			      "--usdt",
+			      "python:import__find__load__*",
+			      "--",
+			      PYTHON,
+			      "-c",
+			      "import json, sys; sys.modules.pop('json'); "
+			      "[sys.modules.pop(m) for m in list(sys.modules) if m.startswith('json.')]; "
+			      "import json",
+			      NULL};
+
+	bt_require_bpf();
+	run_ok(c, args);
+	/* imported twice: two starts and two dones, each naming it */
+	assert_int_equal(usdt_rows(c, "python:import__find__load__start \"json\""), 2);
+	assert_int_equal(usdt_rows(c, "python:import__find__load__done \"json\" 1"), 2);
+	assert_int_equal(usdt_rows(c, "python:import__find__load__start \"json.decoder\""), 2);
+	/* every module name read as text: no start shows a bare address */
+	assert_int_equal(usdt_events(c, "python:import__find__load__start"),
+			 usdt_quoted(c, "python:import__find__load__start \""));
+}
+
 static void test_unknown_usdt_probe_lists_the_ones_there(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -268,6 +325,7 @@ int main(int argc, char **argv)
 	    T(test_marks_in_cxx),
 	    T(test_marks_in_a_stripped_binary),
 	    T(test_usdt_probe_nobody_here_wrote),
+	    T(test_usdt_string_arguments),
 	    T(test_unknown_usdt_probe_lists_the_ones_there),
 	    T(test_functions_lists_usdt_probes),
 	};

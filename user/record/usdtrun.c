@@ -34,8 +34,10 @@ static int add(struct usdtrun *u, const char *path, const struct usdt_note *n)
 
 	for (i = 0; i < u->n; i++)
 		if (!strcmp(u->s[i].path, path) && !strcmp(u->s[i].provider, n->provider) &&
-		    !strcmp(u->s[i].name, n->name))
+		    !strcmp(u->s[i].name, n->name)) {
+			u->s[i].ptrs &= usdt__ptr_args(n->args);
 			return 0; /* asked for twice */
+		}
 	grown = realloc(u->s, (u->n + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
@@ -49,6 +51,7 @@ static int add(struct usdtrun *u, const char *path, const struct usdt_note *n)
 	snprintf(s->name, sizeof(s->name), "%s", n->name);
 	s->kind = strcmp(n->provider, MARK_PROVIDER) ? 0 : usdtrun__mark_kind(n->name);
 	s->mark = s->kind != 0;
+	s->ptrs = usdt__ptr_args(n->args);
 	u->marks |= s->mark;
 	u->n++;
 	return 0;
@@ -208,4 +211,45 @@ void usdtrun__free(struct usdtrun *u)
 	free(u->s);
 	u->s = NULL;
 	u->n = 0;
+}
+
+/* @str as "text" at @buf if it is printable text; false if not */
+static bool quote(char *buf, size_t len, const char *str, bool cut)
+{
+	size_t i, o = 0;
+
+	if (len < 2 * BT_USDT_STR + 8)
+		return false;
+	buf[o++] = ' ';
+	buf[o++] = '"';
+	for (i = 0; i < BT_USDT_STR && str[i]; i++) {
+		unsigned char ch = str[i];
+
+		if (ch < 0x20 || ch == 0x7f)
+			return false;
+		if (ch == '"' || ch == '\\')
+			buf[o++] = '\\';
+		buf[o++] = ch;
+	}
+	if (i == BT_USDT_STR)
+		return false; /* the BPF side always ends it */
+	snprintf(buf + o, len - o, "\"%s", cut ? "..." : "");
+	return true;
+}
+
+void usdtrun__format(const struct usdt_site *s, const struct bt_usdt_event *u, char *buf,
+		     size_t len)
+{
+	size_t off;
+	__u32 i;
+
+	off = snprintf(buf, len, "%s:%s", s ? s->provider : "?", s ? s->name : "?");
+	for (i = 0; i < u->nargs && i < BT_USDT_ARGS && off < len; i++) {
+		if (s && (s->ptrs >> i & 1) && (u->strs >> i & 1) &&
+		    quote(buf + off, len - off, u->str[i], u->trunc >> i & 1)) {
+			off += strlen(buf + off);
+			continue;
+		}
+		off += snprintf(buf + off, len - off, " %lld", (long long)u->args[i]);
+	}
 }

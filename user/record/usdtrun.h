@@ -19,6 +19,7 @@ struct usdt_site {
 	char provider[64], name[64];
 	bool mark; /* a benchtrace.h mark: timed, not an event */
 	int kind; /* its bt_mark_kind */
+	unsigned ptrs; /* arguments that may be pointers (usdt__ptr_args), at every site */
 };
 
 struct usdtrun {
@@ -41,6 +42,16 @@ int usdtrun__attach(const struct usdtrun *u, struct tracer *t, pid_t pid, char *
 /* "PROVIDER:NAME" of --usdt probe @i, or NULL. */
 const struct usdt_site *usdtrun__site(const struct usdtrun *u, unsigned int i);
 void usdtrun__free(struct usdtrun *u);
+
+struct bt_usdt_event;
+/*
+ * events.csv's detail of a firing of @s (NULL: unknown probe) into @buf:
+ * "PROVIDER:NAME ARG...", each argument a signed number or, where it may be
+ * a pointer and points to printable text, that text in double quotes
+ * (\" and \\ escaped; "..." after it when cut).
+ */
+void usdtrun__format(const struct usdt_site *s, const struct bt_usdt_event *u, char *buf,
+		     size_t len);
 
 /* The kind of a benchtrace.h mark named @name, 0 if none. */
 int usdtrun__mark_kind(const char *name);
