@@ -144,7 +144,13 @@ enum bt_mark_kind {
 	BT_MARK_STEP,
 	BT_MARK_SPAN_BEGIN,
 	BT_MARK_SPAN_END,
+	/* --usdt pairs (PROVIDER:X__start and X__done, or __entry and __return):
+	 * the cookie's bits above 8 index the span's name in usdt_spans */
+	BT_MARK_USDT_BEGIN,
+	BT_MARK_USDT_END,
 };
+#define BT_USDT_SPANS	  64
+#define BT_USDT_SPAN_NAME 144 /* "usdt:PROVIDER:X" */
 /* a mark's Python-style ID carries this bit (the hook's IDs never do) */
 #define BT_MARK_ID_BIT (1U << 31)
 

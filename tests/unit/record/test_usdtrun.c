@@ -2,7 +2,8 @@
 /*
  * --usdt events' detail: which SDT arguments may be pointers (from the
  * note's "size@location" specs), and a firing's arguments as numbers or,
- * where the argument may be a pointer to printable text, as that text.
+ * where the argument may be a pointer to printable text, as that text;
+ * which probes pair into spans.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 
 #include "filter.h"
 
+#include <stdio.h>
 #include <string.h>
 #include "bt_abi.h"
 #include "elf/usdt.h"
@@ -91,12 +93,57 @@ static void test_cut_strings_and_small_buffers(void **state)
 	assert_string_equal(buf, "?:? 139637976731648");
 }
 
+static void site(struct usdtrun *u, const char *path, const char *prov, const char *name)
+{
+	struct usdt_site *s = &u->s[u->n++];
+
+	memset(s, 0, sizeof(*s));
+	s->path = (char *)path;
+	snprintf(s->provider, sizeof(s->provider), "%s", prov);
+	snprintf(s->name, sizeof(s->name), "%s", name);
+}
+
+static void test_pairs_by_name(void **state)
+{
+	struct usdt_site sites[10];
+	static struct usdtrun u;
+
+	(void)state;
+	memset(&u, 0, sizeof(u));
+	u.s = sites;
+	site(&u, "/py", "python", "gc__done");
+	site(&u, "/py", "python", "gc__start");
+	site(&u, "/py", "python", "function__entry");
+	site(&u, "/py", "python", "function__return");
+	site(&u, "/py", "python", "import__find__load__start"); /* no __done asked for */
+	site(&u, "/py", "other", "gc__done");			/* another provider */
+	site(&u, "/lib", "python", "gc__start");		/* another file */
+	site(&u, "/py", "python", "x__start");
+	site(&u, "/py", "python", "x__return"); /* __start goes with __done */
+	assert_int_equal(usdtrun__pair(&u), 2);
+	assert_string_equal(u.pairs[0], "usdt:python:gc");
+	assert_string_equal(u.pairs[1], "usdt:python:function");
+	assert_int_equal(sites[1].span, 1);
+	assert_false(sites[1].span_end);
+	assert_int_equal(sites[0].span, 1);
+	assert_true(sites[0].span_end);
+	assert_int_equal(sites[2].span, 2);
+	assert_int_equal(sites[3].span, 2);
+	assert_true(sites[3].span_end);
+	for (int i = 4; i < 9; i++)
+		assert_int_equal(sites[i].span, 0);
+	assert_true(u.marks);
+	/* pairing again pairs nothing more */
+	assert_int_equal(usdtrun__pair(&u), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pointer_sized_unsigned_args),
 	    cmocka_unit_test(test_strings_where_args_may_be_pointers),
 	    cmocka_unit_test(test_cut_strings_and_small_buffers),
+	    cmocka_unit_test(test_pairs_by_name),
 	};
 
 	bt_test_filter();
