@@ -516,6 +516,69 @@ static void test_iterations_by_step(void **state)
 	assert_contains(html, "<td class=\"v\">20.0%</td>");
 }
 
+/* A run @name of 100 iterations of loop train: load @load_ms, compute 1 ms,
+ * @save_ms in a step save (none if 0), 1 ms outside the steps. */
+static void loop_run(const char *name, int load_ms, int save_ms, char *dir, size_t len)
+{
+	char path[PATH_MAX + 128];
+	FILE *f;
+	int i;
+
+	snprintf(dir, len, "%s", bt_scratch_path(name));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":60}");
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(dir, "samples.csv",
+		      BT_SAMPLES_HEADER "\n1.000000,7,m,1,0.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,"
+					"1,0,0,0,0\n");
+	snprintf(path, sizeof(path), "%s/calls.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,majflt,"
+	      "rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes\n",
+	      f);
+	for (i = 0; i < 100; i++) {
+		fprintf(f, "%d.0,%d000000,7,7,step:train/load,1,0,0,0,0,0,0,0,0,0\n", i / 10,
+			load_ms);
+		fprintf(f, "%d.0,1000000,7,7,step:train/compute,1,0,0,0,0,0,0,0,0,0\n", i / 10);
+		if (save_ms)
+			fprintf(f, "%d.0,%d000000,7,7,step:train/save,1,0,0,0,0,0,0,0,0,0\n",
+				i / 10, save_ms);
+		fprintf(f, "%d.0,%d000000,7,7,iter:train,0,0,0,0,0,0,0,0,0,0\n", i / 10,
+			load_ms + 1 + save_ms + 1);
+	}
+	fclose(f);
+}
+
+/* Two runs of one marked loop: each step's mean per iteration side by side,
+ * a step run 1 lacks counted with the time outside steps. */
+static void test_compare_iterations(void **state)
+{
+	char d1[PATH_MAX + 64], d2[PATH_MAX + 64];
+	const char *dirs[] = {d1, d2};
+	char *c;
+
+	(void)state;
+	loop_run("loop-fast", 3, 0, d1, sizeof(d1));
+	loop_run("loop-slow", 6, 2, d2, sizeof(d2));
+	must_report(2, dirs);
+	assert_contains(html, "Iterations of <code>train</code> per run");
+	assert_contains(html, "<code>load</code> per iteration</td><td>3.00 ms</td><td>6.00 ms "
+			      "<span class=\"up\">(×2.00)</span>");
+	assert_contains(html, "<code>compute</code> per iteration</td><td>1.00 ms</td><td>1.00 ms "
+			      "<span class=\"same\">(×1.00)</span>");
+	/* run 2's save (2 ms) and 1 ms outside steps, against run 1's 1 ms */
+	assert_contains(html, "other steps and outside any per iteration</td><td>1.00 ms</td>"
+			      "<td>3.00 ms <span class=\"up\">(×3.00)</span>");
+	c = chart("Mean iteration of train by step, per run");
+	assert_non_null(c);
+	assert_contains(c, "run 1: load 3.00 ms");
+	assert_contains(c, "run 2: load 6.00 ms");
+	assert_contains(c, "run 2: other 3.00 ms");
+	assert_int_equal(count(c, "run 1: "), 3);
+	assert_int_equal(count(c, "run 2: "), 3);
+}
+
 /* A run directory NAME of host HOST started at START_NS, with one process. */
 static void merge_src(const char *name, const char *host, const char *start_ns, int pid,
 		      char *dir, size_t len)
@@ -868,7 +931,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_hostile_names),
 	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
 	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_many_functions),
-	    cmocka_unit_test(test_iterations_by_step),
+	    cmocka_unit_test(test_iterations_by_step), cmocka_unit_test(test_compare_iterations),
 	    cmocka_unit_test(test_merge_hosts),
 	    cmocka_unit_test(test_huge_numbers),   cmocka_unit_test(test_output_file),
 	    cmocka_unit_test(test_main_usage),	   cmocka_unit_test(test_stream_matches_table),
