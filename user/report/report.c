@@ -577,6 +577,25 @@ static const struct func *step_func(const struct run *r, const struct loop *l, i
 	return NULL;
 }
 
+/* Begin a chart of durations stacked by step, @x0..@x1 along @xlabel, up to @top. */
+static void stack_chart(struct svg_chart *ch, struct out *o, const char *title, double x0,
+			double x1, const char *xlabel, double top)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->o = o;
+	ch->title = title;
+	ch->x0 = x0;
+	ch->x1 = x1;
+	ch->xunit = SVG_COUNT;
+	ch->xlabel = xlabel;
+	ch->yunit = SVG_NS;
+	ch->ylabel = "duration";
+	ch->y0 = 0;
+	ch->y1 = top > 0 ? top : 1;
+	ch->plot_h = 140;
+	svg_chart__begin(ch);
+}
+
 /*
  * A benchtrace.h loop: each iteration's time stacked by step (porter_bench's
  * bars), averaged per pixel column, and the steps' statistics.
@@ -613,22 +632,10 @@ static void loop_section(struct out *o, const struct run *r, const struct loop *
 		out__puts(o, " &nbsp; ");
 	}
 	out__puts(o, "</p>\n");
-	memset(&ch, 0, sizeof(ch));
-	ch.o = o;
 	snprintf(title, sizeof(title), "Time per iteration by step (%llu iteration%s%s)",
 		 (unsigned long long)l->iters, l->iters == 1 ? "" : "s",
 		 l->per_col > 1 ? "; each bar the mean of its pixel column" : "");
-	ch.title = title;
-	ch.x0 = 0;
-	ch.x1 = (double)l->ncols * (double)l->per_col;
-	ch.xunit = SVG_COUNT;
-	ch.xlabel = "iteration";
-	ch.yunit = SVG_NS;
-	ch.ylabel = "duration";
-	ch.y0 = 0;
-	ch.y1 = top > 0 ? top : 1;
-	ch.plot_h = 140;
-	svg_chart__begin(&ch);
+	stack_chart(&ch, o, title, 0, (double)l->ncols * (double)l->per_col, "iteration", top);
 	for (c = 0; c < l->ncols; c++) {
 		if (!l->count[c])
 			continue;
@@ -1014,20 +1021,8 @@ static void compare_loops(struct out *o, const struct run *runs, int n)
 			out__puts(o, "</tr>\n");
 		}
 		out__puts(o, "</table>\n");
-		memset(&ch, 0, sizeof(ch));
-		ch.o = o;
 		snprintf(title, sizeof(title), "Mean iteration of %s by step, per run", l0->name);
-		ch.title = title;
-		ch.x0 = 0.5;
-		ch.x1 = n + 0.5;
-		ch.xunit = SVG_COUNT;
-		ch.xlabel = "run";
-		ch.yunit = SVG_NS;
-		ch.ylabel = "duration";
-		ch.y0 = 0;
-		ch.y1 = top > 0 ? top : 1;
-		ch.plot_h = 140;
-		svg_chart__begin(&ch);
+		stack_chart(&ch, o, title, 0.5, n + 0.5, "run", top);
 		for (i = 0; i < n && i < MAX_RUNS; i++) {
 			for (y = 0, s = 0; have[i] && s <= l0->nsteps; s++) {
 				if (mean[i][s] <= 0)

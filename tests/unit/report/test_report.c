@@ -460,21 +460,13 @@ static void test_reduction(void **state)
 	assert_true(strlen(html) < 600 * 1000);
 }
 
-/*
- * benchtrace.h marks: each iteration of a loop split into its steps, on
- * two threads whose rows interleave, and 5000 iterations reduced to the
- * plot's columns without losing time.
- */
-static void test_iterations_by_step(void **state)
+/* A run @name of one sample at @dir; its calls.csv open after the header. */
+static FILE *calls_run(const char *name, char *dir, size_t len)
 {
-	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
-	const char *dirs[] = {dir};
+	char path[PATH_MAX + 128];
 	FILE *f;
-	int i, tid;
-	char *c;
 
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("iters"));
+	snprintf(dir, len, "%s", bt_scratch_path(name));
 	assert_int_equal(mkdir(dir, 0755), 0);
 	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":60}");
 	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
@@ -483,9 +475,28 @@ static void test_iterations_by_step(void **state)
 					"1,0,0,0,0\n");
 	snprintf(path, sizeof(path), "%s/calls.csv", dir);
 	f = fopen(path, "w");
+	assert_non_null(f);
 	fputs("t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,majflt,"
 	      "rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes\n",
 	      f);
+	return f;
+}
+
+/*
+ * benchtrace.h marks: each iteration of a loop split into its steps, on
+ * two threads whose rows interleave, and 5000 iterations reduced to the
+ * plot's columns without losing time.
+ */
+static void test_iterations_by_step(void **state)
+{
+	char dir[PATH_MAX + 64];
+	const char *dirs[] = {dir};
+	FILE *f;
+	int i, tid;
+	char *c;
+
+	(void)state;
+	f = calls_run("iters", dir, sizeof(dir));
 	/* per iteration: load 3 ms, compute 1 ms, 1 ms outside the steps: 5 ms;
 	 * the two threads' rows interleave, each iteration after its steps */
 	for (i = 0; i < 5000; i += 2) {
@@ -520,23 +531,9 @@ static void test_iterations_by_step(void **state)
  * @save_ms in a step save (none if 0), 1 ms outside the steps. */
 static void loop_run(const char *name, int load_ms, int save_ms, char *dir, size_t len)
 {
-	char path[PATH_MAX + 128];
-	FILE *f;
+	FILE *f = calls_run(name, dir, len);
 	int i;
 
-	snprintf(dir, len, "%s", bt_scratch_path(name));
-	assert_int_equal(mkdir(dir, 0755), 0);
-	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":60}");
-	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
-	bt_write_text(dir, "samples.csv",
-		      BT_SAMPLES_HEADER "\n1.000000,7,m,1,0.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,"
-					"1,0,0,0,0\n");
-	snprintf(path, sizeof(path), "%s/calls.csv", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs("t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,majflt,"
-	      "rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes\n",
-	      f);
 	for (i = 0; i < 100; i++) {
 		fprintf(f, "%d.0,%d000000,7,7,step:train/load,1,0,0,0,0,0,0,0,0,0\n", i / 10,
 			load_ms);
