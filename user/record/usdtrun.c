@@ -273,7 +273,7 @@ void usdtrun__free(struct usdtrun *u)
 	u->n = 0;
 }
 
-/* @str as "text" at @buf if it is printable text; false if not */
+/* @str as "text" at @buf if it is printable ASCII; false if not */
 static bool quote(char *buf, size_t len, const char *str, bool cut)
 {
 	size_t i, o = 0;
@@ -285,8 +285,8 @@ static bool quote(char *buf, size_t len, const char *str, bool cut)
 	for (i = 0; i < BT_USDT_STR && str[i]; i++) {
 		unsigned char ch = str[i];
 
-		if (ch < 0x20 || ch == 0x7f)
-			return false;
+		if (ch < 0x20 || ch >= 0x7f)
+			return false; /* ASCII text only: bytes of a struct often decode as UTF-8 */
 		if (ch == '"' || ch == '\\')
 			buf[o++] = '\\';
 		buf[o++] = ch;

@@ -58,7 +58,7 @@ struct bt_usdt_event;
 /*
  * events.csv's detail of a firing of @s (NULL: unknown probe) into @buf:
  * "PROVIDER:NAME ARG...", each argument a signed number or, where it may be
- * a pointer and points to printable text, that text in double quotes
+ * a pointer and points to printable ASCII, that text in double quotes
  * (\" and \\ escaped; "..." after it when cut).
  */
 void usdtrun__format(const struct usdt_site *s, const struct bt_usdt_event *u, char *buf,

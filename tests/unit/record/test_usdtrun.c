@@ -62,6 +62,11 @@ static void test_strings_where_args_may_be_pointers(void **state)
 	u.str[1][3] = '_';
 	usdtrun__format(&s, &u, buf, sizeof(buf));
 	assert_string_equal(buf, "python:function__entry 139637976731648 \"tab_here\" -5");
+	/* bytes of a struct that happen to decode as UTF-8 (a CPython tuple's
+	 * refcount, seen as python:audit's second argument) are not text */
+	strcpy(u.str[1], "F\xca\x9a;");
+	usdtrun__format(&s, &u, buf, sizeof(buf));
+	assert_string_equal(buf, "python:function__entry 139637976731648 139637976735744 -5");
 	/* nothing read (not a user address, a fault, an empty string) */
 	u.strs = 0;
 	usdtrun__format(&s, &u, buf, sizeof(buf));
