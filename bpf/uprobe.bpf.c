@@ -504,6 +504,14 @@ struct {
 	__type(value, struct mark_key);
 } mark_scratch SEC(".maps");
 
+/* --usdt pairs' names ("usdt:PROVIDER:X"), set by user space */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BT_USDT_SPANS);
+	__type(key, __u32);
+	__type(value, char[BT_USDT_SPAN_NAME]);
+} usdt_spans SEC(".maps");
+
 /* The slot of the mark named by k (its first n bytes), registered if new. */
 static __always_inline __u32 mark_slot(struct task_struct *task, struct mark_key *k, __u32 n)
 {
@@ -546,15 +554,36 @@ SEC("usdt")
 int handle_mark(struct pt_regs *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	long kind = bpf_usdt_cookie(ctx), a0 = 0, a1 = 0, n;
+	long cookie = bpf_usdt_cookie(ctx), kind = cookie & 0xff, a0 = 0, a1 = 0, n;
 	struct bt_callstack *cs;
 	struct mark_key *k;
-	__u32 zero = 0, len, slot;
+	__u32 zero = 0, len, slot, pair;
+	const char *name;
 
 	if (!proc_live(task->tgid))
 		return 0;
 	k = bpf_map_lookup_elem(&mark_scratch, &zero);
-	if (!k || bpf_usdt_arg(ctx, 0, &a0))
+	if (!k)
+		return 0;
+	if (kind == BT_MARK_USDT_BEGIN || kind == BT_MARK_USDT_END) {
+		/* a --usdt pair: named by the probes, not by an argument */
+		pair = (__u32)(cookie >> 8);
+		name = bpf_map_lookup_elem(&usdt_spans, &pair);
+		if (!name)
+			return 0;
+		n = bpf_probe_read_kernel_str(k->s, BT_USDT_SPAN_NAME, name);
+		if (n <= 1)
+			return 0;
+		slot = mark_slot(task, k, (__u32)(n - 1));
+		if (slot == BT_PY_NO_SLOT)
+			return 0;
+		if (kind == BT_MARK_USDT_BEGIN)
+			py_enter(task, slot);
+		else
+			py_exit(task, slot);
+		return 0;
+	}
+	if (bpf_usdt_arg(ctx, 0, &a0))
 		return 0;
 	if (kind == BT_MARK_ITER_BEGIN || kind == BT_MARK_ITER_END)
 		__builtin_memcpy(k->s, "iter:", 5);
@@ -601,13 +630,14 @@ int handle_mark(struct pt_regs *ctx)
 	return 0;
 }
 
-/* --usdt: a probe's firing and its numeric arguments, as an event */
+/* --usdt: a probe's firing and its arguments, as an event; an argument
+ * that could be a user address is also read as a string */
 SEC("usdt")
 int handle_usdt(struct pt_regs *ctx)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct bt_usdt_event *e;
-	long v;
+	long v, len;
 	int i, n;
 
 	if (!proc_live(task->tgid))
@@ -622,7 +652,8 @@ int handle_usdt(struct pt_regs *ctx)
 	e->tid = task->pid;
 	e->probe = (__u32)bpf_usdt_cookie(ctx);
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pad = 0;
+	e->strs = 0;
+	e->trunc = 0;
 	n = bpf_usdt_arg_cnt(ctx);
 	e->nargs = n > 0 ? (n < BT_USDT_ARGS ? n : BT_USDT_ARGS) : 0;
 	for (i = 0; i < BT_USDT_ARGS; i++) {
@@ -630,6 +661,14 @@ int handle_usdt(struct pt_regs *ctx)
 		if (i < n)
 			bpf_usdt_arg(ctx, i, &v);
 		e->args[i] = v;
+		e->str[i][0] = 0;
+		if ((unsigned long)v < 4096 || (unsigned long)v >= (1UL << 47))
+			continue;
+		len = bpf_probe_read_user_str(e->str[i], BT_USDT_STR, (void *)v);
+		if (len > 1)
+			e->strs |= 1 << i;
+		if (len == BT_USDT_STR)
+			e->trunc |= 1 << i;
 	}
 	bpf_ringbuf_submit(e, 0);
 	return 0;

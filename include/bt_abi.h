@@ -119,8 +119,11 @@ enum bt_event_type {
 	BT_EV_USDT = 8,	  /* struct bt_usdt_event */
 };
 
-/* --usdt: one firing of a probe, with its arguments */
+/* --usdt: one firing of a probe, with its arguments, and for each the
+ * string it points to if it points to one (the notes carry no types: user
+ * space shows a string only for a pointer-sized unsigned argument) */
 #define BT_USDT_ARGS 6
+#define BT_USDT_STR  48
 struct bt_usdt_event {
 	__u32 type; /* BT_EV_USDT */
 	__u32 pid;
@@ -128,8 +131,10 @@ struct bt_usdt_event {
 	__u32 probe; /* index into the loader's table of --usdt probes */
 	__u64 ts_ns;
 	__u32 nargs;
-	__u32 pad;
+	__u16 strs;  /* bit i: str[i] holds a string read at args[i] */
+	__u16 trunc; /* bit i: ... cut at BT_USDT_STR - 1 bytes */
 	__s64 args[BT_USDT_ARGS];
+	char str[BT_USDT_ARGS][BT_USDT_STR];
 };
 
 /* benchtrace.h marks (include/benchtrace.h): the usdt cookie of each kind */
@@ -139,7 +144,13 @@ enum bt_mark_kind {
 	BT_MARK_STEP,
 	BT_MARK_SPAN_BEGIN,
 	BT_MARK_SPAN_END,
+	/* --usdt pairs (PROVIDER:X__start and X__done, or __entry and __return):
+	 * the cookie's bits above 8 index the span's name in usdt_spans */
+	BT_MARK_USDT_BEGIN,
+	BT_MARK_USDT_END,
 };
+#define BT_USDT_SPANS	  64
+#define BT_USDT_SPAN_NAME 144 /* "usdt:PROVIDER:X" */
 /* a mark's Python-style ID carries this bit (the hook's IDs never do) */
 #define BT_MARK_ID_BIT (1U << 31)
 

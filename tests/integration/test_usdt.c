@@ -226,6 +226,108 @@ static void test_usdt_probe_nobody_here_wrote(void **state)
 	assert_int_equal(n7 - n0, 7);
 }
 
+/* events.csv rows "usdt" whose detail is exactly @detail */
+static int usdt_rows(struct bt_ctx *c, const char *detail)
+{
+	struct csv_table *ev = load(c, "events.csv");
+	int i, n = 0;
+
+	for (i = 0; i < csv_table__rows(ev); i++)
+		n += !strcmp(csv_table__get(ev, i, 3), "usdt") &&
+		     !strcmp(csv_table__get(ev, i, 4), detail);
+	csv_table__free(ev);
+	return n;
+}
+
+/* events.csv rows "usdt" whose detail starts with @prefix */
+static int usdt_quoted(struct bt_ctx *c, const char *prefix)
+{
+	struct csv_table *ev = load(c, "events.csv");
+	int i, n = 0;
+
+	for (i = 0; i < csv_table__rows(ev); i++)
+		n += !strcmp(csv_table__get(ev, i, 3), "usdt") &&
+		     !strncmp(csv_table__get(ev, i, 4), prefix, strlen(prefix));
+	csv_table__free(ev);
+	return n;
+}
+
+/*
+ * A char * argument shows as its text: python3.11's import probes name the
+ * module (8@%rax), the done probe adds whether it was found (a number).
+ */
+static void test_usdt_string_arguments(void **state)
+{
+	struct bt_ctx *c = *state;
+	const char *args[] = {"-q",
+			      "-o",
+			      c->tmp.run_dir,
+			      "--usdt",
+			      "python:import__find__load__*",
+			      "--",
+			      PYTHON,
+			      "-c",
+			      "import json, sys; sys.modules.pop('json'); "
+			      "[sys.modules.pop(m) for m in list(sys.modules) if m.startswith('json.')]; "
+			      "import json",
+			      NULL};
+
+	bt_require_bpf();
+	run_ok(c, args);
+	/* imported twice: two starts and two dones, each naming it */
+	assert_int_equal(usdt_rows(c, "python:import__find__load__start \"json\""), 2);
+	assert_int_equal(usdt_rows(c, "python:import__find__load__done \"json\" 1"), 2);
+	assert_int_equal(usdt_rows(c, "python:import__find__load__start \"json.decoder\""), 2);
+	/* every module name read as text: no start shows a bare address */
+	assert_int_equal(usdt_events(c, "python:import__find__load__start"),
+			 usdt_quoted(c, "python:import__find__load__start \""));
+}
+
+/*
+ * A --usdt pair, python:gc__start and gc__done, is timed as the span
+ * usdt:python:gc: one call a collection, in calls.csv and functions.csv,
+ * as many as the probes' events; one of the pair alone is not timed.
+ */
+static void test_usdt_pairs_timed_as_spans(void **state)
+{
+	struct bt_ctx *c = *state;
+	const char *pair[] = {"-q", "-o", c->tmp.run_dir, "--usdt", "python:gc__*", "--", PYTHON,
+			      "-c", "import gc; gc.disable(); [gc.collect() for _ in range(7)]",
+			      NULL};
+	const char *one[] = {"-q", "-o", c->tmp.run_dir, "--usdt", "python:gc__start", "--",
+			     PYTHON, "-c", "import gc; gc.collect()", NULL};
+	struct csv_table *calls, *funcs;
+	char path[BT_PATH_MAX + 64];
+	int starts, dones;
+	struct rows r;
+
+	bt_require_bpf();
+	run_ok(c, pair);
+	starts = usdt_events(c, "python:gc__start");
+	dones = usdt_events(c, "python:gc__done");
+	calls = load(c, "calls.csv");
+	funcs = load(c, "functions.csv");
+	r = call_rows(calls, "usdt:python:gc");
+	print_message("python3.11: %d gc__start, %d gc__done, %d spans of %.3f ms in all\n",
+		      starts, dones, r.n, r.dur_ns / 1e6);
+	assert_true(starts >= 7);
+	assert_int_equal(dones, starts);
+	assert_int_equal(r.n, starts);
+	assert_int_equal(func_col(funcs, "usdt:python:gc", "calls"), starts);
+	assert_int_equal(r.threads, 1);
+	assert_int_equal(r.depths, 1u << 0); /* not nested in one another */
+	csv_table__free(calls);
+	csv_table__free(funcs);
+
+	bt_tmp_cleanup(&c->tmp);
+	assert_int_equal(bt_tmp_init(&c->tmp), 0);
+	run_ok(c, one);
+	assert_true(usdt_events(c, "python:gc__start") >= 1);
+	/* nothing timed: no functions.csv */
+	snprintf(path, sizeof(path), "%s/functions.csv", c->tmp.run_dir);
+	assert_int_not_equal(access(path, F_OK), 0);
+}
+
 static void test_unknown_usdt_probe_lists_the_ones_there(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -268,6 +370,8 @@ int main(int argc, char **argv)
 	    T(test_marks_in_cxx),
 	    T(test_marks_in_a_stripped_binary),
 	    T(test_usdt_probe_nobody_here_wrote),
+	    T(test_usdt_string_arguments),
+	    T(test_usdt_pairs_timed_as_spans),
 	    T(test_unknown_usdt_probe_lists_the_ones_there),
 	    T(test_functions_lists_usdt_probes),
 	};

@@ -151,3 +151,22 @@ int usdt__match(const struct usdt_note *n, int count, const char *provider, cons
 	}
 	return k;
 }
+
+unsigned usdt__ptr_args(const char *args)
+{
+	unsigned mask = 0;
+	int i = 0;
+
+	while (*args && i < 32) {
+		while (*args == ' ')
+			args++;
+		if (!*args)
+			break;
+		if (!strncmp(args, "8@", 2))
+			mask |= 1u << i;
+		while (*args && *args != ' ')
+			args++;
+		i++;
+	}
+	return mask;
+}

@@ -27,4 +27,10 @@ int usdt__read(const char *path, struct usdt_note **out, char *err, size_t errle
 int usdt__match(const struct usdt_note *n, int count, const char *provider, const char *name,
 		int *idx, int max);
 
+/* The arguments of an SDT note's @args ("8@%rdi -4@$5") that may be
+ * pointers, pointer-sized and unsigned ("8@..."), a bit each (bit 0: the
+ * first).  <sys/sdt.h> and benchtrace.h give a pointer that spec; a
+ * uint64_t gets it as well. */
+unsigned usdt__ptr_args(const char *args);
+
 #endif /* BT_ELF_USDT_H */

@@ -62,15 +62,10 @@ int eventlog__handle(void *ctx, void *data, size_t len)
 	if (len >= sizeof(struct bt_usdt_event) && e->type == BT_EV_USDT) {
 		const struct bt_usdt_event *u = data;
 		const struct usdt_site *s = el->usdt ? usdtrun__site(el->usdt, u->probe) : NULL;
-		size_t off;
-		__u32 i;
+		char line[160 + BT_USDT_ARGS * (2 * BT_USDT_STR + 8)];
 
-		off = snprintf(detail, sizeof(detail), "%s:%s", s ? s->provider : "?",
-			       s ? s->name : "?");
-		for (i = 0; i < u->nargs && i < BT_USDT_ARGS && off < sizeof(detail); i++)
-			off += snprintf(detail + off, sizeof(detail) - off, " %lld",
-					(long long)u->args[i]);
-		eventlog__write(el, u->ts_ns, u->pid, u->tid, "usdt", detail);
+		usdtrun__format(s, u, line, sizeof(line));
+		eventlog__write(el, u->ts_ns, u->pid, u->tid, "usdt", line);
 		return 0;
 	}
 	if (len < sizeof(*e))

@@ -591,6 +591,16 @@ int tracer__attach_usdt(struct tracer *t, bool mark, const char *path, const cha
 	return ret;
 }
 
+int tracer__set_usdt_span(struct tracer *t, __u32 i, const char *name)
+{
+	char v[BT_USDT_SPAN_NAME] = {};
+
+	snprintf(v, sizeof(v), "%s", name);
+	return bpf_map__update_elem(t->skel->maps.usdt_spans, &i, sizeof(i), v, sizeof(v), 0) ?
+		       -errno :
+		       0;
+}
+
 int tracer__attach_probes(struct tracer *t, enum bt_probe_kind kind, const char *path,
 			  const __u64 *offs, const __u64 *cookies, int n, pid_t pid, char *err,
 			  size_t errlen)

@@ -78,6 +78,8 @@ enum bt_probe_kind {
  */
 int tracer__attach_usdt(struct tracer *t, bool mark, const char *path, const char *provider,
 			const char *name, __u64 cookie, pid_t pid, char *err, size_t errlen);
+/* Name --usdt pair @i (< BT_USDT_SPANS) "usdt:PROVIDER:X". */
+int tracer__set_usdt_span(struct tracer *t, __u32 i, const char *name);
 
 int tracer__attach_probes(struct tracer *t, enum bt_probe_kind kind, const char *path,
 			  const __u64 *offs, const __u64 *cookies, int n, pid_t pid, char *err,

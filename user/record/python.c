@@ -182,8 +182,10 @@ int python__event(struct python *py, const struct bt_pyfunc *e, struct probes *p
 	memcpy(text, e->name, BT_PY_NAME_LEN);
 	text[BT_PY_NAME_LEN] = 0;
 	if (e->type == BT_EV_MARK) {
-		/* a benchtrace.h mark: "iter:LOOP", "step:LOOP/STEP", "span:NAME" */
-		ret = probes__set_python(ps, e->slot, text, "benchtrace.h", 0, "mark");
+		/* a benchtrace.h mark: "iter:LOOP", "step:LOOP/STEP", "span:NAME";
+		 * a --usdt pair: "usdt:PROVIDER:X" */
+		ret = probes__set_python(ps, e->slot, text,
+					 strncmp(text, "usdt:", 5) ? "benchtrace.h" : "usdt", 0, "mark");
 		if (!ret)
 			ret = calls__name_changed(calls, e->slot);
 		snprintf(detail, len, "%s", text);

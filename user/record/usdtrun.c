@@ -34,8 +34,10 @@ static int add(struct usdtrun *u, const char *path, const struct usdt_note *n)
 
 	for (i = 0; i < u->n; i++)
 		if (!strcmp(u->s[i].path, path) && !strcmp(u->s[i].provider, n->provider) &&
-		    !strcmp(u->s[i].name, n->name))
+		    !strcmp(u->s[i].name, n->name)) {
+			u->s[i].ptrs &= usdt__ptr_args(n->args);
 			return 0; /* asked for twice */
+		}
 	grown = realloc(u->s, (u->n + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
@@ -49,6 +51,7 @@ static int add(struct usdtrun *u, const char *path, const struct usdt_note *n)
 	snprintf(s->name, sizeof(s->name), "%s", n->name);
 	s->kind = strcmp(n->provider, MARK_PROVIDER) ? 0 : usdtrun__mark_kind(n->name);
 	s->mark = s->kind != 0;
+	s->ptrs = usdt__ptr_args(n->args);
 	u->marks |= s->mark;
 	u->n++;
 	return 0;
@@ -152,6 +155,50 @@ bad:
 	return -EINVAL;
 }
 
+/* @name without @suffix into @stem; false if it does not end so */
+static bool strip(const char *name, const char *suffix, char *stem, size_t len)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+
+	if (n <= k || strcmp(name + n - k, suffix))
+		return false;
+	snprintf(stem, len, "%.*s", (int)(n - k), name);
+	return true;
+}
+
+int usdtrun__pair(struct usdtrun *u)
+{
+	static const char *const ends[][2] = {{"__start", "__done"}, {"__entry", "__return"}};
+	char stem[64], want[80];
+	int i, j, e;
+
+	for (i = 0; i < u->n; i++) {
+		struct usdt_site *b = &u->s[i];
+
+		for (e = 0; e < 2 && !b->mark && !b->span; e++) {
+			if (!strip(b->name, ends[e][0], stem, sizeof(stem)))
+				continue;
+			snprintf(want, sizeof(want), "%s%s", stem, ends[e][1]);
+			for (j = 0; j < u->n; j++) {
+				struct usdt_site *d = &u->s[j];
+
+				if (d->mark || d->span || strcmp(d->name, want) ||
+				    strcmp(d->provider, b->provider) || strcmp(d->path, b->path))
+					continue;
+				if (u->npairs == BT_USDT_SPANS)
+					return u->npairs;
+				snprintf(u->pairs[u->npairs], BT_USDT_SPAN_NAME, "usdt:%s:%s",
+					 b->provider, stem);
+				b->span = d->span = ++u->npairs;
+				d->span_end = true;
+				u->marks = true;
+				break;
+			}
+		}
+	}
+	return u->npairs;
+}
+
 int usdtrun__resolve(struct usdtrun *u, char *const *specs, int nspecs, const char *exe, pid_t pid,
 		     char *err, size_t errlen)
 {
@@ -163,6 +210,7 @@ int usdtrun__resolve(struct usdtrun *u, char *const *specs, int nspecs, const ch
 		if (ret)
 			return ret;
 	}
+	usdtrun__pair(u);
 	/* the program's own marks, asked for or not */
 	if (!exe)
 		return 0;
@@ -183,11 +231,26 @@ int usdtrun__attach(const struct usdtrun *u, struct tracer *t, pid_t pid, char *
 {
 	int i, ret;
 
+	for (i = 0; i < u->npairs; i++) {
+		ret = tracer__set_usdt_span(t, i, u->pairs[i]);
+		if (ret) {
+			snprintf(err, errlen, "cannot name the USDT span %s: %s", u->pairs[i],
+				 strerror(-ret));
+			return ret;
+		}
+	}
 	for (i = 0; i < u->n; i++) {
 		const struct usdt_site *s = &u->s[i];
 
 		ret = tracer__attach_usdt(t, s->mark, s->path, s->provider, s->name,
 					  s->mark ? (__u64)s->kind : (__u64)i, pid, err, errlen);
+		if (!ret && s->span)
+			/* the pair's timing: a second program on the same probe */
+			ret = tracer__attach_usdt(
+				t, true, s->path, s->provider, s->name,
+				(__u64)(s->span_end ? BT_MARK_USDT_END : BT_MARK_USDT_BEGIN) |
+					(__u64)(s->span - 1) << 8,
+				pid, err, errlen);
 		if (ret)
 			return ret;
 	}
@@ -208,4 +271,45 @@ void usdtrun__free(struct usdtrun *u)
 	free(u->s);
 	u->s = NULL;
 	u->n = 0;
+}
+
+/* @str as "text" at @buf if it is printable ASCII; false if not */
+static bool quote(char *buf, size_t len, const char *str, bool cut)
+{
+	size_t i, o = 0;
+
+	if (len < 2 * BT_USDT_STR + 8)
+		return false;
+	buf[o++] = ' ';
+	buf[o++] = '"';
+	for (i = 0; i < BT_USDT_STR && str[i]; i++) {
+		unsigned char ch = str[i];
+
+		if (ch < 0x20 || ch >= 0x7f)
+			return false; /* ASCII text only: bytes of a struct often decode as UTF-8 */
+		if (ch == '"' || ch == '\\')
+			buf[o++] = '\\';
+		buf[o++] = ch;
+	}
+	if (i == BT_USDT_STR)
+		return false; /* the BPF side always ends it */
+	snprintf(buf + o, len - o, "\"%s", cut ? "..." : "");
+	return true;
+}
+
+void usdtrun__format(const struct usdt_site *s, const struct bt_usdt_event *u, char *buf,
+		     size_t len)
+{
+	size_t off;
+	__u32 i;
+
+	off = snprintf(buf, len, "%s:%s", s ? s->provider : "?", s ? s->name : "?");
+	for (i = 0; i < u->nargs && i < BT_USDT_ARGS && off < len; i++) {
+		if (s && (s->ptrs >> i & 1) && (u->strs >> i & 1) &&
+		    quote(buf + off, len - off, u->str[i], u->trunc >> i & 1)) {
+			off += strlen(buf + off);
+			continue;
+		}
+		off += snprintf(buf + off, len - off, " %lld", (long long)u->args[i]);
+	}
 }

@@ -464,21 +464,13 @@ static void test_reduction(void **state)
 	assert_true(strlen(html) < 600 * 1000);
 }
 
-/*
- * benchtrace.h marks: each iteration of a loop split into its steps, on
- * two threads whose rows interleave, and 5000 iterations reduced to the
- * plot's columns without losing time.
- */
-static void test_iterations_by_step(void **state)
+/* A run @name of one sample at @dir; its calls.csv open after the header. */
+static FILE *calls_run(const char *name, char *dir, size_t len)
 {
-	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
-	const char *dirs[] = {dir};
+	char path[PATH_MAX + 128];
 	FILE *f;
-	int i, tid;
-	char *c;
 
-	(void)state;
-	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("iters"));
+	snprintf(dir, len, "%s", bt_scratch_path(name));
 	assert_int_equal(mkdir(dir, 0755), 0);
 	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":60}");
 	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
@@ -487,9 +479,28 @@ static void test_iterations_by_step(void **state)
 					"1,0,0,0,0\n");
 	snprintf(path, sizeof(path), "%s/calls.csv", dir);
 	f = fopen(path, "w");
+	assert_non_null(f);
 	fputs("t_s,dur_ns,pid,tid,func,depth,cpu_ns,runq_ns,blocked_ns,minflt,majflt,"
 	      "rss_delta_bytes,rss_peak_bytes,read_bytes,write_bytes\n",
 	      f);
+	return f;
+}
+
+/*
+ * benchtrace.h marks: each iteration of a loop split into its steps, on
+ * two threads whose rows interleave, and 5000 iterations reduced to the
+ * plot's columns without losing time.
+ */
+static void test_iterations_by_step(void **state)
+{
+	char dir[PATH_MAX + 64];
+	const char *dirs[] = {dir};
+	FILE *f;
+	int i, tid;
+	char *c;
+
+	(void)state;
+	f = calls_run("iters", dir, sizeof(dir));
 	/* per iteration: load 3 ms, compute 1 ms, 1 ms outside the steps: 5 ms;
 	 * the two threads' rows interleave, each iteration after its steps */
 	for (i = 0; i < 5000; i += 2) {
@@ -553,6 +564,55 @@ static void test_calls_by_process(void **state)
 	assert_int_equal(series_points(c, "rank0 [7]"), 100);
 	assert_int_equal(series_points(c, "rank1 [8]"), 50);
 	assert_contains(c, "median");
+}
+
+/* A run @name of 100 iterations of loop train: load @load_ms, compute 1 ms,
+ * @save_ms in a step save (none if 0), 1 ms outside the steps. */
+static void loop_run(const char *name, int load_ms, int save_ms, char *dir, size_t len)
+{
+	FILE *f = calls_run(name, dir, len);
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		fprintf(f, "%d.0,%d000000,7,7,step:train/load,1,0,0,0,0,0,0,0,0,0\n", i / 10,
+			load_ms);
+		fprintf(f, "%d.0,1000000,7,7,step:train/compute,1,0,0,0,0,0,0,0,0,0\n", i / 10);
+		if (save_ms)
+			fprintf(f, "%d.0,%d000000,7,7,step:train/save,1,0,0,0,0,0,0,0,0,0\n",
+				i / 10, save_ms);
+		fprintf(f, "%d.0,%d000000,7,7,iter:train,0,0,0,0,0,0,0,0,0,0\n", i / 10,
+			load_ms + 1 + save_ms + 1);
+	}
+	fclose(f);
+}
+
+/* Two runs of one marked loop: each step's mean per iteration side by side,
+ * a step run 1 lacks counted with the time outside steps. */
+static void test_compare_iterations(void **state)
+{
+	char d1[PATH_MAX + 64], d2[PATH_MAX + 64];
+	const char *dirs[] = {d1, d2};
+	char *c;
+
+	(void)state;
+	loop_run("loop-fast", 3, 0, d1, sizeof(d1));
+	loop_run("loop-slow", 6, 2, d2, sizeof(d2));
+	must_report(2, dirs);
+	assert_contains(html, "Iterations of <code>train</code> per run");
+	assert_contains(html, "<code>load</code> per iteration</td><td>3.00 ms</td><td>6.00 ms "
+			      "<span class=\"up\">(×2.00)</span>");
+	assert_contains(html, "<code>compute</code> per iteration</td><td>1.00 ms</td><td>1.00 ms "
+			      "<span class=\"same\">(×1.00)</span>");
+	/* run 2's save (2 ms) and 1 ms outside steps, against run 1's 1 ms */
+	assert_contains(html, "other steps and outside any per iteration</td><td>1.00 ms</td>"
+			      "<td>3.00 ms <span class=\"up\">(×3.00)</span>");
+	c = chart("Mean iteration of train by step, per run");
+	assert_non_null(c);
+	assert_contains(c, "run 1: load 3.00 ms");
+	assert_contains(c, "run 2: load 6.00 ms");
+	assert_contains(c, "run 2: other 3.00 ms");
+	assert_int_equal(count(c, "run 1: "), 3);
+	assert_int_equal(count(c, "run 2: "), 3);
 }
 
 /* A run directory NAME of host HOST started at START_NS, with one process. */
@@ -913,7 +973,7 @@ int main(void)
 	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_hostile_names),
 	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
 	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_many_functions),
-	    cmocka_unit_test(test_iterations_by_step),
+	    cmocka_unit_test(test_iterations_by_step), cmocka_unit_test(test_compare_iterations),
 	    cmocka_unit_test(test_merge_hosts),
 	    cmocka_unit_test(test_calls_by_process),
 	    cmocka_unit_test(test_huge_numbers),   cmocka_unit_test(test_output_file),
