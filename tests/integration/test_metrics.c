@@ -140,7 +140,8 @@ static char *wait_metrics(int port, pid_t bt)
 	return NULL;
 }
 
-static double prom_value(int wport, const char *query)
+/* The query's value; NAN if Prometheus has none (yet), when @quiet. */
+static double prom_query(int wport, const char *query, bool quiet)
 {
 	char path[1024], *r, *v;
 	size_t i, k = 0;
@@ -159,14 +160,27 @@ static double prom_value(int wport, const char *query)
 	}
 	path[k] = 0;
 	r = http_get(wport, path, NULL);
-	if (!r)
+	if (!r) {
+		if (quiet)
+			return NAN;
 		fail_msg("Prometheus did not answer %s", query);
+	}
 	/* "value":[1733400000.123,"42"] */
 	v = strstr(r, "\"value\":[");
-	if (!v || !(v = strchr(v, ',')) || sscanf(v + 2, "%lf", &val) != 1)
+	if (!v || !(v = strchr(v, ',')) || sscanf(v + 2, "%lf", &val) != 1) {
+		if (quiet) {
+			free(r);
+			return NAN;
+		}
 		fail_msg("Prometheus has no value for %s: %s", query, strstr(r, "\r\n\r\n"));
+	}
 	free(r);
 	return val;
+}
+
+static double prom_value(int wport, const char *query)
+{
+	return prom_query(wport, query, false);
 }
 
 static void test_prometheus_scrapes_what_the_files_say(void **state)
@@ -234,10 +248,15 @@ static void test_prometheus_scrapes_what_the_files_say(void **state)
 			pid = (int)csv_table__u64(c->rd.samples, i, pc);
 	assert_true(pid > 0);
 
-	/* give Prometheus a moment to commit the last scrapes, then ask */
-	bt_sleep_ms(1500);
+	/* ask until the last scrapes are in (they are, once the count is) */
 	snprintf(q, sizeof(q), "max_over_time(benchtrace_function_calls_total[5m])");
-	double got_calls = prom_value(wport, q);
+	double got_calls = NAN, t_ask = bt_now();
+
+	while (bt_now() - t_ask < 30 && !(got_calls == calls)) {
+		got_calls = prom_query(wport, q, true);
+		if (!(got_calls == calls))
+			bt_sleep_ms(200);
+	}
 	snprintf(q, sizeof(q), "max_over_time(benchtrace_function_duration_seconds_count[5m])");
 	count = prom_value(wport, q);
 	snprintf(q, sizeof(q), "max_over_time(benchtrace_process_cpu_seconds_total{pid=\"%d\"}[5m])",
@@ -262,6 +281,25 @@ static void test_prometheus_scrapes_what_the_files_say(void **state)
 }
 
 /* The text as Prometheus's own tool reads it, with hostile names escaped. */
+/* Both programs of the hostile-names run are marked exited in @text. */
+static bool exited_twice(const char *text)
+{
+	const char *p = text;
+	int n = 0;
+
+	while ((p = strstr(p, "\nbenchtrace_process_exited{"))) {
+		const char *end = strchr(p + 1, '\n');
+
+		static const char a[] = "comm=\"a\\\"", q[] = "comm=\"q\xef\xbf\xbd";
+
+		if (end && end[-1] == '1' && end[-2] == ' ' &&
+		    (memmem(p, end - p, a, sizeof(a) - 1) || memmem(p, end - p, q, sizeof(q) - 1)))
+			n++;
+		p++;
+	}
+	return n >= 2;
+}
+
 static void test_promtool_and_hostile_names(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -273,7 +311,7 @@ static void test_promtool_and_hostile_names(void **state)
 	struct bt_result res;
 	char *text, *body;
 	int odd_pid = 0;
-	double odd_cpu = 0;
+	double odd_cpu = 0, t0;
 	unsigned long long file_cpu;
 	FILE *p;
 
@@ -300,9 +338,16 @@ static void test_promtool_and_hostile_names(void **state)
 		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
 	}
 	free(wait_metrics(port, bt.pid));
-	bt_sleep_ms(800); /* a tick after the exec */
-	text = http_get(port, "/metrics", NULL);
-	assert_non_null(text);
+	/* scrape until a tick has seen both programs exit (or 20 s) */
+	for (t0 = bt_now();; bt_sleep_ms(100)) {
+		text = http_get(port, "/metrics", NULL);
+		assert_non_null(text);
+		if ((strstr(text, "comm=\"q\xef\xbf\xbdr\"") &&
+		     strstr(text, "comm=\"a\\\"b\\\\c\\nd\"") && exited_twice(text)) ||
+		    bt_now() - t0 > 20)
+			break;
+		free(text);
+	}
 	body = strstr(text, "\r\n\r\n");
 	assert_non_null(body);
 	body += 4;

@@ -4,6 +4,9 @@
  * created, load the BPF programs, create the run directory, start or find
  * the targets, attach, then sample until the targets end, the duration
  * runs out or a signal asks us to stop; finalise the files whatever happens.
+ * One job, kept whole (1000 lines): the steps share struct run and its
+ * unwinding on failure (discard/cleanup); what each step does at length
+ * lives beside it (target, loader, probes, usdtrun, metrics, runfiles).
  */
 #include <dirent.h>
 #include <errno.h>

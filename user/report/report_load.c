@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Reading a run directory for `benchtrace report` (meta.json, samples.csv,
- * events.csv, functions.csv, calls.csv) into struct run: every field
- * checked, errors that name the file and line.  One job, kept whole: the
- * five readers share the column mapping, the checked number parsers and
+ * processes.csv, events.csv, functions.csv, calls.csv, and from calls.csv
+ * the benchtrace.h loops) into struct run: every field checked, errors that
+ * name the file and line.  One job, kept whole: the readers share the column mapping, the checked number parsers and
  * the run's one time axis, and each is a screen or two; split per file,
  * each would need those back through a header of its own.
  */
