@@ -43,13 +43,12 @@ static __always_inline __u64 cpu_now(struct task_struct *task, __u64 now)
  * switch of the machine), so once a jiffy per CPU is enough: the offset
  * drifts only by the IRQ and steal time of that jiffy.
  */
-static __always_inline void clock_calibrate(struct task_struct *next, bool btf)
+static __always_inline void clock_calibrate(struct bt_clock_off *c, struct task_struct *next,
+					    bool btf)
 {
-	__u32 zero = 0;
-	struct bt_clock_off *c = bpf_map_lookup_elem(&clock_off, &zero);
 	__u64 j = bpf_jiffies64();
 
-	if (!c || c->jiffies == j || BT_READ(btf, next, pid) == 0) /* idle: no exec_start */
+	if (c->jiffies == j || BT_READ(btf, next, pid) == 0) /* idle: no exec_start */
 		return;
 	c->off = (__s64)bpf_ktime_get_ns() - (__s64)BT_READ(btf, next, se.exec_start);
 	c->jiffies = j;

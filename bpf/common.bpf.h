@@ -127,6 +127,12 @@ BT_EXTERN struct {
 struct bt_clock_off {
 	__s64 off;
 	__u64 jiffies; /* when it was measured */
+	/* the thread this CPU last switched in from an I/O wait (0: none),
+	 * whose wait is settled when it next leaves this CPU (on_switch()) */
+	__u32 iow_tid;
+	__u32 iow_tgid;
+	__u64 iow_ns;	  /* from blocking to running */
+	__u64 iow_delay; /* its sched_info.run_delay when it was switched in */
 };
 
 BT_EXTERN struct {

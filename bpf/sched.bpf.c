@@ -254,20 +254,46 @@ static __always_inline void on_thread_dead(struct task_struct *task, bool btf)
 
 /*
  * I/O wait: a thread that leaves the CPU with in_iowait set (io_schedule())
- * is waiting for storage; the time until it runs again is its I/O wait.
- * This runs on every context switch of the machine, so the common case
- * touches no map: in_iowait is still set when the waiter is switched back
- * in (io_schedule_finish() clears it after schedule() returns), so only
- * switches into or out of an I/O wait look further.
+ * is waiting for storage until it is woken, and then for a CPU until it
+ * runs.  run_delay counts the second part (runq_ns), so it is taken off
+ * and the two never overlap: with CPU time they split the thread's time.
+ * The kernel adds that wait to run_delay just after this tracepoint, so the
+ * wait is settled at the thread's next switch off this CPU, which is the
+ * next switch here.  This runs on every context switch of the machine, so
+ * the common case touches only the per-CPU clock slot: in_iowait is still
+ * set when the waiter is switched back in (io_schedule_finish() clears it
+ * after schedule() returns), so only switches into or out of an I/O wait
+ * look further.
  */
+static __always_inline void iowait_settle(struct bt_clock_off *c, struct task_struct *prev,
+					  bool btf)
+{
+	__u64 q = 0, d = c->iow_ns;
+	struct bt_proc *p;
+
+	c->iow_tid = 0;
+	if (bpf_core_field_exists(prev->sched_info)) {
+		q = BT_READ(btf, prev, sched_info.run_delay);
+		q = q > c->iow_delay ? q - c->iow_delay : 0;
+	}
+	p = proc_live(c->iow_tgid);
+	if (p && d > q)
+		__sync_fetch_and_add(&p->io_wait_ns, d - q);
+}
+
 static __always_inline void on_switch(struct task_struct *prev, struct task_struct *next,
 				      bool btf)
 {
+	struct bt_clock_off *c;
 	struct bt_thread *t;
-	struct bt_proc *p;
-	__u32 tid;
+	__u32 tid, zero = 0;
 
-	clock_calibrate(next, btf);
+	c = bpf_map_lookup_elem(&clock_off, &zero);
+	if (!c)
+		return;
+	if (c->iow_tid && c->iow_tid == BT_READ(btf, prev, pid))
+		iowait_settle(c, prev, btf);
+	clock_calibrate(c, next, btf);
 	if (task_dead(prev, btf))
 		on_thread_dead(prev, btf);
 	if (BT_READ_BITFIELD(btf, prev, in_iowait) && proc_live(BT_READ(btf, prev, tgid))) {
@@ -280,9 +306,12 @@ static __always_inline void on_switch(struct task_struct *prev, struct task_stru
 	tid = BT_READ(btf, next, pid);
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (t && t->iowait_start) {
-		p = proc_live(BT_READ(btf, next, tgid));
-		if (p)
-			__sync_fetch_and_add(&p->io_wait_ns, bpf_ktime_get_ns() - t->iowait_start);
+		c->iow_tid = tid;
+		c->iow_tgid = BT_READ(btf, next, tgid);
+		c->iow_ns = bpf_ktime_get_ns() - t->iowait_start;
+		c->iow_delay = bpf_core_field_exists(next->sched_info)
+				   ? BT_READ(btf, next, sched_info.run_delay)
+				   : 0;
 		t->iowait_start = 0;
 	}
 }
