@@ -266,21 +266,66 @@ void html_td_num(struct out *o, double v, enum svg_unit unit)
 	ratio_cell(o, v, 0, unit);
 }
 
+#define TAG_ROWS 3
+
+/* Whether p is drawn as a line of its own. */
+static bool drawn_alone(const struct run *r, long pid)
+{
+	const struct proc *p = report_run__proc(r, pid);
+
+	return p && p->slot >= 0 && (!r->grouped || r->group_n[p->slot] == 1);
+}
+
+/*
+ * r's events on the time axis: failures, OOM kills and lost events, and
+ * the exec, fork and exit of each process drawn alone; each tagged in
+ * writing where a text row has room, else only on hover.
+ */
 static void add_markers(struct svg_chart *ch, const struct run *r)
 {
-	static const char *const colors[] = {"#b3261e", "#b3261e", "#e08a00"};
-	int i;
+	static const char *const colors[] = {"#b3261e", "#b3261e", "#e08a00", "#999"};
+	/* the text already written on each row, as [from, to] px */
+	double used[TAG_ROWS][2 * MAX_MARKERS][2];
+	int nused[TAG_ROWS] = {0}, i, j, k, pass;
+	/* the failures first, so they get the text rows */
+	for (pass = 0; pass < 2; pass++) {
+		const struct marker *ms = pass ? r->life : r->markers;
+		int n = pass ? r->nlife : r->nmarkers;
 
-	for (i = 0; i < r->nmarkers; i++)
-		svg_chart__marker(ch, r->markers[i].t, colors[r->markers[i].kind],
-				  r->markers[i].label);
+		for (i = 0; i < n; i++) {
+			const struct marker *m = &ms[i];
+			double px = svg_chart__px(ch, m->t);
+			int row = -1;
+
+			if (m->kind == 3 && !drawn_alone(r, m->pid))
+				continue;
+			double to = px + 4 + 6.0 * (double)strlen(m->tag);
+
+			for (k = 0; k < TAG_ROWS && row < 0; k++) {
+				for (j = 0; j < nused[k]; j++)
+					if (px < used[k][j][1] && to > used[k][j][0])
+						break;
+				if (j == nused[k])
+					row = k;
+			}
+			if (row >= 0) {
+				used[row][nused[row]][0] = px;
+				used[row][nused[row]++][1] = to;
+			}
+			svg_chart__marker(ch, m->t, colors[m->kind], m->label,
+					  row >= 0 ? m->tag : NULL, row >= 0 ? row : 0);
+		}
+	}
 }
 
 static void proc_name(const struct run *r, int slot, const char *suffix, char *buf, size_t len)
 {
 	const struct proc *p = &r->procs[r->drawn[slot]];
 
-	snprintf(buf, len, "%s [%ld]%s", p->comm, p->pid, suffix);
+	if (r->grouped && r->group_n[slot] > 1)
+		snprintf(buf, len, "%s \xc3\x97%d%s", r->group_comm[slot], r->group_n[slot], suffix);
+	else
+		snprintf(buf, len, "%s [%ld]%s", p->comm, p->pid, suffix);
 }
 
 static void chart_time(struct svg_chart *ch, struct out *o, const char *title, double t_end,
@@ -295,6 +340,13 @@ static void chart_time(struct svg_chart *ch, struct out *o, const char *title, d
 	ch->xlabel = "time since start";
 	ch->yunit = yunit;
 	ch->ylabel = ylabel;
+}
+
+/* Draw every series added so far as steps: rates over each interval. */
+static void steps(struct svg_chart *ch)
+{
+	for (int i = 0; i < ch->nseries; i++)
+		ch->series[i].step = true;
 }
 
 static double top_of(const struct svg_chart *ch)
@@ -337,6 +389,7 @@ static void run_charts(struct out *o, const struct run *r)
 		proc_name(r, i, "", names[i], sizeof(names[i]));
 		svg_chart__add(&ch, &r->cpu[i], names[i], svg_color(i), false, r->ndrawn == 1);
 	}
+	steps(&ch);
 	finish_chart(&ch, r);
 
 	/* RSS with the peaks inside each interval */
@@ -355,11 +408,13 @@ static void run_charts(struct out *o, const struct run *r)
 	chart_time(&ch, o, "Page faults", r->t_end, SVG_RATE, "faults");
 	svg_chart__add(&ch, &r->minflt, "minor faults/s", svg_color(0), false, false);
 	svg_chart__add(&ch, &r->majflt, "major faults/s", svg_color(3), false, false);
+	steps(&ch);
 	finish_chart(&ch, r);
 
 	chart_time(&ch, o, "Storage I/O caused", r->t_end, SVG_BYTES_RATE, "I/O");
 	svg_chart__add(&ch, &r->rd, "read", svg_color(0), false, false);
 	svg_chart__add(&ch, &r->wr, "write", svg_color(1), false, false);
+	steps(&ch);
 	finish_chart(&ch, r);
 
 	if (!r->have_waits)
@@ -369,16 +424,41 @@ static void run_charts(struct out *o, const struct run *r)
 		   "waiting");
 	svg_chart__add(&ch, &r->runq, "for a CPU (run queue)", svg_color(3), false, false);
 	svg_chart__add(&ch, &r->iowait, "for storage (I/O wait)", svg_color(1), false, false);
+	steps(&ch);
 	finish_chart(&ch, r);
 
 	chart_time(&ch, o, "Context switches (all processes)", r->t_end, SVG_RATE,
 		   "switches");
 	svg_chart__add(&ch, &r->cs, "context switches/s", svg_color(0), false, false);
+	steps(&ch);
 	finish_chart(&ch, r);
 
 	chart_time(&ch, o, "Threads (all processes)", r->t_end, SVG_COUNT, "threads");
 	svg_chart__add(&ch, &r->threads, "threads", svg_color(2), false, false);
 	finish_chart(&ch, r);
+}
+
+/* The split's colours: on a CPU, waiting for one, for storage, otherwise blocked. */
+static const char *const split_color[4] = {"#1f77b4", "#d62728", "#ff7f0e", "#bbb"};
+
+/* A bar of @n parts of @width px, and their shares; nothing if they sum to 0. */
+static void split_bar(struct out *o, const double *part, const char *const *color, int n,
+		      int width)
+{
+	double t = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		t += part[i];
+	if (!(t > 0))
+		return;
+	for (i = 0; i < n; i++)
+		out__printf(o,
+			    "<span style=\"display:inline-block;height:10px;width:%.0fpx;"
+			    "background:%s\"></span>",
+			    width * part[i] / t, color[i]);
+	for (i = 0; i < n; i++)
+		out__printf(o, "%s%.0f%%", i ? " / " : " ", 100 * part[i] / t);
 }
 
 /*
@@ -388,23 +468,56 @@ static void run_charts(struct out *o, const struct run *r)
  */
 static void time_split(struct out *o, const struct func *f)
 {
-	double t = f->split_cpu + f->split_runq + f->split_blocked;
 	double part[3] = {f->split_cpu, f->split_runq, f->split_blocked};
 	static const char *const color[3] = {"#1f77b4", "#d62728", "#bbb"};
-	int i;
 
 	out__puts(o, "<td class=\"l\">");
-	if (!(t > 0)) {
-		out__puts(o, "</td>");
+	split_bar(o, part, color, 3, 120);
+	out__puts(o, "</td>");
+}
+
+/*
+ * The four parts of a process's (or run's) thread time: on a CPU, waiting
+ * for one, for storage, and the rest (sleep, locks, pipes), which is what
+ * the counters leave of the thread time; a rounding below 0 is 0.
+ */
+static void proc_split(double thread_s, double cpu_ns, double runq_ns, double io_ns, double *part)
+{
+	double other = thread_s * 1e9 - cpu_ns - runq_ns - io_ns;
+
+	part[0] = cpu_ns;
+	part[1] = runq_ns;
+	part[2] = io_ns;
+	part[3] = other > 0 ? other : 0;
+}
+
+/* The run's time split, under its figures. */
+static void run_split(struct out *o, const struct run *r)
+{
+	static const char *const name[4] = {"on a CPU", "waiting for a CPU",
+					    "waiting for storage", "blocked otherwise"};
+	double part[4], t = 0;
+	char buf[64];
+	int i;
+
+	if (!r->have_waits || !(r->thread_s > 0))
 		return;
+	proc_split(r->thread_s, r->cpu_ns, r->runq_ns, r->iowait_ns, part);
+	for (i = 0; i < 4; i++)
+		t += part[i];
+	out__puts(o, "<p class=\"split\">Where the time went: ");
+	out__html_str(o, fmt(buf, sizeof(buf), t, SVG_NS));
+	out__printf(o, " of thread time (each thread's time alive; %.1f threads on average "
+		       "over the wall time)<br>",
+		    r->wall_s > 0 ? t / 1e9 / r->wall_s : 0);
+	split_bar(o, part, split_color, 4, 300);
+	out__puts(o, "<br>");
+	for (i = 0; i < 4; i++) {
+		out__printf(o, "%s<span style=\"color:%s\">&#9632;</span> %s ", i ? " &middot; " : "",
+			    split_color[i], name[i]);
+		out__html_str(o, fmt(buf, sizeof(buf), part[i], SVG_NS));
 	}
-	for (i = 0; i < 3; i++)
-		out__printf(o,
-			    "<span style=\"display:inline-block;height:10px;width:%.0fpx;"
-			    "background:%s\"></span>",
-			    120 * part[i] / t, color[i]);
-	out__printf(o, " %.0f%% / %.0f%% / %.0f%%</td>", 100 * part[0] / t,
-		    100 * part[1] / t, 100 * part[2] / t);
+	out__puts(o, " (sleep, locks, pipes, sockets, idle threads)</p>\n");
 }
 
 static void func_table(struct out *o, const struct run *r, const int *idx)
@@ -637,7 +750,8 @@ static void proc_table(struct out *o, const struct run *r)
 	out__puts(o, "<table class=\"funcs\"><tr><th class=\"l\">process</th><th>parent</th>"
 		     "<th class=\"l\">command line</th><th>CPU</th><th>waiting for a CPU</th>"
 		     "<th>I/O wait</th><th>peak RSS</th><th>read</th><th>write</th>"
-		     "<th>lifetime</th><th class=\"l\">outcome</th></tr>\n");
+		     "<th>lifetime</th><th class=\"l\">outcome</th><th class=\"l\">time: on a CPU / "
+		     "waiting for a CPU / for storage / blocked otherwise</th></tr>\n");
 	for (i = 0; i < r->nproc && i < PROC_TABLE_ROWS; i++) {
 		const struct proc *p = order[i];
 
@@ -666,6 +780,13 @@ static void proc_table(struct out *o, const struct run *r)
 		}
 		out__puts(o, "<td class=\"l\">");
 		out__html_str(o, p->have_info ? p->outcome : "");
+		out__puts(o, "</td><td class=\"l\">");
+		if (r->have_waits) {
+			double part[4];
+
+			proc_split(p->thread_s, p->cpu_ns, p->runq_ns, p->iowait_ns, part);
+			split_bar(o, part, split_color, 4, 120);
+		}
 		out__puts(o, "</td></tr>\n");
 	}
 	out__puts(o, "</table>\n");
@@ -761,6 +882,7 @@ static void run_section(struct out *o, const struct run *r, int i, int n)
 		out__puts(o, "</div>\n");
 	}
 	figures_table(o, r);
+	run_split(o, r);
 	run_charts(o, r);
 	proc_table(o, r);
 	if (r->markers_dropped)
@@ -886,6 +1008,37 @@ static void compare_section(struct out *o, const struct run *runs, int n)
 		}
 		out__puts(o, "</tr>\n");
 	}
+	for (k = 0; k < 4; k++) {
+		static const char *const name[4] = {"on a CPU", "waiting for a CPU",
+						    "waiting for storage", "blocked otherwise"};
+		double part[4], base[4];
+
+		if (!runs[0].have_waits)
+			break;
+		out__printf(o, "<tr><td class=\"l\"><span style=\"color:%s\">&#9632;</span> %s</td>",
+			    split_color[k], name[k]);
+		proc_split(runs[0].thread_s, runs[0].cpu_ns, runs[0].runq_ns, runs[0].iowait_ns,
+			   base);
+		for (i = 0; i < n; i++) {
+			const struct run *r = &runs[i];
+
+			proc_split(r->thread_s, r->cpu_ns, r->runq_ns, r->iowait_ns, part);
+			ratio_cell(o, part[k], i ? base[k] : 0, SVG_NS);
+		}
+		out__puts(o, "</tr>\n");
+	}
+	out__puts(o, "<tr><td class=\"l\">where the time went</td>");
+	for (i = 0; i < n; i++) {
+		double part[4];
+
+		proc_split(runs[i].thread_s, runs[i].cpu_ns, runs[i].runq_ns, runs[i].iowait_ns,
+			   part);
+		out__puts(o, "<td>");
+		if (runs[i].have_waits)
+			split_bar(o, part, split_color, 4, 100);
+		out__puts(o, "</td>");
+	}
+	out__puts(o, "</tr>\n");
 	out__puts(o, "<tr><td class=\"l\">outcome</td>");
 	for (i = 0; i < n; i++) {
 		out__puts(o, "<td>");
@@ -934,6 +1087,7 @@ static void compare_section(struct out *o, const struct run *runs, int n)
 		run_label(&runs[i], i, names[i], sizeof(names[i]));
 		svg_chart__add(&ch, &runs[i].cpu_total, names[i], svg_color(i), false, false);
 	}
+	steps(&ch);
 	finish_chart(&ch, NULL);
 	chart_time(&ch, o, "RSS, all processes, per run", tmax, SVG_BYTES, "RSS");
 	for (i = 0; i < n && i < SVG_MAX_SERIES; i++)

@@ -281,6 +281,7 @@ struct samples_ctx {
 	double t, prev_t;
 	double cpu_pct, rss, minflt, majflt, rd, wr;
 	double runq, cs, iowait, threads;
+	double g_cpu[TOP_PROCS], g_rss[TOP_PROCS], g_peak[TOP_PROCS]; /* r->grouped */
 	bool in_tick;
 	int last_proc;
 };
@@ -361,11 +362,68 @@ static void tick_flush(struct samples_ctx *x)
 			mmcols__add(&r->cs, x->t, x->cs / dt);
 		}
 		mmcols__add(&r->threads, x->t, x->threads);
+		for (int g = 0; r->grouped && g < r->ndrawn; g++) {
+			mmcols__add(&r->cpu[g], x->t, x->g_cpu[g]);
+			mmcols__add(&r->rss[g], x->t, x->g_rss[g]);
+			mmcols__add(&r->peak[g], x->t, x->g_peak[g]);
+			x->g_cpu[g] = x->g_rss[g] = x->g_peak[g] = 0;
+		}
 	}
 	x->prev_t = x->t;
 	x->runq = x->cs = x->iowait = x->threads = 0;
 	x->cpu_pct = x->rss = x->minflt = x->majflt = x->rd = x->wr = 0;
 	x->in_tick = false;
+}
+
+/* One row's share of p's thread time (struct proc.thread_s); @tick_before: the previous tick. */
+static void thread_time(struct proc *p, double t, double thr, double tick_before)
+{
+	if (!p->rows++) {
+		p->first_t = t;
+		p->pre_t = tick_before < t ? tick_before : t;
+		p->first_thr = thr > 0 ? thr : 1;
+	} else if (thr > 0 && p->dead_to > 0) {
+		/* a reused PID: a new process since the tick before */
+		p->thread_s += (t - (tick_before > p->dead_to ? tick_before : p->dead_to)) * thr;
+	} else if (thr > 0) {
+		p->thread_s += (t - p->last_t) * (thr + p->last_thr) / 2;
+	} else if (!(p->dead_to > 0)) {
+		p->dead_from = p->last_t;
+		p->dead_to = t;
+		p->dead_thr = p->last_thr;
+	}
+	p->last_t = t;
+	if (thr > 0)
+		p->last_thr = thr;
+}
+
+/* The ends of each process's thread time, once processes.csv said when it started and ended. */
+static void thread_time_ends(struct run *r)
+{
+	int i;
+
+	for (i = 0; i < r->nproc; i++) {
+		struct proc *p = &r->procs[i];
+		double t0 = p->pre_t, t1 = p->first_t;
+
+		if (!p->rows)
+			continue;
+		if (p->have_info && p->start_s > t0 && p->start_s < t1)
+			t0 = p->start_s;
+		if (p->rows == 1 && p->have_info && p->end_s >= t0 && p->end_s < t1)
+			t1 = p->end_s;
+		p->thread_s += p->first_thr * (t1 - t0);
+		if (p->dead_to > 0) {
+			t0 = p->dead_from;
+			t1 = p->dead_to;
+			if (p->have_info && p->end_s >= t0 && p->end_s < t1)
+				t1 = p->end_s;
+			p->thread_s += p->dead_thr * (t1 - t0);
+		}
+		r->thread_s += p->thread_s;
+		r->runq_ns += p->runq_ns;
+		r->iowait_ns += p->iowait_ns;
+	}
 }
 
 static int samples_row(const struct csv_row *row, void *ctx)
@@ -434,6 +492,7 @@ static int samples_row(const struct csv_row *row, void *ctx)
 		 * "mpirun", the name it had before it exec'd) */
 		if (strncmp(p->comm, row->field[x->c[S_COMM].idx], sizeof(p->comm) - 1))
 			snprintf(p->comm, sizeof(p->comm), "%s", row->field[x->c[S_COMM].idx]);
+		thread_time(p, v[S_T], v[S_THREADS], x->prev_t);
 		p->cpu_ns += v[S_CPU_NS];
 		p->runq_ns += v[S_RUNQ];
 		p->iowait_ns += v[S_IOWAIT];
@@ -453,6 +512,10 @@ static int samples_row(const struct csv_row *row, void *ctx)
 		if (v[S_T] > r->t_end)
 			r->t_end = v[S_T];
 		r->sample_rows++;
+	} else if (p && p->slot >= 0 && r->grouped) {
+		x->g_cpu[p->slot] += v[S_CPU_PCT];
+		x->g_rss[p->slot] += v[S_RSS];
+		x->g_peak[p->slot] += v[S_PEAK];
 	} else if (p && p->slot >= 0) {
 		mmcols__add(&r->cpu[p->slot], v[S_T], v[S_CPU_PCT]);
 		mmcols__add(&r->rss[p->slot], v[S_T], v[S_RSS]);
@@ -498,6 +561,68 @@ static int load_samples(struct run *r, char *err, size_t errlen)
 }
 
 /* Pass 2, once the time axis is known: the series, reduced to pixel columns. */
+static int proc_cmp_comm(const void *a, const void *b)
+{
+	const struct proc *x = *(const struct proc *const *)a, *y = *(const struct proc *const *)b;
+
+	return strcmp(x->comm, y->comm);
+}
+
+struct group {
+	int first; /* in the comm-sorted order */
+	int n;
+	double cpu_ns;
+};
+
+static int group_cmp_cpu(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	if (x->cpu_ns != y->cpu_ns)
+		return x->cpu_ns < y->cpu_ns ? 1 : -1;
+	return x->first - y->first;
+}
+
+/*
+ * More processes than lines (216 compilers under make): a line per
+ * command, the busiest TOP_PROCS commands.  Not when every process has a
+ * command of its own (the busiest processes are drawn then); -ENOMEM.
+ */
+static int group_by_command(struct run *r, struct proc **order)
+{
+	struct group *g;
+	int i, k, ng = 0;
+
+	if (r->nproc <= TOP_PROCS)
+		return 0;
+	qsort(order, (size_t)r->nproc, sizeof(*order), proc_cmp_comm);
+	g = calloc((size_t)r->nproc, sizeof(*g));
+	if (!g)
+		return -ENOMEM;
+	for (i = 0; i < r->nproc; i++) {
+		if (!i || strcmp(order[i]->comm, order[i - 1]->comm))
+			g[ng++].first = i;
+		g[ng - 1].n++;
+		g[ng - 1].cpu_ns += order[i]->cpu_ns;
+	}
+	if (ng == r->nproc) {
+		free(g);
+		return 0;
+	}
+	qsort(g, (size_t)ng, sizeof(*g), group_cmp_cpu);
+	r->grouped = true;
+	r->ndrawn = ng < TOP_PROCS ? ng : TOP_PROCS;
+	for (k = 0; k < r->ndrawn; k++) {
+		r->drawn[k] = (int)(order[g[k].first] - r->procs);
+		r->group_n[k] = g[k].n;
+		snprintf(r->group_comm[k], sizeof(r->group_comm[k]), "%s", order[g[k].first]->comm);
+		for (i = g[k].first; i < g[k].first + g[k].n; i++)
+			order[i]->slot = k;
+	}
+	free(g);
+	return 0;
+}
+
 static int draw_samples(struct run *r, double t_end, char *err, size_t errlen)
 {
 	struct samples_ctx x = {.r = r};
@@ -511,11 +636,18 @@ static int draw_samples(struct run *r, double t_end, char *err, size_t errlen)
 	}
 	for (i = 0; i < r->nproc; i++)
 		order[i] = &r->procs[i];
-	qsort(order, (size_t)r->nproc, sizeof(*order), proc_cmp_cpu);
-	r->ndrawn = r->nproc < TOP_PROCS ? r->nproc : TOP_PROCS;
-	for (i = 0; i < r->ndrawn; i++) {
-		order[i]->slot = i;
-		r->drawn[i] = (int)(order[i] - r->procs);
+	if (group_by_command(r, order)) {
+		free(order);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (!r->grouped) {
+		qsort(order, (size_t)r->nproc, sizeof(*order), proc_cmp_cpu);
+		r->ndrawn = r->nproc < TOP_PROCS ? r->nproc : TOP_PROCS;
+		for (i = 0; i < r->ndrawn; i++) {
+			order[i]->slot = i;
+			r->drawn[i] = (int)(order[i] - r->procs);
+		}
 	}
 	free(order);
 
@@ -548,6 +680,7 @@ static int draw_samples(struct run *r, double t_end, char *err, size_t errlen)
 struct events_ctx {
 	struct run *r;
 	struct colmap c[5];
+	int hint;
 };
 
 static int events_row(const struct csv_row *row, void *ctx)
@@ -556,6 +689,7 @@ static int events_row(const struct csv_row *row, void *ctx)
 	struct run *r = x->r;
 	const char *ev, *detail;
 	struct marker *m;
+	struct proc *p;
 	double t, pid;
 	int kind;
 
@@ -573,16 +707,35 @@ static int events_row(const struct csv_row *row, void *ctx)
 		kind = 2;
 	else if (!strcmp(ev, "exit") && strcmp(detail, "code=0"))
 		kind = 0;
+	else if (!strcmp(ev, "exec") || !strcmp(ev, "fork") || !strcmp(ev, "exit"))
+		kind = 3;
 	else
 		return 0;
-	if (r->nmarkers >= MAX_MARKERS) {
+	if (kind == 3) {
+		if (r->nlife >= MAX_MARKERS)
+			return 0;
+		m = &r->life[r->nlife++];
+	} else if (r->nmarkers >= MAX_MARKERS) {
 		r->markers_dropped++;
 		return 0;
+	} else {
+		m = &r->markers[r->nmarkers++];
 	}
-	m = &r->markers[r->nmarkers++];
 	m->t = t;
 	m->kind = kind;
+	m->pid = to_long(pid);
+	p = proc_find(r, m->pid, &x->hint);
 	snprintf(m->label, sizeof(m->label), "%s pid %.0f %s at %.3f s", ev, pid, detail, t);
+	if (kind == 1)
+		snprintf(m->tag, sizeof(m->tag), "OOM kill %.20s", p ? p->comm : "");
+	else if (kind == 2)
+		snprintf(m->tag, sizeof(m->tag), "lost %.24s", detail);
+	else if (!strcmp(ev, "exit") && !strncmp(detail, "code=", 5))
+		snprintf(m->tag, sizeof(m->tag), "%.16s exit %.12s", p ? p->comm : "", detail + 5);
+	else if (!strcmp(ev, "exit"))
+		snprintf(m->tag, sizeof(m->tag), "%.16s %.20s", p ? p->comm : "", detail);
+	else
+		snprintf(m->tag, sizeof(m->tag), "%s %.20s", ev, p ? p->comm : "");
 	return 0;
 }
 
@@ -595,6 +748,7 @@ static int load_events(struct run *r, char *err, size_t errlen)
 		  {"tid", -1, true},
 		  {"event", -1, true},
 		  {"detail", -1, true}},
+	    .hint = -1,
 	};
 	char path[PATH_MAX];
 
@@ -1133,6 +1287,7 @@ static int load_all(struct run *r, char *err, size_t errlen)
 	    load_processes(r, err, errlen) || load_events(r, err, errlen) ||
 	    load_functions(r, err, errlen))
 		return -1;
+	thread_time_ends(r);
 	/* One time axis for every chart of the run: the whole run, or what was recorded. */
 	t_end = r->wall_known && r->wall_s > r->t_end ? r->wall_s : r->t_end;
 	if (!(t_end > 0))

@@ -42,6 +42,15 @@ struct proc {
 	double start_s, end_s; /* end_s < 0: still running at the end */
 	char cmdline[96]; /* cut */
 	char outcome[24];
+	/*
+	 * Its threads' time alive (thread-seconds): each interval between two
+	 * rows counts the mean of the two rows' thread counts, the first from
+	 * its start (processes.csv) or the tick before, the last (threads 0:
+	 * it exited) until its end.  Exact while the count holds still.
+	 */
+	double thread_s;
+	int rows;
+	double first_t, pre_t, first_thr, last_t, last_thr, dead_from, dead_to, dead_thr;
 };
 
 #define FUNC_PROCS 6
@@ -98,8 +107,10 @@ struct loop {
 
 struct marker {
 	double t;
-	int kind; /* 0 exit by signal or error, 1 oom kill, 2 lost events */
-	char label[160];
+	int kind; /* 0 exit by signal or error, 1 oom kill, 2 lost events, 3 exec, fork or exit 0 */
+	long pid;
+	char label[160]; /* the hover text */
+	char tag[40];	 /* written on the chart where there is room */
 };
 
 struct run {
@@ -128,12 +139,21 @@ struct run {
 	bool have_procs; /* processes.csv */
 	struct mmcols cpu[TOP_PROCS], rss[TOP_PROCS], peak[TOP_PROCS];
 	int drawn[TOP_PROCS]; /* proc index per slot */
+	/* more processes than lines: each line is one command (comm), the sum
+	 * of its processes, the busiest commands first */
+	bool grouped;
+	char group_comm[TOP_PROCS][64];
+	int group_n[TOP_PROCS];
 	double cpu_ns, peak_rss, read_bytes, write_bytes, minflt_total, majflt_total;
+	double runq_ns, iowait_ns, thread_s; /* all processes: the time split */
 	long sample_rows;
 
 	/* events.csv */
 	struct marker markers[MAX_MARKERS];
 	int nmarkers, markers_dropped;
+	/* kind 3, marked for the processes drawn on their own */
+	struct marker life[MAX_MARKERS];
+	int nlife;
 
 	/* calls.csv, functions.csv */
 	bool have_calls, have_funcs;

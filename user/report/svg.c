@@ -457,7 +457,8 @@ static double col_x(const struct mmcols *c, int i)
 	return c->x0 + (i + 0.5) * (c->x1 - c->x0) / c->n;
 }
 
-static void series_path(struct out *o, const struct svg_chart *ch, const struct mmcols *c)
+static void series_path(struct out *o, const struct svg_chart *ch, const struct mmcols *c,
+			bool step)
 {
 	bool first = true;
 	int i;
@@ -473,7 +474,11 @@ static void series_path(struct out *o, const struct svg_chart *ch, const struct 
 			a = c->min[i], b = c->max[i];
 		else
 			a = c->max[i], b = c->min[i];
-		out__printf(o, "%s%.1f %.1f", first ? "M" : "L", px, svg_chart__py(ch, a));
+		if (step && !first)
+			/* up or down at the interval's start, flat to its end */
+			out__printf(o, "V%.1fH%.1f", svg_chart__py(ch, a), px);
+		else
+			out__printf(o, "%s%.1f %.1f", first ? "M" : "L", px, svg_chart__py(ch, a));
 		if (a != b)
 			out__printf(o, "L%.1f %.1f", px, svg_chart__py(ch, b));
 		first = false;
@@ -510,7 +515,7 @@ void svg_chart__lines(struct svg_chart *ch)
 			continue;
 		out__printf(o, "<path fill=\"%s\" fill-opacity=\"0.13\" stroke=\"none\" d=\"",
 			    s->color);
-		series_path(o, ch, s->mm);
+		series_path(o, ch, s->mm, s->step);
 		out__printf(o, "L%.1f %.1fL%.1f %.1fZ\"/>\n", svg_chart__px(ch, col_x(s->mm, hi)),
 			    svg_chart__py(ch, ch->y0), svg_chart__px(ch, col_x(s->mm, lo)),
 			    svg_chart__py(ch, ch->y0));
@@ -525,7 +530,7 @@ void svg_chart__lines(struct svg_chart *ch)
 			    "stroke-width=\"%s\" stroke-linejoin=\"round\"%s d=\"",
 			    mmcols__points(s->mm), s->color, s->dashed ? "1.2" : "1.6",
 			    s->dashed ? " stroke-dasharray=\"4 3\"" : "");
-		series_path(o, ch, s->mm);
+		series_path(o, ch, s->mm, s->step);
 		out__puts(o, "\"><title>");
 		out__html_str(o, s->name);
 		out__puts(o, "</title></path>\n");
@@ -617,10 +622,18 @@ out:
 	free(hi);
 }
 
-void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const char *label)
+void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const char *label,
+		       const char *tag, int row)
 {
 	double px = svg_chart__px(ch, x);
 
+	if (tag && *tag) {
+		out__printf(ch->o,
+			    "<text class=\"tag\" x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\">",
+			    px + 3, ch->top + 10 + 11 * row, color);
+		out__html_str(ch->o, tag);
+		out__puts(ch->o, "</text>\n");
+	}
 	out__printf(ch->o,
 		    "<g class=\"marker\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 		    "stroke=\"%s\" stroke-width=\"1.2\" stroke-dasharray=\"2 2\"/>"

@@ -75,6 +75,9 @@ struct svg_series {
 	const char *color;
 	bool dashed;
 	bool fill; /* area under the line, lightly */
+	/* a rate over each interval (up to its point): drawn flat across the
+	 * interval, not as a slope from the previous one */
+	bool step;
 };
 
 struct svg_chart {
@@ -106,8 +109,12 @@ void svg_chart__lines(struct svg_chart *ch);
  * with the x range and every series' max (and min) there.
  */
 void svg_chart__hover(struct svg_chart *ch, int band);
-/* Vertical marker at x (events: exit, oom_kill), with a hover title. */
-void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const char *label);
+/*
+ * Vertical marker at x (events: exit, oom_kill), with a hover title, and
+ * @tag (may be NULL) written beside its top on text row @row (0..2).
+ */
+void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const char *label,
+		       const char *tag, int row);
 /* A bar from x to x2 with height v (histograms); title is escaped. */
 void svg_chart__bar(struct svg_chart *ch, double x, double x2, double v, const char *color,
 		    const char *title);

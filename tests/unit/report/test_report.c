@@ -676,7 +676,7 @@ static void test_merge_hosts(void **state)
 	assert_contains(html, "<tr><td class=\"l\"><code>node2:train</code> [10000042]</td>"
 			      "<td>10000001</td><td class=\"l\"><code>./train --rank=node2</code></td>"
 			      "<td>500 ms</td>");
-	assert_contains(html, "<td>1.80 s</td><td class=\"l\">code=0</td></tr>");
+	assert_contains(html, "<td>1.80 s</td><td class=\"l\">code=0</td><td class=\"l\">");
 	/* one run's totals: 1 s of CPU */
 	assert_contains(summary_line("merged"), "1.00 s");
 	(void)dirs;
@@ -719,6 +719,118 @@ static void test_many_processes(void **state)
 	/* CPU: 10 x (2999 x 1 ms + 900 ms) = 38.99 s. */
 	assert_contains(summary_line("many"), "39.0 s");
 	assert_contains(summary_line("many"), "detached");
+}
+
+/* One samples.csv row: t, pid, comm, CPU, run-queue and I/O wait (ms), threads. */
+static void split_row(FILE *f, const char *t, int pid, const char *comm, int cpu, int runq,
+		      int iow, int threads)
+{
+	fprintf(f, "%s,%d,%s,%d000000,0.0,%d000000,0,0,0,0,4096,4096,0,0,0,0,0,0,0,%d000000,%d,0,0,0,0\n",
+		t, pid, comm, cpu, runq, iow, threads);
+}
+
+/*
+ * Where the time went: each process's thread time (its threads' time
+ * alive, from processes.csv's start and end and each row's thread count)
+ * split into CPU, run-queue wait, I/O wait and the rest, for the run, per
+ * process, and side by side in a comparison.
+ */
+static void test_time_split(void **state)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
+	const char *dirs[] = {dir, dir};
+	FILE *f;
+	char *c;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("split"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":3}");
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	bt_write_text(dir, "processes.csv",
+		      "pid,ppid,start_s,end_s,comm,exe,cmdline,outcome\n"
+		      "10,1,0.000000,2.500000,a,/a,a,code=0\n"
+		      "11,10,1.500000,1.800000,b,/b,b,code=0\n");
+	snprintf(path, sizeof(path), "%s/samples.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(BT_SAMPLES_HEADER "\n", f);
+	/* a: 1 thread for 1 s, 1 to 3 threads over the next (2 s of thread
+	 * time), 3 until its end at 2.5 s (1.5 s): 4.5 s */
+	split_row(f, "1.000000", 10, "a", 400, 100, 100, 1);
+	split_row(f, "2.000000", 10, "a", 1000, 200, 200, 3);
+	/* b: one thread from 1.5 to 1.8 s: 0.3 s */
+	split_row(f, "2.000000", 11, "b", 150, 0, 0, 0);
+	split_row(f, "3.000000", 10, "a", 300, 0, 100, 0);
+	fclose(f);
+	must_report(1, dirs);
+	/* 4.8 s: CPU 1.85 s, run queue 0.3 s, I/O 0.4 s, the rest 2.25 s */
+	assert_contains(html, "Where the time went: 4.80 s of thread time");
+	assert_contains(html, "1.6 threads on average");
+	assert_contains(html, "39% / 6% / 8% / 47%<br>");
+	assert_contains(html, "blocked otherwise 2.25 s");
+	/* per process: a 1.7 / 0.3 / 0.4 / 2.1 of 4.5 s; b 0.15 of 0.3 s */
+	assert_contains(html, "38% / 7% / 9% / 47%</td></tr>");
+	assert_contains(html, "50% / 0% / 0% / 50%</td></tr>");
+	/* compared with itself: the parts, and the bar per run */
+	must_report(2, dirs);
+	assert_contains(html, "waiting for storage</td><td>400 ms</td>");
+	c = strstr(html, "where the time went</td>");
+	assert_non_null(c);
+	assert_int_equal(count(c, "39% / 6% / 8% / 47%</td>"), 2);
+}
+
+/*
+ * More processes than lines: a line per command (216 compilers under make),
+ * the sum of its processes, named with their count; failures and OOM kills
+ * tagged on the time axis, and the exec and exit of a process drawn alone.
+ */
+static void test_grouped_by_command(void **state)
+{
+	char dir[PATH_MAX + 64], path[PATH_MAX + 128], t[32];
+	const char *dirs[] = {dir};
+	FILE *f;
+	int i, k;
+	char *c;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("grouped"));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":5}");
+	bt_write_text(dir, "events.csv",
+		      "t_s,pid,tid,event,detail\n0.000000,10,10,exec,make\n"
+		      "2.500000,120,120,oom_kill,\n2.600000,120,120,exit,signal=SIGKILL\n"
+		      "4.900000,10,10,exit,code=0\n");
+	snprintf(path, sizeof(path), "%s/samples.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(BT_SAMPLES_HEADER "\n", f);
+	/* make, and 40 cc1 at 10% each and 20 as at 5%, in every tick */
+	for (k = 1; k <= 5; k++) {
+		snprintf(t, sizeof(t), "%d.000000", k);
+		split_row(f, t, 10, "make", 10, 0, 0, 1);
+		for (i = 0; i < 40; i++)
+			fprintf(f, "%s,%d,cc1,100000000,10.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,1,"
+				   "0,0,0,0\n", t, 100 + i);
+		for (i = 0; i < 20; i++)
+			fprintf(f, "%s,%d,as,50000000,5.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,0,0,1,"
+				   "0,0,0,0\n", t, 200 + i);
+	}
+	fclose(f);
+	must_report(1, dirs);
+	c = chart("CPU");
+	assert_non_null(c);
+	/* three lines besides the total: cc1's 40 x 10%, as's 20 x 5%, make */
+	assert_int_equal(count(c, "class=\"series\""), 4);
+	assert_int_equal(series_points(c, "cc1 \xc3\x97" "40"), 5);
+	assert_contains(c, "cc1 \xc3\x97" "40: 400%");
+	assert_contains(c, "as \xc3\x97" "20: 100%");
+	assert_contains(c, "make [10]");
+	/* tagged: the OOM kill and the killed compiler, make's exec and exit */
+	assert_contains(c, ">OOM kill cc1</text>");
+	assert_contains(c, ">cc1 signal=SIGKILL</text>");
+	assert_contains(c, ">exec make</text>");
+	assert_contains(c, ">make exit 0</text>");
 }
 
 /*
@@ -972,7 +1084,9 @@ int main(void)
 	    cmocka_unit_test(test_truncated),	   cmocka_unit_test(test_calls_after_last_sample),
 	    cmocka_unit_test(test_malformed),	   cmocka_unit_test(test_hostile_names),
 	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
-	    cmocka_unit_test(test_many_processes), cmocka_unit_test(test_many_functions),
+	    cmocka_unit_test(test_many_processes),
+	    cmocka_unit_test(test_time_split),
+	    cmocka_unit_test(test_grouped_by_command), cmocka_unit_test(test_many_functions),
 	    cmocka_unit_test(test_iterations_by_step), cmocka_unit_test(test_compare_iterations),
 	    cmocka_unit_test(test_merge_hosts),
 	    cmocka_unit_test(test_calls_by_process),

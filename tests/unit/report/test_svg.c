@@ -225,7 +225,7 @@ static void draw_chart(struct out *o, void *arg)
 	/* The top is rounded up to a tick: 87 -> 100 with steps of 20 or 25. */
 	assert_true(ch.y1 >= 87 && ch.y1 <= 100);
 	svg_chart__lines(&ch);
-	svg_chart__marker(&ch, 5, "#f00", "oom_kill <pid>");
+	svg_chart__marker(&ch, 5, "#f00", "oom_kill <pid>", "<b>exit 9", 1);
 	svg_chart__hover(&ch, 10);
 	svg_chart__end(&ch);
 }
@@ -256,6 +256,9 @@ static void test_chart(void **state)
 	assert_non_null(strstr(svg, "&lt;/title&gt;&lt;script&gt;"));
 	assert_non_null(strstr(svg, "CPU &lt;all&gt;"));
 	assert_non_null(strstr(svg, "oom_kill &lt;pid&gt;"));
+	/* the tag is written on the chart, escaped, on its row */
+	assert_non_null(strstr(svg, "&lt;b&gt;exit 9</text>"));
+	assert_int_equal(count(svg, "class=\"tag\""), 1);
 	assert_non_null(strstr(svg, "stroke-dasharray"));
 	/* Hover bands only where there is data: 10 px bands over [0, 10) s. */
 	assert_true(count(svg, "<rect x=") > 90);
@@ -267,6 +270,52 @@ static void test_chart(void **state)
 	free(svg);
 	mmcols__free(&mm[0]);
 	mmcols__free(&mm[1]);
+}
+
+static void draw_steps(struct out *o, void *arg)
+{
+	struct mmcols *mm = arg;
+	struct svg_chart ch = {
+	    .o = o, .title = "rate", .x0 = 0, .x1 = 3, .y0 = 0, .y1 = 10,
+	    .xunit = SVG_TIME, .yunit = SVG_RATE,
+	};
+
+	assert_int_equal(svg_chart__add(&ch, mm, "faults/s", "#123456", false, false), 0);
+	ch.series[0].step = true;
+	svg_chart__begin(&ch);
+	svg_chart__lines(&ch);
+	svg_chart__end(&ch);
+}
+
+/*
+ * A rate over each interval is drawn flat across the interval: the path
+ * goes up or down at the interval's start (V) and across to its end (H),
+ * never as a slope from the previous point.
+ */
+static void test_rates_drawn_as_steps(void **state)
+{
+	struct mmcols mm;
+	char *svg, *d;
+
+	(void)state;
+	assert_int_equal(mmcols__init(&mm, SVG_PLOT_W, 0, 3), 0);
+	mmcols__add(&mm, 1, 2);
+	mmcols__add(&mm, 2, 8);
+	mmcols__add(&mm, 2.9, 4);
+	svg = render(draw_steps, &mm);
+	d = strstr(svg, "class=\"series\"");
+	assert_non_null(d);
+	d = strstr(d, " d=\"M");
+	assert_non_null(d);
+	d = strndup(d + 4, strcspn(d + 4, "\""));
+	assert_non_null(d);
+	/* M x0 y0, then V y H x twice, and no L */
+	assert_int_equal(count(d, "V"), 2);
+	assert_int_equal(count(d, "H"), 2);
+	assert_null(strchr(d, 'L'));
+	free(d);
+	free(svg);
+	mmcols__free(&mm);
 }
 
 struct spans_arg {
@@ -316,7 +365,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_mmcols_reduce), cmocka_unit_test(test_mmcols_grow),
 	    cmocka_unit_test(test_format),	  cmocka_unit_test(test_spans),
-	    cmocka_unit_test(test_chart),	  cmocka_unit_test(test_spans_bounded),
+	    cmocka_unit_test(test_chart),
+	    cmocka_unit_test(test_rates_drawn_as_steps),	  cmocka_unit_test(test_spans_bounded),
 	};
 
 	bt_test_filter();
