@@ -26,6 +26,7 @@
 
 #include "report/loops.h"
 #include "report/merge.h"
+#include "report/procs.h"
 #include "report/report.h"
 #include "report/report_load.h"
 #include "report/spans.h"
@@ -312,8 +313,9 @@ static void add_markers(struct svg_chart *ch, const struct run *r)
 				used[row][nused[row]][0] = px;
 				used[row][nused[row]++][1] = to;
 			}
+			/* a process's life events are ticks, failures lines */
 			svg_chart__marker(ch, m->t, colors[m->kind], m->label,
-					  row >= 0 ? m->tag : NULL, row >= 0 ? row : 0);
+					  row >= 0 ? m->tag : NULL, row >= 0 ? row : 0, m->kind != 3);
 		}
 	}
 }
@@ -438,29 +440,6 @@ static void run_charts(struct out *o, const struct run *r)
 	finish_chart(&ch, r);
 }
 
-/* The split's colours: on a CPU, waiting for one, for storage, otherwise blocked. */
-static const char *const split_color[4] = {"#1f77b4", "#d62728", "#ff7f0e", "#bbb"};
-
-/* A bar of @n parts of @width px, and their shares; nothing if they sum to 0. */
-static void split_bar(struct out *o, const double *part, const char *const *color, int n,
-		      int width)
-{
-	double t = 0;
-	int i;
-
-	for (i = 0; i < n; i++)
-		t += part[i];
-	if (!(t > 0))
-		return;
-	for (i = 0; i < n; i++)
-		out__printf(o,
-			    "<span style=\"display:inline-block;height:10px;width:%.0fpx;"
-			    "background:%s\"></span>",
-			    width * part[i] / t, color[i]);
-	for (i = 0; i < n; i++)
-		out__printf(o, "%s%.0f%%", i ? " / " : " ", 100 * part[i] / t);
-}
-
 /*
  * Where a function's time went, over its calls in calls.csv: on a CPU,
  * runnable but waiting for one, blocked (sleep, I/O, locks), as shares of
@@ -474,50 +453,6 @@ static void time_split(struct out *o, const struct func *f)
 	out__puts(o, "<td class=\"l\">");
 	split_bar(o, part, color, 3, 120);
 	out__puts(o, "</td>");
-}
-
-/*
- * The four parts of a process's (or run's) thread time: on a CPU, waiting
- * for one, for storage, and the rest (sleep, locks, pipes), which is what
- * the counters leave of the thread time; a rounding below 0 is 0.
- */
-static void proc_split(double thread_s, double cpu_ns, double runq_ns, double io_ns, double *part)
-{
-	double other = thread_s * 1e9 - cpu_ns - runq_ns - io_ns;
-
-	part[0] = cpu_ns;
-	part[1] = runq_ns;
-	part[2] = io_ns;
-	part[3] = other > 0 ? other : 0;
-}
-
-/* The run's time split, under its figures. */
-static void run_split(struct out *o, const struct run *r)
-{
-	static const char *const name[4] = {"on a CPU", "waiting for a CPU",
-					    "waiting for storage", "blocked otherwise"};
-	double part[4], t = 0;
-	char buf[64];
-	int i;
-
-	if (!r->have_waits || !(r->thread_s > 0))
-		return;
-	proc_split(r->thread_s, r->cpu_ns, r->runq_ns, r->iowait_ns, part);
-	for (i = 0; i < 4; i++)
-		t += part[i];
-	out__puts(o, "<p class=\"split\">Where the time went: ");
-	out__html_str(o, fmt(buf, sizeof(buf), t, SVG_NS));
-	out__printf(o, " of thread time (each thread's time alive; %.1f threads on average "
-		       "over the wall time)<br>",
-		    r->wall_s > 0 ? t / 1e9 / r->wall_s : 0);
-	split_bar(o, part, split_color, 4, 300);
-	out__puts(o, "<br>");
-	for (i = 0; i < 4; i++) {
-		out__printf(o, "%s<span style=\"color:%s\">&#9632;</span> %s ", i ? " &middot; " : "",
-			    split_color[i], name[i]);
-		out__html_str(o, fmt(buf, sizeof(buf), part[i], SVG_NS));
-	}
-	out__puts(o, " (sleep, locks, pipes, sockets, idle threads)</p>\n");
 }
 
 static void func_table(struct out *o, const struct run *r, const int *idx)
@@ -714,85 +649,6 @@ static void func_charts(struct out *o, const struct run *r, int k)
 	by_process(&ch, r, f);
 }
 
-#define PROC_TABLE_ROWS 40
-
-static int proc_cmp(const void *a, const void *b)
-{
-	const struct proc *x = *(const struct proc *const *)a, *y = *(const struct proc *const *)b;
-
-	if (x->cpu_ns != y->cpu_ns)
-		return x->cpu_ns < y->cpu_ns ? 1 : -1;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
-
-/*
- * Which process is which, and what each used: the busiest first, from
- * samples.csv, with processes.csv's parent, command line, lifetime and
- * outcome where the run has one.
- */
-static void proc_table(struct out *o, const struct run *r)
-{
-	const struct proc **order;
-	char buf[64];
-	int i;
-
-	if (r->nproc < 2)
-		return; /* the figures above say it all */
-	order = malloc(sizeof(*order) * (size_t)r->nproc);
-	if (!order)
-		return;
-	for (i = 0; i < r->nproc; i++)
-		order[i] = &r->procs[i];
-	qsort(order, (size_t)r->nproc, sizeof(*order), proc_cmp);
-	out__printf(o, "<h2>Processes</h2>\n<p class=\"sub\">%s%d processes, by CPU time%s.</p>\n",
-		    r->nproc > PROC_TABLE_ROWS ? "the busiest of " : "", r->nproc,
-		    r->have_procs ? "" : " (this run has no processes.csv: no command lines)");
-	out__puts(o, "<table class=\"funcs\"><tr><th class=\"l\">process</th><th>parent</th>"
-		     "<th class=\"l\">command line</th><th>CPU</th><th>waiting for a CPU</th>"
-		     "<th>I/O wait</th><th>peak RSS</th><th>read</th><th>write</th>"
-		     "<th>lifetime</th><th class=\"l\">outcome</th><th class=\"l\">time: on a CPU / "
-		     "waiting for a CPU / for storage / blocked otherwise</th></tr>\n");
-	for (i = 0; i < r->nproc && i < PROC_TABLE_ROWS; i++) {
-		const struct proc *p = order[i];
-
-		out__puts(o, "<tr><td class=\"l\"><code>");
-		out__html_str(o, p->comm);
-		out__printf(o, "</code> [%ld]</td>", p->pid);
-		if (p->have_info)
-			out__printf(o, "<td>%ld</td>", p->ppid);
-		else
-			out__puts(o, "<td></td>");
-		out__puts(o, "<td class=\"l\"><code>");
-		out__html_str(o, p->have_info ? p->cmdline : "");
-		out__puts(o, "</code></td>");
-		html_td_num(o, p->cpu_ns, SVG_NS);
-		html_td_num(o, p->runq_ns, SVG_NS);
-		html_td_num(o, p->iowait_ns, SVG_NS);
-		html_td_num(o, p->peak, SVG_BYTES);
-		html_td_num(o, p->read_bytes, SVG_BYTES);
-		html_td_num(o, p->write_bytes, SVG_BYTES);
-		if (p->have_info && p->end_s >= 0) {
-			out__puts(o, "<td>");
-			out__html_str(o, fmt(buf, sizeof(buf), (p->end_s - p->start_s) * 1e9, SVG_NS));
-			out__puts(o, "</td>");
-		} else {
-			out__puts(o, "<td></td>");
-		}
-		out__puts(o, "<td class=\"l\">");
-		out__html_str(o, p->have_info ? p->outcome : "");
-		out__puts(o, "</td><td class=\"l\">");
-		if (r->have_waits) {
-			double part[4];
-
-			proc_split(p->thread_s, p->cpu_ns, p->runq_ns, p->iowait_ns, part);
-			split_bar(o, part, split_color, 4, 120);
-		}
-		out__puts(o, "</td></tr>\n");
-	}
-	out__puts(o, "</table>\n");
-	free(order);
-}
-
 static void figures_table(struct out *o, const struct run *r)
 {
 	char buf[64];
@@ -884,7 +740,7 @@ static void run_section(struct out *o, const struct run *r, int i, int n)
 	figures_table(o, r);
 	run_split(o, r);
 	run_charts(o, r);
-	proc_table(o, r);
+	proc_section(o, r);
 	if (r->markers_dropped)
 		out__printf(o, "<p class=\"sub\">%d more events not marked.</p>\n",
 			    r->markers_dropped);

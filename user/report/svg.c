@@ -623,9 +623,10 @@ out:
 }
 
 void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const char *label,
-		       const char *tag, int row)
+		       const char *tag, int row, bool full)
 {
 	double px = svg_chart__px(ch, x);
+	int bottom = full ? ch->top + ch->plot_h : ch->top + 13 + 11 * row;
 
 	if (tag && *tag) {
 		out__printf(ch->o,
@@ -639,8 +640,7 @@ void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const 
 		    "stroke=\"%s\" stroke-width=\"1.2\" stroke-dasharray=\"2 2\"/>"
 		    "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"transparent\" "
 		    "stroke-width=\"7\"><title>",
-		    px, ch->top, px, ch->top + ch->plot_h, color, px, ch->top, px,
-		    ch->top + ch->plot_h);
+		    px, ch->top, px, bottom, color, px, ch->top, px, bottom);
 	out__html_str(ch->o, label);
 	out__puts(ch->o, "</title></line></g>\n");
 }

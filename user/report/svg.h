@@ -111,10 +111,11 @@ void svg_chart__lines(struct svg_chart *ch);
 void svg_chart__hover(struct svg_chart *ch, int band);
 /*
  * Vertical marker at x (events: exit, oom_kill), with a hover title, and
- * @tag (may be NULL) written beside its top on text row @row (0..2).
+ * @tag (may be NULL) written beside its top on text row @row (0..2); the
+ * plot's full height, or (!@full) a tick down to the tag's row.
  */
 void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const char *label,
-		       const char *tag, int row);
+		       const char *tag, int row, bool full);
 /* A bar from x to x2 with height v (histograms); title is escaped. */
 void svg_chart__bar(struct svg_chart *ch, double x, double x2, double v, const char *color,
 		    const char *title);

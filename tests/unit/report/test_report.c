@@ -831,6 +831,13 @@ static void test_grouped_by_command(void **state)
 	assert_contains(c, ">cc1 signal=SIGKILL</text>");
 	assert_contains(c, ">exec make</text>");
 	assert_contains(c, ">make exit 0</text>");
+	/* the commands' table: each command's processes together, busiest first */
+	assert_contains(html, "61 processes of 3 commands");
+	c = strstr(html, "<h2>Commands</h2>");
+	assert_non_null(c);
+	assert_contains(c, "<code>cc1</code></td><td>40</td><td>20.0 s</td>");
+	assert_true(strstr(c, "<code>cc1</code>") < strstr(c, "<code>as</code>"));
+	assert_true(strstr(c, "<code>as</code>") < strstr(c, "<code>make</code>"));
 }
 
 /*

@@ -225,7 +225,7 @@ static void draw_chart(struct out *o, void *arg)
 	/* The top is rounded up to a tick: 87 -> 100 with steps of 20 or 25. */
 	assert_true(ch.y1 >= 87 && ch.y1 <= 100);
 	svg_chart__lines(&ch);
-	svg_chart__marker(&ch, 5, "#f00", "oom_kill <pid>", "<b>exit 9", 1);
+	svg_chart__marker(&ch, 5, "#f00", "oom_kill <pid>", "<b>exit 9", 1, true);
 	svg_chart__hover(&ch, 10);
 	svg_chart__end(&ch);
 }
