@@ -19,6 +19,9 @@ void compare_loops(struct out *o, const struct run *runs, int n);
 /* report.c's table cells: a number, a number with its ratio to @base (>0) */
 void html_td_num(struct out *o, double v, enum svg_unit unit);
 void ratio_cell(struct out *o, double v, double base, enum svg_unit unit);
+struct func;
+/* A function's mean (q 0), p50 (1) or p99 (2) call time, ns; NaN if none. */
+double func_stat(const struct func *f, int q);
 /* A run's name in legends: its directory's last part. */
 void run_label(const struct run *r, int i, char *buf, size_t len);
 

@@ -29,6 +29,7 @@
 #include "report/procs.h"
 #include "report/report.h"
 #include "report/report_load.h"
+#include "report/sides.h"
 #include "report/spans.h"
 #include "report/svg.h"
 #include "rundir/escape.h"
@@ -248,7 +249,7 @@ static const char css[] =
     "th{background:#f5f5f5;font-weight:600}td.l,th.l{text-align:left}"
     "td.name{text-align:left;font-family:'DejaVu Sans Mono',monospace;max-width:360px;"
     "overflow:hidden;text-overflow:ellipsis}"
-    ".up{color:#b3261e}.down{color:#1e6b34}.sw{display:inline-block;width:10px;height:10px;"
+    ".range{color:#777;font-size:90%}.up{color:#b3261e}.down{color:#1e6b34}.sw{display:inline-block;width:10px;height:10px;"
     "border-radius:2px;margin-right:6px;vertical-align:middle}"
     ".figs td{text-align:left}.figs td.v{text-align:right;font-weight:600}"
     "svg.chart{display:block;margin:4px 0 10px}"
@@ -806,7 +807,7 @@ void ratio_cell(struct out *o, double v, double base, enum svg_unit unit)
 }
 
 /* mean (0), p50 (1) or p99 (2) of a function's calls */
-static double func_stat(const struct func *f, int q)
+double func_stat(const struct func *f, int q)
 {
 	if (f->have_stats)
 		return q == 0 ? (double)f->mean_ns : q == 1 ? (double)f->p50_ns : (double)f->p99_ns;
@@ -952,7 +953,7 @@ static void compare_section(struct out *o, const struct run *runs, int n)
 	out__puts(o, "</section>\n");
 }
 
-static void page_write(struct out *o, const struct run *runs, int n)
+static void page_write(struct out *o, const struct run *runs, int n, int na)
 {
 	int i;
 
@@ -973,6 +974,8 @@ static void page_write(struct out *o, const struct run *runs, int n)
 		    "the minimum and maximum of each pixel column, so short peaks stay "
 		    "visible.</p>\n",
 		    n, n == 1 ? "" : "s");
+	if (na > 0 && na < n)
+		sides_section(o, runs, na, n);
 	if (n > 1)
 		compare_section(o, runs, n);
 	for (i = 0; i < n; i++)
@@ -1110,7 +1113,7 @@ int report__generate(const struct report_opts *opts, FILE *summary, char *err, s
 		close(fd);
 		goto out_unlink;
 	}
-	page_write(o, runs, opts->ndirs);
+	page_write(o, runs, opts->ndirs, opts->nside_a);
 	werr = out__close(o);
 	if (werr) {
 		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(-werr));
@@ -1191,9 +1194,12 @@ out:
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: benchtrace report [-o FILE] [--merge] RUN_DIR...\n"
+		   "       benchtrace report [-o FILE] A_DIR... -- B_DIR...\n"
 		   "Write a self-contained HTML report (default RUN_DIR/report.html of the first\n"
 		   "run) and print a summary table. With several runs, they are compared\n"
-		   "side by side, with ratios against the first.\n"
+		   "side by side, with ratios against the first. With '--', repeated runs of\n"
+		   "two versions: each side's mean and range, and whether each difference is\n"
+		   "beyond the run-to-run noise (the ranges do not overlap).\n"
 		   "  -o, --output FILE   write the report to FILE\n"
 		   "      --merge         the runs were recorded at once on several hosts (an MPI\n"
 		   "                      job): show them as one run, processes named HOST:COMM,\n"
@@ -1214,7 +1220,17 @@ int report__main(int argc, char **argv)
 	struct report_opts ro = {0};
 	char err[ERRLEN];
 	bool merge = false;
-	int c;
+	bool sides = false;
+	int c, i, nb = 0;
+
+	/* A... -- B...: two sides of repeated runs; getopt sees the A side */
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			nb = argc - i - 1;
+			argc = i;
+			sides = true;
+			break;
+		}
 
 	optind = 0; /* a full reset of getopt (see opts.c) */
 	opterr = 0;
@@ -1242,17 +1258,31 @@ int report__main(int argc, char **argv)
 			return 2;
 		}
 	}
+	if (sides && (!nb || optind >= argc)) {
+		warn("report: runs on both sides of '--' (usage: benchtrace report A_DIR... -- "
+		     "B_DIR...)");
+		return 2;
+	}
 	if (optind >= argc) {
 		warn("report: no run directory given (usage: benchtrace report [-o FILE] "
 		     "RUN_DIR...)");
 		return 2;
 	}
-	if (argc - optind > MAX_RUNS) {
+	if (argc - optind + nb > MAX_RUNS) {
 		warn("report: at most %d run directories", MAX_RUNS);
 		return 2;
 	}
+	if (nb) {
+		/* A then B, contiguous: the A side ends where '--' was */
+		memmove(argv + argc, argv + argc + 1, (size_t)nb * sizeof(*argv));
+		ro.nside_a = argc - optind;
+		if (merge) {
+			warn("report: --merge takes one run's directories, not two sides");
+			return 2;
+		}
+	}
 	ro.dirs = (const char *const *)argv + optind;
-	ro.ndirs = argc - optind;
+	ro.ndirs = argc - optind + nb;
 	if (merge)
 		return report_merged(&ro);
 	if (report__generate(&ro, stdout, err, sizeof(err))) {

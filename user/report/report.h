@@ -17,6 +17,7 @@ struct report_opts {
 	const char *const *dirs;
 	int ndirs;
 	const char *output; /* NULL: DIR/report.html of the first run */
+	int nside_a; /* > 0: dirs[0..nside_a) are side A, the rest side B */
 };
 
 /* 0, or -1 with a one-line message in err. The summary goes to summary. */

@@ -780,6 +780,78 @@ static void test_time_split(void **state)
 	assert_int_equal(count(c, "39% / 6% / 8% / 47%</td>"), 2);
 }
 
+/* A run directory of one process with wall time @wall_ms and CPU time @cpu_ms. */
+static void side_run(const char *name, int wall_ms, int cpu_ms, char *dir, size_t len)
+{
+	char meta[256], rows[512];
+
+	snprintf(dir, len, "%s", bt_scratch_path(name));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(meta, sizeof(meta),
+		 "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":%d.%03d}", wall_ms / 1000,
+		 wall_ms % 1000);
+	bt_write_text(dir, "meta.json", meta);
+	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	snprintf(rows, sizeof(rows),
+		 BT_SAMPLES_HEADER "\n0.500000,7,app,%d000000,0.0,0,0,0,0,0,4096,4096,0,0,0,0,0,0,"
+				   "0,0,1,0,0,0,0\n",
+		 cpu_ms);
+	bt_write_text(dir, "samples.csv", rows);
+}
+
+/*
+ * report A1 A2 A3 -- B1 B2: each side's mean and range, the ratio of the
+ * means, and beyond the noise only where the sides' ranges do not overlap;
+ * with one run a side, the noise is unknown.
+ */
+static void test_sides_against_noise(void **state)
+{
+	char d[5][PATH_MAX + 64], *c;
+	const char *dirs[] = {d[0], d[1], d[2], d[3], d[4]};
+	struct report_opts o = {.dirs = dirs, .ndirs = 5, .nside_a = 3,
+				.output = bt_scratch_path("sides.html")};
+	FILE *s;
+	size_t len;
+	char *sum = NULL;
+
+	(void)state;
+	/* wall: A 1.0-1.2 s, B 1.15-1.3 s, overlapping; CPU: A 100 ms, B 200 ms */
+	side_run("a1", 1000, 100, d[0], sizeof(d[0]));
+	side_run("a2", 1100, 100, d[1], sizeof(d[1]));
+	side_run("a3", 1200, 100, d[2], sizeof(d[2]));
+	side_run("b1", 1150, 200, d[3], sizeof(d[3]));
+	side_run("b2", 1300, 200, d[4], sizeof(d[4]));
+	s = open_memstream(&sum, &len);
+	assert_non_null(s);
+	assert_int_equal(report__generate(&o, s, errbuf, sizeof(errbuf)), 0);
+	fclose(s);
+	free(sum);
+	free(html);
+	html = bt_read_file(o.output, NULL);
+	assert_non_null(html);
+	c = strstr(html, "<section id=\"sides\">");
+	assert_non_null(c);
+	assert_contains(c, "A: 3 runs, B: 2 runs.");
+	assert_contains(c, "<td class=\"l\">wall</td><td>1.10 s <span class=\"range\">(1.00 s "
+			   "&ndash; 1.20 s)</span></td><td>1.23 s <span class=\"range\">(1.15 s "
+			   "&ndash; 1.30 s)</span></td><td>×1.11</td><td class=\"l\"><span "
+			   "class=\"same\">within the noise</span>");
+	assert_contains(c, "<td class=\"l\">CPU time</td><td>100 ms");
+	assert_contains(c, "<td>×2.00</td><td class=\"l\"><span class=\"up\">higher, beyond "
+			   "the noise</span>");
+	/* one run a side */
+	o.ndirs = 2;
+	o.nside_a = 1;
+	dirs[1] = d[3];
+	s = open_memstream(&sum, &len);
+	assert_int_equal(report__generate(&o, s, errbuf, sizeof(errbuf)), 0);
+	fclose(s);
+	free(sum);
+	free(html);
+	html = bt_read_file(o.output, NULL);
+	assert_contains(html, "noise unknown (one run a side)");
+}
+
 /*
  * More processes than lines: a line per command (216 compilers under make),
  * the sum of its processes, named with their count; failures and OOM kills
@@ -986,6 +1058,19 @@ static void test_main_usage(void **state)
 	assert_int_equal(report__main(2, missing), 1);
 	/* Options after the run directories, as in the usage line. */
 	assert_int_equal(report__main(4, after), 1);
+	/* two sides: runs on both, and no --merge */
+	{
+		char *no_b[] = {"report", "x", "--", NULL};
+		char *no_a[] = {"report", "--", "x", NULL};
+		char *merged[] = {"report", "--merge", "x", "--", "y", NULL};
+		char *sides[] = {"report", "/nonexistent/a", "--", "/nonexistent/b", NULL};
+
+		assert_int_equal(report__main(3, no_b), 2);
+		assert_int_equal(report__main(3, no_a), 2);
+		assert_int_equal(report__main(5, merged), 2);
+		/* parsed, then the directories are missing */
+		assert_int_equal(report__main(4, sides), 1);
+	}
 }
 
 /* Streaming reads every fixture exactly as the whole-table reader does. */
@@ -1093,6 +1178,7 @@ int main(void)
 	    cmocka_unit_test(test_compare),	   cmocka_unit_test(test_reduction),
 	    cmocka_unit_test(test_many_processes),
 	    cmocka_unit_test(test_time_split),
+	    cmocka_unit_test(test_sides_against_noise),
 	    cmocka_unit_test(test_grouped_by_command), cmocka_unit_test(test_many_functions),
 	    cmocka_unit_test(test_iterations_by_step), cmocka_unit_test(test_compare_iterations),
 	    cmocka_unit_test(test_merge_hosts),
