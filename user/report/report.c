@@ -9,6 +9,7 @@
  * it (svg.c charts, spans.c call lanes, loops.c benchtrace.h loops,
  * merge.c --merge, report_load.c input).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -16,6 +17,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,7 +251,9 @@ static const char css[] =
     "th{background:#f5f5f5;font-weight:600}td.l,th.l{text-align:left}"
     "td.name{text-align:left;font-family:'DejaVu Sans Mono',monospace;max-width:360px;"
     "overflow:hidden;text-overflow:ellipsis}"
-    ".range{color:#777;font-size:90%}.up{color:#b3261e}.down{color:#1e6b34}.sw{display:inline-block;width:10px;height:10px;"
+    ".range{color:#777;font-size:90%}.up{color:#b3261e}.down{color:#1e6b34}"
+    "summary{cursor:pointer}summary h2{display:inline-block;border:none}"
+    ".sw{display:inline-block;width:10px;height:10px;"
     "border-radius:2px;margin-right:6px;vertical-align:middle}"
     ".figs td{text-align:left}.figs td.v{text-align:right;font-weight:600}"
     "svg.chart{display:block;margin:4px 0 10px}"
@@ -721,11 +725,15 @@ static void run_section(struct out *o, const struct run *r, int i, int n)
 	const char *cls;
 	int *idx, k;
 
-	out__printf(o, "<section class=\"run\" id=\"run%d\">\n<h2>", i + 1);
+	out__printf(o, "<section class=\"run\" id=\"run%d\">\n", i + 1);
+	/* several runs: the comparison overlays them; each run's own charts
+	 * are folded away until asked for (no script: <details>) */
 	if (n > 1)
-		out__printf(o, "Run %d: ", i + 1);
+		out__printf(o, "<details><summary><h2>Run %d: ", i + 1);
+	else
+		out__puts(o, "<h2>");
 	out__html_str(o, r->dir);
-	out__puts(o, "</h2>\n");
+	out__puts(o, n > 1 ? "</h2></summary>\n" : "</h2>\n");
 	command_line(o, r);
 	outcome_text(r, oc, sizeof(oc), &cls);
 	out__printf(o, "<div class=\"banner %s\" data-outcome=\"", cls);
@@ -746,12 +754,12 @@ static void run_section(struct out *o, const struct run *r, int i, int n)
 		out__printf(o, "<p class=\"sub\">%d more events not marked.</p>\n",
 			    r->markers_dropped);
 	if (!r->nfuncs) {
-		out__puts(o, "</section>\n");
+		out__puts(o, n > 1 ? "</details></section>\n" : "</section>\n");
 		return;
 	}
 	idx = func_order(r);
 	if (!idx) {
-		out__puts(o, "</section>\n");
+		out__puts(o, n > 1 ? "</details></section>\n" : "</section>\n");
 		return;
 	}
 	if (r->have_calls && r->spans.nlanes) {
@@ -784,7 +792,7 @@ static void run_section(struct out *o, const struct run *r, int i, int n)
 	for (k = 0; k < r->nfuncs && k < DETAIL_FUNCS; k++)
 		func_charts(o, r, idx[k]);
 	free(idx);
-	out__puts(o, "</section>\n");
+	out__puts(o, n > 1 ? "</details></section>\n" : "</section>\n");
 }
 
 void ratio_cell(struct out *o, double v, double base, enum svg_unit unit)
@@ -833,8 +841,31 @@ void run_label(const struct run *r, int i, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)(d + n - slash), slash);
 }
 
+/* The charts a comparison overlays, one series per run. */
+static const struct {
+	const char *title, *ylabel;
+	enum svg_unit unit;
+	size_t offset; /* of the struct mmcols in struct run */
+	bool step, waits;
+} overlay[] = {
+    {"CPU, all processes, per run", "CPU, % of one CPU", SVG_PCT, offsetof(struct run, cpu_total),
+     true, false},
+    {"RSS, all processes, per run", "RSS", SVG_BYTES, offsetof(struct run, rss_total), false,
+     false},
+    {"Waiting for a CPU, per run", "waiting, % of one CPU", SVG_PCT, offsetof(struct run, runq),
+     true, true},
+    {"Waiting for storage, per run", "waiting, % of one CPU", SVG_PCT,
+     offsetof(struct run, iowait), true, true},
+    {"Minor page faults, per run", "faults", SVG_RATE, offsetof(struct run, minflt), true, false},
+    {"Storage reads, per run", "read", SVG_BYTES_RATE, offsetof(struct run, rd), true, false},
+    {"Storage writes, per run", "write", SVG_BYTES_RATE, offsetof(struct run, wr), true, false},
+    {"Context switches, per run", "switches", SVG_RATE, offsetof(struct run, cs), true, true},
+    {"Threads, per run", "threads", SVG_COUNT, offsetof(struct run, threads), false, true},
+};
+
 static void compare_section(struct out *o, const struct run *runs, int n)
 {
+	char none[512] = "";
 	static const char *const rows[] = {"wall", "CPU time", "peak RSS", "read", "write"};
 	static const enum svg_unit units[] = {SVG_NS, SVG_NS, SVG_BYTES, SVG_BYTES, SVG_BYTES};
 	struct svg_chart ch;
@@ -935,21 +966,45 @@ static void compare_section(struct out *o, const struct run *runs, int n)
 	out__puts(o, "</table>\n");
 	compare_loops(o, runs, n);
 
-	/* The runs' totals on one chart, time from each run's start. */
+	/* The runs' totals on one chart each, time from each run's start. */
 	for (i = 0; i < n; i++)
 		if (runs[i].t_end > tmax)
 			tmax = runs[i].t_end;
-	chart_time(&ch, o, "CPU, all processes, per run", tmax, SVG_PCT, "CPU, % of one CPU");
-	for (i = 0; i < n && i < SVG_MAX_SERIES; i++) {
-		run_label(&runs[i], i, names[i], sizeof(names[i]));
-		svg_chart__add(&ch, &runs[i].cpu_total, names[i], svg_color(i), false, false);
-	}
-	steps(&ch);
-	finish_chart(&ch, NULL);
-	chart_time(&ch, o, "RSS, all processes, per run", tmax, SVG_BYTES, "RSS");
 	for (i = 0; i < n && i < SVG_MAX_SERIES; i++)
-		svg_chart__add(&ch, &runs[i].rss_total, names[i], svg_color(i), false, false);
-	finish_chart(&ch, NULL);
+		run_label(&runs[i], i, names[i], sizeof(names[i]));
+	for (k = 0; k < (int)(sizeof(overlay) / sizeof(overlay[0])); k++) {
+		double top = 0;
+
+		if (overlay[k].waits && !runs[0].have_waits)
+			continue;
+		for (i = 0; i < n; i++) {
+			double t = mmcols__top((const struct mmcols *)((const char *)&runs[i] +
+									overlay[k].offset));
+
+			if (t > top)
+				top = t;
+		}
+		if (!(top > 0)) { /* all zero: a sentence, not an empty chart */
+			/* the title up to its comma, in lower case */
+			size_t at = strlen(none);
+
+			snprintf(none + at, sizeof(none) - at, "%s%c%.*s", at ? ", " : "",
+				 tolower((unsigned char)overlay[k].title[0]),
+				 (int)strcspn(overlay[k].title + 1, ","), overlay[k].title + 1);
+			continue;
+		}
+		chart_time(&ch, o, overlay[k].title, tmax, overlay[k].unit, overlay[k].ylabel);
+		for (i = 0; i < n && i < SVG_MAX_SERIES; i++)
+			svg_chart__add(&ch,
+				       (const struct mmcols *)((const char *)&runs[i] +
+							       overlay[k].offset),
+				       names[i], svg_color(i), false, false);
+		if (overlay[k].step)
+			steps(&ch);
+		finish_chart(&ch, NULL);
+	}
+	if (*none)
+		out__printf(o, "<p class=\"sub\">No run had any %s.</p>\n", none);
 	out__puts(o, "</section>\n");
 }
 

@@ -421,6 +421,18 @@ static void test_compare(void **state)
 	assert_int_equal(series_points(c, "train"), 400);
 	assert_int_equal(series_points(c, "train-slow"), 400);
 	assert_int_equal(count(html, "<section class=\"run\""), 2);
+	/* every series of the runs overlaid, one line per run; what no run
+	 * had is named, not drawn empty */
+	c = chart("Waiting for storage, per run");
+	assert_non_null(c);
+	assert_true(series_points(c, "train") > 0 && series_points(c, "train-slow") > 0);
+	assert_non_null(chart("Threads, per run"));
+	assert_non_null(chart("Minor page faults, per run"));
+	assert_null(chart("Waiting for a CPU, per run")); /* runq_ns is 0 throughout */
+	assert_contains(html, "No run had any waiting for a CPU.");
+	/* each run's own charts folded, a click away */
+	assert_int_equal(count(html, "<details><summary><h2>Run "), 2);
+	assert_int_equal(count(html, "</details></section>"), 2);
 	/* Run 2 lost events: warned. */
 	assert_contains(html, "17 events were lost");
 	assert_contains(summary_line("train-slow"), "17 events lost");
