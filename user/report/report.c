@@ -256,6 +256,7 @@ static const char css[] =
     ".sw{display:inline-block;width:10px;height:10px;"
     "border-radius:2px;margin-right:6px;vertical-align:middle}"
     ".figs td{text-align:left}.figs td.v{text-align:right;font-weight:600}"
+    ".figs tr{display:flex;flex-wrap:wrap}"
     "svg.chart{display:block;margin:4px 0 10px}"
     "svg .ctitle{font-size:13px;font-weight:600;fill:#222}"
     "svg .legend{font-size:11.5px;fill:#333}svg .tick{font-size:10.5px;fill:#555}"
@@ -305,17 +306,22 @@ static void add_markers(struct svg_chart *ch, const struct run *r)
 
 			if (m->kind == 3 && !drawn_alone(r, m->pid))
 				continue;
-			double to = px + 4 + 6.0 * (double)strlen(m->tag);
+			double from = px, to = px + 4 + svg_tag_width(m->tag);
+
+			if (to > SVG_LEFT + SVG_PLOT_W) { /* written before the line */
+				from = px - 4 - svg_tag_width(m->tag);
+				to = px;
+			}
 
 			for (k = 0; k < TAG_ROWS && row < 0; k++) {
 				for (j = 0; j < nused[k]; j++)
-					if (px < used[k][j][1] && to > used[k][j][0])
+					if (from < used[k][j][1] && to > used[k][j][0])
 						break;
 				if (j == nused[k])
 					row = k;
 			}
 			if (row >= 0) {
-				used[row][nused[row]][0] = px;
+				used[row][nused[row]][0] = from;
 				used[row][nused[row]++][1] = to;
 			}
 			/* a process's life events are ticks, failures lines */

@@ -622,6 +622,11 @@ out:
 	free(hi);
 }
 
+double svg_tag_width(const char *tag)
+{
+	return 6.0 * (double)strlen(tag);
+}
+
 void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const char *label,
 		       const char *tag, int row, bool full)
 {
@@ -629,9 +634,13 @@ void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const 
 	int bottom = full ? ch->top + ch->plot_h : ch->top + 13 + 11 * row;
 
 	if (tag && *tag) {
+		/* beside the line, or before it where it would run past the plot */
+		bool left = px + 4 + svg_tag_width(tag) > SVG_LEFT + SVG_PLOT_W;
+
 		out__printf(ch->o,
-			    "<text class=\"tag\" x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\">",
-			    px + 3, ch->top + 10 + 11 * row, color);
+			    "<text class=\"tag\" x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"%s\"%s>",
+			    left ? px - 3 : px + 3, ch->top + 10 + 11 * row, color,
+			    left ? " text-anchor=\"end\"" : "");
 		out__html_str(ch->o, tag);
 		out__puts(ch->o, "</text>\n");
 	}

@@ -116,6 +116,8 @@ void svg_chart__hover(struct svg_chart *ch, int band);
  */
 void svg_chart__marker(struct svg_chart *ch, double x, const char *color, const char *label,
 		       const char *tag, int row, bool full);
+/* About how wide a marker's tag is written, px (10 px text). */
+double svg_tag_width(const char *tag);
 /* A bar from x to x2 with height v (histograms); title is escaped. */
 void svg_chart__bar(struct svg_chart *ch, double x, double x2, double v, const char *color,
 		    const char *title);
