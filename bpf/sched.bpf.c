@@ -48,8 +48,8 @@ static __noinline int pcpu_offsets_init(void)
 /* percpu_counter_sum(): the global count plus every CPU's unfolded part. */
 static __always_inline long pcpu_sum(struct percpu_counter *fbc)
 {
-	long sum = BPF_CORE_READ(fbc, count);
-	char *counters = (char *)BPF_CORE_READ(fbc, counters);
+	long sum = fbc->count; /* direct loads: fbc is inside a BTF mm pointer */
+	char *counters = (char *)fbc->counters;
 	__u64 *off;
 	__s32 v;
 	__u32 cpu;
@@ -161,7 +161,14 @@ int iter_task(struct bpf_iter__task *ctx)
 		t = bpf_map_lookup_elem(&threads, &tid);
 	else
 		t = thread_get(tid);
-	if (t) {
+	/*
+	 * A thread off the CPU whose CPU time has not moved since its last
+	 * reading has not run since, and every counter folded here grows
+	 * only while its thread runs (run_delay too, but for a migration
+	 * while queued, which the next reading picks up): nothing to fold.
+	 * Most threads of a big -a run sleep through most ticks.
+	 */
+	if (t && (bt_priming || task->on_cpu || task->se.sum_exec_runtime != t->cpu_ns)) {
 		fold_thread_at(task, p, t, task_runtime(task), bt_priming, true);
 		p->read_ns = bpf_ktime_get_ns();
 	}
@@ -184,8 +191,9 @@ int iter_task(struct bpf_iter__task *ctx)
 		return 0;
 	}
 	if (tid == tgid) {
-		p->threads = BPF_CORE_READ(task, signal, nr_threads);
-		bpf_probe_read_kernel_str(p->comm, sizeof(p->comm), task->comm);
+		p->threads = task->signal->nr_threads;
+		/* direct loads, as the comm is a fixed array in the task */
+		__builtin_memcpy(p->comm, task->comm, sizeof(p->comm));
 	}
 	return 0;
 }

@@ -43,6 +43,9 @@ struct sampler {
 	__u32 *rkeys;
 	struct bt_proc *rvals;
 	size_t nread, read_cap;
+	__u64 *order; /* key << 32 | index into rkeys, sorted: rows in PID order */
+	size_t order_cap;
+	size_t hint; /* where in prev the last lookup ended */
 	bool no_batch; /* the kernel has no batch lookups of hash maps */
 	struct run_stats st;
 	struct proctable *ptab;
@@ -68,10 +71,18 @@ static struct prev *prev_find(struct sampler *s, __u32 tgid, bool create)
 	size_t lo = 0, hi = s->nprev, mid;
 	struct prev *n;
 
+	/* a tick asks in PID order: the answer is mostly the next entry */
+	if (s->hint < s->nprev && s->prev[s->hint].tgid == tgid)
+		return &s->prev[s->hint];
+	if (s->hint + 1 < s->nprev && s->prev[s->hint + 1].tgid == tgid)
+		return &s->prev[++s->hint];
+
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if (s->prev[mid].tgid == tgid)
+		if (s->prev[mid].tgid == tgid) {
+			s->hint = mid;
 			return &s->prev[mid];
+		}
 		if (s->prev[mid].tgid < tgid)
 			lo = mid + 1;
 		else
@@ -92,6 +103,7 @@ static struct prev *prev_find(struct sampler *s, __u32 tgid, bool create)
 	s->nprev++;
 	memset(&s->prev[lo], 0, sizeof(*s->prev));
 	s->prev[lo].tgid = tgid;
+	s->hint = lo;
 	s->st.procs_seen++;
 	return &s->prev[lo];
 }
@@ -376,6 +388,13 @@ static int read_procs(struct sampler *s, int fd)
 	return 0;
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int sampler__tick(struct sampler *s, __u64 *read_ns)
 {
 	int fd = tracer__procs_fd(s->tracer), ret;
@@ -418,7 +437,19 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	s->st.last_rss_bytes = 0;
 	s->st.roots_alive = 0;
 	s->ndead = 0;
-	for (i = 0; i < s->nread; i++) {
+	if (s->nread > s->order_cap) {
+		__u64 *o = realloc(s->order, s->nread * sizeof(*o));
+
+		if (!o)
+			return -ENOMEM;
+		s->order = o;
+		s->order_cap = s->nread;
+	}
+	for (i = 0; i < s->nread; i++)
+		s->order[i] = (__u64)s->rkeys[i] << 32 | i;
+	qsort(s->order, s->nread, sizeof(*s->order), u64_cmp);
+	for (size_t k = 0; k < s->nread; k++) {
+		i = (__u32)s->order[k];
 		key = s->rkeys[i];
 		cur = &s->rvals[i];
 		if (cur->flags & BT_PROC_GONE) {
@@ -476,5 +507,6 @@ void sampler__free(struct sampler *s)
 	free(s->dead);
 	free(s->rkeys);
 	free(s->rvals);
+	free(s->order);
 	free(s);
 }
