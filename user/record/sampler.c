@@ -33,8 +33,6 @@ struct sampler {
 	long page_size;
 	struct prev *prev; /* sorted by tgid */
 	size_t nprev, cap;
-	__u32 *keys; /* the traced tgids this tick */
-	size_t nkeys, keys_cap;
 	__u32 *ran; /* those that ran since the last tick */
 	size_t nran, ran_cap;
 	__u32 *dead; /* keys to delete after a pass */
@@ -305,7 +303,12 @@ static bool ran_since(struct sampler *s, __u32 tgid)
 	clockid_t clk;
 	__u64 now;
 
-	if (!pv || clock_getcpuclockid(tgid, &clk) || clock_gettime(clk, &ts))
+	/* clock_getcpuclockid() would ask clock_getres() first: one more
+	 * system call a process a tick.  The process's CPU clock, as the
+	 * kernel numbers it (MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)); a
+	 * process that is gone fails the read, and counts as having run. */
+	clk = (clockid_t)((~(unsigned int)tgid << 3) | 2);
+	if (!pv || clock_gettime(clk, &ts))
 		return true;
 	now = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 	if (now == pv->cpu_clock)
@@ -388,6 +391,33 @@ static int read_procs(struct sampler *s, int fd)
 	return 0;
 }
 
+/*
+ * Processes the map holds that no tick has seen yet (children, the first
+ * tick's targets): one iterator pass for them, then their values again.
+ */
+static int read_new(struct sampler *s, int fd)
+{
+	size_t i;
+	int ret;
+
+	s->nran = 0;
+	for (i = 0; i < s->nread; i++)
+		if (!prev_find(s, s->rkeys[i], false) &&
+		    push(&s->ran, &s->nran, &s->ran_cap, s->rkeys[i]))
+			return -ENOMEM;
+	if (!s->nran)
+		return 0;
+	ret = tracer__collect(s->tracer, s->nran <= TRACER_PER_PROCESS_ITERS ? s->ran : NULL,
+			      s->nran, false);
+	if (ret)
+		return ret;
+	/* (a failed lookup leaves the batch's values) */
+	for (i = 0; i < s->nread; i++)
+		if (!prev_find(s, s->rkeys[i], false))
+			(void)bpf_map_lookup_elem(fd, &s->rkeys[i], &s->rvals[i]);
+	return 0;
+}
+
 static int u64_cmp(const void *a, const void *b)
 {
 	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
@@ -398,7 +428,8 @@ static int u64_cmp(const void *a, const void *b)
 int sampler__tick(struct sampler *s, __u64 *read_ns)
 {
 	int fd = tracer__procs_fd(s->tracer), ret;
-	__u32 key, next, *kp = NULL;
+	bool small;
+	__u32 key;
 	__u64 closed, dt, now_ns;
 	struct bt_proc *cur;
 	struct prev *pv;
@@ -408,23 +439,22 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	 * Which processes ran since the last tick, so that only they are
 	 * read: worth it while a few are traced (an iterator each); with
 	 * more, the iterator walks every task anyway, and asking each
-	 * process's CPU clock would cost more than it saves.
+	 * process's CPU clock would cost more than it saves.  The candidates
+	 * are the processes the last tick read; one that is new since (a
+	 * child) is read once the map shows it, below.
 	 */
-	s->nkeys = s->nran = 0;
-	if (s->nread <= TRACER_PER_PROCESS_ITERS) {
-		while (bpf_map_get_next_key(fd, kp, &next) == 0) {
-			key = next;
-			kp = &key;
-			if (push(&s->keys, &s->nkeys, &s->keys_cap, key) ||
-			    (ran_since(s, key) && push(&s->ran, &s->nran, &s->ran_cap, key)))
-				return -ENOMEM;
-		}
-	}
+	small = s->nread <= TRACER_PER_PROCESS_ITERS;
+	s->nran = 0;
+	for (i = 0; small && i < s->nread; i++)
+		/* (one without a previous row has ended since: it was removed) */
+		if (prev_find(s, s->rkeys[i], false) && ran_since(s, s->rkeys[i]) &&
+		    push(&s->ran, &s->nran, &s->ran_cap, s->rkeys[i]))
+			return -ENOMEM;
 	now_ns = mono_ns();
 	dt = now_ns - s->last_ns;
 	if (read_ns)
 		*read_ns = now_ns;
-	if (s->nran || s->nread > TRACER_PER_PROCESS_ITERS) {
+	if (s->nran || !small) {
 		ret = tracer__collect(s->tracer, s->nran ? s->ran : NULL, s->nran, false);
 		if (ret)
 			return ret;
@@ -433,6 +463,11 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	ret = read_procs(s, fd);
 	if (ret)
 		return ret;
+	if (small) {
+		ret = read_new(s, fd);
+		if (ret)
+			return ret;
+	}
 
 	s->st.last_rss_bytes = 0;
 	s->st.roots_alive = 0;
@@ -502,7 +537,6 @@ void sampler__free(struct sampler *s)
 	if (!s)
 		return;
 	free(s->prev);
-	free(s->keys);
 	free(s->ran);
 	free(s->dead);
 	free(s->rkeys);
