@@ -491,16 +491,19 @@ static void test_cpu_of_short_calls(void **state)
 		      "own duration (by %.3f ms at most)\n",
 		      lo / 1e6, hi / 1e6, over, worst_over / 1e6);
 	/*
-	 * A call's CPU time never exceeds its own duration (0.1 ms allowed:
+	 * A call's CPU time does not exceed its own duration by more than
+	 * 0.1 ms, but for a rare few under heavy load, and never by a tick:
 	 * the task clock's offset is measured once a jiffy per CPU, and IRQ
-	 * and steal time move it; 24 us seen under ASan in CI): without the
-	 * correction a call would read a whole 4 ms tick in its 0.5 ms.  A loaded machine only makes
-	 * calls longer (preempted, or the hypervisor's steal time, which the
-	 * scheduler's clock counts as running: seen up to 0.5 ms here), so
-	 * this holds under load too.  Together the calls hold the thread's CPU
-	 * time.
+	 * and steal time since move it (24 us seen under ASan in CI; once,
+	 * under ASan with the CPUs saturated beside it, one call of 200 by
+	 * 0.7 ms).  Without the correction a call crossing a tick would read
+	 * a whole 4 ms in its 0.5 ms, one call in eight.  A loaded machine
+	 * otherwise only makes calls longer (preempted, or the hypervisor's
+	 * steal time, which the scheduler's clock counts as running: seen up
+	 * to 0.5 ms here).  Together the calls hold the thread's CPU time.
 	 */
-	assert_int_equal(over, 0);
+	assert_true(over <= rows / 50);
+	assert_true(worst_over < 2000000);
 	/*
 	 * The thread's CPU clock also counts what runs between the calls: the
 	 * loop and the probes' own traps (1-8 us a pair on this VM, more under
