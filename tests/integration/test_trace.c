@@ -379,9 +379,11 @@ static void test_rss_spike_between_samples_matches_vmhwm(void **state)
 	trace_workload(c, "1s", 0, "rss_spike", "128", "20", "1500", "700", NULL);
 	hwm = report(c, "vmhwm_bytes");
 	assert_true(hwm >= 128 * MiB);
-	/* never above what the kernel saw; below by at most the per-CPU
-	 * parts of the counters the hot path cannot sum (a batch of
-	 * max(32, 2 x CPUs) pages per CPU, for file, anon and shmem) */
+	/* what the kernel saw, within the per-CPU parts of the counters (a
+	 * batch of max(32, 2 x CPUs) pages per CPU, for file, anon and
+	 * shmem): below it where the hot path cannot sum them, and above it
+	 * by as much where VmHWM itself was taken from the counters' global
+	 * values (24 pages above once, with stress-ng beside the suite) */
 	{
 		long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 		double batch = (ncpu * 2 > 32 ? ncpu * 2 : 32) * 4096.0;
@@ -389,7 +391,7 @@ static void test_rss_spike_between_samples_matches_vmhwm(void **state)
 
 		print_message("rss peak %.0f bytes, VmHWM %.0f (allowed %.0f below)\n", peak, hwm,
 			      3 * ncpu * batch);
-		assert_true(peak <= hwm);
+		assert_true(peak <= hwm + 3 * ncpu * batch);
 		assert_true(peak >= hwm - 3 * ncpu * batch);
 	}
 	/*
