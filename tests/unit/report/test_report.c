@@ -742,6 +742,29 @@ static void split_row(FILE *f, const char *t, int pid, const char *comm, int cpu
 }
 
 /*
+ * A completed run directory NAME (into @dir) of @wall_s seconds with
+ * events.csv @events; its samples.csv is returned open, the header written.
+ */
+static FILE *samples_run(const char *name, int wall_s, const char *events, char *dir,
+			 size_t len)
+{
+	char meta[128], path[PATH_MAX + 128];
+	FILE *f;
+
+	snprintf(dir, len, "%s", bt_scratch_path(name));
+	assert_int_equal(mkdir(dir, 0755), 0);
+	snprintf(meta, sizeof(meta), "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":%d}",
+		 wall_s);
+	bt_write_text(dir, "meta.json", meta);
+	bt_write_text(dir, "events.csv", events);
+	snprintf(path, sizeof(path), "%s/samples.csv", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(BT_SAMPLES_HEADER "\n", f);
+	return f;
+}
+
+/*
  * Where the time went: each process's thread time (its threads' time
  * alive, from processes.csv's start and end and each row's thread count)
  * split into CPU, run-queue wait, I/O wait and the rest, for the run, per
@@ -749,24 +772,17 @@ static void split_row(FILE *f, const char *t, int pid, const char *comm, int cpu
  */
 static void test_time_split(void **state)
 {
-	char dir[PATH_MAX + 64], path[PATH_MAX + 128];
+	char dir[PATH_MAX + 64];
 	const char *dirs[] = {dir, dir};
 	FILE *f;
 	char *c;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("split"));
-	assert_int_equal(mkdir(dir, 0755), 0);
-	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":3}");
-	bt_write_text(dir, "events.csv", "t_s,pid,tid,event,detail\n");
+	f = samples_run("split", 3, "t_s,pid,tid,event,detail\n", dir, sizeof(dir));
 	bt_write_text(dir, "processes.csv",
 		      "pid,ppid,start_s,end_s,comm,exe,cmdline,outcome\n"
 		      "10,1,0.000000,2.500000,a,/a,a,code=0\n"
 		      "11,10,1.500000,1.800000,b,/b,b,code=0\n");
-	snprintf(path, sizeof(path), "%s/samples.csv", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(BT_SAMPLES_HEADER "\n", f);
 	/* a: 1 thread for 1 s, 1 to 3 threads over the next (2 s of thread
 	 * time), 3 until its end at 2.5 s (1.5 s): 4.5 s */
 	split_row(f, "1.000000", 10, "a", 400, 100, 100, 1);
@@ -871,24 +887,18 @@ static void test_sides_against_noise(void **state)
  */
 static void test_grouped_by_command(void **state)
 {
-	char dir[PATH_MAX + 64], path[PATH_MAX + 128], t[32];
+	char dir[PATH_MAX + 64], t[32];
 	const char *dirs[] = {dir};
 	FILE *f;
 	int i, k;
 	char *c;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", bt_scratch_path("grouped"));
-	assert_int_equal(mkdir(dir, 0755), 0);
-	bt_write_text(dir, "meta.json", "{\"outcome\":\"completed\",\"exit_code\":0,\"wall_s\":5}");
-	bt_write_text(dir, "events.csv",
-		      "t_s,pid,tid,event,detail\n0.000000,10,10,exec,make\n"
-		      "2.500000,120,120,oom_kill,\n2.600000,120,120,exit,signal=SIGKILL\n"
-		      "4.900000,10,10,exit,code=0\n");
-	snprintf(path, sizeof(path), "%s/samples.csv", dir);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(BT_SAMPLES_HEADER "\n", f);
+	f = samples_run("grouped", 5,
+			"t_s,pid,tid,event,detail\n0.000000,10,10,exec,make\n"
+			"2.500000,120,120,oom_kill,\n2.600000,120,120,exit,signal=SIGKILL\n"
+			"4.900000,10,10,exit,code=0\n",
+			dir, sizeof(dir));
 	/* make, and 40 cc1 at 10% each and 20 as at 5%, in every tick */
 	for (k = 1; k <= 5; k++) {
 		snprintf(t, sizeof(t), "%d.000000", k);
