@@ -38,6 +38,11 @@ BT_EXTERN volatile __u64 bt_pass BT_INIT(0); /* iterator pass number, from 1 */
 BT_EXTERN volatile __u32 bt_priming BT_INIT(0); /* iterator sets baselines only */
 BT_EXTERN volatile __u32 bt_pcpu_ready BT_INIT(0); /* pcpu_offset[] is filled in */
 BT_EXTERN __u32 bt_py_next BT_INIT(0); /* Python function slots handed out */
+/* set while user space sleeps through ticks in which no traced thread ran:
+ * the next switch into or out of one clears it, stamps bt_idle_woke_ns and
+ * wakes the reader (see idle_wake()) */
+BT_EXTERN volatile __u32 bt_idle_watch BT_INIT(0);
+BT_EXTERN volatile __u64 bt_idle_woke_ns BT_INIT(0);
 
 /* traced processes, keyed by tgid; max_entries set from the command line */
 BT_EXTERN struct {

@@ -289,6 +289,28 @@ static __always_inline void iowait_settle(struct bt_clock_off *c, struct task_st
 		__sync_fetch_and_add(&p->io_wait_ns, d - q);
 }
 
+/*
+ * User space sleeps through ticks while no traced thread runs (it writes
+ * rows with nothing changed for them): the first switch into or out of a
+ * traced thread after it set bt_idle_watch wakes it, with the time, so the
+ * ticks from then on are read from the kernel again.  Out of, too: a
+ * thread switched in just before the flag was set is caught when it
+ * leaves.  Only while the flag is set does a switch look up its tasks.
+ */
+static __always_inline void idle_wake(struct task_struct *prev, struct task_struct *next,
+				      bool btf)
+{
+	__u32 ev = BT_EV_WAKE;
+
+	if (!proc_live(BT_READ(btf, next, tgid)) && !proc_live(BT_READ(btf, prev, tgid)))
+		return;
+	if (!__sync_lock_test_and_set(&bt_idle_watch, 0))
+		return; /* another CPU woke it first */
+	bt_idle_woke_ns = bpf_ktime_get_ns();
+	if (bpf_ringbuf_output(&events, &ev, sizeof(ev), BPF_RB_FORCE_WAKEUP))
+		stat_inc(BT_STAT_RB_DROPS);
+}
+
 static __always_inline void on_switch(struct task_struct *prev, struct task_struct *next,
 				      bool btf)
 {
@@ -296,6 +318,8 @@ static __always_inline void on_switch(struct task_struct *prev, struct task_stru
 	struct bt_thread *t;
 	__u32 tid, zero = 0;
 
+	if (bt_idle_watch)
+		idle_wake(prev, next, btf);
 	c = bpf_map_lookup_elem(&clock_off, &zero);
 	if (!c)
 		return;

@@ -117,6 +117,7 @@ enum bt_event_type {
 	BT_EV_PYFUNC = 6, /* struct bt_pyfunc */
 	BT_EV_MARK = 7,	  /* struct bt_pyfunc: a benchtrace.h mark's name */
 	BT_EV_USDT = 8,	  /* struct bt_usdt_event */
+	BT_EV_WAKE = 9,	  /* a __u32 alone: a traced thread ran (bt_idle_watch) */
 };
 
 /* --usdt: one firing of a probe, with its arguments, and for each the

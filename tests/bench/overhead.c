@@ -418,13 +418,13 @@ static long bench_idle(int num)
 		snprintf(name, sizeof(name), "benchtrace CPU, idle, %s", runs[i].label);
 		if (idle_cost(runs[i].interval, IDLE_WINDOW, &r)) {
 			printf("  %-8s could not be measured\n", runs[i].label);
-			bench_figure_missing(name, "<= 1% of a CPU");
+			bench_figure_missing(name, "<= 0.1% of a CPU");
 			continue;
 		}
 		printf("  %-8s %10.2f %9.3f%% %14.3f %12.2f %5.1f MiB  (%d rows)\n", runs[i].label,
 		       r.window_s, r.cpu_pct, r.total_cpu_s, r.total_wall_s, r.maxrss_kb / 1024.0,
 		       r.samples);
-		bench_figure_add(name, r.cpu_pct > 1.0, "<= 1% of a CPU", "%.3f%%", r.cpu_pct);
+		bench_figure_add(name, r.cpu_pct > 0.1, "<= 0.1% of a CPU", "%.3f%%", r.cpu_pct);
 		if (r.maxrss_kb > maxrss)
 			maxrss = r.maxrss_kb;
 	}

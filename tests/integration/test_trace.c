@@ -810,6 +810,68 @@ static void test_sleeping_process_has_a_row_every_tick(void **state)
 	assert_int_equal(missing, 0);
 }
 
+/*
+ * While no traced thread runs, benchtrace sleeps through the ticks (the
+ * kernel wakes it at the next switch of one) and writes their rows from the
+ * last values; the work after the wake-up must land in the ticks it ran in.
+ * A Python that sleeps 2 s, spins 0.4 s of CPU and sleeps 2 s again, at
+ * 10 ms ticks (one process, no fork or exec to wake the tracer otherwise):
+ * a row every tick, no row with more CPU than its interval allowed (a
+ * missed wake-up would put the whole spin in one row), and benchtrace
+ * blocked far fewer times than there were ticks.
+ */
+static void test_idle_ticks_are_slept_through(void **state)
+{
+	struct bt_ctx *c = *state;
+	int i, pc, cc, tc, pid = 0, rows = 0, busy = 0, ticks;
+	double last_t = 0, over = 0, cpu_sum = 0;
+	const struct csv_table *t;
+
+	bt_require_bpf();
+	bt_run(&c->res, NULL, RUN_TIMEOUT_S, "-q", "-o", c->tmp.run_dir, "-i", "10ms", "--",
+	       "/usr/bin/python3.11", "-c",
+	       "import time\n"
+	       "time.sleep(2)\n"
+	       "t = time.process_time()\n"
+	       "while time.process_time() - t < 0.4: pass\n"
+	       "time.sleep(2)\n",
+	       NULL);
+	load_run(c, 0);
+	t = c->rd.samples;
+	pc = csv_table__col(t, "pid");
+	cc = csv_table__col(t, "cpu_ns");
+	tc = csv_table__col(t, "threads");
+	for (i = 0; i < csv_table__rows(t); i++) {
+		double ts = csv_table__f64(t, i, 0), cpu = csv_table__u64(t, i, cc) / 1e9;
+		double thr = (double)csv_table__u64(t, i, tc);
+
+		if (!pid)
+			pid = (int)csv_table__u64(t, i, pc);
+		assert_int_equal((int)csv_table__u64(t, i, pc), pid);
+		rows++;
+		busy += cpu > 0;
+		cpu_sum += cpu;
+		/* a row's CPU fits in the time since the last row, give or
+		 * take the tracer's own delay in reading it */
+		if (last_t > 0 && cpu - (ts - last_t) * (thr > 0 ? thr : 1) > over)
+			over = cpu - (ts - last_t) * (thr > 0 ? thr : 1);
+		last_t = ts;
+	}
+	ticks = (int)(last_t / 0.010);
+	print_message("%d rows over %d ticks, %d with CPU; %.3f s of CPU; most CPU over a row's "
+		      "interval %.1f ms; benchtrace blocked %ld times\n",
+		      rows, ticks, busy, cpu_sum, over * 1e3, c->res.ru.ru_nvcsw);
+	/* the 4 s of sleep alone are 400 ticks, each with its row */
+	assert_true(rows >= 400);
+	assert_true(cpu_sum >= 0.4);
+	/* the spin lumped into one row would be ~400 ms over */
+	assert_true(over < 0.1);
+	/* asleep through the idle ticks: awake for the ticks with CPU in
+	 * them, once a second for the files and at start-up; ticking
+	 * through, it would block at least once a row */
+	assert_true(c->res.ru.ru_nvcsw < busy + (rows - busy) / 2);
+}
+
 static void test_short_lived_process_gets_row(void **state)
 {
 	struct bt_ctx *c = *state;
@@ -1030,6 +1092,7 @@ int main(int argc, char **argv)
 	    T(test_processes_csv_names_each_process),
 	    T(test_cpu_runq_and_io_wait_split_the_time),
 	    T(test_sleeping_process_has_a_row_every_tick),
+	    T(test_idle_ticks_are_slept_through),
 	    T(test_short_lived_process_gets_row),
 	    T(test_exit_code_is_passed_through),
 	    T(test_exit_code_is_passed_through_under_load),

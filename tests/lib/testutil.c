@@ -330,7 +330,7 @@ int bt_wait(struct bt_proc *p, struct bt_result *r, double timeout_s)
 
 	memset(r, 0, sizeof(*r));
 	for (;;) {
-		w = waitpid(p->pid, &status, WNOHANG);
+		w = wait4(p->pid, &status, WNOHANG, &r->ru);
 		if (w == p->pid) {
 			reaped = 1;
 			break;
@@ -340,7 +340,7 @@ int bt_wait(struct bt_proc *p, struct bt_result *r, double timeout_s)
 		if (bt_now() - p->t0 > timeout_s) {
 			kill(-p->pid, SIGKILL);
 			kill(p->pid, SIGKILL);
-			reaped = waitpid(p->pid, &status, 0) == p->pid;
+			reaped = wait4(p->pid, &status, 0, &r->ru) == p->pid;
 			r->timed_out = 1;
 			break;
 		}

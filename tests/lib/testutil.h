@@ -11,6 +11,7 @@
 #define BT_TESTUTIL_H
 
 #include <stddef.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #define BT_PATH_MAX 4096
@@ -89,6 +90,7 @@ struct bt_result {
 	int status;    /* as the shell's $?: exit code, or 128+N if killed by signal N */
 	int timed_out; /* killed by bt_wait() after the timeout; status is then -1 */
 	double wall_s;
+	struct rusage ru; /* its own, and its children's that it waited for */
 	char out[BT_OUT_MAX]; /* captured stdout, NUL-terminated, truncated if long */
 	char err[BT_OUT_MAX]; /* captured stderr */
 };

@@ -490,6 +490,44 @@ out:
 	return ret;
 }
 
+void tracer__idle_arm(struct tracer *t)
+{
+	t->skel->bss->bt_idle_woke_ns = 0;
+	/* a full barrier: the caller's next look at the processes comes after
+	 * every CPU can see the flag (and the kernel's switch has its own) */
+	__atomic_store_n(&t->skel->bss->bt_idle_watch, 1, __ATOMIC_SEQ_CST);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+/* The kernel cleared the flag and stamps the time just after: a few
+ * instructions on the CPU that won. */
+static __u64 idle_stamp(struct tracer *t, __u64 now_ns)
+{
+	unsigned int spin;
+	__u64 ns;
+
+	for (spin = 0; spin < 1000000; spin++) {
+		ns = __atomic_load_n(&t->skel->bss->bt_idle_woke_ns, __ATOMIC_ACQUIRE);
+		if (ns)
+			return ns;
+	}
+	return now_ns;
+}
+
+__u64 tracer__idle_woke(struct tracer *t, __u64 now_ns)
+{
+	if (__atomic_load_n(&t->skel->bss->bt_idle_watch, __ATOMIC_ACQUIRE))
+		return 0;
+	return idle_stamp(t, now_ns);
+}
+
+__u64 tracer__idle_disarm(struct tracer *t, __u64 now_ns)
+{
+	if (__atomic_exchange_n(&t->skel->bss->bt_idle_watch, 0, __ATOMIC_SEQ_CST))
+		return 0;
+	return idle_stamp(t, now_ns);
+}
+
 __u64 tracer__next_epoch(struct tracer *t)
 {
 	__u64 old = t->skel->bss->bt_epoch;

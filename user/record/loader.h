@@ -56,6 +56,15 @@ int tracer__attach(struct tracer *t, char *err, size_t errlen);
 int tracer__collect(struct tracer *t, const __u32 *pids, int n, bool prime);
 /* The process is no longer traced: drop what collecting it kept. */
 void tracer__forget(struct tracer *t, __u32 pid);
+/* Ask the kernel to say when a traced thread next runs (switches in or
+ * out): a wake-up on the events ring buffer. */
+void tracer__idle_arm(struct tracer *t);
+/* 0 while no traced thread ran since tracer__idle_arm() (still armed),
+ * else when the first one did (CLOCK_MONOTONIC ns; now_ns if the stamp is
+ * late); the kernel disarmed it. */
+__u64 tracer__idle_woke(struct tracer *t, __u64 now_ns);
+/* The same, and disarmed in any case. */
+__u64 tracer__idle_disarm(struct tracer *t, __u64 now_ns);
 /* Advance the RSS-peak epoch; returns the epoch that just closed. */
 __u64 tracer__next_epoch(struct tracer *t);
 /* What a uprobe does for function tracing. */

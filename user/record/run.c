@@ -534,14 +534,25 @@ static int start_metrics(struct run *r)
 	return 0;
 }
 
+/* -i auto: count the tick, and log a change of interval. */
+static void interval_step(struct run *r, struct eventlog *el, __u64 now)
+{
+	char ivbuf[DURATION_STRLEN];
+
+	if (interval__tick(&r->interval)) {
+		format_duration(r->interval.ns, ivbuf, sizeof(ivbuf));
+		eventlog__write(el, now, 0, 0, "interval", ivbuf);
+	}
+}
+
 static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 {
 	const struct opts *o = r->opts;
 	struct ring_buffer *rb;
 	__u64 now, next_tick, next_flush, deadline, wake;
-	char ivbuf[DURATION_STRLEN];
-	bool last = false;
-	int ret = 0, timeout;
+	__u64 woke;
+	bool last = false, asleep = false;
+	int ret = 0, timeout, n;
 
 	rb = ring_buffer__new(tracer__events_fd(r->tracer), eventlog__handle, el, NULL);
 	if (!rb || (r->tracing_calls && ring_buffer__add(rb, tracer__calls_fd(r->tracer),
@@ -558,7 +569,7 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 	deadline = o->duration_ns ? now + o->duration_ns : 0;
 
 	while (!last) {
-		wake = next_tick < next_flush ? next_tick : next_flush;
+		wake = next_tick < next_flush && !asleep ? next_tick : next_flush;
 		if (deadline && deadline < wake)
 			wake = deadline;
 		now = clock_ns(CLOCK_MONOTONIC);
@@ -577,7 +588,28 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 		 * was the last one */
 		if (stop_signal || (deadline && now >= deadline) || r->reaped)
 			last = true;
-		if (now >= next_tick || last || el->root_exit_seen) {
+		if (asleep) {
+			/* the ticks before a traced thread ran again (all that
+			 * passed, if none did) are the last tick's values */
+			woke = last || el->root_exit_seen ? tracer__idle_disarm(r->tracer, now)
+							  : tracer__idle_woke(r->tracer, now);
+			n = 0;
+			while (!ret && (woke ? next_tick < woke : next_tick <= now)) {
+				ret = sampler__repeat(r->sampler, next_tick);
+				interval_step(r, el, next_tick);
+				next_tick += r->interval.ns;
+				n++;
+			}
+			if (n && !ret)
+				publish_metrics(r, next_tick - r->interval.ns);
+			if (ret) {
+				runfiles__check(r);
+				break;
+			}
+			if (woke || last || el->root_exit_seen)
+				asleep = false;
+		}
+		if (!asleep && (now >= next_tick || last || el->root_exit_seen)) {
 			ret = sampler__tick(r->sampler, &now);
 			if (!ret)
 				publish_metrics(r, now);
@@ -592,13 +624,18 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 			el->root_exit_seen = false;
 			if (o->mode != BT_MODE_ALL && sampler__stats(r->sampler)->roots_alive == 0)
 				last = true;
-			if (interval__tick(&r->interval)) {
-				format_duration(r->interval.ns, ivbuf, sizeof(ivbuf));
-				eventlog__write(el, now, 0, 0, "interval", ivbuf);
-			}
+			interval_step(r, el, now);
 			next_tick += r->interval.ns;
 			if (next_tick <= now)
 				next_tick = now + r->interval.ns;
+			/* nothing of the processes ran: sleep until one does (the
+			 * kernel wakes us) or the files are due */
+			if (!last && o->mode != BT_MODE_ALL && sampler__idle(r->sampler)) {
+				tracer__idle_arm(r->tracer);
+				asleep = sampler__still_idle(r->sampler);
+				if (!asleep)
+					tracer__idle_disarm(r->tracer, now);
+			}
 		}
 		if (now >= next_flush || last) {
 			check_lost(r, el, now);

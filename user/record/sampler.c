@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "bt_abi.h"
 #include "record/loader.h"
@@ -45,6 +49,7 @@ struct sampler {
 	size_t order_cap;
 	size_t hint; /* where in prev the last lookup ended */
 	bool no_batch; /* the kernel has no batch lookups of hash maps */
+	bool idle; /* the last tick read few processes, and none had run */
 	struct run_stats st;
 	struct proctable *ptab;
 	struct metrics *metrics;
@@ -459,6 +464,7 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 		if (ret)
 			return ret;
 	}
+	s->idle = small && !s->nran && s->nread;
 	closed = tracer__next_epoch(s->tracer);
 	ret = read_procs(s, fd);
 	if (ret)
@@ -467,6 +473,10 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 		ret = read_new(s, fd);
 		if (ret)
 			return ret;
+		if (s->nran)
+			s->idle = false; /* children, or the first tick's targets */
+	} else {
+		s->idle = false;
 	}
 
 	s->st.last_rss_bytes = 0;
@@ -506,10 +516,81 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 			s->st.roots_alive++;
 		}
 	}
+	if (s->ndead)
+		s->idle = false;
 	for (i = 0; i < s->ndead; i++) {
 		bpf_map_delete_elem(fd, &s->dead[i]);
 		prev_remove(s, s->dead[i]);
 		tracer__forget(s->tracer, s->dead[i]);
+	}
+	s->last_ns = now_ns;
+	return out__error(s->out);
+}
+
+/* Whether any thread of the process is running or runnable now. */
+static bool threads_running(__u32 tgid)
+{
+	char path[64], buf[512], *p;
+	struct dirent *de;
+	bool running = false;
+	ssize_t n;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/task", tgid);
+	d = opendir(path);
+	if (!d)
+		return true; /* gone: unknown counts as yes */
+	while (!running && (de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%u/task/%.16s/stat", tgid, de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* a thread that just exited */
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		/* "tid (comm) S ...": the comm may hold ')' itself */
+		p = strrchr(buf, ')');
+		running = !p || p[1] != ' ' || p[2] == 'R';
+	}
+	closedir(d);
+	return running;
+}
+
+bool sampler__idle(const struct sampler *s)
+{
+	return s->idle;
+}
+
+bool sampler__still_idle(struct sampler *s)
+{
+	size_t i;
+
+	if (!s->idle)
+		return false;
+	for (i = 0; i < s->nread; i++)
+		if (ran_since(s, s->rkeys[i]) || threads_running(s->rkeys[i]))
+			return s->idle = false;
+	return true;
+}
+
+int sampler__repeat(struct sampler *s, __u64 now_ns)
+{
+	struct prev *pv;
+	size_t k, i;
+
+	s->st.last_rss_bytes = 0;
+	for (k = 0; k < s->nread; k++) {
+		i = (__u32)s->order[k];
+		pv = prev_find(s, s->rkeys[i], false);
+		if (!pv)
+			continue;
+		/* no epoch closes: the peak is the level, which did not move */
+		row(s, s->rkeys[i], pv, &s->rvals[i], ~0ULL, now_ns, now_ns - s->last_ns);
 	}
 	s->last_ns = now_ns;
 	return out__error(s->out);

@@ -39,6 +39,19 @@ struct sampler *sampler__new(struct tracer *t, struct out *samples, __u64 start_
  * returns it in *read_ns (may be NULL).
  */
 int sampler__tick(struct sampler *s, __u64 *read_ns);
+/*
+ * Whether the last tick read a few processes (per-process reads) and
+ * found that none had run, nor any begun or ended: the run may then sleep
+ * through the next ticks (tracer__idle_arm()) and write them with
+ * sampler__repeat().
+ */
+bool sampler__idle(const struct sampler *s);
+/* After tracer__idle_arm(): still none ran, and none is running or
+ * runnable now (so any that runs later switches in with the flag set). */
+bool sampler__still_idle(struct sampler *s);
+/* Write the tick that ends at now_ns with the last tick's values: only
+ * right while no thread of the processes ran since. */
+int sampler__repeat(struct sampler *s, __u64 now_ns);
 /* Processes first seen in a tick (-a, or -p threads' groups) are added to @t. */
 void sampler__set_proctable(struct sampler *s, struct proctable *t);
 /* Each row's process also goes to @m (--metrics). */
