@@ -7,7 +7,8 @@
 #   make unit       unit tests only
 #   make asan       ASan+UBSan build under build-asan/ and its unit tests
 #   make valgrind   the unit tests under valgrind (memcheck, leaks)
-#   make bench      overhead benchmarks (root), ratios against untraced runs
+#   make bench      overhead benchmarks (root), ratios against untraced runs made beside
+#                   them, and pidstat, perf stat and bpftrace on the same workloads
 #   make demo       build, then trace a small workload into ./demo-run
 #   make soak       an hour tracing a busy program: memory flat, log size as predicted
 #   make check      the tests, installing nothing (make test installs what they need)
@@ -68,7 +69,7 @@ endif
 .SECONDARY:
 .SUFFIXES:
 .PHONY: all clean test check unit integration asan valgrind bench demo soak format deps run-test \
-	run-bench run-demo run-soak install install-files uninstall demo-deps
+	run-bench run-demo run-soak install install-files uninstall demo-deps bench-deps
 
 BPF_SRCS := $(sort $(wildcard bpf/*.bpf.c))
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUT)/bpf/%.bpf.o,$(BPF_SRCS))
@@ -340,6 +341,9 @@ deps:
 demo-deps:
 	$(Q)tests/install-deps --demo
 
+bench-deps:
+	$(Q)tests/install-deps --bench
+
 # The programs, the man page and the bash completion; nothing else.  The
 # build's packages are installed first if missing, as for make demo.
 install: demo-deps
@@ -365,7 +369,10 @@ check:
 # real build sees the tools (pkg-config, bpftool) that were just installed.
 # Under sudo, what was built is given back to the invoking user, so that a
 # later plain `make` can update it.
-test bench soak: deps
+test soak: deps
+	$(Q)$(MAKE) --no-print-directory run-$@; ret=$$?; $(GIVE_BACK); exit $$ret
+
+bench: bench-deps
 	$(Q)$(MAKE) --no-print-directory run-$@; ret=$$?; $(GIVE_BACK); exit $$ret
 
 demo: demo-deps
