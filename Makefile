@@ -32,11 +32,11 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
 LIBBPF_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf)
-# libstdc++ for __cxa_demangle (user/symtab.c), by soname: the runtime that
-# every Debian system has is enough, no g++ needed to build benchtrace.
 MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
-MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
-LDLIBS := $(LIBBPF_LIBS) $(MHD_LIBS) -lelf -lz -lpthread -lm -lcapstone -l:libstdc++.so.6
+# capstone, libstdc++ (for __cxa_demangle, by soname: the runtime every
+# Debian system has, no g++ needed) and libmicrohttpd are loaded when first
+# used (user/util/lazylib.h): their headers are needed to build, not links.
+LDLIBS := $(LIBBPF_LIBS) -lelf -lz -lpthread -lm -ldl
 
 WERROR ?= 1
 WERROR_FLAG := $(if $(filter 1,$(WERROR)),-Werror)

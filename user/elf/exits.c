@@ -18,6 +18,48 @@
 #include "elf/exits.h"
 #include "elf/symtab.h"
 #include "rundir/safefile.h"
+#include "util/lazylib.h"
+
+#define STR_(x) #x
+#define STR(x)	STR_(x)
+
+/* capstone is loaded when a function is first disassembled (util/lazylib.h);
+ * the calls below go through these pointers under their own names */
+static struct lazylib capstone_lib = {.soname = "libcapstone.so." STR(CS_API_MAJOR),
+				      .package = "libcapstone" STR(CS_API_MAJOR)};
+static struct {
+	__typeof__(cs_open) *open;
+	__typeof__(cs_close) *close;
+	__typeof__(cs_option) *option;
+	__typeof__(cs_malloc) *malloc;
+	__typeof__(cs_free) *free;
+	__typeof__(cs_disasm_iter) *disasm_iter;
+	__typeof__(cs_insn_group) *insn_group;
+} cs_lib;
+#define cs_open	       (cs_lib.open)
+#define cs_close       (cs_lib.close)
+#define cs_option      (cs_lib.option)
+#define cs_malloc      (cs_lib.malloc)
+#define cs_free	       (cs_lib.free)
+#define cs_disasm_iter (cs_lib.disasm_iter)
+#define cs_insn_group  (cs_lib.insn_group)
+
+static int capstone_load(char *err, size_t errlen)
+{
+	struct lazylib *l = &capstone_lib;
+
+	if (l->state > 0 || (!lazylib__bind(l, "cs_open", &cs_lib.open) &&
+			     !lazylib__bind(l, "cs_close", &cs_lib.close) &&
+			     !lazylib__bind(l, "cs_option", &cs_lib.option) &&
+			     !lazylib__bind(l, "cs_malloc", &cs_lib.malloc) &&
+			     !lazylib__bind(l, "cs_free", &cs_lib.free) &&
+			     !lazylib__bind(l, "cs_disasm_iter", &cs_lib.disasm_iter) &&
+			     !lazylib__bind(l, "cs_insn_group", &cs_lib.insn_group)))
+		return 0;
+	if (err)
+		snprintf(err, errlen, "%s", l->err);
+	return -ELIBACC;
+}
 
 #define FOLLOW_DEPTH 2		  /* jumps followed out of the function */
 #define MAX_CODE     (256 * 1024) /* bytes disassembled per region */
@@ -313,6 +355,8 @@ int exits__jumps_to_entry(const struct symtab *st, const struct bt_sym *sym)
 	Elf *elf;
 	csh cs;
 
+	if (capstone_load(NULL, 0))
+		return -ELIBACC;
 #if defined(__x86_64__)
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
 		return -ENOMEM;
@@ -371,6 +415,9 @@ int exits__find(const struct symtab *st, const struct bt_sym *sym, __u64 **offs,
 	snprintf(err, errlen, "finding return instructions is not supported on this architecture");
 	return -EOPNOTSUPP;
 #endif
+	ret = capstone_load(err, errlen);
+	if (ret)
+		return ret;
 	ret = elf_open(symtab__path(st), &c.fd, &c.elf);
 	if (ret) {
 		snprintf(err, errlen, "cannot read %s: %s", symtab__path(st), strerror(-ret));

@@ -27,9 +27,24 @@
 #include <zlib.h>
 #include "elf/symtab.h"
 #include "rundir/safefile.h"
+#include "util/lazylib.h"
 #include "util/suggest.h"
 
 char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+
+/* libstdc++ is loaded at the first C++ name (util/lazylib.h): a run that
+ * reads no C++ symbols never maps it.  Without it, names stay mangled. */
+static char *demangle(const char *mangled, int *status)
+{
+	static struct lazylib lib = {.soname = "libstdc++.so.6", .package = "libstdc++6"};
+	static __typeof__(__cxa_demangle) *fn;
+
+	if (!fn && lazylib__bind(&lib, "__cxa_demangle", &fn)) {
+		*status = -1;
+		return NULL;
+	}
+	return fn(mangled, NULL, NULL, status);
+}
 
 struct sym_ent {
 	struct bt_sym s; /* first: symtab__get() hands out &ent->s */
@@ -190,7 +205,7 @@ static int add_sym(struct symtab *st, const char *raw, const char *version, __u6
 			return -ENOMEM;
 	}
 	if (raw[0] == '_' && raw[1] == 'Z' && !version) {
-		name = __cxa_demangle(raw, NULL, NULL, &status);
+		name = demangle(raw, &status);
 		if (status != 0) {
 			free(name);
 			name = NULL;

@@ -25,7 +25,6 @@
 
 #include "record/probespec.h"
 
-char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 #include "testutil.h"
 
 static void parse_ok(const char *s, const char *where, bool is_lib, const char *func)
@@ -239,6 +238,7 @@ static void test_find_for_exe_origin(void **state)
 static void test_find_for_exe_libc(void **state)
 {
 	char libc[PATH_MAX], interp[PATH_MAX], cmd[PATH_MAX + 64], cxxlib[PATH_MAX], ld[PATH_MAX];
+	void *cxx;
 	FILE *p;
 
 	(void)state;
@@ -246,9 +246,12 @@ static void test_find_for_exe_libc(void **state)
 	loaded_file((const void *)gnu_get_libc_version, libc);
 	find_exe_ok(bt_elf_fixture("uselib"), "libc", libc);
 	find_exe_ok(bt_elf_fixture("prog_pie"), "libc.so.6", libc);
-	/* This test links libstdc++ too (for __cxa_demangle). */
-	loaded_file((const void *)__cxa_demangle, cxxlib);
+	/* libstdc++ as benchtrace loads it (for __cxa_demangle) */
+	cxx = dlopen("libstdc++.so.6", RTLD_NOW | RTLD_LOCAL);
+	assert_non_null(cxx);
+	loaded_file(dlsym(cxx, "__cxa_demangle"), cxxlib);
 	find_exe_ok(bt_elf_fixture("cxx"), "libstdc++", cxxlib);
+	dlclose(cxx);
 	/* The dynamic loader is always loaded, from PT_INTERP. */
 	snprintf(cmd, sizeof(cmd), "readelf -lW '%s' | sed -n 's/.*interpreter: \\(.*\\)]$/\\1/p'",
 		 bt_elf_fixture("prog_pie"));
