@@ -138,6 +138,7 @@ int iter_task(struct bpf_iter__task *ctx)
 	struct bt_proc *p;
 	struct mm_struct *mm;
 	__u32 tgid, tid;
+	bool ran;
 
 	if (!task)
 		return 0;
@@ -168,14 +169,19 @@ int iter_task(struct bpf_iter__task *ctx)
 	 * while queued, which the next reading picks up): nothing to fold.
 	 * Most threads of a big -a run sleep through most ticks.
 	 */
-	if (t && (bt_priming || task->on_cpu || task->se.sum_exec_runtime != t->cpu_ns)) {
+	ran = !t || bt_priming || task->on_cpu || task->se.sum_exec_runtime != t->cpu_ns;
+	if (t && ran) {
 		fold_thread_at(task, p, t, task_runtime(task), bt_priming, true);
 		p->read_ns = bpf_ktime_get_ns();
 	}
 	/* the threads share one mm: read it once a pass, through the first
-	 * thread that has it (the leader may have exited before the others) */
+	 * thread that has it (the leader may have exited before the others)
+	 * and ran since its last reading: the RSS moves with the process's
+	 * own faults and unmaps, so a process none of whose threads ran
+	 * keeps its last levels (memory reclaimed from it while it sleeps
+	 * shows when it runs again), and the per-CPU sums are skipped */
 	mm = task->mm;
-	if (mm && p->rss_pass != bt_pass) {
+	if (mm && p->rss_pass != bt_pass && (ran || !p->rss_pass)) {
 		__u64 rss = read_rss(mm, p), hw = mm->hiwater_rss;
 
 		p->rss_pass = bt_pass;
