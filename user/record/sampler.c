@@ -399,17 +399,25 @@ static int read_procs(struct sampler *s, int fd)
 /*
  * Processes the map holds that no tick has seen yet (children, the first
  * tick's targets): one iterator pass for them, then their values again.
+ * One that has already ended needs none: its threads' last readings, at
+ * their final switches, are in (a fork storm's children mostly are).
+ * *nnew says how many there were.
  */
-static int read_new(struct sampler *s, int fd)
+static int read_new(struct sampler *s, int fd, size_t *nnew)
 {
 	size_t i;
 	int ret;
 
 	s->nran = 0;
-	for (i = 0; i < s->nread; i++)
-		if (!prev_find(s, s->rkeys[i], false) &&
+	*nnew = 0;
+	for (i = 0; i < s->nread; i++) {
+		if (prev_find(s, s->rkeys[i], false))
+			continue;
+		++*nnew;
+		if (!(s->rvals[i].flags & BT_PROC_DEAD) &&
 		    push(&s->ran, &s->nran, &s->ran_cap, s->rkeys[i]))
 			return -ENOMEM;
+	}
 	if (!s->nran)
 		return 0;
 	ret = tracer__collect(s->tracer, s->nran <= TRACER_PER_PROCESS_ITERS ? s->ran : NULL,
@@ -418,7 +426,7 @@ static int read_new(struct sampler *s, int fd)
 		return ret;
 	/* (a failed lookup leaves the batch's values) */
 	for (i = 0; i < s->nread; i++)
-		if (!prev_find(s, s->rkeys[i], false))
+		if (!prev_find(s, s->rkeys[i], false) && !(s->rvals[i].flags & BT_PROC_DEAD))
 			(void)bpf_map_lookup_elem(fd, &s->rkeys[i], &s->rvals[i]);
 	return 0;
 }
@@ -470,10 +478,12 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	if (ret)
 		return ret;
 	if (small) {
-		ret = read_new(s, fd);
+		size_t nnew;
+
+		ret = read_new(s, fd, &nnew);
 		if (ret)
 			return ret;
-		if (s->nran)
+		if (nnew)
 			s->idle = false; /* children, or the first tick's targets */
 	} else {
 		s->idle = false;
