@@ -28,6 +28,7 @@ BT_EXTERN const volatile __u32 targ_ncpus BT_INIT(0); /* possible CPUs; 0: no ex
 BT_EXTERN const volatile bool targ_calls BT_INIT(false); /* --uprobe: function tracing on */
 BT_EXTERN const volatile __u64 targ_min_dur_ns BT_INIT(0); /* --min-duration */
 BT_EXTERN const volatile __u64 targ_calls_wake BT_INIT(0); /* bytes queued that wake the reader */
+BT_EXTERN const volatile __u64 targ_events_wake BT_INIT(0); /* the same for events */
 /* -u py:SPEC: Python functions get func indices from targ_py_base on */
 BT_EXTERN const volatile __u32 targ_py_base BT_INIT(0);
 BT_EXTERN const volatile __u32 targ_py_slots BT_INIT(0);
@@ -43,6 +44,9 @@ BT_EXTERN __u32 bt_py_next BT_INIT(0); /* Python function slots handed out */
  * wakes the reader (see idle_wake()) */
 BT_EXTERN volatile __u32 bt_idle_watch BT_INIT(0);
 BT_EXTERN volatile __u64 bt_idle_woke_ns BT_INIT(0);
+/* a fork must wake the reader at once: it attaches library probes to each
+ * new process (run.c, on_fork) */
+BT_EXTERN volatile __u32 bt_fork_wake BT_INIT(0);
 
 /* traced processes, keyed by tgid; max_entries set from the command line */
 BT_EXTERN struct {
@@ -227,6 +231,21 @@ static __always_inline struct bt_thread *thread_get(__u32 tid)
 	return t;
 }
 
+/*
+ * Whether an event wakes the reader: a fork storm's fork and exit events,
+ * one wake-up each, cost the tracer more CPU than all the rest of it.  The
+ * reader takes them at its next tick or flush anyway (at most a second
+ * later; their times are the kernel's); a named process's exit, an OOM
+ * kill and (bt_fork_wake) a fork wake it at once, and so does a ring
+ * buffer an eighth full.
+ */
+static __always_inline __u64 events_wake(bool now)
+{
+	if (now || bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > targ_events_wake)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void emit(__u32 type, __u32 pid, __u32 tid, __u32 aux, __s32 code,
 				 __u32 flags, const char *comm)
 {
@@ -245,7 +264,9 @@ static __always_inline void emit(__u32 type, __u32 pid, __u32 tid, __u32 aux, __
 	e->exit_code = code;
 	e->flags = flags;
 	bpf_probe_read_kernel_str(e->comm, sizeof(e->comm), comm);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, events_wake(type == BT_EV_OOM ||
+					  (type == BT_EV_EXIT && (flags & BT_PROC_ROOT)) ||
+					  (type == BT_EV_FORK && bt_fork_wake)));
 }
 
 /* Raise the peak of the current sampling epoch to `rss` pages. */

@@ -76,7 +76,7 @@ static __always_inline void on_exec(struct task_struct *task, struct linux_binpr
 	if (len && !bpf_probe_read_user(x->args, len & (sizeof(x->args) - 1) ?: sizeof(x->args),
 					(void *)start))
 		x->args_len = len;
-	bpf_ringbuf_submit(x, 0);
+	bpf_ringbuf_submit(x, events_wake(bt_fork_wake));
 }
 
 /*

@@ -160,6 +160,7 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 	if (o->nfuncs + o->npy_slots && o->calls_rb_bytes)
 		bpf_map__set_max_entries(s->maps.calls_rb, o->calls_rb_bytes);
 	s->rodata->targ_calls_wake = bpf_map__max_entries(s->maps.calls_rb) / 8;
+	s->rodata->targ_events_wake = bpf_map__max_entries(s->maps.events) / 8;
 	bpf_program__set_autoload(s->progs.handle_mark, o->usdt);
 	bpf_program__set_autoload(s->progs.handle_usdt, o->usdt);
 	bpf_program__set_autoload(s->progs.handle_uprobe, o->nfuncs > 0);
@@ -488,6 +489,11 @@ int tracer__collect(struct tracer *t, const __u32 *pids, int n, bool prime)
 out:
 	t->skel->bss->bt_priming = 0;
 	return ret;
+}
+
+void tracer__fork_wake(struct tracer *t, bool on)
+{
+	__atomic_store_n(&t->skel->bss->bt_fork_wake, on, __ATOMIC_RELEASE);
 }
 
 void tracer__idle_arm(struct tracer *t)

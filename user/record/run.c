@@ -552,7 +552,7 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 	__u64 now, next_tick, next_flush, deadline, wake;
 	__u64 woke;
 	bool last = false, asleep = false;
-	int ret = 0, timeout, n;
+	int ret = 0, timeout, n, idle_skip = 0, idle_backoff = 0;
 
 	rb = ring_buffer__new(tracer__events_fd(r->tracer), eventlog__handle, el, NULL);
 	if (!rb || (r->tracing_calls && ring_buffer__add(rb, tracer__calls_fd(r->tracer),
@@ -630,11 +630,22 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 				next_tick = now + r->interval.ns;
 			/* nothing of the processes ran: sleep until one does (the
 			 * kernel wakes us) or the files are due */
-			if (!last && o->mode != BT_MODE_ALL && sampler__idle(r->sampler)) {
+			if (idle_skip)
+				idle_skip--;
+			else if (!last && o->mode != BT_MODE_ALL && sampler__idle(r->sampler)) {
 				tracer__idle_arm(r->tracer);
 				asleep = sampler__still_idle(r->sampler);
-				if (!asleep)
+				if (!asleep) {
+					/* runnable, waiting for a CPU (a loaded
+					 * machine): ask less often, up to 64 ticks */
 					tracer__idle_disarm(r->tracer, now);
+					idle_backoff = idle_backoff ? idle_backoff * 2 : 1;
+					if (idle_backoff > 64)
+						idle_backoff = 64;
+					idle_skip = idle_backoff;
+				} else {
+					idle_backoff = 0;
+				}
 			}
 		}
 		if (now >= next_flush || last) {
@@ -718,6 +729,7 @@ static int attach_probes(struct run *r)
 					     PROBE_FILES_SHARED, false);
 		r->lib_procs = r->nprocs;
 		r->libs_per_process = !ret;
+		tracer__fork_wake(r->tracer, r->libs_per_process);
 		return ret;
 	}
 	return probes__attach(&r->probes, r->tracer, pid, target_exe(r), PROBE_FILES_ALL,
@@ -744,6 +756,7 @@ static void on_fork(void *ctx, __u32 pid)
 		return;
 	}
 	r->libs_per_process = false;
+	tracer__fork_wake(r->tracer, false);
 	tracer__detach_funcs(r->tracer);
 	probes__attach(&r->probes, r->tracer, -1, target_exe(r), PROBE_FILES_ALL,
 		       !r->opts->quiet);

@@ -431,6 +431,21 @@ static int read_new(struct sampler *s, int fd, size_t *nnew)
 	return 0;
 }
 
+/* The ended processes out of the map: one batch (v5.6+), not a system
+ * call each (a fork storm ends hundreds a tick). */
+static void delete_dead(struct sampler *s, int fd)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	__u32 n = (__u32)s->ndead;
+	size_t i;
+
+	if (!n || (!s->no_batch && !bpf_map_delete_batch(fd, s->dead, &n, &bo)))
+		return;
+	/* a key deleted under us stops the batch (ENOENT): one by one */
+	for (i = 0; i < s->ndead; i++)
+		bpf_map_delete_elem(fd, &s->dead[i]);
+}
+
 static int u64_cmp(const void *a, const void *b)
 {
 	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
@@ -528,8 +543,8 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	}
 	if (s->ndead)
 		s->idle = false;
+	delete_dead(s, fd);
 	for (i = 0; i < s->ndead; i++) {
-		bpf_map_delete_elem(fd, &s->dead[i]);
 		prev_remove(s, s->dead[i]);
 		tracer__forget(s->tracer, s->dead[i]);
 	}
