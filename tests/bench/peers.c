@@ -251,23 +251,6 @@ static long lines_of(const char *path)
 	return n;
 }
 
-static long vm_hwm_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
 /* @n sleeping processes, their PIDs into @pids; how many started. */
 static int spawn_sleepers(pid_t *pids, int n)
 {
@@ -335,7 +318,7 @@ static void bench_scale(int nproc)
 	if (ps.pid > 0)
 		p1 = cpu_ns_of(ps.pid);
 	t1 = bench_now_ns();
-	hwm = vm_hwm_kib(bt.pid);
+	hwm = bt_status_kib(bt.pid, "VmHWM");
 	if (ps.pid > 0)
 		bench_stop(&ps);
 	kill(bt.pid, SIGINT);

@@ -867,23 +867,6 @@ static int sanitized_build(void)
 	return !access(path, F_OK);
 }
 
-static long vmrss_kb(pid_t pid)
-{
-	char path[64], line[256];
-	long kb = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
-
 /* The flood for 3 s untraced: the longest gap the machine's load alone makes. */
 static unsigned long long flood_baseline_gap(struct bt_ctx *c)
 {
@@ -960,7 +943,7 @@ static void test_call_flood_drops_counted_target_never_blocked(void **state)
 	 * benchtrace does not run at all, as a tracer starved of CPU: the ring
 	 * buffer fills up, and the target must not notice */
 	while (bt_pid_alive(p.pid) && n < 600) {
-		rss[n++] = vmrss_kb(p.pid);
+		rss[n++] = bt_status_kib(p.pid, "VmRSS");
 		if (n == secs * 2 / 5) {
 			t_stop = bt_now() - t0;
 			kill(p.pid, SIGSTOP);

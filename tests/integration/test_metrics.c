@@ -415,22 +415,6 @@ static void test_promtool_and_hostile_names(void **state)
 	assert_int_equal(llround(odd_cpu * 1e9), file_cpu);
 }
 
-static long rss_kib(pid_t pid)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmRSS: %ld", &v) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return v;
-}
-
 /* A client that never finishes its request, and one that sends 100 MB:
  * tracing goes on, other scrapes are answered, memory stays put. */
 static void test_slow_and_huge_requests(void **state)
@@ -452,7 +436,7 @@ static void test_slow_and_huge_requests(void **state)
 		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
 	}
 	free(wait_metrics(port, bt.pid));
-	before = rss_kib(bt.pid);
+	before = bt_status_kib(bt.pid, "VmRSS");
 	/* slowloris: half a request line each, never finished */
 	for (i = 0; i < 4; i++) {
 		slow[i] = dial(port);
@@ -481,7 +465,7 @@ static void test_slow_and_huge_requests(void **state)
 	assert_non_null(text);
 	assert_non_null(strstr(text, " 200 "));
 	free(text);
-	after = rss_kib(bt.pid);
+	after = bt_status_kib(bt.pid, "VmRSS");
 	print_message("100 MB request: %zu bytes taken before the server hung up; benchtrace RSS "
 		      "%ld -> %ld KiB\n",
 		      sent, before, after);
@@ -526,7 +510,7 @@ static void test_slowloris_beyond_the_limit(void **state)
 		assert_int_equal(bt_spawn(&bt, NULL, argv), 0);
 	}
 	free(wait_metrics(port, bt.pid));
-	before = rss_kib(bt.pid);
+	before = bt_status_kib(bt.pid, "VmRSS");
 	for (i = 0; i < NSLOW; i++) {
 		slow[i] = dial(port);
 		if (slow[i] >= 0 && write(slow[i], "GET /metr", 9) == 9)
@@ -542,7 +526,7 @@ static void test_slowloris_beyond_the_limit(void **state)
 				slow[i] = -1;
 			}
 	}
-	after = rss_kib(bt.pid);
+	after = bt_status_kib(bt.pid, "VmRSS");
 	assert_true(bt_pid_alive(bt.pid));
 	for (i = 0, kept = 0; i < NSLOW; i++)
 		if (slow[i] >= 0) {

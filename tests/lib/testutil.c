@@ -110,6 +110,24 @@ void bt_sleep_ms(double ms)
 
 /* ---- temporary directories ---- */
 
+long bt_status_kib(pid_t pid, const char *field)
+{
+	char path[64], line[256];
+	size_t n = strlen(field);
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && line[n] == ':' && sscanf(line + n + 1, "%ld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
 int bt_tmp_init(struct bt_tmp *t)
 {
 	const char *uid = getenv("SUDO_UID"), *gid = getenv("SUDO_GID");

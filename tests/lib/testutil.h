@@ -50,6 +50,8 @@ struct bt_tmp {
 	char report[BT_PATH_MAX];  /* dir/report: for BT_REPORT */
 };
 int bt_tmp_init(struct bt_tmp *t);
+/* A "Name: N kB" field of /proc/PID/status (VmRSS, VmHWM) in KiB; -1 if gone. */
+long bt_status_kib(pid_t pid, const char *field);
 /* dir/NAME into @buf (BT_PATH_MAX). */
 char *bt_tmp_path(const struct bt_tmp *t, const char *name, char *buf);
 /* Remove the directory and everything in it. */
