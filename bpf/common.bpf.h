@@ -47,6 +47,10 @@ BT_EXTERN volatile __u64 bt_idle_woke_ns BT_INIT(0);
 /* a fork must wake the reader at once: it attaches library probes to each
  * new process (run.c, on_fork) */
 BT_EXTERN volatile __u32 bt_fork_wake BT_INIT(0);
+/* processes the kernel side added to `procs` (followed children): while it
+ * holds still, the reader looks up the keys it knows instead of walking
+ * every bucket of the map */
+BT_EXTERN __u64 bt_procs_added BT_INIT(0);
 
 /* traced processes, keyed by tgid; max_entries set from the command line */
 BT_EXTERN struct {

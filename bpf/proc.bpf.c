@@ -29,6 +29,7 @@ static __always_inline void on_fork(struct task_struct *parent, struct task_stru
 		stat_inc(BT_STAT_PROCS_FULL);
 		return;
 	}
+	__sync_fetch_and_add(&bt_procs_added, 1);
 	emit(BT_EV_FORK, tgid, pid, ptgid, 0, 0, np.comm);
 }
 

@@ -491,6 +491,11 @@ out:
 	return ret;
 }
 
+__u64 tracer__procs_added(const struct tracer *t)
+{
+	return __atomic_load_n(&t->skel->bss->bt_procs_added, __ATOMIC_ACQUIRE);
+}
+
 void tracer__fork_wake(struct tracer *t, bool on)
 {
 	__atomic_store_n(&t->skel->bss->bt_fork_wake, on, __ATOMIC_RELEASE);

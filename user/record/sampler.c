@@ -50,6 +50,7 @@ struct sampler {
 	size_t hint; /* where in prev the last lookup ended */
 	bool no_batch; /* the kernel has no batch lookups of hash maps */
 	bool idle; /* the last tick read few processes, and none had run */
+	__u64 added_seen; /* tracer__procs_added() at the last full read */
 	struct run_stats st;
 	struct proctable *ptab;
 	struct metrics *metrics;
@@ -397,6 +398,23 @@ static int read_procs(struct sampler *s, int fd)
 }
 
 /*
+ * The processes of the last tick again, one lookup each: the batch reads
+ * walk every bucket of the map (4096 by default, a lock each), tens of
+ * microseconds a tick whatever few processes it holds.  Those gone since
+ * drop out.
+ */
+static int read_known(struct sampler *s, int fd)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nread; i++)
+		if (!bpf_map_lookup_elem(fd, &s->rkeys[i], &s->rvals[n]))
+			s->rkeys[n++] = s->rkeys[i];
+	s->nread = n;
+	return 0;
+}
+
+/*
  * Processes the map holds that no tick has seen yet (children, the first
  * tick's targets): one iterator pass for them, then their values again.
  * One that has already ended needs none: its threads' last readings, at
@@ -458,7 +476,7 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	int fd = tracer__procs_fd(s->tracer), ret;
 	bool small;
 	__u32 key;
-	__u64 closed, dt, now_ns;
+	__u64 closed, dt, now_ns, added;
 	struct bt_proc *cur;
 	struct prev *pv;
 	size_t i;
@@ -489,7 +507,15 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	}
 	s->idle = small && !s->nran && s->nread;
 	closed = tracer__next_epoch(s->tracer);
-	ret = read_procs(s, fd);
+	/* no child added since the last full read (read before reading, so
+	 * one added meanwhile shows at the next tick): the known keys do */
+	added = tracer__procs_added(s->tracer);
+	if (small && s->nread && added == s->added_seen) {
+		ret = read_known(s, fd);
+	} else {
+		ret = read_procs(s, fd);
+		s->added_seen = added;
+	}
 	if (ret)
 		return ret;
 	if (small) {
