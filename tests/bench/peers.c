@@ -234,19 +234,37 @@ static __u64 cpu_ns_of(pid_t pid)
 	return ts.tv_sec * BENCH_NSEC + ts.tv_nsec;
 }
 
-/* Lines in a file so far (rows written, with the header). */
-static long lines_of(const char *path)
+/*
+ * Rows of samples.csv stamped inside [a_ns, b_ns) of CLOCK_MONOTONIC (the
+ * run's start is in meta.json): the rows a window's ticks wrote, whenever
+ * they reached the file (counting lines at the window's ends would be off
+ * by up to a second's flush of rows).  -1 if unreadable.
+ */
+static long rows_between(const char *run_dir, __u64 a_ns, __u64 b_ns)
 {
-	char buf[65536];
+	char path[BT_PATH_MAX], start[1024], *p, *line = NULL;
+	double a, b, t;
+	__u64 start_ns;
+	size_t cap = 0;
 	long n = 0;
-	ssize_t k, i;
-	FILE *f = fopen(path, "r");
+	FILE *f;
 
+	bench_pathf(path, "%s/meta.json", run_dir);
+	if (bt_json_get(path, "start", start, sizeof(start)) ||
+	    !(p = strstr(start, "\"monotonic_ns\"")) || !(p = strchr(p, ':')))
+		return -1;
+	start_ns = strtoull(p + 1, NULL, 10);
+	if (!start_ns || a_ns < start_ns)
+		return -1;
+	a = (a_ns - start_ns) / 1e9;
+	b = (b_ns - start_ns) / 1e9;
+	f = fopen(bench_pathf(path, "%s/samples.csv", run_dir), "r");
 	if (!f)
 		return -1;
-	while ((k = (ssize_t)fread(buf, 1, sizeof(buf), f)) > 0)
-		for (i = 0; i < k; i++)
-			n += buf[i] == '\n';
+	while (getline(&line, &cap, f) > 0)
+		if (sscanf(line, "%lf,", &t) == 1 && t >= a && t < b)
+			n++;
+	free(line);
 	fclose(f);
 	return n;
 }
@@ -280,7 +298,7 @@ static void stop_sleepers(pid_t *pids, int n)
 
 static void bench_scale(int nproc)
 {
-	char run_dir[BT_PATH_MAX], samples[BT_PATH_MAX], name[64];
+	char run_dir[BT_PATH_MAX], name[64];
 	const char *bargv[] = {bt_benchtrace(), "-a", "-q", "-i", "100ms", "-o",
 			       bench_next_run_dir(run_dir), NULL};
 	const char *pargv[] = {"/usr/bin/pidstat", "-h", "-p", "ALL", "-u", "-r", "1", NULL};
@@ -288,7 +306,7 @@ static void bench_scale(int nproc)
 	struct bench_ended e;
 	pid_t *pids = calloc(nproc, sizeof(*pids));
 	__u64 c0, c1, t0, t1, p0 = 0, p1 = 0;
-	long r0, r1, hwm;
+	long rows, hwm;
 	double us, pct, ppct = -1;
 	int started;
 
@@ -299,7 +317,6 @@ static void bench_scale(int nproc)
 		fprintf(stderr, "peers: started %d of %d sleeping processes\n", started, nproc);
 		goto out;
 	}
-	bench_pathf(samples, "%s/samples.csv", run_dir);
 	if (bench_spawn(&bt, bargv, -1))
 		goto out;
 	if (tool_ok[T_PIDSTAT] && bench_spawn(&ps, pargv, -1))
@@ -309,12 +326,10 @@ static void bench_scale(int nproc)
 	bt_sleep_ms(SCALE_WAIT * 1000);
 	t0 = bench_now_ns();
 	c0 = cpu_ns_of(bt.pid);
-	r0 = lines_of(samples);
 	if (ps.pid > 0)
 		p0 = cpu_ns_of(ps.pid);
 	bt_sleep_ms(SCALE_WIN * 1000);
 	c1 = cpu_ns_of(bt.pid);
-	r1 = lines_of(samples);
 	if (ps.pid > 0)
 		p1 = cpu_ns_of(ps.pid);
 	t1 = bench_now_ns();
@@ -323,20 +338,21 @@ static void bench_scale(int nproc)
 		bench_stop(&ps);
 	kill(bt.pid, SIGINT);
 	bench_reap(&bt, 60, &e);
+	rows = rows_between(run_dir, t0, t1);
 	bench_rm_tree(run_dir);
-	if (e.status || !c0 || !c1 || r0 < 0 || r1 <= r0 || hwm < 0) {
+	if (e.status || !c0 || !c1 || rows <= 0 || hwm < 0) {
 		bench_show_stderr(&bt, "benchtrace -a", e.status);
 		snprintf(name, sizeof(name), "-a, %d processes: us a process a tick", nproc);
 		bench_figure_missing(name, "<= 2 us");
 		goto out;
 	}
-	us = (c1 - c0) / 1e3 / (double)(r1 - r0);
+	us = (c1 - c0) / 1e3 / (double)rows;
 	pct = 100.0 * (c1 - c0) / (double)(t1 - t0);
 	if (ps.pid > 0 && p0 && p1)
 		ppct = 100.0 * (p1 - p0) / (double)(t1 - t0);
 	printf("  %5d processes: %.2f us a row (process a tick), %.2f%% of a core, %ld rows, "
 	       "peak RSS %.1f MiB; pidstat -p ALL 1 s: ",
-	       nproc, us, pct, r1 - r0, hwm / 1024.0);
+	       nproc, us, pct, rows, hwm / 1024.0);
 	if (ppct >= 0)
 		printf("%.2f%% of a core\n", ppct);
 	else
