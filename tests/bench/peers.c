@@ -319,10 +319,8 @@ static void bench_scale(int nproc)
 	}
 	if (bench_spawn(&bt, bargv, -1))
 		goto out;
-	if (tool_ok[T_PIDSTAT] && bench_spawn(&ps, pargv, -1))
-		ps.pid = -1;
-	else if (!tool_ok[T_PIDSTAT])
-		ps.pid = -1;
+	if (!tool_ok[T_PIDSTAT] || bench_spawn(&ps, pargv, -1))
+		ps.pid = -1; /* not installed, or would not start: no comparison */
 	bt_sleep_ms(SCALE_WAIT * 1000);
 	t0 = bench_now_ns();
 	c0 = cpu_ns_of(bt.pid);

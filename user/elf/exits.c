@@ -48,17 +48,20 @@ static int capstone_load(char *err, size_t errlen)
 {
 	struct lazylib *l = &capstone_lib;
 
-	if (l->state > 0 || (!lazylib__bind(l, "cs_open", &cs_lib.open) &&
-			     !lazylib__bind(l, "cs_close", &cs_lib.close) &&
-			     !lazylib__bind(l, "cs_option", &cs_lib.option) &&
-			     !lazylib__bind(l, "cs_malloc", &cs_lib.malloc) &&
-			     !lazylib__bind(l, "cs_free", &cs_lib.free) &&
-			     !lazylib__bind(l, "cs_disasm_iter", &cs_lib.disasm_iter) &&
-			     !lazylib__bind(l, "cs_insn_group", &cs_lib.insn_group)))
+	if (l->state > 0)
 		return 0;
-	if (err)
-		snprintf(err, errlen, "%s", l->err);
-	return -ELIBACC;
+	if (lazylib__bind(l, "cs_open", &cs_lib.open) ||
+	    lazylib__bind(l, "cs_close", &cs_lib.close) ||
+	    lazylib__bind(l, "cs_option", &cs_lib.option) ||
+	    lazylib__bind(l, "cs_malloc", &cs_lib.malloc) ||
+	    lazylib__bind(l, "cs_free", &cs_lib.free) ||
+	    lazylib__bind(l, "cs_disasm_iter", &cs_lib.disasm_iter) ||
+	    lazylib__bind(l, "cs_insn_group", &cs_lib.insn_group)) {
+		if (err)
+			snprintf(err, errlen, "%s", l->err);
+		return -ELIBACC;
+	}
+	return 0;
 }
 
 #define FOLLOW_DEPTH 2		  /* jumps followed out of the function */

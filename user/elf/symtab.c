@@ -13,7 +13,8 @@
  * and libstdc++.so.6 is on every system that runs C++ programs.  libiberty
  * (binutils' cplus_demangle) would do as well, but Debian ships it only as
  * a static archive in libiberty-dev, which is one more build dependency for
- * no gain.  The prototype is declared here because <cxxabi.h> is C++.
+ * no gain.  The prototype is declared here because <cxxabi.h> is C++; the
+ * library is loaded at the first C++ name (util/lazylib.h).
  */
 #include <errno.h>
 #include <fnmatch.h>

@@ -4,7 +4,7 @@
  * created, load the BPF programs, create the run directory, start or find
  * the targets, attach, then sample until the targets end, the duration
  * runs out or a signal asks us to stop; finalise the files whatever happens.
- * One job, kept whole (1000 lines): the steps share struct run and its
+ * One job, kept whole (1100 lines): the steps share struct run and its
  * unwinding on failure (discard/cleanup); what each step does at length
  * lives beside it (target, loader, probes, usdtrun, metrics, runfiles).
  */
@@ -545,14 +545,75 @@ static void interval_step(struct run *r, struct eventlog *el, __u64 now)
 	}
 }
 
+/* Sleeping through idle ticks (sampler__idle()): how often to try. */
+struct idle_state {
+	int skip;    /* ticks before the next try */
+	int backoff; /* the last wait after a failed try */
+};
+
+/*
+ * After a tick in which none of the processes ran: arm the kernel's flag
+ * and sleep, if they still have not run and none is runnable.  One found
+ * runnable (waiting for a CPU on a loaded machine) makes the next try wait
+ * twice as long, up to 64 ticks.
+ */
+static bool idle_try_sleep(struct run *r, struct idle_state *st, __u64 now)
+{
+	if (st->skip) {
+		st->skip--;
+		return false;
+	}
+	if (!sampler__idle(r->sampler))
+		return false;
+	tracer__idle_arm(r->tracer);
+	if (sampler__still_idle(r->sampler)) {
+		st->backoff = 0;
+		return true;
+	}
+	tracer__idle_disarm(r->tracer, now);
+	st->backoff = st->backoff ? st->backoff * 2 : 1;
+	if (st->backoff > 64)
+		st->backoff = 64;
+	st->skip = st->backoff;
+	return false;
+}
+
+/*
+ * Asleep: the ticks before a traced thread ran again (all that passed, if
+ * none did) are written from the last values; *asleep ends when one ran or
+ * the run is stopping (@stop disarms the flag).
+ */
+static int idle_catch_up(struct run *r, struct eventlog *el, __u64 *next_tick, __u64 now,
+			 bool stop, bool *asleep)
+{
+	__u64 woke = stop ? tracer__idle_disarm(r->tracer, now) : tracer__idle_woke(r->tracer, now);
+	int ret = 0, n = 0;
+
+	while (!ret && (woke ? *next_tick < woke : *next_tick <= now)) {
+		ret = sampler__repeat(r->sampler, *next_tick);
+		interval_step(r, el, *next_tick);
+		*next_tick += r->interval.ns;
+		n++;
+	}
+	if (ret) {
+		runfiles__check(r);
+		return ret;
+	}
+	if (n)
+		publish_metrics(r, *next_tick - r->interval.ns);
+	if (woke || stop)
+		*asleep = false;
+	return 0;
+}
+
 static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 {
 	const struct opts *o = r->opts;
 	struct ring_buffer *rb;
 	__u64 now, next_tick, next_flush, deadline, wake;
-	__u64 woke;
+	struct idle_state idle = {0};
 	bool last = false, asleep = false;
-	int ret = 0, timeout, n, idle_skip = 0, idle_backoff = 0;
+	int ret = 0, timeout;
 
 	rb = ring_buffer__new(tracer__events_fd(r->tracer), eventlog__handle, el, NULL);
 	if (!rb || (r->tracing_calls && ring_buffer__add(rb, tracer__calls_fd(r->tracer),
@@ -588,27 +649,9 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 		 * was the last one */
 		if (stop_signal || (deadline && now >= deadline) || r->reaped)
 			last = true;
-		if (asleep) {
-			/* the ticks before a traced thread ran again (all that
-			 * passed, if none did) are the last tick's values */
-			woke = last || el->root_exit_seen ? tracer__idle_disarm(r->tracer, now)
-							  : tracer__idle_woke(r->tracer, now);
-			n = 0;
-			while (!ret && (woke ? next_tick < woke : next_tick <= now)) {
-				ret = sampler__repeat(r->sampler, next_tick);
-				interval_step(r, el, next_tick);
-				next_tick += r->interval.ns;
-				n++;
-			}
-			if (n && !ret)
-				publish_metrics(r, next_tick - r->interval.ns);
-			if (ret) {
-				runfiles__check(r);
-				break;
-			}
-			if (woke || last || el->root_exit_seen)
-				asleep = false;
-		}
+		if (asleep && (ret = idle_catch_up(r, el, &next_tick, now,
+						   last || el->root_exit_seen, &asleep)))
+			break;
 		if (!asleep && (now >= next_tick || last || el->root_exit_seen)) {
 			ret = sampler__tick(r->sampler, &now);
 			if (!ret)
@@ -630,23 +673,8 @@ static int trace_loop(struct run *r, struct eventlog *el, struct status *status)
 				next_tick = now + r->interval.ns;
 			/* nothing of the processes ran: sleep until one does (the
 			 * kernel wakes us) or the files are due */
-			if (idle_skip)
-				idle_skip--;
-			else if (!last && o->mode != BT_MODE_ALL && sampler__idle(r->sampler)) {
-				tracer__idle_arm(r->tracer);
-				asleep = sampler__still_idle(r->sampler);
-				if (!asleep) {
-					/* runnable, waiting for a CPU (a loaded
-					 * machine): ask less often, up to 64 ticks */
-					tracer__idle_disarm(r->tracer, now);
-					idle_backoff = idle_backoff ? idle_backoff * 2 : 1;
-					if (idle_backoff > 64)
-						idle_backoff = 64;
-					idle_skip = idle_backoff;
-				} else {
-					idle_backoff = 0;
-				}
-			}
+			if (!last && o->mode != BT_MODE_ALL)
+				asleep = idle_try_sleep(r, &idle, now);
 		}
 		if (now >= next_flush || last) {
 			check_lost(r, el, now);
