@@ -51,6 +51,11 @@ BT_EXTERN volatile __u32 bt_fork_wake BT_INIT(0);
  * holds still, the reader looks up the keys it knows instead of walking
  * every bucket of the map */
 BT_EXTERN __u64 bt_procs_added BT_INIT(0);
+/* set while the walk of every task copies each traced process it visits
+ * into `snap` (bt_snap_n of them; bt_snap_full if it had no room left) */
+BT_EXTERN volatile __u32 bt_snap_on BT_INIT(0);
+BT_EXTERN __u32 bt_snap_n BT_INIT(0);
+BT_EXTERN __u32 bt_snap_full BT_INIT(0);
 
 /* traced processes, keyed by tgid; max_entries set from the command line */
 BT_EXTERN struct {
@@ -60,6 +65,15 @@ BT_EXTERN struct {
 	__type(key, __u32);
 	__type(value, struct bt_proc);
 } procs SEC(".maps");
+
+/* see bt_snap_on; as many entries as `procs`, by the loader */
+BT_EXTERN struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct bt_snap);
+} snap SEC(".maps");
 
 /* per-thread baselines of the kernel's counters, keyed by tid */
 BT_EXTERN struct {

@@ -130,28 +130,58 @@ static __always_inline __u64 task_runtime(struct task_struct *task)
 	return clk > start ? sum + (clk - start) : sum;
 }
 
-SEC("iter/task")
-int iter_task(struct bpf_iter__task *ctx)
+/*
+ * The walk of every task copies each traced process into `snap` as it
+ * leaves it, so user space reads the tick from memory instead of the hash
+ * map.  A process's threads come one after another, its leader first:
+ * the copy is taken at its first thread and again after each thread that
+ * ran.  A process the walk does not see (it ended, its tasks are gone)
+ * is looked up by user space.
+ */
+static __always_inline void snap_copy(struct bt_proc *p, __u32 tgid, bool ran)
 {
-	struct task_struct *task = ctx->task;
+	struct bt_snap *s;
+	__u32 slot;
+
+	if (p->snap_pass != bt_pass) {
+		slot = bt_snap_n;
+		s = bpf_map_lookup_elem(&snap, &slot);
+		if (!s) {
+			bt_snap_full = 1;
+			return;
+		}
+		bt_snap_n = slot + 1;
+		p->snap_slot = slot;
+		p->snap_pass = bt_pass;
+		s->tgid = tgid;
+	} else if (ran) {
+		slot = p->snap_slot;
+		s = bpf_map_lookup_elem(&snap, &slot);
+		if (!s)
+			return;
+	} else {
+		return;
+	}
+	__builtin_memcpy(&s->p, p, sizeof(*p));
+}
+
+/* One task's reading at a tick (see task_counters.bpf.h). */
+static __always_inline void visit_task(struct task_struct *task)
+{
 	struct bt_thread *t;
 	struct bt_proc *p;
 	struct mm_struct *mm;
 	__u32 tgid, tid;
 	bool ran;
 
-	if (!task)
-		return 0;
-	if (targ_ncpus && !bt_pcpu_ready)
-		pcpu_offsets_init();
 	tgid = task->tgid;
 	p = proc_live(tgid);
 	if (!p)
-		return 0;
+		return;
 	if (!(p->flags & BT_PROC_VERIFIED)) {
 		if (!proc_verify(task, p)) {
 			p->flags |= BT_PROC_GONE;
-			return 0;
+			return;
 		}
 		p->flags |= BT_PROC_VERIFIED;
 	}
@@ -194,13 +224,63 @@ int iter_task(struct bpf_iter__task *ctx)
 		 * or its threads are reaped by a ptracer (see on_thread_dead) */
 		if (proc_mark_dead(task, p))
 			emit(BT_EV_EXIT, tgid, tid, 0, p->exit_code, p->flags, p->comm);
-		return 0;
+		return;
 	}
 	if (tid == tgid) {
 		p->threads = task->signal->nr_threads;
 		/* direct loads, as the comm is a fixed array in the task */
 		__builtin_memcpy(p->comm, task->comm, sizeof(p->comm));
 	}
+	if (bt_snap_on)
+		snap_copy(p, tgid, ran);
+}
+
+SEC("iter/task")
+int iter_task(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+
+	if (!task)
+		return 0;
+	if (targ_ncpus && !bt_pcpu_ready)
+		pcpu_offsets_init();
+	visit_task(task);
+	return 0;
+}
+
+/*
+ * The same over every task of the machine in one program run (v6.7
+ * open-coded task iterator): the loader limits this program's link to its
+ * own process, so it runs once a tick and walks the task list under RCU
+ * itself.  The task iterator above finds each task by PID (an IDR walk,
+ * a reference taken and dropped, the PID translated: ~0.5 us a task, a
+ * quarter of a -a tick); following the list costs a load or two.
+ */
+struct bpf_iter_task___bt {
+	__u64 opaque[3];
+} __attribute__((aligned(8)));
+
+extern int bpf_iter_task_new(struct bpf_iter_task___bt *it, struct task_struct *task,
+			     unsigned int flags) __weak __ksym;
+extern struct task_struct *bpf_iter_task_next(struct bpf_iter_task___bt *it) __weak __ksym;
+extern void bpf_iter_task_destroy(struct bpf_iter_task___bt *it) __weak __ksym;
+
+#define BT_TASK_ITER_ALL_THREADS 1 /* enum bpf_iter_task_type, v6.7 */
+
+SEC("iter/task")
+int iter_walk(struct bpf_iter__task *ctx)
+{
+	struct bpf_iter_task___bt it;
+	struct task_struct *task;
+
+	if (!ctx->task)
+		return 0;
+	if (targ_ncpus && !bt_pcpu_ready)
+		pcpu_offsets_init();
+	bpf_iter_task_new(&it, NULL, BT_TASK_ITER_ALL_THREADS);
+	while ((task = bpf_iter_task_next(&it)))
+		visit_task(task);
+	bpf_iter_task_destroy(&it);
 	return 0;
 }
 

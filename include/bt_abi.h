@@ -80,8 +80,19 @@ struct bt_proc {
 	__s32 exit_code; /* wait(2)-style status of the group */
 	__u32 flags;
 	__u32 threads;
-	__u32 pad;
+	__u32 snap_slot; /* its slot in `snap` in pass snap_pass */
+	__u64 snap_pass;
 	char comm[BT_COMM_LEN];
+};
+
+/*
+ * A process as the walk of every task left it (the `snap` array, read by
+ * user space through mmap instead of walking the `procs` hash map).
+ */
+struct bt_snap {
+	__u32 tgid;
+	__u32 pad;
+	struct bt_proc p;
 };
 
 /*

@@ -41,6 +41,7 @@
 #include "expect.h"
 #include "rundir/csvread.h"
 #include "rundir/jsonread.h"
+#include "rundir/safefile.h"
 #include "testutil.h"
 
 #define MiB (1024.0 * 1024.0)
@@ -585,15 +586,61 @@ static void test_thread_churn_totals_match_rusage(void **state)
 	expect_tree_totals(c, ops);
 }
 
+/* Whether the kernel has the v6.7 open-coded task iterator (the one-run
+ * walk of every task): its kfunc is named in the kernel's BTF. */
+static bool kernel_has_task_walk(void)
+{
+	static const char name[] = "bpf_iter_task_new";
+	bool found = false;
+	char *buf;
+	size_t len;
+
+	if (safefile__read("/sys/kernel/btf/vmlinux", SAFEFILE_FOLLOW, 0, &buf, &len, NULL, 0))
+		return false;
+	found = memmem(buf, len, name, sizeof(name)) != NULL; /* with its NUL */
+	free(buf);
+	return found;
+}
+
+/* "true" or "false": kernel_features.task_walk_one_run in meta.json */
+static const char *task_walk_used(struct bt_ctx *c)
+{
+	char feat[1024] = "";
+
+	assert_int_equal(bt_json_get(c->rd.meta, "kernel_features", feat, sizeof(feat)), 0);
+	return strstr(feat, "\"task_walk_one_run\": true") ? "true" : "false";
+}
+
 /* 500 processes with 2 MiB each, all told to exit at once: their
- * teardown runs together, after each one's exit began */
+ * teardown runs together, after each one's exit began.  More than 16
+ * processes: each tick walks every task, in one program run that copies
+ * the processes for the reader where the kernel can (v6.7+), and those
+ * that ended are looked up. */
 static void test_exit_storm_totals_match_rusage(void **state)
 {
 	struct bt_ctx *c = *state;
 
 	bt_require_bpf();
 	trace_workload(c, "100ms", 0, "exit_storm", "500", "2", NULL);
+	print_message("one-run task walk: %s\n", task_walk_used(c));
+	if (kernel_has_task_walk())
+		assert_string_equal(task_walk_used(c), "true");
 	assert_int_equal(bt_events_count(&c->rd, -1, "exit", "code=0"), 501);
+	expect_tree_totals(c, 0);
+}
+
+/* The same through the task iterator and the map's batch reads (kernels
+ * before v6.7) */
+static void test_exit_storm_without_task_walk(void **state)
+{
+	struct bt_ctx *c = *state;
+
+	bt_require_bpf();
+	setenv("BENCHTRACE_NO_TASK_WALK", "1", 1);
+	trace_workload(c, "100ms", 0, "exit_storm", "200", "2", NULL);
+	unsetenv("BENCHTRACE_NO_TASK_WALK");
+	assert_string_equal(task_walk_used(c), "false");
+	assert_int_equal(bt_events_count(&c->rd, -1, "exit", "code=0"), 201);
 	expect_tree_totals(c, 0);
 }
 
@@ -1087,6 +1134,7 @@ int main(int argc, char **argv)
 	    T(test_fork_storm_totals_match_rusage),
 	    T(test_thread_churn_totals_match_rusage),
 	    T(test_exit_storm_totals_match_rusage),
+	    T(test_exit_storm_without_task_walk),
 	    T(test_big_exit_counts_its_teardown),
 	    T(test_forked_children_get_rows_and_exit_events),
 	    T(test_processes_csv_names_each_process),

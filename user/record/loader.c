@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -26,7 +27,9 @@
  * bulk of an idle tick; since v6.1 an iterator link can be limited to one
  * process, so with a few traced processes each gets its own link and a tick
  * costs what is traced, not what runs on the machine.  Past this many,
- * one walk of everything is cheaper than that many iterator reads.
+ * one walk of everything is cheaper than that many iterator reads.  Since
+ * v6.7 that walk is one program run (iter_walk, on a link limited to our
+ * own process) following the task list, not a PID lookup per task.
  */
 #define PER_PROCESS_ITERS TRACER_PER_PROCESS_ITERS
 
@@ -50,6 +53,9 @@ struct tracer {
 	struct ulink *ulinks; /* uprobes and uretprobes */
 	int nulinks;
 	struct bpf_link *iter_link; /* all tasks */
+	struct bpf_link *walk_link; /* all tasks in one run (iter_walk), or NULL */
+	const struct bt_snap *snap; /* the `snap` array, mmaped; NULL without the walk */
+	size_t snap_len;
 	struct proc_iter piters[PER_PROCESS_ITERS];
 	int npiters;
 	struct tracer_features feat;
@@ -128,6 +134,9 @@ static void probe_features(struct tracer_features *f, const struct btf *vmlinux)
 	f->oom_tracepoint = oom_tp_takes_task(vmlinux);
 	f->rss_percpu = btf__find_by_name_kind(vmlinux, "mm_rss_stat", BTF_KIND_STRUCT) < 0;
 	f->iter_per_process = true; /* until the kernel says otherwise */
+	/* v6.7 open-coded task iterator, for the walk of all tasks */
+	f->task_walk = btf__find_by_name_kind(vmlinux, "bpf_iter_task_new", BTF_KIND_FUNC) > 0 &&
+		       !getenv("BENCHTRACE_NO_TASK_WALK"); /* testing the fallback */
 	f->rss_exact = f->rss_percpu && btf_has_enum_value(vmlinux, "bpf_func_id",
 							   "BPF_FUNC_map_lookup_percpu_elem");
 	/* v6.6: many uprobes in one link, unregistered with one grace period */
@@ -151,6 +160,7 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 		s->rodata->targ_ncpus = libbpf_num_possible_cpus();
 	bpf_map__set_max_entries(s->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(s->maps.threads, o->max_threads);
+	bpf_map__set_max_entries(s->maps.snap, t->feat.task_walk ? o->max_procs : 1);
 	s->rodata->targ_calls = o->nfuncs + o->npy_slots > 0;
 	s->rodata->targ_min_dur_ns = o->min_dur_ns;
 	s->rodata->targ_py_base = o->nfuncs;
@@ -166,6 +176,8 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 	bpf_program__set_autoload(s->progs.handle_uprobe, o->nfuncs > 0);
 	bpf_program__set_autoload(s->progs.handle_uretprobe, o->nfuncs > 0);
 	bpf_program__set_autoload(s->progs.handle_uprobe_exit, o->nfuncs > 0);
+	bpf_program__set_autoload(s->progs.iter_walk, t->feat.task_walk);
+	bpf_program__set_autoattach(s->progs.iter_walk, false); /* see tracer__attach */
 	if (t->feat.uprobe_multi) {
 		bpf_program__set_expected_attach_type(s->progs.handle_uprobe, BT_TRACE_UPROBE_MULTI);
 		bpf_program__set_expected_attach_type(s->progs.handle_uretprobe,
@@ -291,6 +303,12 @@ static int load(struct tracer *t, const struct tracer_opts *o, char *err, size_t
 	int ret;
 
 	ret = open_and_load(t, o, t->feat.tp_btf);
+	if (ret && t->feat.task_walk) {
+		info("loading the one-run task walk failed (%s); walking with the task iterator",
+		     strerror(-ret));
+		t->feat.task_walk = false;
+		ret = open_and_load(t, o, t->feat.tp_btf);
+	}
 	if (ret && t->feat.tp_btf) {
 		info("loading tp_btf programs failed (%s); trying raw_tp", strerror(-ret));
 		t->feat.tp_btf = false;
@@ -328,10 +346,11 @@ int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, si
 		return -ENOENT;
 	}
 	probe_features(&t->feat, vmlinux);
-	info("features: tp_btf=%d task_iter=%d sched_info=%d io_accounting=%d "
+	info("features: tp_btf=%d task_iter=%d task_walk=%d sched_info=%d io_accounting=%d "
 	     "oom_tracepoint=%d rss_percpu=%d rss_exact=%d uprobe_multi=%d",
-	     t->feat.tp_btf, t->feat.task_iter, t->feat.sched_info, t->feat.io_accounting,
-	     t->feat.oom_tracepoint, t->feat.rss_percpu, t->feat.rss_exact, t->feat.uprobe_multi);
+	     t->feat.tp_btf, t->feat.task_iter, t->feat.task_walk, t->feat.sched_info,
+	     t->feat.io_accounting, t->feat.oom_tracepoint, t->feat.rss_percpu, t->feat.rss_exact,
+	     t->feat.uprobe_multi);
 
 	/*
 	 * Loading is all that needs the BTF; output files, /proc and the
@@ -375,6 +394,8 @@ int tracer__add_proc(struct tracer *t, pid_t pid, __u64 start_ticks, long clk_tc
 	p.threads = 1;
 	if (bpf_map_update_elem(bpf_map__fd(t->skel->maps.procs), &key, &p, BPF_ANY))
 		return -errno;
+	/* the sampler's cue that the map holds keys it has not read yet */
+	__atomic_add_fetch(&t->skel->bss->bt_procs_added, 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -387,6 +408,39 @@ int tracer__proc_flags(const struct tracer *t, pid_t pid, __u32 *flags)
 		return -ENOENT;
 	*flags = p.flags;
 	return 0;
+}
+
+/*
+ * iter_walk's link, limited to this process so the program runs once a
+ * pass (it walks every task itself); without it, the all-task iterator.
+ */
+static void attach_walk(struct tracer *t)
+{
+	DECLARE_LIBBPF_OPTS(bpf_iter_attach_opts, opts);
+	union bpf_iter_link_info linfo = {};
+	const struct bpf_map *m = t->skel->maps.snap;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)bpf_map__max_entries(m) * bpf_map__value_size(m);
+	void *mem;
+
+	linfo.task.pid = getpid();
+	opts.link_info = &linfo;
+	opts.link_info_len = sizeof(linfo);
+	t->walk_link = bpf_program__attach_iter(t->skel->progs.iter_walk, &opts);
+	if (!t->walk_link) {
+		info("the one-run task walk cannot be attached (%s): walking with the task iterator",
+		     strerror(errno));
+		t->feat.task_walk = false;
+		return;
+	}
+	len = (len + page - 1) / page * page;
+	mem = mmap(NULL, len, PROT_READ, MAP_SHARED, bpf_map__fd(m), 0);
+	if (mem == MAP_FAILED) {
+		info("cannot map the walk's copies (%s): reading the map instead", strerror(errno));
+		return;
+	}
+	t->snap = mem;
+	t->snap_len = len;
 }
 
 int tracer__attach(struct tracer *t, char *err, size_t errlen)
@@ -402,6 +456,8 @@ int tracer__attach(struct tracer *t, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the task iterator");
 		return -ENOENT;
 	}
+	if (t->feat.task_walk)
+		attach_walk(t);
 	return 0;
 }
 
@@ -485,10 +541,35 @@ int tracer__collect(struct tracer *t, const __u32 *pids, int n, bool prime)
 		if (i == n || ret)
 			goto out;
 	}
-	ret = run_iter(t->iter_link);
+	ret = run_iter(t->walk_link ? t->walk_link : t->iter_link);
 out:
 	t->skel->bss->bt_priming = 0;
 	return ret;
+}
+
+bool tracer__can_snapshot(const struct tracer *t)
+{
+	return t->walk_link && t->snap;
+}
+
+int tracer__snapshot(struct tracer *t, const struct bt_snap **rows, __u32 *n)
+{
+	int ret;
+
+	if (!tracer__can_snapshot(t))
+		return -EOPNOTSUPP;
+	t->skel->bss->bt_snap_n = 0;
+	t->skel->bss->bt_snap_full = 0;
+	__atomic_store_n(&t->skel->bss->bt_snap_on, 1, __ATOMIC_SEQ_CST);
+	ret = tracer__collect(t, NULL, 0, false);
+	__atomic_store_n(&t->skel->bss->bt_snap_on, 0, __ATOMIC_SEQ_CST);
+	if (ret)
+		return ret;
+	if (t->skel->bss->bt_snap_full)
+		return -ENOSPC;
+	*rows = t->snap;
+	*n = t->skel->bss->bt_snap_n;
+	return 0;
 }
 
 __u64 tracer__procs_added(const struct tracer *t)
@@ -820,6 +901,9 @@ void tracer__destroy(struct tracer *t)
 		return;
 	while (t->npiters)
 		tracer__forget(t, t->piters[0].pid);
+	bpf_link__destroy(t->walk_link);
+	if (t->snap)
+		munmap((void *)t->snap, t->snap_len);
 	tracer__detach_funcs(t);
 	free(t->ulinks);
 	benchtrace_bpf__destroy(t->skel);

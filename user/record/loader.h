@@ -38,6 +38,7 @@ struct tracer_features {
 	bool oom_tracepoint; /* oom:mark_victim with a task argument */
 	bool rss_percpu; /* v6.2+ percpu RSS counters */
 	bool iter_per_process; /* v6.1+ task iterator limited to one process */
+	bool task_walk; /* v6.7+ all tasks walked in one program run */
 	bool rss_exact; /* v5.19+: per-CPU parts of the RSS counters summed */
 	bool uprobe_multi; /* v6.6+: a binary's uprobes in one link */
 };
@@ -72,6 +73,14 @@ __u64 tracer__idle_woke(struct tracer *t, __u64 now_ns);
 __u64 tracer__idle_disarm(struct tracer *t, __u64 now_ns);
 /* Advance the RSS-peak epoch; returns the epoch that just closed. */
 __u64 tracer__next_epoch(struct tracer *t);
+/*
+ * Where the kernel walks every task in one program run (v6.7+): read
+ * every traced process the walk saw, copied into *rows (n of them, valid
+ * until the next call) by the walk itself.  -ENOSPC if they did not fit,
+ * -EOPNOTSUPP without the one-run walk.
+ */
+int tracer__snapshot(struct tracer *t, const struct bt_snap **rows, __u32 *n);
+bool tracer__can_snapshot(const struct tracer *t);
 /* What a uprobe does for function tracing. */
 enum bt_probe_kind {
 	BT_PROBE_ENTRY, /* a call begins */

@@ -207,6 +207,7 @@ static void write_features(struct out *o, const struct run *r)
 	kv_str(o, "tracepoints", f->tp_btf ? "tp_btf" : "raw_tp");
 	kv_bool(o, "task_iterator", f->task_iter);
 	kv_bool(o, "task_iterator_per_process", f->iter_per_process);
+	kv_bool(o, "task_walk_one_run", f->task_walk);
 	kv_bool(o, "sched_info_run_delay", f->sched_info);
 	kv_bool(o, "task_io_accounting", f->io_accounting);
 	kv_bool(o, "oom_mark_victim_tracepoint", f->oom_tracepoint);

@@ -27,6 +27,7 @@ struct prev {
 	__u64 cpu_clock; /* its CPU clock when last collected */
 	__u64 kread_ns; /* bt_proc.read_ns last seen */
 	__u64 at_ns; /* when the counters of its last row were read */
+	__u64 seen; /* sampler.ticks when the walk's copies last had it */
 	struct bt_proc p;
 };
 
@@ -51,6 +52,7 @@ struct sampler {
 	bool no_batch; /* the kernel has no batch lookups of hash maps */
 	bool idle; /* the last tick read few processes, and none had run */
 	__u64 added_seen; /* tracer__procs_added() at the last full read */
+	__u64 ticks;
 	struct run_stats st;
 	struct proctable *ptab;
 	struct metrics *metrics;
@@ -415,6 +417,42 @@ static int read_known(struct sampler *s, int fd)
 }
 
 /*
+ * Every traced process from the copies the walk of all tasks made of them
+ * (tracer__snapshot): no system call but the walk's own, where the batch
+ * reads lock each of the map's buckets in turn.  A process of the last
+ * tick that the walk did not see (it ended and its tasks are gone) is
+ * looked up by its key; one the map gained since the last full read
+ * (tracer__procs_added) is not in `prev`, so such ticks read the map.
+ */
+static int read_snapshot(struct sampler *s, int fd, const struct bt_snap *rows, __u32 n)
+{
+	struct prev *pv;
+	size_t i;
+
+	s->nread = 0;
+	if (read_room(s, n))
+		return -ENOMEM;
+	s->ticks++;
+	for (i = 0; i < n; i++) {
+		s->rkeys[i] = rows[i].tgid;
+		s->rvals[i] = rows[i].p;
+		pv = prev_find(s, rows[i].tgid, false);
+		if (pv)
+			pv->seen = s->ticks;
+	}
+	s->nread = n;
+	for (i = 0; i < s->nprev; i++) {
+		if (s->prev[i].seen == s->ticks)
+			continue;
+		if (read_room(s, 1))
+			return -ENOMEM;
+		if (!bpf_map_lookup_elem(fd, &s->prev[i].tgid, &s->rvals[s->nread]))
+			s->rkeys[s->nread++] = s->prev[i].tgid;
+	}
+	return 0;
+}
+
+/*
  * Processes the map holds that no tick has seen yet (children, the first
  * tick's targets): one iterator pass for them, then their values again.
  * One that has already ended needs none: its threads' last readings, at
@@ -474,7 +512,9 @@ static int u64_cmp(const void *a, const void *b)
 int sampler__tick(struct sampler *s, __u64 *read_ns)
 {
 	int fd = tracer__procs_fd(s->tracer), ret;
-	bool small;
+	const struct bt_snap *rows = NULL;
+	__u32 nrows = 0;
+	bool small, snap;
 	__u32 key;
 	__u64 closed, dt, now_ns, added;
 	struct bt_proc *cur;
@@ -500,18 +540,31 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	dt = now_ns - s->last_ns;
 	if (read_ns)
 		*read_ns = now_ns;
-	if (s->nran || !small) {
-		ret = tracer__collect(s->tracer, s->nran ? s->ran : NULL, s->nran, false);
-		if (ret)
+	snap = !small && tracer__can_snapshot(s->tracer);
+	if (snap) {
+		/* the peaks' epoch closes before the walk copies them: a peak
+		 * raised after this belongs to the next interval */
+		closed = tracer__next_epoch(s->tracer);
+		ret = tracer__snapshot(s->tracer, &rows, &nrows);
+		if (ret && ret != -ENOSPC)
 			return ret;
+		snap = !ret; /* no room for them all: read the map */
+	} else {
+		if (s->nran || !small) {
+			ret = tracer__collect(s->tracer, s->nran ? s->ran : NULL, s->nran, false);
+			if (ret)
+				return ret;
+		}
+		closed = tracer__next_epoch(s->tracer);
 	}
 	s->idle = small && !s->nran && s->nread;
-	closed = tracer__next_epoch(s->tracer);
 	/* no child added since the last full read (read before reading, so
 	 * one added meanwhile shows at the next tick): the known keys do */
 	added = tracer__procs_added(s->tracer);
 	if (small && s->nread && added == s->added_seen) {
 		ret = read_known(s, fd);
+	} else if (snap && added == s->added_seen) {
+		ret = read_snapshot(s, fd, rows, nrows);
 	} else {
 		ret = read_procs(s, fd);
 		s->added_seen = added;
@@ -543,7 +596,11 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	}
 	for (i = 0; i < s->nread; i++)
 		s->order[i] = (__u64)s->rkeys[i] << 32 | i;
-	qsort(s->order, s->nread, sizeof(*s->order), u64_cmp);
+	/* the walk follows the task list, oldest first: mostly PID order */
+	for (i = 1; i < s->nread && s->order[i - 1] < s->order[i]; i++)
+		;
+	if (i < s->nread)
+		qsort(s->order, s->nread, sizeof(*s->order), u64_cmp);
 	for (size_t k = 0; k < s->nread; k++) {
 		i = (__u32)s->order[k];
 		key = s->rkeys[i];
