@@ -546,9 +546,13 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 		 * raised after this belongs to the next interval */
 		closed = tracer__next_epoch(s->tracer);
 		ret = tracer__snapshot(s->tracer, &rows, &nrows);
-		if (ret && ret != -ENOSPC)
+		snap = !ret;
+		if (ret == -EOPNOTSUPP) /* the copies cannot be mapped */
+			ret = tracer__collect(s->tracer, NULL, 0, false);
+		else if (ret == -ENOSPC) /* no room for them all: read the map */
+			ret = 0;
+		if (ret)
 			return ret;
-		snap = !ret; /* no room for them all: read the map */
 	} else {
 		if (s->nran || !small) {
 			ret = tracer__collect(s->tracer, s->nran ? s->ran : NULL, s->nran, false);
