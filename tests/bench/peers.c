@@ -10,9 +10,14 @@
  *     stress-ng's bogo-ops over its rate), so no tool's start-up is in the
  *     figure: untraced, under benchtrace (-i auto), pidstat at 1 s, perf
  *     stat, and a bpftrace script counting switches, faults, I/O and forks.
- *     ROUNDS rounds, each running every tool once in turn; medians.  A peer
- *     that is not installed is left out (sysstat, bpftrace, linux-perf:
- *     `make bench` installs them).
+ *     Rounds of every tool once in turn, each round starting one tool
+ *     later; a tool's ratio in a round is its time over the untraced time
+ *     of that round (so a machine that drifts between rounds moves both),
+ *     and its figure the median of those ratios, with a 95% confidence
+ *     interval of the median from the order statistics: identical
+ *     untraced runs differ by up to 10% here, and a single median ratio
+ *     moved by 3-4% between bench runs.  A peer that is not installed is
+ *     left out (sysstat, bpftrace, linux-perf: `make bench` installs them).
  *  2. -a at scale: benchtrace -a -i 100ms beside 1000 and 4000 sleeping
  *     processes, its CPU and rows over a window after start-up: the cost
  *     per process per tick, the share of a core, its peak RSS; pidstat -p
@@ -35,9 +40,7 @@
 #include "bench.h"
 #include "testutil.h"
 
-#ifndef ROUNDS
-#define ROUNDS 7
-#endif
+#define MAX_ROUNDS 64
 #define RUN_TIMEOUT 120.0
 #define SCALE_WAIT  3.0 /* s of -a start-up left out */
 #define SCALE_WIN   6.0 /* s measured */
@@ -63,8 +66,8 @@ struct workload {
 	const char *argv[12]; /* the command; argv[0] a path */
 	const char *stressor; /* stress-ng's metrics line to read, or NULL: perf bench */
 	double target;	      /* benchtrace's ratio */
-	double secs[NTOOLS][ROUNDS];
-	int n[NTOOLS];
+	int rounds;	      /* more for the short ones */
+	double secs[MAX_ROUNDS][NTOOLS]; /* 0: that run failed */
 };
 
 static bool have(const char *path)
@@ -114,8 +117,8 @@ static int workload_secs(const struct workload *w, const struct bench_child *c, 
 	return found;
 }
 
-/* One run of @w under @t; its time into w->secs. */
-static int run_once(struct workload *w, enum tool t)
+/* One run of @w under @t; its time into *secs. */
+static int run_once(const struct workload *w, enum tool t, double *secs)
 {
 	char run_dir[BT_PATH_MAX], cmd[1024] = "";
 	const char *argv[40];
@@ -178,48 +181,72 @@ static int run_once(struct workload *w, enum tool t)
 	}
 	if (t == T_BT)
 		bench_rm_tree(run_dir);
-	w->secs[t][w->n[t]++] = s;
+	*secs = s;
 	return 0;
+}
+
+/* Tool t's ratios to untraced, one a round where both ran; how many. */
+static int ratios(const struct workload *w, enum tool t, double *r)
+{
+	int i, n = 0;
+
+	for (i = 0; i < w->rounds; i++)
+		if (w->secs[i][T_NONE] > 0 && w->secs[i][t] > 0)
+			r[n++] = w->secs[i][t] / w->secs[i][T_NONE];
+	return n;
 }
 
 static void bench_workload(struct workload *w)
 {
-	double base, m;
-	char name[64];
-	int r, t;
+	double r[MAX_ROUNDS], base[MAX_ROUNDS], m, lo[NTOOLS] = {0}, hi[NTOOLS] = {0};
+	char name[64], tgt[32] = "-";
+	int i, k, n, t;
 
 	printf("\n%-10s", w->name);
 	fflush(stdout);
-	for (r = 0; r < ROUNDS; r++)
-		for (t = 0; t < NTOOLS; t++)
-			if (tool_ok[t] && run_once(w, t))
+	for (i = 0; i < w->rounds; i++)
+		for (k = 0; k < NTOOLS; k++) {
+			t = (i + k) % NTOOLS;
+			if (tool_ok[t] && run_once(w, t, &w->secs[i][t]))
 				fprintf(stderr, "peers: %s under %s failed\n", w->name, tool_name[t]);
-	base = w->n[T_NONE] ? bench_median(w->secs[T_NONE], w->n[T_NONE]) : 0;
+		}
+	for (n = 0, i = 0; i < w->rounds; i++)
+		if (w->secs[i][T_NONE] > 0)
+			base[n++] = w->secs[i][T_NONE];
 	for (t = 0; t < NTOOLS; t++) {
-		if (!tool_ok[t] || !w->n[t] || !base) {
+		if (t == T_NONE) {
+			if (n)
+				printf(" %12.3fs", bench_median(base, n));
+			else
+				printf(" %14s", "failed");
+			continue;
+		}
+		k = tool_ok[t] ? ratios(w, t, r) : 0;
+		if (!k) {
 			printf(" %14s", tool_ok[t] ? "failed" : "-");
 			continue;
 		}
-		m = bench_median(w->secs[t], w->n[t]);
-		if (t == T_NONE)
-			printf(" %12.3fs", m);
-		else
-			printf(" %13.3fx", m / base);
+		bench_median_ci(r, k, &lo[t], &hi[t]);
+		printf(" %13.3fx", bench_median(r, k));
 	}
-	snprintf(name, sizeof(name), "%s, traced/untraced", w->name);
-	if (!base || !w->n[T_BT]) {
+	printf("\n%-10s", "  95% CI");
+	for (t = 0; t < NTOOLS; t++) {
+		char ci[32];
+
+		snprintf(ci, sizeof(ci), "%.3f-%.3f", lo[t], hi[t]);
+		printf(" %14s", t != T_NONE && hi[t] > 0 ? ci : "");
+	}
+	snprintf(name, sizeof(name), "%s, traced/untraced (95%% CI)", w->name);
+	k = ratios(w, T_BT, r);
+	if (!k) {
 		bench_figure_missing(name, "-");
 		return;
 	}
-	m = bench_median(w->secs[T_BT], w->n[T_BT]) / base;
-	if (w->target > 0) {
-		char tgt[32];
-
+	m = bench_median(r, k);
+	if (w->target > 0)
 		snprintf(tgt, sizeof(tgt), "<= %.2fx", w->target);
-		bench_figure_add(name, m > w->target, tgt, "%.3fx", m);
-	} else {
-		bench_figure_add(name, false, "-", "%.3fx", m);
-	}
+	bench_figure_add(name, w->target > 0 && m > w->target, tgt,
+			 "%.3fx (%.3f-%.3f)", m, lo[T_BT], hi[T_BT]);
 }
 
 /* ---- 2: -a at scale ---- */
@@ -392,19 +419,23 @@ int main(int argc, char **argv)
 	struct workload w[] = {
 	    {.name = "messaging",
 	     .argv = {"/usr/bin/perf", "bench", "sched", "messaging", "-g", "4", "-l", "200"},
-	     .target = 1.03},
+	     .target = 1.03,
+	     .rounds = 15},
 	    {.name = "pipe",
-	     .argv = {"/usr/bin/perf", "bench", "sched", "pipe", "-l", "300000"},
-	     .target = 1.02},
+	     .argv = {"/usr/bin/perf", "bench", "sched", "pipe", "-l", "100000"},
+	     .target = 1.02,
+	     .rounds = 11},
 	    {.name = "vm",
 	     .argv = {"/usr/bin/stress-ng", "--vm", "1", "--vm-bytes", "256M", "--vm-ops", "40",
 		      "--metrics-brief"},
-	     .stressor = "vm"},
+	     .stressor = "vm",
+	     .rounds = 15},
 	    {.name = "fork",
-	     .argv = {"/usr/bin/stress-ng", "--fork", "1", "--fork-ops", "5000",
+	     .argv = {"/usr/bin/stress-ng", "--fork", "1", "--fork-ops", "2000",
 		      "--metrics-brief"},
 	     .stressor = "fork",
-	     .target = 1.05},
+	     .target = 1.05,
+	     .rounds = 11},
 	};
 	size_t i;
 	int t;
@@ -430,9 +461,9 @@ int main(int argc, char **argv)
 	if (tool_ok[T_BPFTRACE])
 		need_tracefs();
 
-	printf("benchtrace beside its peers: each workload timed by itself, %d rounds of every "
-	       "tool in turn, medians; ratios against untraced\n",
-	       ROUNDS);
+	printf("benchtrace beside its peers: each workload timed by itself, rounds of every "
+	       "tool in turn; a tool's figure is the median of its ratios to untraced in the "
+	       "same round\n");
 	printf("\n== 1. traced / untraced ==\n%-10s", "workload");
 	for (t = 0; t < NTOOLS; t++)
 		printf(" %14s", tool_name[t]);
@@ -444,8 +475,8 @@ int main(int argc, char **argv)
 		}
 		bench_workload(&w[i]);
 	}
-	printf("\n  (untraced: the median time; a tool's column: its median over "
-	       "untraced's; \"-\": not installed)\n");
+	printf("\n  (untraced: the median time; a tool's column: the median of its "
+	       "per-round ratios, 95%% CI below; \"-\": not installed)\n");
 
 	printf("\n== 2. -a at scale: -i 100ms beside sleeping processes, %.0f s after %.0f s "
 	       "of start-up ==\n",

@@ -347,6 +347,32 @@ double bench_median(const double *v, int n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+void bench_median_ci(const double *v, int n, double *lo, double *hi)
+{
+	double s[64], p = 0, term;
+	int k = 0, i;
+
+	if (n > 64)
+		n = 64;
+	memcpy(s, v, n * sizeof(*v));
+	qsort(s, n, sizeof(*s), cmp_double);
+	/* P(Bin(n, 1/2) <= i), term by term: C(n, i) / 2^n */
+	term = 1;
+	for (i = 0; i < n; i++)
+		term /= 2;
+	for (i = 0; i < n / 2; i++) {
+		p += term;
+		if (2 * p > 0.05)
+			break;
+		k = i + 1;
+		term = term * (n - i) / (i + 1);
+	}
+	if (k < 1)
+		k = 1;
+	*lo = s[k - 1];
+	*hi = s[n - k];
+}
+
 double bench_minimum(const double *v, int n)
 {
 	double m = v[0];

@@ -90,6 +90,13 @@ void bench_rm_tree(const char *dir);
 /* ---- statistics ---- */
 
 double bench_median(const double *v, int n);
+/*
+ * A 95% confidence interval of the median of what v[] samples, from the
+ * order statistics alone (no assumption about the distribution): the
+ * k-th smallest and k-th largest, k the largest with 2 P(Bin(n, 1/2) < k)
+ * <= 5%.  With fewer than 6 values, the smallest and largest.
+ */
+void bench_median_ci(const double *v, int n, double *lo, double *hi);
 double bench_minimum(const double *v, int n);
 double bench_maximum(const double *v, int n);
 
