@@ -36,6 +36,9 @@
  */
 #define PER_PROCESS_ITERS TRACER_PER_PROCESS_ITERS
 
+/* processes the walk of all tasks copies for the reader, at most */
+#define SNAP_MAX 65536
+
 struct proc_iter {
 	__u32 pid;
 	struct bpf_link *link;
@@ -164,7 +167,11 @@ static int open_and_load(struct tracer *t, const struct tracer_opts *o, bool tp_
 		s->rodata->targ_ncpus = libbpf_num_possible_cpus();
 	bpf_map__set_max_entries(s->maps.procs, o->max_procs);
 	bpf_map__set_max_entries(s->maps.threads, o->max_threads);
-	bpf_map__set_max_entries(s->maps.snap, t->feat.task_walk ? o->max_procs : 1);
+	/* preallocated (an mmapable array): a tick with more processes reads
+	 * the map instead (tracer__snapshot() says -ENOSPC) */
+	bpf_map__set_max_entries(s->maps.snap, !t->feat.task_walk	  ? 1
+					       : o->max_procs < SNAP_MAX ? o->max_procs
+									 : SNAP_MAX);
 	s->rodata->targ_calls = o->nfuncs + o->npy_slots > 0;
 	s->rodata->targ_min_dur_ns = o->min_dur_ns;
 	s->rodata->targ_py_base = o->nfuncs;
