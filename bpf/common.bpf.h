@@ -47,10 +47,14 @@ BT_EXTERN volatile __u64 bt_idle_woke_ns BT_INIT(0);
 /* a fork must wake the reader at once: it attaches library probes to each
  * new process (run.c, on_fork) */
 BT_EXTERN volatile __u32 bt_fork_wake BT_INIT(0);
-/* processes the kernel side added to `procs` (followed children): while it
- * holds still, the reader looks up the keys it knows instead of walking
- * every bucket of the map */
+/* processes added to `procs` (followed children; the loader counts its
+ * own too): while it holds still, the reader looks up the keys it knows
+ * instead of walking every bucket of the map */
 BT_EXTERN __u64 bt_procs_added BT_INIT(0);
+/* the children's keys, by the count they were added at: slot n % size
+ * holds (n + 1) << 32 | tgid, written in one store, so the reader can
+ * tell a slot written for n from one not written yet or written over */
+BT_EXTERN volatile __u64 bt_added_log[BT_ADDED_LOG] BT_INIT({0});
 /* set while the walk of every task copies each traced process it visits
  * into `snap` (bt_snap_n of them; bt_snap_full if it had no room left) */
 BT_EXTERN volatile __u32 bt_snap_on BT_INIT(0);

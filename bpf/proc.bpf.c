@@ -12,6 +12,7 @@ static __always_inline void on_fork(struct task_struct *parent, struct task_stru
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 pid = BPF_CORE_READ(child, pid);
 	__u32 tgid = BPF_CORE_READ(child, tgid);
+	__u64 n;
 
 	if (!targ_follow_children || pid != tgid) /* a new thread: already covered */
 		return;
@@ -29,7 +30,8 @@ static __always_inline void on_fork(struct task_struct *parent, struct task_stru
 		stat_inc(BT_STAT_PROCS_FULL);
 		return;
 	}
-	__sync_fetch_and_add(&bt_procs_added, 1);
+	n = __sync_fetch_and_add(&bt_procs_added, 1);
+	bt_added_log[n & (BT_ADDED_LOG - 1)] = (n + 1) << 32 | tgid;
 	emit(BT_EV_FORK, tgid, pid, ptgid, 0, 0, np.comm);
 }
 

@@ -629,6 +629,26 @@ static void test_exit_storm_totals_match_rusage(void **state)
 	expect_tree_totals(c, 0);
 }
 
+/* Forks all the time beside more than 16 processes: each tick reads the
+ * walk's copies and looks up the children the kernel logged since the
+ * last one (or the whole map, when the log cannot say); every child is
+ * counted once, with its exit */
+static void test_fork_storm_beside_many_processes(void **state)
+{
+	struct bt_ctx *c = *state;
+
+	bt_require_bpf();
+	trace_workload(c, "50ms", 0, "rusage_of", "stress-ng", "-q", "--fork", "20",
+		       "--fork-ops", "2000", NULL);
+	print_message("one-run task walk: %s\n", task_walk_used(c));
+	if (kernel_has_task_walk())
+		assert_string_equal(task_walk_used(c), "true");
+	assert_true(bt_events_count(&c->rd, -1, "exit", NULL) >= 2000);
+	assert_int_equal(bt_events_count(&c->rd, -1, "exit", NULL),
+			 bt_events_count(&c->rd, -1, "fork", NULL) + 1);
+	expect_tree_totals(c, 0);
+}
+
 /* The same through the task iterator and the map's batch reads (kernels
  * before v6.7) */
 static void test_exit_storm_without_task_walk(void **state)
@@ -1135,6 +1155,7 @@ int main(int argc, char **argv)
 	    T(test_thread_churn_totals_match_rusage),
 	    T(test_exit_storm_totals_match_rusage),
 	    T(test_exit_storm_without_task_walk),
+	    T(test_fork_storm_beside_many_processes),
 	    T(test_big_exit_counts_its_teardown),
 	    T(test_forked_children_get_rows_and_exit_events),
 	    T(test_processes_csv_names_each_process),

@@ -674,6 +674,17 @@ int tracer__snapshot(struct tracer *t, const struct bt_snap **rows, __u32 *n)
 	return 0;
 }
 
+int tracer__added_key(const struct tracer *t, __u64 n, __u32 *key)
+{
+	__u64 v = __atomic_load_n(&t->skel->bss->bt_added_log[n & (BT_ADDED_LOG - 1)],
+				  __ATOMIC_ACQUIRE);
+
+	if (v >> 32 != ((n + 1) & 0xffffffffULL))
+		return -ENOENT;
+	*key = (__u32)v;
+	return 0;
+}
+
 __u64 tracer__procs_added(const struct tracer *t)
 {
 	return __atomic_load_n(&t->skel->bss->bt_procs_added, __ATOMIC_ACQUIRE);

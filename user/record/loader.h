@@ -57,8 +57,12 @@ int tracer__attach(struct tracer *t, char *err, size_t errlen);
 int tracer__collect(struct tracer *t, const __u32 *pids, int n, bool prime);
 /* The process is no longer traced: drop what collecting it kept. */
 void tracer__forget(struct tracer *t, __u32 pid);
-/* How many processes the kernel side has added to the procs map so far. */
+/* How many processes have been added to the procs map so far. */
 __u64 tracer__procs_added(const struct tracer *t);
+/* The key of the n-th process the kernel side added (n from 0); -ENOENT
+ * when its log no longer (or does not) hold it: added by the loader, or
+ * written over since. */
+int tracer__added_key(const struct tracer *t, __u64 n, __u32 *key);
 /* Whether a fork (and an exec) wakes the reader at once; other events
  * wait for the next tick or flush, or an eighth of the ring buffer. */
 void tracer__fork_wake(struct tracer *t, bool on);

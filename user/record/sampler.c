@@ -421,8 +421,7 @@ static int read_known(struct sampler *s, int fd)
  * (tracer__snapshot): no system call but the walk's own, where the batch
  * reads lock each of the map's buckets in turn.  A process of the last
  * tick that the walk did not see (it ended and its tasks are gone) is
- * looked up by its key; one the map gained since the last full read
- * (tracer__procs_added) is not in `prev`, so such ticks read the map.
+ * looked up by its key; the children added since, by read_added().
  */
 static int read_snapshot(struct sampler *s, int fd, const struct bt_snap *rows, __u32 n)
 {
@@ -448,6 +447,34 @@ static int read_snapshot(struct sampler *s, int fd, const struct bt_snap *rows, 
 			return -ENOMEM;
 		if (!bpf_map_lookup_elem(fd, &s->prev[i].tgid, &s->rvals[s->nread]))
 			s->rkeys[s->nread++] = s->prev[i].tgid;
+	}
+	return 0;
+}
+
+/*
+ * The children the kernel added since the last tick (tracer__procs_added()
+ * counts them), by the keys it logged: each one the walk may have missed
+ * (it ended before, or was added after the walk passed) is looked up; one
+ * the walk copied too is left to sampler__tick(), which keeps the first of
+ * two rows of the same key.  -ENOENT when the log cannot say (more than it
+ * holds, or a key the loader added): read the whole map.
+ */
+static int read_added(struct sampler *s, int fd, __u64 added)
+{
+	__u64 n;
+	__u32 key;
+
+	if (added - s->added_seen > BT_ADDED_LOG)
+		return -ENOENT;
+	for (n = s->added_seen; n < added; n++) {
+		if (tracer__added_key(s->tracer, n, &key))
+			return -ENOENT;
+		if (prev_find(s, key, false))
+			continue; /* a key read before (a PID used again): known */
+		if (read_room(s, 1))
+			return -ENOMEM;
+		if (!bpf_map_lookup_elem(fd, &key, &s->rvals[s->nread]))
+			s->rkeys[s->nread++] = key;
 	}
 	return 0;
 }
@@ -567,10 +594,14 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	added = tracer__procs_added(s->tracer);
 	if (small && s->nread && added == s->added_seen) {
 		ret = read_known(s, fd);
-	} else if (snap && added == s->added_seen) {
-		ret = read_snapshot(s, fd, rows, nrows);
 	} else {
-		ret = read_procs(s, fd);
+		/* the walk's copies and the children logged since, or else
+		 * the whole map */
+		ret = snap ? read_snapshot(s, fd, rows, nrows) : -ENOENT;
+		if (!ret)
+			ret = read_added(s, fd, added);
+		if (ret == -ENOENT)
+			ret = read_procs(s, fd);
 		s->added_seen = added;
 	}
 	if (ret)
@@ -608,6 +639,8 @@ int sampler__tick(struct sampler *s, __u64 *read_ns)
 	for (size_t k = 0; k < s->nread; k++) {
 		i = (__u32)s->order[k];
 		key = s->rkeys[i];
+		if (k && key == s->order[k - 1] >> 32)
+			continue; /* copied by the walk and looked up as a child */
 		cur = &s->rvals[i];
 		if (cur->flags & BT_PROC_GONE) {
 			/* a -p target whose PID now names another process */
