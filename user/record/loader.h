@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include <linux/types.h>
 #include "bt_abi.h"
+#include "record/kfeat.h"
 
 struct tracer;
 
@@ -27,20 +28,6 @@ struct tracer_opts {
 	__u32 calls_rb_bytes; /* calls ring buffer, a power of two */
 	const char *btf_path; /* --btf: the kernel's BTF as a file, or NULL */
 	bool usdt; /* benchtrace.h marks or --usdt probes: load their programs */
-};
-
-/* What the kernel offered, found by probing at start (meta.json, -v). */
-struct tracer_features {
-	bool tp_btf; /* tp_btf programs (else raw_tp) */
-	bool task_iter;
-	bool sched_info; /* run-queue wait from sched_info.run_delay */
-	bool io_accounting; /* per-task storage I/O bytes (ioac) */
-	bool oom_tracepoint; /* oom:mark_victim with a task argument */
-	bool rss_percpu; /* v6.2+ percpu RSS counters */
-	bool iter_per_process; /* v6.1+ task iterator limited to one process */
-	bool task_walk; /* v6.7+ all tasks walked in one program run */
-	bool rss_exact; /* v5.19+: per-CPU parts of the RSS counters summed */
-	bool uprobe_multi; /* v6.6+: a binary's uprobes in one link */
 };
 
 int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, size_t errlen);
