@@ -470,7 +470,7 @@ static int read_added(struct sampler *s, int fd, __u64 added)
 		if (tracer__added_key(s->tracer, n, &key))
 			return -ENOENT;
 		if (prev_find(s, key, false))
-			continue; /* a key read before (a PID used again): known */
+			continue; /* in `prev` (a PID used again): read_snapshot() has it */
 		if (read_room(s, 1))
 			return -ENOMEM;
 		if (!bpf_map_lookup_elem(fd, &key, &s->rvals[s->nread]))
