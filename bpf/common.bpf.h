@@ -70,7 +70,7 @@ BT_EXTERN struct {
 	__type(value, struct bt_proc);
 } procs SEC(".maps");
 
-/* see bt_snap_on; as many entries as `procs`, by the loader */
+/* see bt_snap_on; as many entries as `procs` up to 65536, by the loader */
 BT_EXTERN struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

@@ -85,13 +85,13 @@ struct bt_proc {
 	char comm[BT_COMM_LEN];
 };
 
+/* children's keys the kernel logs for the reader (bt_added_log), a power of 2 */
+#define BT_ADDED_LOG 1024
+
 /*
  * A process as the walk of every task left it (the `snap` array, read by
  * user space through mmap instead of walking the `procs` hash map).
  */
-/* children's keys the kernel logs for the reader (bt_added_log), a power of 2 */
-#define BT_ADDED_LOG 1024
-
 struct bt_snap {
 	__u32 tgid;
 	__u32 pad;

@@ -130,11 +130,6 @@ static __u32 kernel_btf_id(void)
 }
 
 /*
- * The kernel's BTF, for probing features, and whether libbpf cannot find it
- * (*hidden).  With --btf the file must be the kernel's BTF byte for byte:
- * any other would give CO-RE wrong offsets.
- */
-/*
  * The kernel's BTF from /sys/kernel/btf/vmlinux.  Since v6.16 the file can
  * be mapped: parsed from the mapping, not read a page per system call into
  * a buffer that btf__new() then copies (start-up: 47-64 ms -> 19-24 ms
@@ -159,6 +154,8 @@ static struct btf *load_vmlinux_btf(void)
 	return btf ? btf : btf__load_vmlinux_btf();
 }
 
+/* With --btf the file must be the kernel's BTF byte for byte: any other
+ * would give CO-RE wrong offsets. */
 struct btf *kfeat__find_vmlinux(const char *btf_path, bool *hidden, char *err, size_t errlen)
 {
 	struct btf *vmlinux, *file;

@@ -184,6 +184,7 @@ int tracer__open(struct tracer **out, const struct tracer_opts *o, char *err, si
 	kfeat__heap_hold(true);
 	vmlinux = kfeat__find_vmlinux(o->btf_path, &hidden, err, errlen);
 	if (!vmlinux) {
+		kfeat__heap_hold(false);
 		free(t);
 		return -ENOENT;
 	}

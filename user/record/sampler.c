@@ -52,7 +52,7 @@ struct sampler {
 	bool no_batch; /* the kernel has no batch lookups of hash maps */
 	bool idle; /* the last tick read few processes, and none had run */
 	__u64 added_seen; /* tracer__procs_added() at the last full read */
-	__u64 ticks;
+	__u64 ticks; /* read_snapshot() calls: prev.seen marks */
 	struct run_stats st;
 	struct proctable *ptab;
 	struct metrics *metrics;
